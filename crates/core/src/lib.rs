@@ -1,0 +1,19 @@
+//! Taizhang's domain: the types, rules and services of grassroots work
+//! ledgers. This crate knows nothing of HTTP or SQL; storage is reached
+//! through the [`store::Store`] trait.
+
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod id_number;
+pub mod mobile;
+pub mod model;
+pub mod numerals;
+pub mod period;
+pub mod search_keys;
+pub mod service;
+pub mod store;
+
+pub use error::{Error, FieldError, Result};
+pub use service::Services;

@@ -1,0 +1,459 @@
+//! The register's types: organisations, people, memberships, user accounts,
+//! sessions and audit entries. They know nothing of HTTP or SQL.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::id_number::{Gender, IdNumber};
+use crate::mobile::Mobile;
+
+pub type Id = i64;
+
+/// The kinds of organisation in the tree (glossary names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    County,
+    PartyCommittee,
+    AdminCentre,
+    PartyBranch,
+    Community,
+    Grid,
+    LeadingGroup,
+    VolunteerTeam,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 8] = [
+        OrgKind::County,
+        OrgKind::PartyCommittee,
+        OrgKind::AdminCentre,
+        OrgKind::PartyBranch,
+        OrgKind::Community,
+        OrgKind::Grid,
+        OrgKind::LeadingGroup,
+        OrgKind::VolunteerTeam,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::County => "county",
+            OrgKind::PartyCommittee => "party_committee",
+            OrgKind::AdminCentre => "admin_centre",
+            OrgKind::PartyBranch => "party_branch",
+            OrgKind::Community => "community",
+            OrgKind::Grid => "grid",
+            OrgKind::LeadingGroup => "leading_group",
+            OrgKind::VolunteerTeam => "volunteer_team",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgKind::County => "县（区）",
+            OrgKind::PartyCommittee => "党委",
+            OrgKind::AdminCentre => "管委中心",
+            OrgKind::PartyBranch => "党支部",
+            OrgKind::Community => "社区",
+            OrgKind::Grid => "网格",
+            OrgKind::LeadingGroup => "领导小组",
+            OrgKind::VolunteerTeam => "志愿服务队",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrgKind> {
+        OrgKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.label() == s)
+    }
+}
+
+/// One organisation. `path` is the materialised path of ids from the root,
+/// `/1/4/9/`, which makes "is in the subtree of" a prefix test.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Org {
+    pub id: Id,
+    pub parent_id: Option<Id>,
+    pub kind: OrgKind,
+    pub name: String,
+    pub path: String,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Org {
+    pub fn depth(&self) -> usize {
+        self.path.matches('/').count().saturating_sub(2)
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed_at.is_some()
+    }
+
+    /// True when `other` is this org or lies below it.
+    pub fn contains_path(&self, other_path: &str) -> bool {
+        other_path.starts_with(&self.path)
+    }
+}
+
+/// Path of a child with id `id` under `parent_path` (or at the root).
+pub fn child_path(parent_path: Option<&str>, id: Id) -> String {
+    format!("{}{id}/", parent_path.unwrap_or("/"))
+}
+
+/// What is stored for a new org; the store assigns id and path.
+#[derive(Debug, Clone)]
+pub struct NewOrg {
+    pub parent_id: Option<Id>,
+    pub kind: OrgKind,
+    pub name: String,
+}
+
+/// A change to an org: rename, move, close or reopen.
+#[derive(Debug, Clone, Default)]
+pub struct OrgChange {
+    pub name: Option<String>,
+    pub parent_id: Option<Id>,
+    pub closed: Option<bool>,
+}
+
+/// A person in the register: cadre, party member, resident or volunteer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: Id,
+    /// The org that keeps this person's record; it decides who may see it.
+    pub org_id: Id,
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<NaiveDate>,
+    pub id_number: Option<IdNumber>,
+    pub mobile: Option<Mobile>,
+    pub party_member: bool,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Person {
+    /// The person as the audit log keeps it: personal data masked, so that the
+    /// log never becomes a second copy of the register.
+    pub fn audit_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "org_id": self.org_id,
+            "name": self.name,
+            "gender": self.gender.map(|g| g.as_str()),
+            "birth_date": self.birth_date,
+            "id_number": self.id_number.as_ref().map(|n| n.masked()),
+            "mobile": self.mobile.as_ref().map(|m| m.masked()),
+            "party_member": self.party_member,
+            "notes": self.notes,
+        })
+    }
+}
+
+/// The validated fields of a person, as created or updated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonFields {
+    pub org_id: Id,
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<NaiveDate>,
+    pub id_number: Option<IdNumber>,
+    pub mobile: Option<Mobile>,
+    pub party_member: bool,
+    pub notes: String,
+}
+
+/// Search over the register, inside one subtree.
+#[derive(Debug, Clone)]
+pub struct PersonQuery {
+    pub scope_path: String,
+    /// Name, pinyin, pinyin initials, or the tail of a phone number.
+    pub text: String,
+    pub org_id: Option<Id>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// One page of results with the total count.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        if self.per_page == 0 {
+            return 1;
+        }
+        (self.total.div_ceil(u64::from(self.per_page)) as u32).max(1)
+    }
+}
+
+/// Common roles a person holds in an org. Free text is allowed beside these.
+pub const MEMBERSHIP_ROLES: &[&str] = &[
+    "书记",
+    "副书记",
+    "委员",
+    "主任",
+    "副主任",
+    "组长",
+    "副组长",
+    "成员",
+    "党员",
+    "网格员",
+    "志愿者",
+    "队长",
+    "第一责任人",
+    "分管领导",
+    "工作人员",
+    "居民",
+];
+
+/// A person's role in an org.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Membership {
+    pub id: Id,
+    pub person_id: Id,
+    pub person_name: String,
+    pub org_id: Id,
+    pub org_name: String,
+    pub role: String,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMembership {
+    pub person_id: Id,
+    pub org_id: Id,
+    pub role: String,
+    pub started_on: Option<NaiveDate>,
+    pub note: String,
+}
+
+/// What an account may do, over its org subtree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Viewer,
+    Recorder,
+    OrgAdmin,
+    SystemAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::SystemAdmin,
+        Role::OrgAdmin,
+        Role::Recorder,
+        Role::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::SystemAdmin => "system_admin",
+            Role::OrgAdmin => "org_admin",
+            Role::Recorder => "recorder",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::SystemAdmin => "系统管理员",
+            Role::OrgAdmin => "单位管理员",
+            Role::Recorder => "录入员",
+            Role::Viewer => "查看者",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s || r.label() == s)
+    }
+}
+
+/// A user account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: Id,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Root of the subtree this account works in.
+    pub org_id: Id,
+    /// May unmask ID numbers, phones and health data (each view is audited).
+    pub can_view_personal: bool,
+    pub disabled: bool,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn audit_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role.as_str(),
+            "org_id": self.org_id,
+            "can_view_personal": self.can_view_personal,
+            "disabled": self.disabled,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_id: Id,
+    pub can_view_personal: bool,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UserChange {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub org_id: Option<Id>,
+    pub can_view_personal: Option<bool>,
+    pub disabled: Option<bool>,
+}
+
+/// Web sessions and API tokens: only a hash of the secret is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Web,
+    Api,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: Id,
+    pub kind: SessionKind,
+    /// Per-session secret that forms echo back (CSRF protection).
+    pub csrf: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Who did something, for the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditCtx {
+    pub user_id: Option<Id>,
+    pub username: String,
+    pub ip: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// One audit-log entry as it is to be appended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRecord {
+    pub at: DateTime<Utc>,
+    pub user_id: Option<Id>,
+    pub username: String,
+    pub ip: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<Id>,
+    /// The org the entry concerns, for scoping who may read it.
+    pub org_id: Option<Id>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub detail: String,
+}
+
+impl AuditRecord {
+    pub fn new(ctx: &AuditCtx, action: &str, entity: &str) -> Self {
+        AuditRecord {
+            at: ctx.at,
+            user_id: ctx.user_id,
+            username: ctx.username.clone(),
+            ip: ctx.ip.clone(),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: None,
+            org_id: None,
+            before: None,
+            after: None,
+            detail: String::new(),
+        }
+    }
+
+    pub fn entity_id(mut self, id: Id) -> Self {
+        self.entity_id = Some(id);
+        self
+    }
+
+    pub fn org(mut self, org_id: Id) -> Self {
+        self.org_id = Some(org_id);
+        self
+    }
+
+    pub fn before(mut self, value: serde_json::Value) -> Self {
+        self.before = Some(value);
+        self
+    }
+
+    pub fn after(mut self, value: serde_json::Value) -> Self {
+        self.after = Some(value);
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+}
+
+/// A stored audit entry with its place in the hash chain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub id: Id,
+    #[serde(flatten)]
+    pub record: AuditRecord,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Only entries about orgs in this subtree (None: all, for system admins).
+    pub scope_path: Option<String>,
+    pub username: Option<String>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// Counts for the overview page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overview {
+    pub orgs_by_kind: Vec<(OrgKind, u64)>,
+    pub people: u64,
+    pub party_members: u64,
+    pub users: u64,
+}

@@ -1,0 +1,75 @@
+//! Services: the use cases of the register. The web pages, the JSON API and
+//! the command line are thin shells over these; each method checks the
+//! input, the caller's scope and role, then calls the store.
+
+mod audit;
+mod orgs;
+mod people;
+mod users;
+
+use std::sync::Arc;
+
+pub use people::{PersonInput, PersonView};
+pub use orgs::{OrgInput, OrgUpdate};
+pub use users::{LoginOutcome, UserInput, UserUpdate};
+
+use crate::auth::{Actor, Throttle};
+use crate::error::{Error, Result};
+use crate::model::{Id, Org};
+use crate::store::Store;
+
+pub struct Services {
+    pub store: Arc<dyn Store>,
+    throttle: Throttle,
+}
+
+impl Services {
+    pub fn new(store: Arc<dyn Store>) -> Arc<Services> {
+        Arc::new(Services {
+            store,
+            throttle: Throttle::default(),
+        })
+    }
+
+    /// The org with this id, if the actor may see it; NotFound otherwise, so
+    /// that another subtree's ids reveal nothing.
+    pub async fn visible_org(&self, actor: &Actor, id: Id) -> Result<Org> {
+        match self.store.org_get(id).await? {
+            Some(org) if actor.sees(&org.path) => Ok(org),
+            _ => Err(Error::NotFound),
+        }
+    }
+
+    /// Same as [`Services::visible_org`], reporting an input error on `field`
+    /// rather than NotFound (for ids given inside a form or body).
+    pub async fn visible_org_field(&self, actor: &Actor, id: Id, field: &str) -> Result<Org> {
+        self.visible_org(actor, id).await.map_err(|e| match e {
+            Error::NotFound => Error::invalid(field, "所选组织不存在或不在您的管辖范围内"),
+            other => other,
+        })
+    }
+
+    pub async fn overview(&self, actor: &Actor) -> Result<crate::model::Overview> {
+        self.store.overview(&actor.scope_path).await
+    }
+}
+
+/// Trims a required text field and checks its length.
+pub(crate) fn required_text(
+    problems: &mut crate::error::Problems,
+    field: &str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        problems.add(field, format!("{label}不能为空"));
+        None
+    } else if value.chars().count() > max {
+        problems.add(field, format!("{label}不能超过{max}个字"));
+        None
+    } else {
+        Some(value.to_owned())
+    }
+}

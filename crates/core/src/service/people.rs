@@ -1,0 +1,313 @@
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{required_text, Services};
+use crate::auth::{now, Actor};
+use crate::error::{Error, Problems, Result};
+use crate::id_number::{Gender, IdNumber};
+use crate::mobile::Mobile;
+use crate::model::{AuditRecord, Id, Membership, NewMembership, Page, Person, PersonFields, PersonQuery, Role};
+
+/// A person as typed in a form or sent as JSON. Pages and the API both
+/// validate through [`Services::person_fields`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PersonInput {
+    pub org_id: Option<Id>,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: String,
+    pub id_number: String,
+    pub mobile: String,
+    pub party_member: bool,
+    pub notes: String,
+}
+
+/// A person as shown to one actor: personal data masked unless revealed.
+#[derive(Debug, Clone)]
+pub struct PersonView {
+    pub person: Person,
+    pub id_number: Option<String>,
+    pub mobile: Option<String>,
+    pub revealed: bool,
+}
+
+impl PersonView {
+    pub fn masked(person: Person) -> PersonView {
+        PersonView {
+            id_number: person.id_number.as_ref().map(IdNumber::masked),
+            mobile: person.mobile.as_ref().map(Mobile::masked),
+            person,
+            revealed: false,
+        }
+    }
+
+    fn revealed(person: Person) -> PersonView {
+        PersonView {
+            id_number: person.id_number.as_ref().map(|n| n.as_str().to_owned()),
+            mobile: person.mobile.as_ref().map(|m| m.as_str().to_owned()),
+            person,
+            revealed: true,
+        }
+    }
+}
+
+/// Parses a date as offices write it: 2020-07-10, 2020/7/10, 2020.7.10, 2020年7月10日.
+pub fn parse_date(input: &str) -> Option<NaiveDate> {
+    let cleaned: String = input
+        .trim()
+        .replace(['年', '月', '/', '.'], "-")
+        .replace('日', "");
+    let mut parts = cleaned.split('-').map(str::trim);
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+impl Services {
+    /// Checks a person's input: every wrong field is reported at once.
+    pub async fn person_fields(&self, actor: &Actor, input: &PersonInput) -> Result<PersonFields> {
+        let today = now().date_naive();
+        let mut problems = Problems::new();
+        let name = required_text(&mut problems, "name", "姓名", &input.name, 50);
+        let gender = match input.gender.trim() {
+            "" => None,
+            g => problems.check("gender", Gender::parse(g).ok_or("性别只能是“男”或“女”")),
+        };
+        let id_number = match input.id_number.trim() {
+            "" => None,
+            raw => problems.check("id_number", IdNumber::parse(raw, today)),
+        };
+        let birth_date = match input.birth_date.trim() {
+            "" => None,
+            raw => match parse_date(raw) {
+                Some(date) if date > today => {
+                    problems.add("birth_date", "出生日期不能晚于今天");
+                    None
+                }
+                Some(date) => Some(date),
+                None => {
+                    problems.add("birth_date", "出生日期格式应为“2020-07-10”");
+                    None
+                }
+            },
+        };
+        if let (Some(id), Some(date)) = (&id_number, birth_date) {
+            if id.birth_date() != date {
+                problems.add("birth_date", "出生日期与身份证号中的出生日期不符");
+            }
+        }
+        if let (Some(id), Some(g)) = (&id_number, gender) {
+            if id.gender() != g {
+                problems.add("gender", "性别与身份证号不符");
+            }
+        }
+        let mobile = match input.mobile.trim() {
+            "" => None,
+            raw => problems.check("mobile", Mobile::parse(raw)),
+        };
+        if input.notes.chars().count() > 2000 {
+            problems.add("notes", "备注不能超过2000个字");
+        }
+        let org_id = match input.org_id {
+            None => {
+                problems.add("org_id", "请选择所属组织");
+                None
+            }
+            Some(id) => match self.visible_org_field(actor, id, "org_id").await {
+                Ok(org) => Some(org.id),
+                Err(Error::Invalid(errors)) => {
+                    errors.into_iter().for_each(|e| problems.add(&e.field, e.message));
+                    None
+                }
+                Err(other) => return Err(other),
+            },
+        };
+        problems.finish()?;
+        Ok(PersonFields {
+            org_id: org_id.expect("checked"),
+            name: name.expect("checked"),
+            gender: gender.or(id_number.as_ref().map(IdNumber::gender)),
+            birth_date: birth_date.or(id_number.as_ref().map(IdNumber::birth_date)),
+            id_number,
+            mobile,
+            party_member: input.party_member,
+            notes: input.notes.trim().to_owned(),
+        })
+    }
+
+    /// The person, if it lies in the actor's subtree.
+    pub async fn person_get(&self, actor: &Actor, id: Id) -> Result<Person> {
+        let person = self.store.person_get(id).await?.ok_or(Error::NotFound)?;
+        self.visible_org(actor, person.org_id).await?;
+        Ok(person)
+    }
+
+    /// The person for display. With `reveal`, the account must hold the
+    /// personal-data permission, and the view is written to the audit log.
+    pub async fn person_view(&self, actor: &Actor, id: Id, reveal: bool) -> Result<PersonView> {
+        let person = self.person_get(actor, id).await?;
+        if !reveal {
+            return Ok(PersonView::masked(person));
+        }
+        if !actor.can_view_personal {
+            return Err(Error::Forbidden);
+        }
+        self.store
+            .audit_append(
+                AuditRecord::new(&actor.ctx(), "view_personal", "person")
+                    .entity_id(person.id)
+                    .org(person.org_id)
+                    .detail(format!("查看“{}”的完整身份证号和手机号", person.name)),
+            )
+            .await?;
+        Ok(PersonView::revealed(person))
+    }
+
+    pub async fn person_search(
+        &self,
+        actor: &Actor,
+        text: &str,
+        org_id: Option<Id>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<PersonView>> {
+        let scope_path = match org_id {
+            Some(id) => self.visible_org(actor, id).await?.path,
+            None => actor.scope_path.clone(),
+        };
+        let page = self
+            .store
+            .person_search(&PersonQuery {
+                scope_path,
+                text: crate::search_keys::normalize_query(text),
+                org_id: None,
+                page: page.max(1),
+                per_page: per_page.clamp(1, 200),
+            })
+            .await?;
+        Ok(Page {
+            items: page.items.into_iter().map(PersonView::masked).collect(),
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    pub async fn person_create(&self, actor: &Actor, input: &PersonInput) -> Result<Person> {
+        actor.require(Role::Recorder)?;
+        let fields = self.person_fields(actor, input).await?;
+        self.store.person_create(fields, &actor.ctx()).await
+    }
+
+    pub async fn person_update(&self, actor: &Actor, id: Id, input: &PersonInput) -> Result<Person> {
+        let current = self.person_get(actor, id).await?;
+        actor.require(Role::Recorder)?;
+        let mut input = input.clone();
+        input.org_id = input.org_id.or(Some(current.org_id));
+        let fields = self.person_fields(actor, &input).await?;
+        self.store.person_update(id, fields, &actor.ctx()).await
+    }
+
+    pub async fn person_delete(&self, actor: &Actor, id: Id) -> Result<()> {
+        self.person_get(actor, id).await?;
+        actor.require(Role::Recorder)?;
+        self.store.person_delete(id, &actor.ctx()).await
+    }
+
+    pub async fn memberships_of_person(&self, actor: &Actor, person_id: Id) -> Result<Vec<Membership>> {
+        self.person_get(actor, person_id).await?;
+        let all = self.store.memberships_of_person(person_id).await?;
+        let mut visible = Vec::with_capacity(all.len());
+        for m in all {
+            if self.visible_org(actor, m.org_id).await.is_ok() {
+                visible.push(m);
+            }
+        }
+        Ok(visible)
+    }
+
+    pub async fn memberships_of_org(&self, actor: &Actor, org_id: Id) -> Result<Vec<Membership>> {
+        self.visible_org(actor, org_id).await?;
+        self.store.memberships_of_org(org_id).await
+    }
+
+    pub async fn membership_create(
+        &self,
+        actor: &Actor,
+        person_id: Option<Id>,
+        org_id: Option<Id>,
+        role: &str,
+        started_on: &str,
+        note: &str,
+    ) -> Result<Membership> {
+        actor.require(Role::Recorder)?;
+        let mut problems = Problems::new();
+        let role = required_text(&mut problems, "role", "职务（角色）", role, 20);
+        let started_on = match started_on.trim() {
+            "" => None,
+            raw => problems.check("started_on", parse_date(raw).ok_or("任职日期格式应为“2020-07-10”")),
+        };
+        let person = match person_id {
+            Some(id) => self.person_get(actor, id).await.ok(),
+            None => None,
+        };
+        if person.is_none() {
+            problems.add("person_id", "所选人员不存在或不在您的管辖范围内");
+        }
+        let org = match org_id {
+            Some(id) => self.visible_org(actor, id).await.ok(),
+            None => None,
+        };
+        match &org {
+            None => problems.add("org_id", "所选组织不存在或不在您的管辖范围内"),
+            Some(org) if org.is_closed() => problems.add("org_id", "该组织已撤销"),
+            Some(_) => {}
+        }
+        problems.finish()?;
+        let (person, org, role) = (person.expect("checked"), org.expect("checked"), role.expect("checked"));
+        let existing = self.store.memberships_of_person(person.id).await?;
+        if existing.iter().any(|m| m.org_id == org.id && m.role == role && m.ended_on.is_none()) {
+            return Err(Error::conflict("role", format!("{}已在{}担任{}", person.name, org.name, role)));
+        }
+        self.store
+            .membership_create(
+                NewMembership {
+                    person_id: person.id,
+                    org_id: org.id,
+                    role,
+                    started_on,
+                    note: note.trim().chars().take(200).collect(),
+                },
+                &actor.ctx(),
+            )
+            .await
+    }
+
+    pub async fn membership_delete(&self, actor: &Actor, id: Id) -> Result<Membership> {
+        let membership = self.store.membership_get(id).await?.ok_or(Error::NotFound)?;
+        self.visible_org(actor, membership.org_id).await?;
+        actor.require(Role::Recorder)?;
+        self.store.membership_delete(id, &actor.ctx()).await?;
+        Ok(membership)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn dates_as_offices_write_them() {
+        let d = NaiveDate::from_ymd_opt(2020, 7, 10);
+        for s in ["2020-07-10", "2020/7/10", "2020.7.10", "2020年7月10日", " 2020-7-10 "] {
+            assert_eq!(parse_date(s), d, "{s}");
+        }
+        for s in ["2020-13-01", "2020-02-30", "20200710", "", "2020-07"] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+    }
+}

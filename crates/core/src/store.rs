@@ -1,0 +1,69 @@
+//! The storage interface. Implementations (SQLite, PostgreSQL) live in the
+//! `taizhang-store` crate; services here only see this trait.
+//!
+//! Every writing method takes an [`AuditCtx`] and appends its audit entry in
+//! the same transaction as the change: either both land or neither does.
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+use crate::model::*;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+
+    /// Cheap liveness probe.
+    async fn ping(&self) -> Result<()>;
+
+    // --- organisations ---
+    async fn org_get(&self, id: Id) -> Result<Option<Org>>;
+    /// The org at `root_path` and everything below it, ordered by path.
+    async fn org_subtree(&self, root_path: &str) -> Result<Vec<Org>>;
+    async fn org_find_by_name(&self, name: &str) -> Result<Vec<Org>>;
+    async fn org_create(&self, new: NewOrg, ctx: &AuditCtx) -> Result<Org>;
+    /// Rename, move (rewriting the paths of the whole subtree) or close.
+    async fn org_update(&self, id: Id, change: OrgChange, ctx: &AuditCtx) -> Result<Org>;
+
+    // --- people ---
+    async fn person_get(&self, id: Id) -> Result<Option<Person>>;
+    async fn person_search(&self, query: &PersonQuery) -> Result<Page<Person>>;
+    async fn person_create(&self, fields: PersonFields, ctx: &AuditCtx) -> Result<Person>;
+    async fn person_update(&self, id: Id, fields: PersonFields, ctx: &AuditCtx) -> Result<Person>;
+    /// Deletes the person and their memberships.
+    async fn person_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+
+    // --- memberships ---
+    async fn membership_get(&self, id: Id) -> Result<Option<Membership>>;
+    async fn memberships_of_person(&self, person_id: Id) -> Result<Vec<Membership>>;
+    async fn memberships_of_org(&self, org_id: Id) -> Result<Vec<Membership>>;
+    async fn membership_create(&self, new: NewMembership, ctx: &AuditCtx) -> Result<Membership>;
+    async fn membership_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+
+    // --- user accounts ---
+    async fn user_get(&self, id: Id) -> Result<Option<User>>;
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
+    /// Accounts whose org lies in the subtree at `scope_path`.
+    async fn user_list(&self, scope_path: &str) -> Result<Vec<User>>;
+    async fn user_create(&self, new: NewUser, ctx: &AuditCtx) -> Result<User>;
+    async fn user_update(&self, id: Id, change: UserChange, ctx: &AuditCtx) -> Result<User>;
+    async fn user_set_password(&self, id: Id, password_hash: String, ctx: &AuditCtx) -> Result<()>;
+
+    // --- sessions and API tokens ---
+    async fn session_create(&self, session: Session) -> Result<()>;
+    /// The live (unexpired) session with this token hash and its account.
+    async fn session_get(&self, token_hash: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Option<(Session, User)>>;
+    async fn session_delete(&self, token_hash: &str) -> Result<()>;
+    async fn sessions_delete_for_user(&self, user_id: Id) -> Result<()>;
+
+    // --- audit log ---
+    /// Appends an entry that is not tied to a change (sign-in, unmasked view).
+    async fn audit_append(&self, record: AuditRecord) -> Result<()>;
+    async fn audit_list(&self, query: &AuditQuery) -> Result<Page<AuditEntry>>;
+    /// Every entry in order, for verification of the hash chain.
+    async fn audit_all(&self) -> Result<Vec<AuditEntry>>;
+
+    // --- overview ---
+    async fn overview(&self, scope_path: &str) -> Result<Overview>;
+}

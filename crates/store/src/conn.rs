@@ -1,0 +1,236 @@
+//! The seam between the SQL written once in `repo` and the two engines.
+//!
+//! SQL uses `$1, $2 ...` placeholders (PostgreSQL's form); the SQLite
+//! connection rewrites them to `?1, ?2 ...`. Values travel as [`Value`] and
+//! come back as [`Row`]s whose getters accept either engine's representation
+//! (SQLite keeps timestamps and dates as text, PostgreSQL natively).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// A bound parameter or a column value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Bool(bool),
+    Ts(DateTime<Utc>),
+    Date(NaiveDate),
+    Bytes(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<DateTime<Utc>> for Value {
+    fn from(v: DateTime<Utc>) -> Self {
+        Value::Ts(v)
+    }
+}
+impl From<NaiveDate> for Value {
+    fn from(v: NaiveDate) -> Self {
+        Value::Date(v)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Builds a parameter list: `params![a, b, c]`.
+macro_rules! params {
+    ($($v:expr),* $(,)?) => { &[$($crate::conn::Value::from($v)),*][..] };
+}
+pub(crate) use params;
+
+/// Timestamps as SQLite keeps them: fixed width, so text order is time order.
+pub fn ts_text(ts: &DateTime<Utc>) -> String {
+    ts.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// A unique constraint was broken; the text names the table or index.
+    #[error("unique violation: {0}")]
+    Unique(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<DbError> for taizhang_core::Error {
+    fn from(e: DbError) -> Self {
+        taizhang_core::Error::Storage(e.to_string())
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// One result row, with access by column name.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub(crate) columns: Arc<Vec<String>>,
+    pub(crate) values: Vec<Value>,
+}
+
+impl Row {
+    fn value(&self, name: &str) -> DbResult<&Value> {
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .map(|i| &self.values[i])
+            .ok_or_else(|| DbError::Other(format!("no column {name}")))
+    }
+
+    fn bad(name: &str, v: &Value) -> DbError {
+        DbError::Other(format!("column {name}: unexpected value {v:?}"))
+    }
+
+    pub fn opt_i64(&self, name: &str) -> DbResult<Option<i64>> {
+        match self.value(name)? {
+            Value::Null => Ok(None),
+            Value::Int(v) => Ok(Some(*v)),
+            v => Err(Self::bad(name, v)),
+        }
+    }
+
+    pub fn i64(&self, name: &str) -> DbResult<i64> {
+        self.opt_i64(name)?.ok_or_else(|| DbError::Other(format!("column {name} is null")))
+    }
+
+    pub fn opt_text(&self, name: &str) -> DbResult<Option<String>> {
+        match self.value(name)? {
+            Value::Null => Ok(None),
+            Value::Text(v) => Ok(Some(v.clone())),
+            v => Err(Self::bad(name, v)),
+        }
+    }
+
+    pub fn text(&self, name: &str) -> DbResult<String> {
+        Ok(self.opt_text(name)?.unwrap_or_default())
+    }
+
+    pub fn bool(&self, name: &str) -> DbResult<bool> {
+        match self.value(name)? {
+            Value::Bool(v) => Ok(*v),
+            Value::Int(v) => Ok(*v != 0),
+            v => Err(Self::bad(name, v)),
+        }
+    }
+
+    pub fn opt_ts(&self, name: &str) -> DbResult<Option<DateTime<Utc>>> {
+        match self.value(name)? {
+            Value::Null => Ok(None),
+            Value::Ts(v) => Ok(Some(*v)),
+            Value::Text(s) => DateTime::parse_from_rfc3339(s)
+                .map(|t| Some(t.with_timezone(&Utc)))
+                .map_err(|e| DbError::Other(format!("column {name}: {e}"))),
+            v => Err(Self::bad(name, v)),
+        }
+    }
+
+    pub fn ts(&self, name: &str) -> DbResult<DateTime<Utc>> {
+        self.opt_ts(name)?.ok_or_else(|| DbError::Other(format!("column {name} is null")))
+    }
+
+    pub fn opt_date(&self, name: &str) -> DbResult<Option<NaiveDate>> {
+        match self.value(name)? {
+            Value::Null => Ok(None),
+            Value::Date(v) => Ok(Some(*v)),
+            Value::Text(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|e| DbError::Other(format!("column {name}: {e}"))),
+            v => Err(Self::bad(name, v)),
+        }
+    }
+}
+
+/// A connection of either engine. Repositories are written once against this.
+pub trait Conn {
+    fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>>;
+    fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64>;
+    /// Runs several statements without parameters (migrations).
+    fn batch(&mut self, sql: &str) -> DbResult<()>;
+    /// Starts a transaction that will write.
+    fn begin_write(&mut self) -> DbResult<()>;
+    /// Serialises appends to the audit log's hash chain until commit.
+    fn lock_audit_chain(&mut self) -> DbResult<()>;
+
+    fn query_opt(&mut self, sql: &str, params: &[Value]) -> DbResult<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    fn query_one(&mut self, sql: &str, params: &[Value]) -> DbResult<Row> {
+        self.query_opt(sql, params)?
+            .ok_or_else(|| DbError::Other("query returned no row".into()))
+    }
+
+    fn commit(&mut self) -> DbResult<()> {
+        self.batch("COMMIT")
+    }
+
+    fn rollback(&mut self) -> DbResult<()> {
+        self.batch("ROLLBACK")
+    }
+}
+
+/// Rewrites `$n` placeholders to SQLite's `?n`, leaving quoted text alone.
+pub fn to_sqlite_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c == '$' && !quoted && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(
+            to_sqlite_placeholders("SELECT '$1', a FROM t WHERE b = $1 AND c = $12"),
+            "SELECT '$1', a FROM t WHERE b = ?1 AND c = ?12"
+        );
+    }
+}

@@ -1,0 +1,128 @@
+use taizhang_core::audit::{entry_hash, GENESIS};
+use taizhang_core::model::*;
+use taizhang_core::Result;
+
+use super::{like_escape, offset};
+use crate::conn::{params, Conn, DbResult, Row, Value};
+
+const COLUMNS: &str = "id, at, user_id, username, ip, action, entity, entity_id, org_id, before, after, detail, prev_hash, hash";
+
+fn json(row: &Row, name: &str) -> DbResult<Option<serde_json::Value>> {
+    Ok(row.opt_text(name)?.and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+fn from_row(row: &Row) -> DbResult<AuditEntry> {
+    Ok(AuditEntry {
+        id: row.i64("id")?,
+        record: AuditRecord {
+            at: row.ts("at")?,
+            user_id: row.opt_i64("user_id")?,
+            username: row.text("username")?,
+            ip: row.opt_text("ip")?,
+            action: row.text("action")?,
+            entity: row.text("entity")?,
+            entity_id: row.opt_i64("entity_id")?,
+            org_id: row.opt_i64("org_id")?,
+            before: json(row, "before")?,
+            after: json(row, "after")?,
+            detail: row.text("detail")?,
+        },
+        prev_hash: row.text("prev_hash")?,
+        hash: row.text("hash")?,
+    })
+}
+
+/// Appends one entry to the chain, inside the caller's transaction.
+pub fn append(c: &mut dyn Conn, r: &AuditRecord) -> Result<()> {
+    c.lock_audit_chain()?;
+    let prev = c
+        .query_opt("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", &[])?
+        .map(|row| row.text("hash"))
+        .transpose()?
+        .unwrap_or_else(|| GENESIS.to_owned());
+    let hash = entry_hash(&prev, r);
+    let org_path = match r.org_id {
+        Some(org_id) => c
+            .query_opt("SELECT path FROM orgs WHERE id = $1", params![org_id])?
+            .map(|row| row.text("path"))
+            .transpose()?,
+        None => None,
+    };
+    c.execute(
+        "INSERT INTO audit_log (at, user_id, username, ip, action, entity, entity_id, org_id, org_path, before, after,
+                                detail, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        params![
+            r.at,
+            r.user_id,
+            &r.username,
+            r.ip.clone(),
+            &r.action,
+            &r.entity,
+            r.entity_id,
+            r.org_id,
+            org_path,
+            r.before.as_ref().map(|v| v.to_string()),
+            r.after.as_ref().map(|v| v.to_string()),
+            &r.detail,
+            prev,
+            hash
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn list(c: &mut dyn Conn, q: &AuditQuery) -> Result<Page<AuditEntry>> {
+    let mut conditions = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    let mut push = |cond: &str, value: Value| {
+        args.push(value);
+        conditions.push(cond.replace('?', &format!("${}", args.len())));
+    };
+    if let Some(scope) = &q.scope_path {
+        push("org_path LIKE ? ESCAPE '\\'", format!("{}%", like_escape(scope)).into());
+    }
+    if let Some(username) = q.username.as_ref().filter(|s| !s.is_empty()) {
+        push("username = ?", username.into());
+    }
+    if let Some(action) = q.action.as_ref().filter(|s| !s.is_empty()) {
+        push("action = ?", action.into());
+    }
+    if let Some(entity) = q.entity.as_ref().filter(|s| !s.is_empty()) {
+        push("entity = ?", entity.into());
+    }
+    if let Some(from) = q.from {
+        push("at >= ?", from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into());
+    }
+    if let Some(to) = q.to.and_then(|d| d.succ_opt()) {
+        push("at < ?", to.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into());
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let total = c.query_one(&format!("SELECT COUNT(*) AS n FROM audit_log {filter}"), &args)?.i64("n")?;
+    let n = args.len();
+    args.push(i64::from(q.per_page).into());
+    args.push(offset(q.page, q.per_page).into());
+    let rows = c.query(
+        &format!(
+            "SELECT {COLUMNS} FROM audit_log {filter} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        ),
+        &args,
+    )?;
+    Ok(Page {
+        items: rows.iter().map(from_row).collect::<DbResult<_>>()?,
+        total: total as u64,
+        page: q.page,
+        per_page: q.per_page,
+    })
+}
+
+pub fn all(c: &mut dyn Conn) -> Result<Vec<AuditEntry>> {
+    let rows = c.query(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"), &[])?;
+    Ok(rows.iter().map(from_row).collect::<DbResult<_>>()?)
+}

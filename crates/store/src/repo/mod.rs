@@ -1,0 +1,152 @@
+//! The SQL, written once for both engines, and the [`Store`] implementation
+//! that runs it on blocking threads. One file per aggregate.
+
+mod audit;
+mod orgs;
+mod people;
+mod users;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use taizhang_core::model::*;
+use taizhang_core::store::Store;
+use taizhang_core::Result;
+
+use crate::SqlStore;
+
+/// Offset of a page in a result set.
+fn offset(page: u32, per_page: u32) -> i64 {
+    i64::from(page.saturating_sub(1)) * i64::from(per_page)
+}
+
+/// Escapes `%`, `_` and `\` for use inside a LIKE pattern (with ESCAPE '\').
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> &'static str {
+        match *self.pool() {
+            crate::Pool::Sqlite(_) => "sqlite",
+            crate::Pool::Postgres(_) => "postgres",
+        }
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.read(|c| Ok(c.query_one("SELECT 1 AS one", &[]).map(|_| ())?)).await
+    }
+
+    async fn org_get(&self, id: Id) -> Result<Option<Org>> {
+        self.read(move |c| orgs::get(c, id)).await
+    }
+    async fn org_subtree(&self, root_path: &str) -> Result<Vec<Org>> {
+        let root_path = root_path.to_owned();
+        self.read(move |c| orgs::subtree(c, &root_path)).await
+    }
+    async fn org_find_by_name(&self, name: &str) -> Result<Vec<Org>> {
+        let name = name.to_owned();
+        self.read(move |c| orgs::find_by_name(c, &name)).await
+    }
+    async fn org_create(&self, new: NewOrg, ctx: &AuditCtx) -> Result<Org> {
+        let ctx = ctx.clone();
+        self.write(move |c| orgs::create(c, &new, &ctx)).await
+    }
+    async fn org_update(&self, id: Id, change: OrgChange, ctx: &AuditCtx) -> Result<Org> {
+        let ctx = ctx.clone();
+        self.write(move |c| orgs::update(c, id, &change, &ctx)).await
+    }
+
+    async fn person_get(&self, id: Id) -> Result<Option<Person>> {
+        self.read(move |c| people::get(c, id)).await
+    }
+    async fn person_search(&self, query: &PersonQuery) -> Result<Page<Person>> {
+        let query = query.clone();
+        self.read(move |c| people::search(c, &query)).await
+    }
+    async fn person_create(&self, fields: PersonFields, ctx: &AuditCtx) -> Result<Person> {
+        let ctx = ctx.clone();
+        self.write(move |c| people::create(c, &fields, &ctx)).await
+    }
+    async fn person_update(&self, id: Id, fields: PersonFields, ctx: &AuditCtx) -> Result<Person> {
+        let ctx = ctx.clone();
+        self.write(move |c| people::update(c, id, &fields, &ctx)).await
+    }
+    async fn person_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| people::delete(c, id, &ctx)).await
+    }
+
+    async fn membership_get(&self, id: Id) -> Result<Option<Membership>> {
+        self.read(move |c| people::membership_get(c, id)).await
+    }
+    async fn memberships_of_person(&self, person_id: Id) -> Result<Vec<Membership>> {
+        self.read(move |c| people::memberships_where(c, "m.person_id = $1", person_id)).await
+    }
+    async fn memberships_of_org(&self, org_id: Id) -> Result<Vec<Membership>> {
+        self.read(move |c| people::memberships_where(c, "m.org_id = $1", org_id)).await
+    }
+    async fn membership_create(&self, new: NewMembership, ctx: &AuditCtx) -> Result<Membership> {
+        let ctx = ctx.clone();
+        self.write(move |c| people::membership_create(c, &new, &ctx)).await
+    }
+    async fn membership_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| people::membership_delete(c, id, &ctx)).await
+    }
+
+    async fn user_get(&self, id: Id) -> Result<Option<User>> {
+        self.read(move |c| users::get_where(c, "id = $1", id)).await
+    }
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        let username = username.to_lowercase();
+        self.read(move |c| users::get_where(c, "username = $1", username)).await
+    }
+    async fn user_list(&self, scope_path: &str) -> Result<Vec<User>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| users::list(c, &scope_path)).await
+    }
+    async fn user_create(&self, new: NewUser, ctx: &AuditCtx) -> Result<User> {
+        let ctx = ctx.clone();
+        self.write(move |c| users::create(c, &new, &ctx)).await
+    }
+    async fn user_update(&self, id: Id, change: UserChange, ctx: &AuditCtx) -> Result<User> {
+        let ctx = ctx.clone();
+        self.write(move |c| users::update(c, id, &change, &ctx)).await
+    }
+    async fn user_set_password(&self, id: Id, password_hash: String, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| users::set_password(c, id, &password_hash, &ctx)).await
+    }
+
+    async fn session_create(&self, session: Session) -> Result<()> {
+        self.write(move |c| users::session_create(c, &session)).await
+    }
+    async fn session_get(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, User)>> {
+        let token_hash = token_hash.to_owned();
+        self.read(move |c| users::session_get(c, &token_hash, now)).await
+    }
+    async fn session_delete(&self, token_hash: &str) -> Result<()> {
+        let token_hash = token_hash.to_owned();
+        self.write(move |c| users::session_delete(c, "token_hash = $1", token_hash)).await
+    }
+    async fn sessions_delete_for_user(&self, user_id: Id) -> Result<()> {
+        self.write(move |c| users::session_delete(c, "user_id = $1", user_id)).await
+    }
+
+    async fn audit_append(&self, record: AuditRecord) -> Result<()> {
+        self.write(move |c| audit::append(c, &record)).await
+    }
+    async fn audit_list(&self, query: &AuditQuery) -> Result<Page<AuditEntry>> {
+        let query = query.clone();
+        self.read(move |c| audit::list(c, &query)).await
+    }
+    async fn audit_all(&self) -> Result<Vec<AuditEntry>> {
+        self.read(audit::all).await
+    }
+
+    async fn overview(&self, scope_path: &str) -> Result<Overview> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| orgs::overview(c, &scope_path)).await
+    }
+}

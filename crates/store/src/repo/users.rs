@@ -1,0 +1,149 @@
+use chrono::{DateTime, Utc};
+use taizhang_core::model::*;
+use taizhang_core::{Error, Result};
+
+use super::{audit, like_escape};
+use crate::conn::{params, Conn, DbError, DbResult, Row, Value};
+
+const COLUMNS: &str = "id, username, display_name, role, org_id, can_view_personal, disabled, password_hash, created_at";
+
+fn from_row(row: &Row) -> DbResult<User> {
+    let role = row.text("role")?;
+    Ok(User {
+        id: row.i64("id")?,
+        username: row.text("username")?,
+        display_name: row.text("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| DbError::Other(format!("unknown role {role}")))?,
+        org_id: row.i64("org_id")?,
+        can_view_personal: row.bool("can_view_personal")?,
+        disabled: row.bool("disabled")?,
+        password_hash: row.text("password_hash")?,
+        created_at: row.ts("created_at")?,
+    })
+}
+
+pub fn get_where(c: &mut dyn Conn, condition: &str, key: impl Into<Value>) -> Result<Option<User>> {
+    let row = c.query_opt(&format!("SELECT {COLUMNS} FROM users WHERE {condition}"), &[key.into()])?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+pub fn list(c: &mut dyn Conn, scope_path: &str) -> Result<Vec<User>> {
+    let rows = c.query(
+        &format!(
+            "SELECT {} FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE $1 ESCAPE '\\' ORDER BY o.path, u.username",
+            COLUMNS.split(", ").map(|col| format!("u.{col}")).collect::<Vec<_>>().join(", ")
+        ),
+        params![format!("{}%", like_escape(scope_path))],
+    )?;
+    Ok(rows.iter().map(from_row).collect::<DbResult<_>>()?)
+}
+
+pub fn create(c: &mut dyn Conn, new: &NewUser, ctx: &AuditCtx) -> Result<User> {
+    let id = c
+        .query_one(
+            "INSERT INTO users (username, display_name, role, org_id, can_view_personal, disabled, password_hash,
+                                created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+            params![
+                &new.username,
+                &new.display_name,
+                new.role.as_str(),
+                new.org_id,
+                new.can_view_personal,
+                false,
+                &new.password_hash,
+                ctx.at
+            ],
+        )
+        .map_err(|e| match e {
+            DbError::Unique(_) => Error::conflict("username", format!("用户名“{}”已被使用", new.username)),
+            other => other.into(),
+        })?
+        .i64("id")?;
+    let user = get_where(c, "id = $1", id)?.ok_or(Error::NotFound)?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "create", "user")
+            .entity_id(id)
+            .org(user.org_id)
+            .after(user.audit_json()),
+    )?;
+    Ok(user)
+}
+
+pub fn update(c: &mut dyn Conn, id: Id, change: &UserChange, ctx: &AuditCtx) -> Result<User> {
+    let before = get_where(c, "id = $1", id)?.ok_or(Error::NotFound)?;
+    c.execute(
+        "UPDATE users SET display_name = $1, role = $2, org_id = $3, can_view_personal = $4, disabled = $5,
+                updated_at = $6 WHERE id = $7",
+        params![
+            change.display_name.clone().unwrap_or_else(|| before.display_name.clone()),
+            change.role.unwrap_or(before.role).as_str(),
+            change.org_id.unwrap_or(before.org_id),
+            change.can_view_personal.unwrap_or(before.can_view_personal),
+            change.disabled.unwrap_or(before.disabled),
+            ctx.at,
+            id
+        ],
+    )?;
+    let after = get_where(c, "id = $1", id)?.ok_or(Error::NotFound)?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "update", "user")
+            .entity_id(id)
+            .org(after.org_id)
+            .before(before.audit_json())
+            .after(after.audit_json()),
+    )?;
+    Ok(after)
+}
+
+pub fn set_password(c: &mut dyn Conn, id: Id, hash: &str, ctx: &AuditCtx) -> Result<()> {
+    let user = get_where(c, "id = $1", id)?.ok_or(Error::NotFound)?;
+    c.execute(
+        "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
+        params![hash, ctx.at, id],
+    )?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "password", "user")
+            .entity_id(id)
+            .org(user.org_id)
+            .detail("修改密码"),
+    )
+}
+
+pub fn session_create(c: &mut dyn Conn, s: &Session) -> Result<()> {
+    // Expired sessions are swept whenever a new one starts.
+    c.execute("DELETE FROM sessions WHERE expires_at < $1", params![s.created_at])?;
+    c.execute(
+        "INSERT INTO sessions (token_hash, user_id, kind, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        params![&s.token_hash, s.user_id, s.kind.as_str(), &s.csrf, s.created_at, s.expires_at],
+    )?;
+    Ok(())
+}
+
+pub fn session_get(c: &mut dyn Conn, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, User)>> {
+    let Some(row) = c.query_opt(
+        "SELECT token_hash, user_id, kind, csrf, created_at, expires_at FROM sessions
+         WHERE token_hash = $1 AND expires_at > $2",
+        params![token_hash, now],
+    )?
+    else {
+        return Ok(None);
+    };
+    let session = Session {
+        token_hash: row.text("token_hash")?,
+        user_id: row.i64("user_id")?,
+        kind: if row.text("kind")? == "api" { SessionKind::Api } else { SessionKind::Web },
+        csrf: row.text("csrf")?,
+        created_at: row.ts("created_at")?,
+        expires_at: row.ts("expires_at")?,
+    };
+    Ok(get_where(c, "id = $1", session.user_id)?.map(|user| (session, user)))
+}
+
+pub fn session_delete(c: &mut dyn Conn, condition: &str, key: impl Into<Value>) -> Result<()> {
+    c.execute(&format!("DELETE FROM sessions WHERE {condition}"), &[key.into()])?;
+    Ok(())
+}

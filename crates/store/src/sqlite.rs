@@ -1,0 +1,133 @@
+//! The embedded engine: SQLite through rusqlite, WAL mode.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags};
+
+use crate::conn::{ts_text, to_sqlite_placeholders, Conn, DbError, DbResult, Row, Value};
+
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "register",
+    include_str!("../migrations/sqlite/0001_register.sql"),
+)];
+
+pub struct Manager {
+    pub path: PathBuf,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Connection;
+    type Error = rusqlite::Error;
+
+    fn connect(&self) -> Result<Connection, rusqlite::Error> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA temp_store = MEMORY;",
+        )?;
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut Connection) -> Result<(), rusqlite::Error> {
+        conn.execute_batch("")
+    }
+
+    fn has_broken(&self, _conn: &mut Connection) -> bool {
+        false
+    }
+}
+
+fn db_error(e: rusqlite::Error) -> DbError {
+    match &e {
+        rusqlite::Error::SqliteFailure(err, msg)
+            if err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            DbError::Unique(msg.clone().unwrap_or_default())
+        }
+        _ => DbError::Other(e.to_string()),
+    }
+}
+
+struct Param<'a>(&'a Value);
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            Value::Null => ToSqlOutput::Owned(rusqlite::types::Value::Null),
+            Value::Int(v) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(*v)),
+            Value::Real(v) => ToSqlOutput::Owned(rusqlite::types::Value::Real(*v)),
+            Value::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
+            Value::Bool(v) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(i64::from(*v))),
+            Value::Ts(v) => ToSqlOutput::Owned(rusqlite::types::Value::Text(ts_text(v))),
+            Value::Date(v) => ToSqlOutput::Owned(rusqlite::types::Value::Text(v.format("%Y-%m-%d").to_string())),
+            Value::Bytes(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
+        })
+    }
+}
+
+/// A pooled SQLite connection seen through [`Conn`].
+pub struct SqliteConn<'a>(pub &'a mut Connection);
+
+impl Conn for SqliteConn<'_> {
+    fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>> {
+        let sql = to_sqlite_placeholders(sql);
+        let mut stmt = self.0.prepare_cached(&sql).map_err(db_error)?;
+        let columns: Arc<Vec<String>> = Arc::new(stmt.column_names().iter().map(|c| c.to_string()).collect());
+        let n = columns.len();
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params.iter().map(Param)))
+            .map_err(db_error)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(db_error)? {
+            let mut values = Vec::with_capacity(n);
+            for i in 0..n {
+                values.push(match row.get_ref(i).map_err(db_error)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(v) => Value::Int(v),
+                    ValueRef::Real(v) => Value::Real(v),
+                    ValueRef::Text(v) => Value::Text(String::from_utf8_lossy(v).into_owned()),
+                    ValueRef::Blob(v) => Value::Bytes(v.to_vec()),
+                });
+            }
+            out.push(Row {
+                columns: columns.clone(),
+                values,
+            });
+        }
+        Ok(out)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
+        let sql = to_sqlite_placeholders(sql);
+        let mut stmt = self.0.prepare_cached(&sql).map_err(db_error)?;
+        stmt.execute(rusqlite::params_from_iter(params.iter().map(Param)))
+            .map(|n| n as u64)
+            .map_err(db_error)
+    }
+
+    fn batch(&mut self, sql: &str) -> DbResult<()> {
+        self.0.execute_batch(sql).map_err(db_error)
+    }
+
+    fn begin_write(&mut self) -> DbResult<()> {
+        // IMMEDIATE takes the write lock now, so two writers never deadlock
+        // upgrading read locks.
+        self.batch("BEGIN IMMEDIATE")
+    }
+
+    fn lock_audit_chain(&mut self) -> DbResult<()> {
+        // The IMMEDIATE transaction already excludes other writers.
+        Ok(())
+    }
+}
