@@ -1,1 +1,243 @@
-fn main() {}
+//! `taizhang`: the command line. A thin shell over the services: each
+//! subcommand opens the store, builds the services and calls them.
+
+mod config;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use taizhang_core::auth::{generate_password, Actor};
+use taizhang_core::service::UserInput;
+use taizhang_core::Services;
+use taizhang_web::{AppState, WebConfig};
+
+use config::Config;
+
+#[derive(Debug, Parser)]
+#[command(name = "taizhang", version, about = "台账：基层工作台账与一键工作总结")]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load the demo district "X矿矿区" and serve it.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, env = "TAIZHANG_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Load the demo and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve an existing database.
+    Serve {
+        #[arg(long, env = "TAIZHANG_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Run the database migrations and exit.
+    Migrate,
+    /// User accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account. The password comes from --password, else
+    /// TAIZHANG_NEW_PASSWORD, else a generated one is printed.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// system_admin, org_admin, recorder or viewer.
+        #[arg(long, default_value = "recorder")]
+        role: String,
+        /// Org of the account's subtree, by name or id.
+        #[arg(long)]
+        org: String,
+        /// May unmask personal data (each view is audited).
+        #[arg(long)]
+        personal: bool,
+        #[arg(long, env = "TAIZHANG_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Set a new password for an account.
+    Password {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "TAIZHANG_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain: detects an edited or deleted entry.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("无法启动：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &Config) -> Result<Arc<Services>> {
+    let store = taizhang_store::open(&config.database_url())
+        .await
+        .with_context(|| format!("数据库 {}", config.redacted_database_url()))?;
+    Ok(Services::new(store))
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let config = cli.config;
+    match cli.command {
+        Command::Demo { listen, no_serve } => {
+            let services = open(&config).await?;
+            let password = std::env::var("TAIZHANG_ADMIN_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(generate_password);
+            let report = taizhang_core::demo::load(&services, &password).await?;
+            if report.loaded {
+                println!("已载入演示数据“X矿矿区”：{} 个组织，{} 名人员。", report.orgs, report.people);
+            } else {
+                println!("数据库中已有数据，未重复载入演示数据。");
+            }
+            println!("数据库：{}", config.redacted_database_url());
+            let users: Vec<&str> = taizhang_core::demo::DEMO_USERS.iter().map(|u| u.0).collect();
+            println!("登录：用户名 admin，密码 {password}（演示账号 {} 使用同一密码）", users.join("、"));
+            if !no_serve {
+                serve(&config, services, listen).await?;
+            }
+        }
+        Command::Serve { listen } => {
+            let services = open(&config).await?;
+            serve(&config, services, listen).await?;
+        }
+        Command::Migrate => {
+            open(&config).await?;
+            println!("数据库已是最新结构：{}", config.redacted_database_url());
+        }
+        Command::User(UserCommand::Add {
+            username,
+            name,
+            role,
+            org,
+            personal,
+            password,
+        }) => {
+            let services = open(&config).await?;
+            let actor = Actor::system("cli");
+            let org = services.org_lookup(&actor, &org).await.context("--org")?;
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(generate_password);
+            let input = UserInput {
+                username,
+                display_name: name,
+                role,
+                org_id: Some(org.id),
+                can_view_personal: personal,
+                password: password.clone(),
+            };
+            let user = services.user_create(&actor, &input).await?;
+            println!("已创建用户 {}（{}，{}）", user.username, user.role.label(), org.name);
+            if generated {
+                println!("密码：{password}");
+            }
+        }
+        Command::User(UserCommand::Password { username, password }) => {
+            let services = open(&config).await?;
+            let actor = Actor::system("cli");
+            let user = services
+                .store
+                .user_by_username(&username)
+                .await?
+                .with_context(|| format!("没有用户 {username}"))?;
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(generate_password);
+            services.user_reset_password(&actor, user.id, &password).await?;
+            println!("已重设 {username} 的密码{}", if generated { format!("：{password}") } else { String::new() });
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let services = open(&config).await?;
+            match services.audit_verify().await? {
+                Ok(n) => println!("审计日志完整：共 {n} 条，哈希链无断裂。"),
+                Err(broken) => {
+                    println!("审计日志被篡改：{broken}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(config: &Config, services: Arc<Services>, listen: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("无法监听 {listen}"))?;
+    let address = listener.local_addr()?;
+    println!("台账已启动：http://{address}/");
+    let state = AppState {
+        services,
+        config: Arc::new(WebConfig {
+            secure_cookies: config.secure_cookies,
+            ..WebConfig::default()
+        }),
+    };
+    taizhang_web::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -58,6 +58,15 @@ impl Mobile {
         Ok(Mobile(digits.to_owned()))
     }
 
+    /// Rebuilds a number read back from storage, where it was written after
+    /// [`Mobile::parse`] succeeded. The value is re-validated and normalised; a
+    /// value that no longer passes is kept verbatim so that a corrupted row
+    /// stays visible rather than failing the whole read. The accessors never
+    /// panic, whatever the content.
+    pub fn from_stored(value: String) -> Mobile {
+        Mobile::parse(&value).unwrap_or(Mobile(value))
+    }
+
     /// The 11 digits.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -65,12 +74,26 @@ impl Mobile {
 
     /// Middle four digits hidden: `138****5678`.
     pub fn masked(&self) -> String {
-        format!("{}****{}", &self.0[..3], &self.0[7..])
+        let chars: Vec<char> = self.0.chars().collect();
+        let n = chars.len();
+        if n < 8 {
+            return "*".repeat(n);
+        }
+        let mut out: String = chars[..3].iter().collect();
+        out.push_str(&"*".repeat(n - 7));
+        out.extend(&chars[n - 4..]);
+        out
     }
 
     /// The last `n` digits (the whole number if `n >= 11`).
     pub fn tail(&self, n: usize) -> &str {
-        &self.0[self.0.len() - n.min(self.0.len())..]
+        let skip = self.0.chars().count().saturating_sub(n);
+        let start = self
+            .0
+            .char_indices()
+            .nth(skip)
+            .map_or(self.0.len(), |(i, _)| i);
+        &self.0[start..]
     }
 }
 
@@ -95,7 +118,10 @@ mod tests {
     use super::*;
 
     fn ok(s: &str) -> String {
-        Mobile::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}")).as_str().to_owned()
+        Mobile::parse(s)
+            .unwrap_or_else(|e| panic!("{s:?}: {e}"))
+            .as_str()
+            .to_owned()
     }
 
     #[test]
@@ -130,7 +156,10 @@ mod tests {
         assert_eq!(Mobile::parse("861381234567"), Err(MobileError::Length(12)));
         assert_eq!(Mobile::parse("+86138123456"), Err(MobileError::BadChar));
         assert_eq!(Mobile::parse("+861381234567"), Err(MobileError::BadChar));
-        assert_eq!(Mobile::parse("00861381234567"), Err(MobileError::Length(14)));
+        assert_eq!(
+            Mobile::parse("00861381234567"),
+            Err(MobileError::Length(14))
+        );
         // "86" + an 11-digit non-mobile still strips, then fails on shape.
         assert_eq!(Mobile::parse("8623812345678"), Err(MobileError::Prefix));
     }
@@ -146,13 +175,19 @@ mod tests {
         assert_eq!(Mobile::parse("10812345678"), Err(MobileError::SecondDigit));
         assert_eq!(Mobile::parse("1381234567a"), Err(MobileError::BadChar));
         assert_eq!(Mobile::parse("138.1234.5678"), Err(MobileError::BadChar));
-        assert_eq!(Mobile::parse("１３８１２３４５６７８"), Err(MobileError::BadChar));
+        assert_eq!(
+            Mobile::parse("１３８１２３４５６７８"),
+            Err(MobileError::BadChar)
+        );
         assert_eq!(Mobile::parse("(010)12345678"), Err(MobileError::BadChar));
     }
 
     #[test]
     fn error_messages_are_chinese() {
-        assert_eq!(MobileError::Prefix.to_string(), "手机号码应为11位数字，以1开头");
+        assert_eq!(
+            MobileError::Prefix.to_string(),
+            "手机号码应为11位数字，以1开头"
+        );
         assert_eq!(
             MobileError::Length(10).to_string(),
             "手机号码应为11位数字，以1开头（实际为10位）"
@@ -171,16 +206,25 @@ mod tests {
     }
 
     #[test]
+    fn from_stored_values() {
+        let m = Mobile::from_stored("138-1234-5678".to_owned());
+        assert_eq!(m, Mobile::parse("13812345678").unwrap());
+        // Corrupted rows are kept verbatim and never make accessors panic.
+        let bad = Mobile::from_stored("010-1234".to_owned());
+        assert_eq!(bad.as_str(), "010-1234");
+        assert_eq!(bad.masked(), "010*1234");
+        assert_eq!(bad.tail(4), "1234");
+        let short = Mobile::from_stored("电话".to_owned());
+        assert_eq!(short.masked(), "**");
+        assert_eq!(short.tail(1), "话");
+        assert_eq!(short.tail(5), "电话");
+        assert_eq!(Mobile::from_stored(String::new()).tail(3), "");
+    }
+
+    #[test]
     fn display_and_serialize() {
         let m = Mobile::parse("+86 138 1234 5678").unwrap();
         assert_eq!(m.to_string(), "13812345678");
         assert_eq!(serde_json::to_string(&m).unwrap(), "\"13812345678\"");
-    }
-}
-
-impl Mobile {
-    /// Rebuilds a number that was validated before it was stored.
-    pub fn from_stored(value: String) -> Mobile {
-        Mobile(value)
     }
 }

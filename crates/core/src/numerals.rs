@@ -183,7 +183,8 @@ fn parse_section(s: &str, has_higher: bool) -> Option<u32> {
     if let Some(d) = pending {
         // A trailing digit is the ones digit only after `十`, after an explicit
         // `零`, or when it stands alone as the whole number.
-        let unambiguous = last_unit == 10 || zero_since_unit || (last_unit == 10_000 && !has_higher);
+        let unambiguous =
+            last_unit == 10 || zero_since_unit || (last_unit == 10_000 && !has_higher);
         if !unambiguous {
             return None;
         }
@@ -306,9 +307,32 @@ mod tests {
     #[test]
     fn from_chinese_rejects_malformed() {
         for s in [
-            "", "  ", "零零", "一零", "一二", "百", "千", "万", "亿", "十百", "百一", "一百一",
-            "一千一", "一万一", "一百零", "零一", "一百零零一", "一百零十", "一千千", "三十四十",
-            "abc", "12", "一万万", "零万", "一亿亿", "五十亿",
+            "",
+            "  ",
+            "零零",
+            "一零",
+            "一二",
+            "百",
+            "千",
+            "万",
+            "亿",
+            "十百",
+            "百一",
+            "一百一",
+            "一千一",
+            "一万一",
+            "一百零",
+            "零一",
+            "一百零零一",
+            "一百零十",
+            "一千千",
+            "三十四十",
+            "abc",
+            "12",
+            "一万万",
+            "零万",
+            "一亿亿",
+            "五十亿",
         ] {
             assert_eq!(from_chinese(s), None, "{s:?}");
         }

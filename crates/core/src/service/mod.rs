@@ -5,11 +5,11 @@
 mod audit;
 mod orgs;
 mod people;
-mod users;
+pub mod users;
 
 use std::sync::Arc;
 
-pub use people::{PersonInput, PersonView};
+pub use people::{parse_date, PersonInput, PersonView};
 pub use orgs::{OrgInput, OrgUpdate};
 pub use users::{LoginOutcome, UserInput, UserUpdate};
 

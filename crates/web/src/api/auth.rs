@@ -1,0 +1,58 @@
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+use std::net::SocketAddr;
+use taizhang_core::model::SessionKind;
+
+use super::dto::{LoginBody, LoginOut, MeOut};
+use crate::auth::{ApiActor, ApiJson};
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+
+/// Signs in and returns an API token.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()),
+    request_body = LoginBody,
+    responses((status = 200, body = LoginOut), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Json<LoginOut>, ApiError> {
+    let outcome = state
+        .services
+        .login(&body.username, &body.password, SessionKind::Api, Some(addr.ip().to_string()))
+        .await?;
+    Ok(Json(LoginOut {
+        token: outcome.token,
+        user: outcome.user.into(),
+    }))
+}
+
+/// Revokes the token of this call.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim();
+    state.services.logout(&actor, token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The account behind the token.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = MeOut)))]
+pub async fn me(ApiActor(actor): ApiActor) -> Json<MeOut> {
+    Json(MeOut {
+        username: actor.username,
+        display_name: actor.display_name,
+        role: actor.role.as_str().into(),
+        org_id: actor.org_id,
+        can_view_personal: actor.can_view_personal,
+    })
+}

@@ -1,0 +1,76 @@
+//! The JSON API under `/api/v1`. The route table reads as the API's map;
+//! every handler authenticates with a bearer token, calls one service and
+//! serialises the answer. The OpenAPI document is served at `openapi.json`.
+
+mod auth;
+mod audit;
+mod dto;
+
+pub use audit::audit_query as audit_filter;
+pub use dto::AuditListQuery;
+mod orgs;
+mod people;
+mod users;
+
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route("/orgs/{id}", get(orgs::get).patch(orgs::update))
+        .route("/orgs/{id}/memberships", get(orgs::memberships))
+        .route("/people", get(people::list).post(people::create))
+        .route("/people/{id}", get(people::get).put(people::update).delete(people::remove))
+        .route("/people/{id}/memberships", get(people::memberships))
+        .route("/memberships", post(people::membership_create))
+        .route("/memberships/{id}", delete(people::membership_delete))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", get(users::get).patch(users::update))
+        .route("/audit", get(audit::list))
+        .fallback(not_found)
+}
+
+async fn not_found() -> crate::ApiError {
+    taizhang_core::Error::NotFound.into()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "台账 Taizhang API", version = "1", description = "基层工作台账：组织、人员、任职、用户与审计日志。除登录外，所有接口需在请求头携带 Authorization: Bearer TOKEN。"),
+    paths(
+        auth::login, auth::logout, auth::me,
+        orgs::list, orgs::create, orgs::get, orgs::update, orgs::memberships,
+        people::list, people::create, people::get, people::update, people::remove, people::memberships,
+        people::membership_create, people::membership_delete,
+        users::list, users::create, users::get, users::update,
+        audit::list,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,241 @@
+//! Who is asking: API bearer tokens, page session cookies, and CSRF checks
+//! for every form post.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::de::DeserializeOwned;
+use taizhang_core::auth::Actor;
+use taizhang_core::model::SessionKind;
+use taizhang_core::Error;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "tz_session";
+pub const LOGIN_CSRF_COOKIE: &str = "tz_login_csrf";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+pub fn client_ip(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, for the whole site.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Compares secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The actor of an API call, from `Authorization: Bearer TOKEN`.
+pub struct ApiActor(pub Actor);
+
+impl<S> FromRequestParts<S> for ApiActor
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(Error::Unauthenticated)?;
+        let (actor, session) = state.services.authenticate(token).await?;
+        if session.kind != SessionKind::Api {
+            return Err(Error::Unauthenticated.into());
+        }
+        Ok(ApiActor(actor.with_ip(client_ip(parts))))
+    }
+}
+
+/// The signed-in user of a page, from the session cookie.
+#[derive(Clone)]
+pub struct PageActor {
+    pub actor: Actor,
+    pub csrf: String,
+    pub token: String,
+}
+
+/// Sends the browser to the sign-in page.
+pub struct ToLogin(String);
+
+impl IntoResponse for ToLogin {
+    fn into_response(self) -> Response {
+        let target = format!("/login?next={}", percent_encode(&self.0));
+        let mut response = Redirect::to(&target).into_response();
+        if let Ok(value) = target.parse() {
+            // htmx follows this header instead of swapping in the login page.
+            response.headers_mut().insert("HX-Redirect", value);
+        }
+        response
+    }
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl<S> FromRequestParts<S> for PageActor
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(ToLogin(here).into_response());
+        };
+        match state.services.authenticate(&token).await {
+            Ok((actor, session)) if session.kind == SessionKind::Web => Ok(PageActor {
+                actor: actor.with_ip(client_ip(parts)),
+                csrf: session.csrf,
+                token,
+            }),
+            Ok(_) | Err(Error::Unauthenticated) => Err(ToLogin(here).into_response()),
+            Err(other) => Err(crate::error::PageError::from(other).into_response()),
+        }
+    }
+}
+
+/// A form post from a signed-in user whose CSRF token matched.
+pub struct CsrfForm<T>(pub PageActor, pub T);
+
+impl<S, T> FromRequest<S> for CsrfForm<T>
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let page = PageActor::from_request_parts(&mut parts, state).await?;
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        let sent = fields
+            .iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.clone())
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            });
+        if !sent.is_some_and(|s| same_secret(&s, &page.csrf)) {
+            return Err(crate::error::PageError {
+                status: axum::http::StatusCode::FORBIDDEN,
+                message: "表单已过期或来源不明，请刷新页面后重试".into(),
+            }
+            .into_response());
+        }
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+            crate::error::PageError {
+                status: axum::http::StatusCode::BAD_REQUEST,
+                message: format!("表单内容有误：{e}"),
+            }
+            .into_response()
+        })?;
+        Ok(CsrfForm(page, form))
+    }
+}
+
+/// JSON body whose syntax errors are answered in Chinese, as 400.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_request(format!("请求内容字段有误：{}", e.body_text()))),
+            Err(JsonRejection::JsonSyntaxError(_)) => Err(ApiError::bad_request("请求内容不是有效的 JSON")),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(ApiError::bad_request("请求头 Content-Type 应为 application/json"))
+            }
+            Err(JsonRejection::BytesRejection(_)) => Err(ApiError {
+                status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                ..ApiError::bad_request("请求内容过大")
+            }),
+            Err(other) => Err(ApiError::bad_request(other.body_text())),
+        }
+    }
+}
+
+/// A numeric id in the path; anything else is a 400 in Chinese.
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::bad_request("路径中的编号无效"))?;
+        raw.parse::<i64>()
+            .map(IdPath)
+            .map_err(|_| ApiError::bad_request(format!("路径中的编号“{raw}”无效，应为数字")))
+    }
+}
+
+/// Query string whose errors are answered in Chinese, as 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(ApiQuery)
+            .map_err(|e| ApiError::bad_request(format!("查询参数有误：{e}")))
+    }
+}

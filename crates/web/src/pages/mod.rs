@@ -1,0 +1,153 @@
+//! Server-rendered pages. The route table below is the site map; handlers
+//! are linear: who is asking, read the form, call a service, render or
+//! redirect. Form errors are shown beside the field that caused them.
+
+mod account;
+mod audit;
+mod home;
+mod login;
+mod orgs;
+mod people;
+mod users;
+
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+use taizhang_core::model::Org;
+use taizhang_core::{Error, FieldError};
+
+use crate::auth::PageActor;
+use crate::error::PageError;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::index))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/orgs", get(orgs::tree).post(orgs::create))
+        .route("/orgs/{id}", get(orgs::show).post(orgs::update))
+        .route("/people", get(people::list).post(people::create))
+        .route("/people/new", get(people::new_form))
+        .route("/people/{id}", get(people::show).post(people::update))
+        .route("/people/{id}/edit", get(people::edit_form))
+        .route("/people/{id}/delete", post(people::delete))
+        .route("/people/{id}/memberships", post(people::add_membership))
+        .route("/memberships/{id}/delete", post(people::remove_membership))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/new", get(users::new_form))
+        .route("/users/{id}", get(users::edit_form).post(users::update))
+        .route("/account/password", get(account::form).post(account::submit))
+        .route("/audit", get(audit::list))
+        .route("/static/{file}", get(static_file))
+}
+
+/// A page answer: HTML or an error page.
+pub type PageResult = Result<Response, PageError>;
+
+/// Renders `template` with the signed-in user's frame around `context`.
+pub fn render(page: &PageActor, template: &str, mut context: Value) -> PageResult {
+    render_status(page, StatusCode::OK, template, &mut context)
+}
+
+pub fn render_status(page: &PageActor, status: StatusCode, template: &str, context: &mut Value) -> PageResult {
+    let actor = &page.actor;
+    context["me"] = json!({
+        "username": actor.username,
+        "display_name": actor.display_name,
+        "role": actor.role.label(),
+        "is_admin": actor.is_admin(),
+        "can_write": actor.can_write(),
+        "can_view_personal": actor.can_view_personal,
+    });
+    context["csrf"] = json!(page.csrf);
+    render_plain(status, template, context)
+}
+
+/// Renders a template that needs no signed-in user.
+pub fn render_plain(status: StatusCode, template: &str, context: &Value) -> PageResult {
+    match crate::templates::render(template, context) {
+        Ok(html) => Ok((status, Html(html)).into_response()),
+        Err(e) => {
+            tracing::error!(template, error = %e, "template failed");
+            Err(Error::Storage(format!("template {template}: {e}")).into())
+        }
+    }
+}
+
+/// Field errors as a map from field to message, for templates.
+pub fn error_map(errors: &[FieldError]) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for e in errors {
+        map.entry(e.field.clone())
+            .and_modify(|m: &mut String| {
+                m.push('；');
+                m.push_str(&e.message);
+            })
+            .or_insert_with(|| e.message.clone());
+    }
+    map
+}
+
+/// Splits a service result into "show the form again with these errors"
+/// and everything else.
+pub fn form_errors(error: Error) -> Result<BTreeMap<String, String>, PageError> {
+    match error {
+        Error::Invalid(_) | Error::Conflict(_) => Ok(error_map(&error.field_errors())),
+        other => Err(other.into()),
+    }
+}
+
+/// After a successful post: back to a page (POST-redirect-GET).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+pub fn org_json(org: &Org) -> Value {
+    json!({
+        "id": org.id,
+        "parent_id": org.parent_id,
+        "name": org.name,
+        "kind": org.kind.as_str(),
+        "kind_label": org.kind.label(),
+        "depth": org.depth(),
+        "closed": org.is_closed(),
+    })
+}
+
+/// A numeric id in a page path; anything else is the not-found page.
+pub struct PageId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::from(Error::NotFound))?;
+        raw.parse().map(PageId).map_err(|_| Error::NotFound.into())
+    }
+}
+
+pub async fn not_found() -> PageError {
+    Error::NotFound.into()
+}
+
+async fn static_file(Path(file): Path<String>) -> Response {
+    let (body, mime): (&'static [u8], &str) = match file.as_str() {
+        "htmx.min.js" => (include_bytes!("../../static/htmx.min.js"), "text/javascript; charset=utf-8"),
+        "app.css" => (include_bytes!("../../static/app.css"), "text/css; charset=utf-8"),
+        _ => return PageError::from(Error::NotFound).into_response(),
+    };
+    (
+        [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")],
+        body,
+    )
+        .into_response()
+}

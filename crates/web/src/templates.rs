@@ -1,0 +1,40 @@
+//! Page templates: minijinja, auto-escaping, embedded in the binary.
+//! Strict about undefined names, so a typo fails loudly in tests.
+
+use std::sync::LazyLock;
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+macro_rules! embed {
+    ($env:ident, $($name:literal),* $(,)?) => {
+        $( $env.add_template($name, include_str!(concat!("../templates/", $name))).expect($name); )*
+    };
+}
+
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    embed!(
+        env,
+        "base.html",
+        "error.html",
+        "login.html",
+        "home.html",
+        "orgs.html",
+        "org.html",
+        "people.html",
+        "person.html",
+        "person_form.html",
+        "users.html",
+        "user_form.html",
+        "audit.html",
+        "password.html",
+        "macros.html",
+    );
+    env
+});
+
+pub fn render(name: &str, context: &impl Serialize) -> Result<String, minijinja::Error> {
+    ENV.get_template(name)?.render(context)
+}
