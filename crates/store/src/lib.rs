@@ -12,6 +12,7 @@ mod migrate;
 mod postgres;
 mod repo;
 mod sqlite;
+pub mod testing;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,0 +1,235 @@
+//! The storage contract, run against SQLite by default and against
+//! PostgreSQL when TAIZHANG_PG_URL is set: the same story on both engines.
+
+use std::sync::Arc;
+
+use taizhang_core::auth::{now, Actor};
+use taizhang_core::model::*;
+use taizhang_core::service::{OrgInput, OrgUpdate, PersonInput};
+use taizhang_core::store::Store;
+use taizhang_core::{Error, Services};
+use taizhang_store::testing::TestDb;
+
+async fn fresh() -> (TestDb, Arc<dyn Store>) {
+    let db = TestDb::new();
+    let store = taizhang_store::open(&db.url).await.expect("open");
+    (db, store)
+}
+
+fn ctx() -> AuditCtx {
+    AuditCtx {
+        user_id: None,
+        username: "test".into(),
+        ip: None,
+        at: now(),
+    }
+}
+
+#[tokio::test]
+async fn migrations_run_once_and_reopen_cleanly() {
+    let db = TestDb::new();
+    let first = taizhang_store::open(&db.url).await.expect("first open");
+    first.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &ctx()).await.unwrap();
+    drop(first);
+    let again = taizhang_store::open(&db.url).await.expect("second open");
+    assert_eq!(again.org_subtree("/").await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn unknown_scheme_is_a_clear_error() {
+    let error = taizhang_store::open("mysql://localhost/x").await.err().expect("refused");
+    assert!(error.to_string().contains("不支持的数据库地址"), "{error}");
+}
+
+#[tokio::test]
+async fn moving_an_org_rewrites_the_subtree_paths() {
+    let (_db, store) = fresh().await;
+    let c = ctx();
+    let root = store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    let a = store.org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "甲".into() }, &c).await.unwrap();
+    let b = store.org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "乙".into() }, &c).await.unwrap();
+    let a1 = store.org_create(NewOrg { parent_id: Some(a.id), kind: OrgKind::Community, name: "甲一".into() }, &c).await.unwrap();
+    let a1g = store.org_create(NewOrg { parent_id: Some(a1.id), kind: OrgKind::Grid, name: "网格".into() }, &c).await.unwrap();
+    assert_eq!(a1g.path, format!("/{}/{}/{}/{}/", root.id, a.id, a1.id, a1g.id));
+
+    let moved = store
+        .org_update(a1.id, OrgChange { parent_id: Some(b.id), ..Default::default() }, &c)
+        .await
+        .unwrap();
+    assert_eq!(moved.parent_id, Some(b.id));
+    let grid = store.org_get(a1g.id).await.unwrap().unwrap();
+    assert_eq!(grid.path, format!("/{}/{}/{}/{}/", root.id, b.id, a1.id, a1g.id));
+    let under_a: Vec<_> = store.org_subtree(&a.path).await.unwrap().into_iter().map(|o| o.id).collect();
+    assert_eq!(under_a, vec![a.id]);
+
+    // The store itself refuses a cycle, whatever the caller checked.
+    let cycle = store.org_update(b.id, OrgChange { parent_id: Some(a1g.id), ..Default::default() }, &c).await;
+    assert!(matches!(cycle, Err(Error::Invalid(_))));
+}
+
+fn person(org_id: Id, name: &str, id_number: Option<&str>, mobile: Option<&str>) -> PersonFields {
+    let today = now().date_naive();
+    PersonFields {
+        org_id,
+        name: name.into(),
+        gender: None,
+        birth_date: None,
+        id_number: id_number.map(|n| taizhang_core::id_number::IdNumber::parse(n, today).unwrap()),
+        mobile: mobile.map(|m| taizhang_core::mobile::Mobile::parse(m).unwrap()),
+        party_member: false,
+        notes: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn people_search_by_pinyin_initials_phone_tail_within_scope() {
+    let (_db, store) = fresh().await;
+    let c = ctx();
+    let root = store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    let a = store.org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "甲".into() }, &c).await.unwrap();
+    let b = store.org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "乙".into() }, &c).await.unwrap();
+    store.person_create(person(a.id, "张伟", None, Some("13812345678")), &c).await.unwrap();
+    store.person_create(person(a.id, "李娜", None, Some("13900001111")), &c).await.unwrap();
+    store.person_create(person(b.id, "张伟", None, None), &c).await.unwrap();
+
+    let search = |scope: &str, text: &str| PersonQuery {
+        scope_path: scope.into(),
+        text: text.into(),
+        org_id: None,
+        page: 1,
+        per_page: 50,
+    };
+    let names = |p: Page<Person>| p.items.into_iter().map(|p| p.name).collect::<Vec<_>>();
+    assert_eq!(names(store.person_search(&search(&a.path, "zw")).await.unwrap()), vec!["张伟"]);
+    assert_eq!(names(store.person_search(&search(&a.path, "zhangwei")).await.unwrap()), vec!["张伟"]);
+    assert_eq!(names(store.person_search(&search(&a.path, "张")).await.unwrap()), vec!["张伟"]);
+    assert_eq!(names(store.person_search(&search(&a.path, "5678")).await.unwrap()), vec!["张伟"]);
+    assert_eq!(names(store.person_search(&search(&a.path, "")).await.unwrap()), vec!["李娜", "张伟"]);
+    assert_eq!(store.person_search(&search(&root.path, "zw")).await.unwrap().total, 2);
+    // LIKE wildcards typed by a user are literal.
+    assert_eq!(store.person_search(&search(&root.path, "%")).await.unwrap().total, 0);
+
+    let mut paged = search(&root.path, "");
+    paged.per_page = 2;
+    paged.page = 2;
+    let page = store.person_search(&paged).await.unwrap();
+    assert_eq!((page.total, page.items.len(), page.pages()), (3, 1, 2));
+}
+
+#[tokio::test]
+async fn an_id_number_is_registered_once() {
+    let (_db, store) = fresh().await;
+    let c = ctx();
+    let root = store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    store.person_create(person(root.id, "甲", Some("11010519491231002X"), None), &c).await.unwrap();
+    let again = store.person_create(person(root.id, "乙", Some("11010519491231002X"), None), &c).await;
+    match again {
+        Err(Error::Conflict(f)) => assert_eq!(f.field, "id_number"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // Nothing half-written: the failed create left neither a row nor an audit entry.
+    assert_eq!(store.person_search(&PersonQuery { scope_path: "/".into(), text: String::new(), org_id: None, page: 1, per_page: 10 }).await.unwrap().total, 1);
+    let creates = store.audit_all().await.unwrap().into_iter().filter(|e| e.record.entity == "person").count();
+    assert_eq!(creates, 1);
+}
+
+#[tokio::test]
+async fn sessions_expire() {
+    let (_db, store) = fresh().await;
+    let services = Services::new(store.clone());
+    let actor = Actor::system("test");
+    let root = services.org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() }).await.unwrap();
+    let user = store
+        .user_create(
+            NewUser {
+                username: "u1".into(),
+                display_name: "用户".into(),
+                role: Role::Viewer,
+                org_id: root.id,
+                can_view_personal: false,
+                password_hash: "x".into(),
+            },
+            &ctx(),
+        )
+        .await
+        .unwrap();
+    let t = now();
+    store
+        .session_create(Session {
+            token_hash: "h".into(),
+            user_id: user.id,
+            kind: SessionKind::Web,
+            csrf: "c".into(),
+            created_at: t,
+            expires_at: t + chrono::Duration::hours(1),
+        })
+        .await
+        .unwrap();
+    assert!(store.session_get("h", t).await.unwrap().is_some());
+    assert!(store.session_get("h", t + chrono::Duration::hours(2)).await.unwrap().is_none());
+    store.session_delete("h").await.unwrap();
+    assert!(store.session_get("h", t).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn audit_chain_detects_edits_and_deletions() {
+    let (db, store) = fresh().await;
+    let services = Services::new(store.clone());
+    let actor = Actor::system("test");
+    let root = services.org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() }).await.unwrap();
+    for name in ["甲", "乙", "丙"] {
+        services
+            .org_create(&actor, OrgInput { parent_id: Some(root.id), kind: "community".into(), name: name.into() })
+            .await
+            .unwrap();
+    }
+    let input = PersonInput { org_id: Some(root.id), name: "张伟".into(), id_number: "11010519491231002X".into(), ..Default::default() };
+    let p = services.person_create(&actor, &input).await.unwrap();
+    services.person_update(&actor, p.id, &PersonInput { name: "张伟伟".into(), ..input }).await.unwrap();
+    services.org_update(&actor, root.id + 1, OrgUpdate { name: Some("甲社区".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(services.audit_verify().await.unwrap(), Ok(7));
+
+    // The audit entry of a person keeps the ID number masked.
+    let entries = store.audit_all().await.unwrap();
+    let person_entry = entries.iter().find(|e| e.record.entity == "person").unwrap();
+    assert_eq!(person_entry.record.after.as_ref().unwrap()["id_number"], "1101**********002X");
+
+    // The database refuses changes to the log...
+    assert!(db.execute_raw("UPDATE audit_log SET username = 'x' WHERE id = 2").is_err());
+    assert!(db.execute_raw("DELETE FROM audit_log WHERE id = 2").is_err());
+
+    // ...and someone who removes that guard is still found out.
+    let unguard = if db.is_postgres() {
+        "DROP TRIGGER audit_log_no_change ON audit_log"
+    } else {
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"
+    };
+    db.execute_raw(unguard).unwrap();
+    db.execute_raw("UPDATE audit_log SET username = 'mallory' WHERE id = 3").unwrap();
+    let broken = services.audit_verify().await.unwrap().unwrap_err();
+    assert_eq!(broken, taizhang_core::audit::ChainBreak::Content { id: 3 });
+    db.execute_raw("DELETE FROM audit_log WHERE id = 3").unwrap();
+    let broken = services.audit_verify().await.unwrap().unwrap_err();
+    assert_eq!(broken, taizhang_core::audit::ChainBreak::Link { id: 4 });
+}
+
+#[tokio::test]
+async fn concurrent_writers_keep_one_unbroken_chain() {
+    let (_db, store) = fresh().await;
+    let services = Services::new(store.clone());
+    let actor = Actor::system("test");
+    let root = services.org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() }).await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let services = services.clone();
+        let actor = actor.clone();
+        tasks.push(tokio::spawn(async move {
+            let input = PersonInput { org_id: Some(root.id), name: format!("人员{i}"), ..Default::default() };
+            services.person_create(&actor, &input).await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(services.audit_verify().await.unwrap(), Ok(21));
+}
