@@ -9,7 +9,7 @@ pub mod users;
 
 use std::sync::Arc;
 
-pub use people::{parse_date, PersonInput, PersonView};
+pub use people::{parse_date, PersonInput, PersonPatch, PersonView};
 pub use orgs::{OrgInput, OrgUpdate};
 pub use users::{LoginOutcome, UserInput, UserUpdate};
 

@@ -23,6 +23,21 @@ pub struct PersonInput {
     pub notes: String,
 }
 
+/// A partial change to a person: absent fields keep their values. When the
+/// ID number changes and gender or birth date are not given, they are
+/// derived from the new number again.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PersonPatch {
+    pub org_id: Option<Id>,
+    pub name: Option<String>,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    pub id_number: Option<String>,
+    pub mobile: Option<String>,
+    pub party_member: Option<bool>,
+    pub notes: Option<String>,
+}
+
 /// A person as shown to one actor: personal data masked unless revealed.
 #[derive(Debug, Clone)]
 pub struct PersonView {
@@ -209,6 +224,32 @@ impl Services {
         input.org_id = input.org_id.or(Some(current.org_id));
         let fields = self.person_fields(actor, &input).await?;
         self.store.person_update(id, fields, &actor.ctx()).await
+    }
+
+    /// Applies a partial change (see [`PersonPatch`]).
+    pub async fn person_patch(&self, actor: &Actor, id: Id, patch: PersonPatch) -> Result<Person> {
+        let current = self.person_get(actor, id).await?;
+        let rederive = patch.id_number.is_some();
+        let keep = |new: Option<String>, old: String| new.unwrap_or(old);
+        let input = PersonInput {
+            org_id: Some(patch.org_id.unwrap_or(current.org_id)),
+            name: keep(patch.name, current.name),
+            gender: match patch.gender {
+                Some(g) => g,
+                None if rederive => String::new(),
+                None => current.gender.map(|g| g.as_str().to_owned()).unwrap_or_default(),
+            },
+            birth_date: match patch.birth_date {
+                Some(d) => d,
+                None if rederive => String::new(),
+                None => current.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            },
+            id_number: keep(patch.id_number, current.id_number.map(|n| n.as_str().to_owned()).unwrap_or_default()),
+            mobile: keep(patch.mobile, current.mobile.map(|m| m.as_str().to_owned()).unwrap_or_default()),
+            party_member: patch.party_member.unwrap_or(current.party_member),
+            notes: keep(patch.notes, current.notes),
+        };
+        self.person_update(actor, id, &input).await
     }
 
     pub async fn person_delete(&self, actor: &Actor, id: Id) -> Result<()> {

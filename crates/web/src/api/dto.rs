@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use taizhang_core::model::{AuditEntry, Membership, Org, Page, User};
-use taizhang_core::service::{OrgInput, OrgUpdate, PersonInput, PersonView, UserInput, UserUpdate};
+use taizhang_core::service::{OrgInput, OrgUpdate, PersonInput, PersonPatch, PersonView, UserInput, UserUpdate};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, ToSchema)]
@@ -163,6 +163,34 @@ pub struct PersonBody {
 impl From<PersonBody> for PersonInput {
     fn from(b: PersonBody) -> Self {
         PersonInput {
+            org_id: b.org_id,
+            name: b.name,
+            gender: b.gender,
+            birth_date: b.birth_date,
+            id_number: b.id_number,
+            mobile: b.mobile,
+            party_member: b.party_member,
+            notes: b.notes,
+        }
+    }
+}
+
+/// A partial change: absent fields keep their values.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct PersonPatchBody {
+    pub org_id: Option<i64>,
+    pub name: Option<String>,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    pub id_number: Option<String>,
+    pub mobile: Option<String>,
+    pub party_member: Option<bool>,
+    pub notes: Option<String>,
+}
+
+impl From<PersonPatchBody> for PersonPatch {
+    fn from(b: PersonPatchBody) -> Self {
+        PersonPatch {
             org_id: b.org_id,
             name: b.name,
             gender: b.gender,

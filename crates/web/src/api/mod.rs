@@ -29,7 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}", get(orgs::get).patch(orgs::update))
         .route("/orgs/{id}/memberships", get(orgs::memberships))
         .route("/people", get(people::list).post(people::create))
-        .route("/people/{id}", get(people::get).put(people::update).delete(people::remove))
+        .route("/people/{id}", get(people::get).patch(people::update).delete(people::remove))
         .route("/people/{id}/memberships", get(people::memberships))
         .route("/memberships", post(people::membership_create))
         .route("/memberships/{id}", delete(people::membership_delete))

@@ -3,7 +3,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use taizhang_core::service::PersonView;
 
-use super::dto::{MembershipBody, MembershipOut, PersonBody, PersonListQuery, PersonOut, PersonPage, RevealQuery};
+use super::dto::{
+    MembershipBody, MembershipOut, PersonBody, PersonListQuery, PersonOut, PersonPage, PersonPatchBody, RevealQuery,
+};
 use crate::auth::{ApiActor, ApiJson, ApiQuery, IdPath};
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
@@ -46,16 +48,16 @@ pub async fn get(
     Ok(Json(state.services.person_view(&actor, id, q.reveal).await?.into()))
 }
 
-/// Replaces a person's fields.
-#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody,
+/// Changes the fields given; the others keep their values.
+#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonPatchBody,
     responses((status = 200, body = PersonOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
-    ApiJson(body): ApiJson<PersonBody>,
+    ApiJson(body): ApiJson<PersonPatchBody>,
 ) -> Result<Json<PersonOut>, ApiError> {
-    let person = state.services.person_update(&actor, id, &body.into()).await?;
+    let person = state.services.person_patch(&actor, id, body.into()).await?;
     Ok(Json(PersonView::masked(person).into()))
 }
 

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use taizhang_core::model::MEMBERSHIP_ROLES;
-use taizhang_core::service::{PersonInput, PersonView};
+use taizhang_core::service::{PersonInput, PersonPatch, PersonView};
 
 use super::{form_errors, org_json, render, render_status, see_other, PageId, PageResult};
 use crate::auth::{CsrfForm, PageActor};
@@ -212,18 +212,21 @@ pub async fn update(
     PageId(id): PageId,
     CsrfForm(page, form): CsrfForm<PersonForm>,
 ) -> PageResult {
-    let mut input = form.input();
-    if !page.actor.can_view_personal {
-        // Without the permission the form cannot show these; keep them.
-        let current = state.services.person_get(&page.actor, id).await?;
-        if input.id_number.trim().is_empty() {
-            input.id_number = current.id_number.map(|n| n.as_str().to_owned()).unwrap_or_default();
-        }
-        if input.mobile.trim().is_empty() {
-            input.mobile = current.mobile.map(|m| m.as_str().to_owned()).unwrap_or_default();
-        }
-    }
-    match state.services.person_update(&page.actor, id, &input).await {
+    let input = form.input();
+    // Without the permission the form cannot show ID number and mobile:
+    // left empty, they keep their values.
+    let hidden = |value: String| (page.actor.can_view_personal || !value.trim().is_empty()).then_some(value);
+    let patch = PersonPatch {
+        org_id: input.org_id,
+        name: Some(input.name),
+        gender: Some(input.gender),
+        birth_date: Some(input.birth_date),
+        id_number: hidden(input.id_number),
+        mobile: hidden(input.mobile),
+        party_member: Some(input.party_member),
+        notes: Some(input.notes),
+    };
+    match state.services.person_patch(&page.actor, id, patch).await {
         Ok(_) => Ok(see_other(&format!("/people/{id}"))),
         Err(e) => {
             let errors = form_errors(e)?;

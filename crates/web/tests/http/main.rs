@@ -1,0 +1,10 @@
+//! HTTP tests: the server on a random port over a fresh database (SQLite,
+//! or PostgreSQL when TAIZHANG_PG_URL is set), spoken to as a client would.
+
+mod helpers;
+
+mod api_auth;
+mod api_orgs;
+mod api_people;
+mod pages;
+mod permissions;

@@ -1,0 +1,206 @@
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn pages_need_a_session_and_cookies_are_protected() {
+    let app = spawn_app().await;
+    let r = app.http.get(app.url("/people")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/login?next=/people");
+
+    let form = app.http.get(app.url("/login")).send().await.unwrap();
+    let cookie = form.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let html = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden_csrf(&html);
+    let r = client
+        .post(app.url("/login"))
+        .form(&[("username", "admin"), ("password", PASSWORD), ("next", "/orgs"), ("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/orgs");
+    let session = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(session.starts_with("tz_session=") && session.contains("HttpOnly") && session.contains("SameSite=Lax"));
+
+    // A sign-in form without the token is refused.
+    let r = app
+        .http
+        .post(app.url("/login"))
+        .form(&[("username", "admin"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // An open redirect is not followed.
+    let html = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden_csrf(&html);
+    let r = client
+        .post(app.url("/login"))
+        .form(&[("username", "admin"), ("password", PASSWORD), ("next", "//evil.example/"), ("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/");
+}
+
+#[tokio::test]
+async fn every_page_renders_for_every_role() {
+    let app = spawn_app().await;
+    let person = app.services.store.person_search(&taizhang_core::model::PersonQuery {
+        scope_path: app.org("第一社区第一网格").await.path,
+        text: String::new(),
+        org_id: None,
+        page: 1,
+        per_page: 1,
+    }).await.unwrap().items[0].id;
+    let org = app.org("第一社区第一网格").await.id;
+    for user in ["admin", "kuangqu", "shequ1", "chakan"] {
+        let b = app.browser(user).await;
+        for path in [
+            "/".to_owned(),
+            "/orgs".into(),
+            format!("/orgs/{org}"),
+            "/people".into(),
+            "/people?q=zw".into(),
+            "/people?page=2".into(),
+            format!("/people/{person}"),
+            "/account/password".into(),
+        ] {
+            let (status, body) = b.get(&path).await;
+            assert_eq!(status, StatusCode::OK, "{user} {path}");
+            assert!(body.contains("<html lang=\"zh-CN\">"), "{user} {path}");
+        }
+    }
+    let b = app.browser("kuangqu").await;
+    for path in ["/users", "/users/new", "/audit", "/audit?action=login", "/people/new", &format!("/people/{person}/edit")] {
+        assert_eq!(b.get(path).await.0, StatusCode::OK, "{path}");
+    }
+    let (status, body) = b.get("/audit?from=yesterday").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("格式应为"));
+    assert_eq!(b.get("/nowhere").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(b.get("/people/abc").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_wrong_id_number_is_shown_beside_its_field() {
+    let app = spawn_app().await;
+    let b = app.browser("shequ1").await;
+    let grid = app.org("第一社区第三网格").await;
+    let org_id = grid.id.to_string();
+    let r = b
+        .post(
+            "/people",
+            &[("org_id", &org_id), ("name", "赵六"), ("id_number", "110105194912310021"), ("mobile", "13812345678")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    // The message sits in the id_number field's block, and the typed values are kept.
+    let field = html.split("id=\"f-id_number\"").nth(1).expect("the field");
+    let block = &field[..field.find("</div>").unwrap()];
+    assert!(block.contains("class=\"error\" id=\"e-id_number\""), "{block}");
+    assert!(block.contains("校验位"), "{block}");
+    assert!(html.contains("value=\"赵六\""));
+    assert!(html.contains("value=\"13812345678\""));
+
+    // Corrected, it is saved and shown masked.
+    let r = b
+        .post("/people", &[("org_id", &org_id), ("name", "赵六"), ("id_number", "11010519491231002X"), ("party_member", "on")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let (_, page) = b.get(&location).await;
+    assert!(page.contains("1101**********002X"));
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused() {
+    let app = spawn_app().await;
+    let b = app.browser("admin").await;
+    let grid = app.org("第一社区第三网格").await.id.to_string();
+    let r = b
+        .client
+        .post(format!("{}/people", b.base))
+        .form(&[("org_id", grid.as_str()), ("name", "无令牌")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = b
+        .client
+        .post(format!("{}/people", b.base))
+        .form(&[("org_id", grid.as_str()), ("name", "假令牌"), ("_csrf", &"0".repeat(64))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // htmx sends the token as a header instead.
+    let r = b
+        .client
+        .post(format!("{}/people", b.base))
+        .header("X-CSRF-Token", &b.csrf)
+        .form(&[("org_id", grid.as_str()), ("name", "头部令牌")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn stored_markup_renders_as_text() {
+    let app = spawn_app().await;
+    let b = app.browser("admin").await;
+    let grid = app.org("第一社区第三网格").await.id.to_string();
+    let r = b.post("/people", &[("org_id", &grid), ("name", "<script>alert(1)</script>")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    for path in [location.as_str(), "/people?q=script"] {
+        let (_, html) = b.get(path).await;
+        assert!(!html.contains("<script>alert(1)"), "{path}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn manage_orgs_and_passwords_through_pages() {
+    let app = spawn_app().await;
+    let b = app.browser("kuangqu").await;
+    let community = app.org("第二社区").await;
+    let parent = community.id.to_string();
+    let r = b.post("/orgs", &[("parent_id", &parent), ("kind", "grid"), ("name", "")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("id=\"e-name\""));
+    let r = b.post("/orgs", &[("parent_id", &parent), ("kind", "grid"), ("name", "第二社区第三网格")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let r = b.post(&location, &[("action", "rename"), ("name", "第二社区新网格")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get(&location).await;
+    assert!(html.contains("第二社区新网格"));
+
+    // Moving the centre under its own grid is refused beside the field.
+    let centre = app.org("X矿矿区管委中心").await;
+    let grid = app.org("第一社区第一网格").await.id.to_string();
+    let r = b.post(&format!("/orgs/{}", centre.id), &[("action", "move"), ("parent_id", &grid)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("id=\"e-parent_id\""));
+
+    let r = b.post("/account/password", &[("old_password", "wrong"), ("new_password", "short"), ("repeat_password", "other")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    for field in ["old_password", "new_password", "repeat_password"] {
+        assert!(html.contains(&format!("id=\"e-{field}\"")), "{field}");
+    }
+    let r = b
+        .post("/account/password", &[("old_password", PASSWORD), ("new_password", "a-new-password"), ("repeat_password", "a-new-password")])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    app.token_with("kuangqu", "a-new-password").await;
+}
