@@ -43,11 +43,7 @@ fn redact(url: &str) -> String {
     match rest.split_once('@') {
         Some((user_info, host)) => {
             let user = user_info.split(':').next().unwrap_or_default();
-            if user_info.contains(':') {
-                format!("{scheme}://{user}:***@{host}")
-            } else {
-                url.to_owned()
-            }
+            if user_info.contains(':') { format!("{scheme}://{user}:***@{host}") } else { url.to_owned() }
         }
         None => url.to_owned(),
     }

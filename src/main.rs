@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use taizhang_core::auth::{generate_password, Actor};
-use taizhang_core::service::UserInput;
 use taizhang_core::Services;
+use taizhang_core::auth::{Actor, generate_password};
+use taizhang_core::service::UserInput;
 use taizhang_web::{AppState, WebConfig};
 
 use config::Config;
@@ -91,8 +91,7 @@ enum AuditCommand {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -150,14 +149,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             open(&config).await?;
             println!("数据库已是最新结构：{}", config.redacted_database_url());
         }
-        Command::User(UserCommand::Add {
-            username,
-            name,
-            role,
-            org,
-            personal,
-            password,
-        }) => {
+        Command::User(UserCommand::Add { username, name, role, org, personal, password }) => {
             let services = open(&config).await?;
             let actor = Actor::system("cli");
             let org = services.org_lookup(&actor, &org).await.context("--org")?;
@@ -180,11 +172,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(UserCommand::Password { username, password }) => {
             let services = open(&config).await?;
             let actor = Actor::system("cli");
-            let user = services
-                .store
-                .user_by_username(&username)
-                .await?
-                .with_context(|| format!("没有用户 {username}"))?;
+            let user =
+                services.store.user_by_username(&username).await?.with_context(|| format!("没有用户 {username}"))?;
             let generated = password.is_none();
             let password = password.unwrap_or_else(generate_password);
             services.user_reset_password(&actor, user.id, &password).await?;
@@ -205,17 +194,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 async fn serve(config: &Config, services: Arc<Services>, listen: SocketAddr) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("无法监听 {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("无法监听 {listen}"))?;
     let address = listener.local_addr()?;
     println!("台账已启动：http://{address}/");
     let state = AppState {
         services,
-        config: Arc::new(WebConfig {
-            secure_cookies: config.secure_cookies,
-            ..WebConfig::default()
-        }),
+        config: Arc::new(WebConfig { secure_cookies: config.secure_cookies, ..WebConfig::default() }),
     };
     taizhang_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())

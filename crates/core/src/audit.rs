@@ -71,12 +71,7 @@ mod tests {
                     .entity_id(i as i64)
                     .after(serde_json::json!({"name": format!("组织{i}")}));
                 let hash = entry_hash(&prev, &record);
-                let entry = AuditEntry {
-                    id: i as i64 + 1,
-                    record,
-                    prev_hash: prev.clone(),
-                    hash: hash.clone(),
-                };
+                let entry = AuditEntry { id: i as i64 + 1, record, prev_hash: prev.clone(), hash: hash.clone() };
                 prev = hash;
                 entry
             })

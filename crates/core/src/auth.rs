@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, SubsecRound, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -20,8 +20,7 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::encode_b64(&random_bytes::<16>())
-        .map_err(|e| Error::Storage(format!("salt: {e}")))?;
+    let salt = SaltString::encode_b64(&random_bytes::<16>()).map_err(|e| Error::Storage(format!("salt: {e}")))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -30,9 +29,7 @@ pub fn hash_password(password: &str) -> Result<String> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -62,10 +59,7 @@ pub fn token_hash(token: &str) -> String {
 /// A readable random password for generated accounts.
 pub fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    random_bytes::<14>()
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
+    random_bytes::<14>().iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
 }
 
 pub fn check_new_password(password: &str) -> Result<()> {
@@ -102,11 +96,7 @@ impl Actor {
             display_name: user.display_name.clone(),
             role: user.role,
             org_id: Some(user.org_id),
-            scope_path: if user.role == Role::SystemAdmin {
-                "/".to_owned()
-            } else {
-                org_path.to_owned()
-            },
+            scope_path: if user.role == Role::SystemAdmin { "/".to_owned() } else { org_path.to_owned() },
             can_view_personal: user.can_view_personal,
             ip: None,
         }
@@ -132,12 +122,7 @@ impl Actor {
     }
 
     pub fn ctx(&self) -> AuditCtx {
-        AuditCtx {
-            user_id: self.user_id,
-            username: self.username.clone(),
-            ip: self.ip.clone(),
-            at: now(),
-        }
+        AuditCtx { user_id: self.user_id, username: self.username.clone(), ip: self.ip.clone(), at: now() }
     }
 
     /// True when the org with this path lies in the actor's subtree.
@@ -147,11 +132,7 @@ impl Actor {
 
     /// Requires at least `role`; the thing itself must already be in scope.
     pub fn require(&self, role: Role) -> Result<()> {
-        if self.role >= role {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
+        if self.role >= role { Ok(()) } else { Err(Error::Forbidden) }
     }
 
     pub fn can_write(&self) -> bool {

@@ -7,12 +7,12 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use crate::Services;
 use crate::auth::Actor;
 use crate::error::Result;
 use crate::id_number::check_char;
 use crate::model::{Id, Org, Role};
 use crate::service::{OrgInput, PersonInput, UserInput};
-use crate::Services;
 
 /// Name of the demo district's root below the county.
 pub const DISTRICT: &str = "X矿矿区党委";
@@ -48,51 +48,78 @@ const ORGS: &[(&str, &str, &str)] = &[
     ("X矿矿区管委中心", "volunteer_team", "新时代文明实践X矿矿区管理中心志愿服务分队"),
 ];
 
-/// Cadres: (name, home org, party member, [(org, role)]).
-const CADRES: &[(&str, &str, bool, &[(&str, &str)])] = &[
-    ("韦建国", DISTRICT, true, &[
-        (DISTRICT, "书记"),
-        (DISTRICT, "第一责任人"),
-        ("党委理论学习中心组学习领导小组", "组长"),
-        ("意识形态工作领导小组", "组长"),
-    ]),
-    ("覃志明", DISTRICT, true, &[
-        (DISTRICT, "副书记"),
-        ("X矿矿区管委中心", "主任"),
-        ("疫情防控工作领导小组", "组长"),
-        ("党委理论学习中心组学习领导小组", "副组长"),
-    ]),
-    ("蓝秀英", DISTRICT, true, &[
-        (DISTRICT, "委员"),
-        (DISTRICT, "分管领导"),
-        ("意识形态工作领导小组", "副组长"),
-        ("党委理论学习中心组学习领导小组", "成员"),
-    ]),
-    ("黄海涛", "X矿矿区管委中心", true, &[
-        ("X矿矿区管委中心", "副主任"),
-        ("疫情防控工作领导小组", "副组长"),
-        ("党委理论学习中心组学习领导小组", "成员"),
-    ]),
-    ("莫丽华", "X矿矿区管委中心", true, &[
-        ("X矿矿区管委中心", "工作人员"),
-        ("意识形态工作领导小组", "成员"),
-        ("党委理论学习中心组学习领导小组", "成员"),
-    ]),
+/// (org name, role) pairs of one person.
+type Roles = &'static [(&'static str, &'static str)];
+
+/// Cadres: (name, home org, party member, roles).
+const CADRES: &[(&str, &str, bool, Roles)] = &[
+    (
+        "韦建国",
+        DISTRICT,
+        true,
+        &[
+            (DISTRICT, "书记"),
+            (DISTRICT, "第一责任人"),
+            ("党委理论学习中心组学习领导小组", "组长"),
+            ("意识形态工作领导小组", "组长"),
+        ],
+    ),
+    (
+        "覃志明",
+        DISTRICT,
+        true,
+        &[
+            (DISTRICT, "副书记"),
+            ("X矿矿区管委中心", "主任"),
+            ("疫情防控工作领导小组", "组长"),
+            ("党委理论学习中心组学习领导小组", "副组长"),
+        ],
+    ),
+    (
+        "蓝秀英",
+        DISTRICT,
+        true,
+        &[
+            (DISTRICT, "委员"),
+            (DISTRICT, "分管领导"),
+            ("意识形态工作领导小组", "副组长"),
+            ("党委理论学习中心组学习领导小组", "成员"),
+        ],
+    ),
+    (
+        "黄海涛",
+        "X矿矿区管委中心",
+        true,
+        &[
+            ("X矿矿区管委中心", "副主任"),
+            ("疫情防控工作领导小组", "副组长"),
+            ("党委理论学习中心组学习领导小组", "成员"),
+        ],
+    ),
+    (
+        "莫丽华",
+        "X矿矿区管委中心",
+        true,
+        &[
+            ("X矿矿区管委中心", "工作人员"),
+            ("意识形态工作领导小组", "成员"),
+            ("党委理论学习中心组学习领导小组", "成员"),
+        ],
+    ),
     ("梁文斌", "矿区机关党支部", true, &[("矿区机关党支部", "书记"), ("矿区机关党支部", "第一责任人")]),
-    ("陆春燕", "第一社区党支部", true, &[
-        ("第一社区党支部", "书记"),
-        ("第一社区党支部", "第一责任人"),
-        ("第一社区", "主任"),
-    ]),
-    ("潘国庆", "第二社区党支部", true, &[
-        ("第二社区党支部", "书记"),
-        ("第二社区党支部", "第一责任人"),
-        ("第二社区", "主任"),
-    ]),
-    ("罗德明", "离退休职工党支部", true, &[
-        ("离退休职工党支部", "书记"),
-        ("离退休职工党支部", "第一责任人"),
-    ]),
+    (
+        "陆春燕",
+        "第一社区党支部",
+        true,
+        &[("第一社区党支部", "书记"), ("第一社区党支部", "第一责任人"), ("第一社区", "主任")],
+    ),
+    (
+        "潘国庆",
+        "第二社区党支部",
+        true,
+        &[("第二社区党支部", "书记"), ("第二社区党支部", "第一责任人"), ("第二社区", "主任")],
+    ),
+    ("罗德明", "离退休职工党支部", true, &[("离退休职工党支部", "书记"), ("离退休职工党支部", "第一责任人")]),
     ("谢美玲", "第一社区", true, &[("第一社区第一网格", "网格员"), ("疫情防控工作领导小组", "成员")]),
     ("周晓东", "第一社区", false, &[("第一社区第二网格", "网格员")]),
     ("杨丽萍", "第一社区", true, &[("第一社区第三网格", "网格员")]),
@@ -103,7 +130,8 @@ const CADRES: &[(&str, &str, bool, &[(&str, &str)])] = &[
 
 const SURNAMES: &[&str] = &["韦", "覃", "黄", "蓝", "莫", "李", "王", "陈", "刘", "杨", "梁", "陆", "罗", "潘", "谢"];
 const GIVEN: &[&str] = &[
-    "丽", "芳", "军", "强", "敏", "静", "华", "勇", "秀", "兰", "明", "辉", "玲", "东", "平", "红", "燕", "峰", "林", "春",
+    "丽", "芳", "军", "强", "敏", "静", "华", "勇", "秀", "兰", "明", "辉", "玲", "东", "平", "红", "燕", "峰", "林",
+    "春",
 ];
 
 /// A small deterministic generator, so the demo is the same every time.
@@ -163,11 +191,7 @@ pub struct DemoReport {
 pub async fn load(services: &Services, password: &str) -> Result<DemoReport> {
     let actor = Actor::system("demo");
     let existing = services.org_tree(&actor).await?;
-    let mut report = DemoReport {
-        loaded: false,
-        orgs: existing.len(),
-        people: 0,
-    };
+    let mut report = DemoReport { loaded: false, orgs: existing.len(), people: 0 };
     if existing.is_empty() {
         report = load_district(services, &actor).await?;
     }
@@ -198,13 +222,12 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
         let person = services.person_create(actor, &input).await?;
         people += 1;
         for (org, role) in *roles {
-            services
-                .membership_create(actor, Some(person.id), org_id(org), role, "2020-01-01", "")
-                .await?;
+            services.membership_create(actor, Some(person.id), org_id(org), role, "2020-01-01", "").await?;
         }
     }
     // Party members of the branches, volunteers and residents of each grid.
-    for branch in ["矿区机关党支部", "第一社区党支部", "第二社区党支部", "离退休职工党支部"] {
+    for branch in ["矿区机关党支部", "第一社区党支部", "第二社区党支部", "离退休职工党支部"]
+    {
         for _ in 0..4 {
             let name = format!("{}{}{}", rng.pick(SURNAMES), rng.pick(GIVEN), rng.pick(GIVEN));
             let input = synthetic_person(&mut rng, name, org_id(branch).unwrap_or_default(), true, "");
@@ -232,11 +255,7 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
             people += 1;
         }
     }
-    Ok(DemoReport {
-        loaded: true,
-        orgs: orgs.len(),
-        people,
-    })
+    Ok(DemoReport { loaded: true, orgs: orgs.len(), people })
 }
 
 async fn set_demo_users(services: &Services, actor: &Actor, password: &str) -> Result<()> {

@@ -94,9 +94,7 @@ impl IdNumber {
                 }
                 let last = match last {
                     "x" | "X" => 'X',
-                    d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => {
-                        d.as_bytes()[0] as char
-                    }
+                    d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => d.as_bytes()[0] as char,
                     _ => return Err(IdNumberError::BadChar),
                 };
                 check_region(body)?;
@@ -104,10 +102,7 @@ impl IdNumber {
                 // `body` is 17 ASCII digits, so a check character always exists.
                 let expected = check_char(body).ok_or(IdNumberError::BadChar)?;
                 if expected != last {
-                    return Err(IdNumberError::CheckDigit {
-                        expected,
-                        found: last,
-                    });
+                    return Err(IdNumberError::CheckDigit { expected, found: last });
                 }
                 let mut v = String::with_capacity(18);
                 v.push_str(body);
@@ -151,11 +146,7 @@ impl IdNumber {
     /// see [`IdNumber::from_stored`], can yield the `NaiveDate::MIN` fallback.)
     pub fn birth_date(&self) -> NaiveDate {
         let parts = if self.is_legacy() {
-            (
-                self.digits(6..8).map(|y| y + 1900),
-                self.digits(8..10),
-                self.digits(10..12),
-            )
+            (self.digits(6..8).map(|y| y + 1900), self.digits(8..10), self.digits(10..12))
         } else {
             (self.digits(6..10), self.digits(10..12), self.digits(12..14))
         };
@@ -195,10 +186,7 @@ impl IdNumber {
 
     /// The number held by `range` if it is all ASCII digits.
     fn digits(&self, range: std::ops::Range<usize>) -> Option<u32> {
-        self.0
-            .get(range)
-            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-            .map(num)
+        self.0.get(range).filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())).map(num)
     }
 }
 
@@ -220,11 +208,7 @@ pub fn check_char(first17: &str) -> Option<char> {
     if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     Some(CHECK_CHARS[(sum % 11) as usize])
 }
 
@@ -271,9 +255,7 @@ fn is_scientific_id(s: &str) -> bool {
 
 /// Parses a short run of ASCII digits already known to be valid.
 fn num(digits: &str) -> u32 {
-    digits
-        .bytes()
-        .fold(0, |acc, b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
+    digits.bytes().fold(0, |acc, b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
 }
 
 fn check_region(digits: &str) -> Result<(), IdNumberError> {
@@ -282,20 +264,12 @@ fn check_region(digits: &str) -> Result<(), IdNumberError> {
         province,
         11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81 | 82 | 83
     );
-    if valid {
-        Ok(())
-    } else {
-        Err(IdNumberError::Region)
-    }
+    if valid { Ok(()) } else { Err(IdNumberError::Region) }
 }
 
 /// `yyyymmdd` is 8 ASCII digits.
 fn check_birth(yyyymmdd: &str, today: NaiveDate) -> Result<(), IdNumberError> {
-    let (y, m, d) = (
-        num(&yyyymmdd[..4]),
-        num(&yyyymmdd[4..6]),
-        num(&yyyymmdd[6..8]),
-    );
+    let (y, m, d) = (num(&yyyymmdd[..4]), num(&yyyymmdd[4..6]), num(&yyyymmdd[6..8]));
     let date = NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(IdNumberError::BirthDate)?;
     if date.year() < MIN_BIRTH_YEAR {
         return Err(IdNumberError::BirthDate);
@@ -327,19 +301,13 @@ mod tests {
     fn standard_vectors() {
         let id = parse("11010519491231002X").unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
         assert_eq!(id.gender(), Gender::Female);
         assert_eq!(id.region_code(), "110105");
         assert!(!id.is_legacy());
 
         let id = parse("440524188001010014").unwrap();
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1880, 1, 1).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1880, 1, 1).unwrap());
         assert_eq!(id.gender(), Gender::Male);
         assert_eq!(id.region_code(), "440524");
     }
@@ -370,20 +338,8 @@ mod tests {
 
     #[test]
     fn wrong_check_digit() {
-        assert_eq!(
-            parse("110105194912310021"),
-            Err(IdNumberError::CheckDigit {
-                expected: 'X',
-                found: '1'
-            })
-        );
-        assert_eq!(
-            parse("44052418800101001X"),
-            Err(IdNumberError::CheckDigit {
-                expected: '4',
-                found: 'X'
-            })
-        );
+        assert_eq!(parse("110105194912310021"), Err(IdNumberError::CheckDigit { expected: 'X', found: '1' }));
+        assert_eq!(parse("44052418800101001X"), Err(IdNumberError::CheckDigit { expected: '4', found: 'X' }));
         let msg = parse("110105194912310021").unwrap_err().to_string();
         assert_eq!(msg, "身份证号校验位错误：应为X，实为1");
     }
@@ -394,10 +350,7 @@ mod tests {
         assert_eq!(parse("   "), Err(IdNumberError::Empty));
         assert_eq!(parse("1101051949"), Err(IdNumberError::Length(10)));
         assert_eq!(parse("11010519491231002X1"), Err(IdNumberError::Length(19)));
-        assert_eq!(
-            IdNumberError::Length(10).to_string(),
-            "身份证号应为18位（或旧式15位），实际为10位"
-        );
+        assert_eq!(IdNumberError::Length(10).to_string(), "身份证号应为18位（或旧式15位），实际为10位");
         // Length counts characters, not bytes.
         assert_eq!(parse("身份证"), Err(IdNumberError::Length(3)));
     }
@@ -410,29 +363,19 @@ mod tests {
         assert_eq!(parse("1101051949 231002X"), Err(IdNumberError::BadChar));
         assert_eq!(parse("11010519491231002号"), Err(IdNumberError::BadChar));
         assert_eq!(parse("11010549123100X"), Err(IdNumberError::BadChar));
-        assert_eq!(
-            parse("１１０１０５４９１２３１００２"),
-            Err(IdNumberError::BadChar)
-        );
+        assert_eq!(parse("１１０１０５４９１２３１００２"), Err(IdNumberError::BadChar));
     }
 
     #[test]
     fn region_codes() {
         for prefix in [
-            "00", "10", "16", "20", "24", "30", "38", "40", "47", "49", "55", "60", "66", "70",
-            "72", "80", "84", "91", "99",
+            "00", "10", "16", "20", "24", "30", "38", "40", "47", "49", "55", "60", "66", "70", "72", "80", "84", "91",
+            "99",
         ] {
             let body = format!("{prefix}010519491231002");
-            assert_eq!(
-                parse(&with_check(&body)),
-                Err(IdNumberError::Region),
-                "{prefix}"
-            );
+            assert_eq!(parse(&with_check(&body)), Err(IdNumberError::Region), "{prefix}");
         }
-        for prefix in [
-            "11", "15", "21", "23", "31", "37", "41", "46", "50", "54", "61", "65", "71", "81",
-            "82", "83",
-        ] {
+        for prefix in ["11", "15", "21", "23", "31", "37", "41", "46", "50", "54", "61", "65", "71", "81", "82", "83"] {
             let body = format!("{prefix}010519491231002");
             let id = parse(&with_check(&body)).unwrap_or_else(|e| panic!("{prefix}: {e}"));
             assert!(id.region_code().starts_with(prefix));
@@ -442,60 +385,33 @@ mod tests {
     #[test]
     fn birth_date_checks() {
         // Not a real date.
-        assert_eq!(
-            parse(&with_check("11010519490230002")),
-            Err(IdNumberError::BirthDate)
-        );
-        assert_eq!(
-            parse(&with_check("11010519491301002")),
-            Err(IdNumberError::BirthDate)
-        );
-        assert_eq!(
-            parse(&with_check("11010519490000002")),
-            Err(IdNumberError::BirthDate)
-        );
-        assert_eq!(
-            parse(&with_check("11010520230229002")),
-            Err(IdNumberError::BirthDate)
-        );
+        assert_eq!(parse(&with_check("11010519490230002")), Err(IdNumberError::BirthDate));
+        assert_eq!(parse(&with_check("11010519491301002")), Err(IdNumberError::BirthDate));
+        assert_eq!(parse(&with_check("11010519490000002")), Err(IdNumberError::BirthDate));
+        assert_eq!(parse(&with_check("11010520230229002")), Err(IdNumberError::BirthDate));
         // Leap day is fine.
         assert!(parse(&with_check("11010520000229002")).is_ok());
         // Lower bound 1800-01-01.
         assert!(parse(&with_check("11010518000101002")).is_ok());
-        assert_eq!(
-            parse(&with_check("11010517991231002")),
-            Err(IdNumberError::BirthDate)
-        );
+        assert_eq!(parse(&with_check("11010517991231002")), Err(IdNumberError::BirthDate));
         // Upper bound: today.
         assert!(parse(&with_check("11010520240601002")).is_ok());
-        assert_eq!(
-            parse(&with_check("11010520240602002")),
-            Err(IdNumberError::FutureBirth)
-        );
-        assert_eq!(
-            IdNumberError::FutureBirth.to_string(),
-            "身份证号中的出生日期晚于今天"
-        );
+        assert_eq!(parse(&with_check("11010520240602002")), Err(IdNumberError::FutureBirth));
+        assert_eq!(IdNumberError::FutureBirth.to_string(), "身份证号中的出生日期晚于今天");
     }
 
     #[test]
     fn legacy_fifteen_digits() {
         let id = parse("110105491231002").unwrap();
         assert!(id.is_legacy());
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
         assert_eq!(id.gender(), Gender::Female);
         assert_eq!(id.region_code(), "110105");
         assert_eq!(id.masked(), "1101*******1002");
 
         let id = parse("440524800101001").unwrap();
         assert_eq!(id.gender(), Gender::Male);
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1980, 1, 1).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1980, 1, 1).unwrap());
 
         assert_eq!(parse("110105491331002"), Err(IdNumberError::BirthDate));
         assert_eq!(parse("990105491231002"), Err(IdNumberError::Region));
@@ -505,12 +421,7 @@ mod tests {
 
     #[test]
     fn gender_from_sequence_digit() {
-        for (seq, g) in [
-            ('0', Gender::Female),
-            ('1', Gender::Male),
-            ('8', Gender::Female),
-            ('9', Gender::Male),
-        ] {
+        for (seq, g) in [('0', Gender::Female), ('1', Gender::Male), ('8', Gender::Female), ('9', Gender::Male)] {
             let body = format!("4401061990010100{seq}");
             assert_eq!(parse(&with_check(&body)).unwrap().gender(), g);
         }
@@ -525,20 +436,14 @@ mod tests {
         assert_eq!(&masked[..4], "4501");
         assert_eq!(&masked[4..14], "**********");
         assert_eq!(&masked[14..], &id.as_str()[14..]);
-        assert_eq!(
-            parse("11010519491231002X").unwrap().masked(),
-            "1101**********002X"
-        );
+        assert_eq!(parse("11010519491231002X").unwrap().masked(), "1101**********002X");
     }
 
     #[test]
     fn from_stored_values() {
         let id = IdNumber::from_stored("11010519491231002x".to_owned());
         assert_eq!(id, parse("11010519491231002X").unwrap());
-        assert_eq!(
-            IdNumber::from_stored("110105491231002".to_owned()).gender(),
-            Gender::Female
-        );
+        assert_eq!(IdNumber::from_stored("110105491231002".to_owned()).gender(), Gender::Female);
         // A birth date after any `today` is still accepted from storage.
         let future = with_check("11010520990101001");
         assert_eq!(IdNumber::from_stored(future.clone()).as_str(), future);
@@ -554,35 +459,21 @@ mod tests {
         ] {
             let id = IdNumber::from_stored(raw.to_owned());
             assert_eq!(id.as_str(), raw);
-            let _ = (
-                id.birth_date(),
-                id.gender(),
-                id.region_code(),
-                id.is_legacy(),
-            );
+            let _ = (id.birth_date(), id.gender(), id.region_code(), id.is_legacy());
             assert_eq!(id.masked().chars().count(), raw.chars().count());
         }
         let bad = IdNumber::from_stored("110105194912310021".to_owned());
-        assert_eq!(
-            bad.birth_date(),
-            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
-        );
+        assert_eq!(bad.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
         assert_eq!(bad.masked(), "1101**********0021");
         assert_eq!(IdNumber::from_stored("12".to_owned()).masked(), "**");
-        assert_eq!(
-            IdNumber::from_stored("12".to_owned()).birth_date(),
-            NaiveDate::MIN
-        );
+        assert_eq!(IdNumber::from_stored("12".to_owned()).birth_date(), NaiveDate::MIN);
     }
 
     #[test]
     fn display_and_serialize() {
         let id = parse("11010519491231002x").unwrap();
         assert_eq!(id.to_string(), "11010519491231002X");
-        assert_eq!(
-            serde_json::to_string(&id).unwrap(),
-            "\"11010519491231002X\""
-        );
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"11010519491231002X\"");
     }
 
     #[test]
@@ -600,14 +491,8 @@ mod tests {
         for s in ["", "x", "unknown", "男女", "ma"] {
             assert_eq!(Gender::parse(s), None, "{s}");
         }
-        assert_eq!(
-            serde_json::to_string(&Gender::Female).unwrap(),
-            "\"female\""
-        );
-        assert_eq!(
-            serde_json::from_str::<Gender>("\"male\"").unwrap(),
-            Gender::Male
-        );
+        assert_eq!(serde_json::to_string(&Gender::Female).unwrap(), "\"female\"");
+        assert_eq!(serde_json::from_str::<Gender>("\"male\"").unwrap(), Gender::Male);
     }
 
     #[test]

@@ -30,10 +30,7 @@ impl Mobile {
     /// Parses a mobile number, ignoring spaces and hyphens and an optional
     /// `+86` / `0086` / `86` country prefix (only when followed by 11 digits).
     pub fn parse(input: &str) -> Result<Mobile, MobileError> {
-        let compact: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-' && *c != '－')
-            .collect();
+        let compact: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '－').collect();
         if compact.is_empty() {
             return Err(MobileError::Empty);
         }
@@ -88,11 +85,7 @@ impl Mobile {
     /// The last `n` digits (the whole number if `n >= 11`).
     pub fn tail(&self, n: usize) -> &str {
         let skip = self.0.chars().count().saturating_sub(n);
-        let start = self
-            .0
-            .char_indices()
-            .nth(skip)
-            .map_or(self.0.len(), |(i, _)| i);
+        let start = self.0.char_indices().nth(skip).map_or(self.0.len(), |(i, _)| i);
         &self.0[start..]
     }
 }
@@ -118,10 +111,7 @@ mod tests {
     use super::*;
 
     fn ok(s: &str) -> String {
-        Mobile::parse(s)
-            .unwrap_or_else(|e| panic!("{s:?}: {e}"))
-            .as_str()
-            .to_owned()
+        Mobile::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}")).as_str().to_owned()
     }
 
     #[test]
@@ -156,10 +146,7 @@ mod tests {
         assert_eq!(Mobile::parse("861381234567"), Err(MobileError::Length(12)));
         assert_eq!(Mobile::parse("+86138123456"), Err(MobileError::BadChar));
         assert_eq!(Mobile::parse("+861381234567"), Err(MobileError::BadChar));
-        assert_eq!(
-            Mobile::parse("00861381234567"),
-            Err(MobileError::Length(14))
-        );
+        assert_eq!(Mobile::parse("00861381234567"), Err(MobileError::Length(14)));
         // "86" + an 11-digit non-mobile still strips, then fails on shape.
         assert_eq!(Mobile::parse("8623812345678"), Err(MobileError::Prefix));
     }
@@ -175,23 +162,14 @@ mod tests {
         assert_eq!(Mobile::parse("10812345678"), Err(MobileError::SecondDigit));
         assert_eq!(Mobile::parse("1381234567a"), Err(MobileError::BadChar));
         assert_eq!(Mobile::parse("138.1234.5678"), Err(MobileError::BadChar));
-        assert_eq!(
-            Mobile::parse("１３８１２３４５６７８"),
-            Err(MobileError::BadChar)
-        );
+        assert_eq!(Mobile::parse("１３８１２３４５６７８"), Err(MobileError::BadChar));
         assert_eq!(Mobile::parse("(010)12345678"), Err(MobileError::BadChar));
     }
 
     #[test]
     fn error_messages_are_chinese() {
-        assert_eq!(
-            MobileError::Prefix.to_string(),
-            "手机号码应为11位数字，以1开头"
-        );
-        assert_eq!(
-            MobileError::Length(10).to_string(),
-            "手机号码应为11位数字，以1开头（实际为10位）"
-        );
+        assert_eq!(MobileError::Prefix.to_string(), "手机号码应为11位数字，以1开头");
+        assert_eq!(MobileError::Length(10).to_string(), "手机号码应为11位数字，以1开头（实际为10位）");
         assert_eq!(MobileError::Empty.to_string(), "手机号码不能为空");
     }
 

@@ -62,9 +62,7 @@ impl OrgKind {
     }
 
     pub fn parse(s: &str) -> Option<OrgKind> {
-        OrgKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s || k.label() == s)
+        OrgKind::ALL.into_iter().find(|k| k.as_str() == s || k.label() == s)
     }
 }
 
@@ -249,12 +247,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::SystemAdmin,
-        Role::OrgAdmin,
-        Role::Recorder,
-        Role::Viewer,
-    ];
+    pub const ALL: [Role; 4] = [Role::SystemAdmin, Role::OrgAdmin, Role::Recorder, Role::Viewer];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -275,9 +268,7 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s || r.label() == s)
+        Role::ALL.into_iter().find(|r| r.as_str() == s || r.label() == s)
     }
 }
 

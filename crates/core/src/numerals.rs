@@ -15,11 +15,7 @@ pub fn to_chinese(n: u32) -> String {
     if n == 0 {
         return DIGITS[0].to_string();
     }
-    let sections = [
-        (n / 100_000_000, "亿"),
-        ((n / 10_000) % 10_000, "万"),
-        (n % 10_000, ""),
-    ];
+    let sections = [(n / 100_000_000, "亿"), ((n / 10_000) % 10_000, "万"), (n % 10_000, "")];
     let mut out = String::new();
     let mut started = false;
     let mut skipped_zero_section = false;
@@ -42,12 +38,7 @@ pub fn to_chinese(n: u32) -> String {
 /// Appends a section `1..=9999`. `leading` marks the most significant section,
 /// where `一十` is shortened to `十`.
 fn push_section(out: &mut String, section: u32, leading: bool) {
-    let digits = [
-        section / 1000,
-        (section / 100) % 10,
-        (section / 10) % 10,
-        section % 10,
-    ];
+    let digits = [section / 1000, (section / 100) % 10, (section / 10) % 10, section % 10];
     let mut emitted = false;
     let mut pending_zero = false;
     for (i, &d) in digits.iter().enumerate() {
@@ -183,8 +174,7 @@ fn parse_section(s: &str, has_higher: bool) -> Option<u32> {
     if let Some(d) = pending {
         // A trailing digit is the ones digit only after `十`, after an explicit
         // `零`, or when it stands alone as the whole number.
-        let unambiguous =
-            last_unit == 10 || zero_since_unit || (last_unit == 10_000 && !has_higher);
+        let unambiguous = last_unit == 10 || zero_since_unit || (last_unit == 10_000 && !has_higher);
         if !unambiguous {
             return None;
         }

@@ -101,10 +101,7 @@ impl Period {
             check_year(year, || s.to_owned())?;
             parse_chinese_rest(year, rest, s)
         } else {
-            let year = s
-                .get(..4)
-                .and_then(four_digit_year)
-                .ok_or_else(format_err)?;
+            let year = s.get(..4).and_then(four_digit_year).ok_or_else(format_err)?;
             let rest = &s[4..];
             let period = parse_code_rest(year, rest, s)?;
             check_year(year, || s.to_owned())?;
@@ -160,9 +157,7 @@ impl Period {
     pub fn months(&self) -> Vec<(i32, u8)> {
         let y = self.year();
         // Months are 1..=12, so the narrowing cast is lossless.
-        (self.first_month()..=self.last_month())
-            .map(|m| (y, m as u8))
-            .collect()
+        (self.first_month()..=self.last_month()).map(|m| (y, m as u8)).collect()
     }
 
     /// Chinese label: `2020年`, `2020年上半年`, `2020年第三季度`, `2020年3月`.
@@ -190,20 +185,12 @@ impl Period {
 }
 
 fn check_year(year: i32, input: impl FnOnce() -> String) -> Result<(), PeriodError> {
-    if (MIN_YEAR..=MAX_YEAR).contains(&year) {
-        Ok(())
-    } else {
-        Err(PeriodError::Year(input()))
-    }
+    if (MIN_YEAR..=MAX_YEAR).contains(&year) { Ok(()) } else { Err(PeriodError::Year(input())) }
 }
 
 /// Exactly four ASCII digits.
 fn four_digit_year(s: &str) -> Option<i32> {
-    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse().ok()
-    } else {
-        None
-    }
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
 }
 
 /// One or two ASCII digits, or a Chinese numeral.
@@ -239,9 +226,7 @@ fn parse_code_rest(year: i32, rest: &str, input: &str) -> Result<Period, PeriodE
             }
             month(year, m.parse().ok(), input)
         }
-        Some(_) if rest.len() == 2 && rest.bytes().all(|b| b.is_ascii_digit()) => {
-            month(year, rest.parse().ok(), input)
-        }
+        Some(_) if rest.len() == 2 && rest.bytes().all(|b| b.is_ascii_digit()) => month(year, rest.parse().ok(), input),
         Some(_) => Err(PeriodError::Format(owned())),
     }
 }
@@ -377,96 +362,32 @@ mod tests {
         assert_eq!(p("1949"), Period::Year(1949));
         assert_eq!(p("2100"), Period::Year(2100));
         assert_eq!(p("2100年12月"), Period::Month(2100, 12));
-        for s in [
-            "1948",
-            "2101",
-            "1900H1",
-            "2101Q1",
-            "1948-01",
-            "0000",
-            "9999年",
-            "1800年3月",
-        ] {
-            assert_eq!(
-                Period::parse(s),
-                Err(PeriodError::Year(s.to_owned())),
-                "{s}"
-            );
+        for s in ["1948", "2101", "1900H1", "2101Q1", "1948-01", "0000", "9999年", "1800年3月"] {
+            assert_eq!(Period::parse(s), Err(PeriodError::Year(s.to_owned())), "{s}");
         }
-        assert_eq!(
-            Period::parse("1948").unwrap_err().to_string(),
-            "期间格式无效：1948（年份应在1949至2100之间）"
-        );
+        assert_eq!(Period::parse("1948").unwrap_err().to_string(), "期间格式无效：1948（年份应在1949至2100之间）");
     }
 
     #[test]
     fn specific_errors() {
         assert_eq!(Period::parse(""), Err(PeriodError::Empty));
         assert_eq!(Period::parse("  "), Err(PeriodError::Empty));
-        assert_eq!(
-            Period::parse("2020H3"),
-            Err(PeriodError::Half("2020H3".into()))
-        );
-        assert_eq!(
-            Period::parse("2020H0"),
-            Err(PeriodError::Half("2020H0".into()))
-        );
-        assert_eq!(
-            Period::parse("2020H"),
-            Err(PeriodError::Half("2020H".into()))
-        );
-        assert_eq!(
-            Period::parse("2020H12"),
-            Err(PeriodError::Half("2020H12".into()))
-        );
-        assert_eq!(
-            Period::parse("2020Q5"),
-            Err(PeriodError::Quarter("2020Q5".into()))
-        );
-        assert_eq!(
-            Period::parse("2020Q0"),
-            Err(PeriodError::Quarter("2020Q0".into()))
-        );
-        assert_eq!(
-            Period::parse("2020-13"),
-            Err(PeriodError::Month("2020-13".into()))
-        );
-        assert_eq!(
-            Period::parse("2020-0"),
-            Err(PeriodError::Month("2020-0".into()))
-        );
-        assert_eq!(
-            Period::parse("202000"),
-            Err(PeriodError::Month("202000".into()))
-        );
-        assert_eq!(
-            Period::parse("202013"),
-            Err(PeriodError::Month("202013".into()))
-        );
-        assert_eq!(
-            Period::parse("2020年13月"),
-            Err(PeriodError::Month("2020年13月".into()))
-        );
-        assert_eq!(
-            Period::parse("2020年第五季度"),
-            Err(PeriodError::Quarter("2020年第五季度".into()))
-        );
-        assert_eq!(
-            Period::parse("2020年中半年"),
-            Err(PeriodError::Half("2020年中半年".into()))
-        );
-        assert_eq!(
-            Period::parse("2020H3").unwrap_err().to_string(),
-            "期间格式无效：2020H3（半年只能是H1或H2）"
-        );
-        assert_eq!(
-            Period::parse("2020Q5").unwrap_err().to_string(),
-            "期间格式无效：2020Q5（季度只能是Q1至Q4）"
-        );
-        assert_eq!(
-            Period::parse("2020-13").unwrap_err().to_string(),
-            "期间格式无效：2020-13（月份只能是1至12）"
-        );
+        assert_eq!(Period::parse("2020H3"), Err(PeriodError::Half("2020H3".into())));
+        assert_eq!(Period::parse("2020H0"), Err(PeriodError::Half("2020H0".into())));
+        assert_eq!(Period::parse("2020H"), Err(PeriodError::Half("2020H".into())));
+        assert_eq!(Period::parse("2020H12"), Err(PeriodError::Half("2020H12".into())));
+        assert_eq!(Period::parse("2020Q5"), Err(PeriodError::Quarter("2020Q5".into())));
+        assert_eq!(Period::parse("2020Q0"), Err(PeriodError::Quarter("2020Q0".into())));
+        assert_eq!(Period::parse("2020-13"), Err(PeriodError::Month("2020-13".into())));
+        assert_eq!(Period::parse("2020-0"), Err(PeriodError::Month("2020-0".into())));
+        assert_eq!(Period::parse("202000"), Err(PeriodError::Month("202000".into())));
+        assert_eq!(Period::parse("202013"), Err(PeriodError::Month("202013".into())));
+        assert_eq!(Period::parse("2020年13月"), Err(PeriodError::Month("2020年13月".into())));
+        assert_eq!(Period::parse("2020年第五季度"), Err(PeriodError::Quarter("2020年第五季度".into())));
+        assert_eq!(Period::parse("2020年中半年"), Err(PeriodError::Half("2020年中半年".into())));
+        assert_eq!(Period::parse("2020H3").unwrap_err().to_string(), "期间格式无效：2020H3（半年只能是H1或H2）");
+        assert_eq!(Period::parse("2020Q5").unwrap_err().to_string(), "期间格式无效：2020Q5（季度只能是Q1至Q4）");
+        assert_eq!(Period::parse("2020-13").unwrap_err().to_string(), "期间格式无效：2020-13（月份只能是1至12）");
     }
 
     #[test]
@@ -492,21 +413,10 @@ mod tests {
             "2020Qx",
         ] {
             let err = Period::parse(s).unwrap_err();
-            assert!(
-                matches!(err, PeriodError::Format(_) | PeriodError::Quarter(_)),
-                "{s}: {err:?}"
-            );
+            assert!(matches!(err, PeriodError::Format(_) | PeriodError::Quarter(_)), "{s}: {err:?}");
         }
-        assert_eq!(
-            Period::parse("2020/03"),
-            Err(PeriodError::Format("2020/03".into()))
-        );
-        assert!(
-            Period::parse("2020M3")
-                .unwrap_err()
-                .to_string()
-                .starts_with("期间格式无效：2020M3（")
-        );
+        assert_eq!(Period::parse("2020/03"), Err(PeriodError::Format("2020/03".into())));
+        assert!(Period::parse("2020M3").unwrap_err().to_string().starts_with("期间格式无效：2020M3（"));
     }
 
     #[test]
@@ -515,26 +425,11 @@ mod tests {
         assert_eq!(Period::new_half(2020, 2), Ok(Period::Half(2020, 2)));
         assert_eq!(Period::new_quarter(2020, 4), Ok(Period::Quarter(2020, 4)));
         assert_eq!(Period::new_month(2020, 12), Ok(Period::Month(2020, 12)));
-        assert_eq!(
-            Period::new_year(1900),
-            Err(PeriodError::Year("1900".into()))
-        );
-        assert_eq!(
-            Period::new_half(2020, 3),
-            Err(PeriodError::Half("2020H3".into()))
-        );
-        assert_eq!(
-            Period::new_quarter(2020, 0),
-            Err(PeriodError::Quarter("2020Q0".into()))
-        );
-        assert_eq!(
-            Period::new_month(2020, 13),
-            Err(PeriodError::Month("2020-13".into()))
-        );
-        assert_eq!(
-            Period::new_month(2200, 1),
-            Err(PeriodError::Year("2200-01".into()))
-        );
+        assert_eq!(Period::new_year(1900), Err(PeriodError::Year("1900".into())));
+        assert_eq!(Period::new_half(2020, 3), Err(PeriodError::Half("2020H3".into())));
+        assert_eq!(Period::new_quarter(2020, 0), Err(PeriodError::Quarter("2020Q0".into())));
+        assert_eq!(Period::new_month(2020, 13), Err(PeriodError::Month("2020-13".into())));
+        assert_eq!(Period::new_month(2200, 1), Err(PeriodError::Year("2200-01".into())));
     }
 
     #[test]
@@ -591,14 +486,8 @@ mod tests {
     fn months_listing() {
         assert_eq!(p("2020-03").months(), vec![(2020, 3)]);
         assert_eq!(p("2020Q3").months(), vec![(2020, 7), (2020, 8), (2020, 9)]);
-        assert_eq!(
-            p("2020H2").months(),
-            (7..=12).map(|m| (2020, m)).collect::<Vec<_>>()
-        );
-        assert_eq!(
-            p("2020").months(),
-            (1..=12).map(|m| (2020, m)).collect::<Vec<_>>()
-        );
+        assert_eq!(p("2020H2").months(), (7..=12).map(|m| (2020, m)).collect::<Vec<_>>());
+        assert_eq!(p("2020").months(), (1..=12).map(|m| (2020, m)).collect::<Vec<_>>());
     }
 
     #[test]
@@ -629,13 +518,8 @@ mod tests {
         let period: Period = "2020q3".parse().unwrap();
         assert_eq!(period, Period::Quarter(2020, 3));
         assert_eq!(serde_json::to_string(&period).unwrap(), "\"2020Q3\"");
-        assert_eq!(
-            serde_json::from_str::<Period>("\"2020年3月\"").unwrap(),
-            Period::Month(2020, 3)
-        );
-        let err = serde_json::from_str::<Period>("\"2020H3\"")
-            .unwrap_err()
-            .to_string();
+        assert_eq!(serde_json::from_str::<Period>("\"2020年3月\"").unwrap(), Period::Month(2020, 3));
+        let err = serde_json::from_str::<Period>("\"2020H3\"").unwrap_err().to_string();
         assert!(err.contains("半年只能是H1或H2"), "{err}");
         assert!("1900".parse::<Period>().is_err());
     }
@@ -654,14 +538,8 @@ mod tests {
                 assert!(period.contains(period.end()));
                 assert!(period.start() <= period.end());
                 let months = period.months();
-                assert_eq!(
-                    months.first().map(|&(_, m)| u32::from(m)),
-                    Some(chrono::Datelike::month(&period.start()))
-                );
-                assert_eq!(
-                    months.last().map(|&(_, m)| u32::from(m)),
-                    Some(chrono::Datelike::month(&period.end()))
-                );
+                assert_eq!(months.first().map(|&(_, m)| u32::from(m)), Some(chrono::Datelike::month(&period.start())));
+                assert_eq!(months.last().map(|&(_, m)| u32::from(m)), Some(chrono::Datelike::month(&period.end())));
             }
         }
     }

@@ -29,19 +29,12 @@ pub fn name_keys(name: &str) -> (String, String) {
 
 /// Maps `ü` (the only non-ASCII letter in toneless pinyin) to `v`.
 fn keyboard_letter(c: char) -> char {
-    if c == 'ü' {
-        'v'
-    } else {
-        c.to_ascii_lowercase()
-    }
+    if c == 'ü' { 'v' } else { c.to_ascii_lowercase() }
 }
 
 /// Normalises a search query: trims, lowercases and removes all whitespace.
 pub fn normalize_query(q: &str) -> String {
-    q.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    q.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
 #[cfg(test)]
@@ -96,27 +89,10 @@ mod tests {
 
     #[test]
     fn keys_are_lowercase_ascii() {
-        for name in [
-            "张伟",
-            "欧阳修",
-            "诸葛亮",
-            "司马光",
-            "吕布",
-            "ZHANG伟",
-            "曾",
-        ] {
+        for name in ["张伟", "欧阳修", "诸葛亮", "司马光", "吕布", "ZHANG伟", "曾"] {
             let (full, initials) = keys(name);
-            assert!(
-                full.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
-                "{name}: {full}"
-            );
-            assert!(
-                initials
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
-                "{name}: {initials}"
-            );
+            assert!(full.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()), "{name}: {full}");
+            assert!(initials.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()), "{name}: {initials}");
             assert!(initials.len() <= full.len());
         }
     }

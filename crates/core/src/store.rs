@@ -53,7 +53,11 @@ pub trait Store: Send + Sync + 'static {
     // --- sessions and API tokens ---
     async fn session_create(&self, session: Session) -> Result<()>;
     /// The live (unexpired) session with this token hash and its account.
-    async fn session_get(&self, token_hash: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Option<(Session, User)>>;
+    async fn session_get(
+        &self,
+        token_hash: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<(Session, User)>>;
     async fn session_delete(&self, token_hash: &str) -> Result<()>;
     async fn sessions_delete_for_user(&self, user_id: Id) -> Result<()>;
 

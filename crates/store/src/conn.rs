@@ -191,8 +191,7 @@ pub trait Conn {
     }
 
     fn query_one(&mut self, sql: &str, params: &[Value]) -> DbResult<Row> {
-        self.query_opt(sql, params)?
-            .ok_or_else(|| DbError::Other("query returned no row".into()))
+        self.query_opt(sql, params)?.ok_or_else(|| DbError::Other("query returned no row".into()))
     }
 
     fn commit(&mut self) -> DbResult<()> {

@@ -47,10 +47,10 @@ impl Drop for SqlStore {
     fn drop(&mut self) {
         // A PostgreSQL client owns a small runtime of its own, which must not
         // be dropped on an async worker thread: close the pool elsewhere.
-        if let Some(pool) = self.pool.take() {
-            if matches!(*pool, Pool::Postgres(_)) {
-                std::thread::spawn(move || drop(pool));
-            }
+        if let Some(pool) = self.pool.take()
+            && matches!(*pool, Pool::Postgres(_))
+        {
+            std::thread::spawn(move || drop(pool));
         }
     }
 }
@@ -59,9 +59,7 @@ impl Drop for SqlStore {
 /// the pending migrations and returns the store.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, OpenError> {
     let url = url.to_owned();
-    tokio::task::spawn_blocking(move || open_blocking(&url))
-        .await
-        .map_err(|e| OpenError::Connect(e.to_string()))?
+    tokio::task::spawn_blocking(move || open_blocking(&url)).await.map_err(|e| OpenError::Connect(e.to_string()))?
 }
 
 fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
@@ -77,7 +75,8 @@ fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
             .map_err(|e| OpenError::Connect(e.to_string()))?;
         Pool::Sqlite(pool)
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let config: ::postgres::Config = url.parse().map_err(|e: ::postgres::Error| OpenError::Connect(e.to_string()))?;
+        let config: ::postgres::Config =
+            url.parse().map_err(|e: ::postgres::Error| OpenError::Connect(e.to_string()))?;
         let pool = r2d2::Pool::builder()
             .max_size(10)
             .min_idle(Some(1))
@@ -92,9 +91,7 @@ fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
         Pool::Sqlite(_) => sqlite::MIGRATIONS,
         Pool::Postgres(_) => postgres::MIGRATIONS,
     };
-    let store = SqlStore {
-        pool: Some(Arc::new(pool)),
-    };
+    let store = SqlStore { pool: Some(Arc::new(pool)) };
     store.with_conn_blocking(|conn| migrate::run(conn, migrations)).map_err(|e| OpenError::Migrate(e.to_string()))?;
     Ok(Arc::new(store))
 }
@@ -111,9 +108,7 @@ impl SqlStore {
     /// Runs `f` on a pooled connection on a blocking thread.
     async fn read<T: Send + 'static>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static) -> Result<T> {
         let pool = self.pool();
-        tokio::task::spawn_blocking(move || run_on(&pool, f))
-            .await
-            .map_err(|e| Error::Storage(e.to_string()))?
+        tokio::task::spawn_blocking(move || run_on(&pool, f)).await.map_err(|e| Error::Storage(e.to_string()))?
     }
 
     /// Runs `f` in a write transaction: committed when it returns Ok,

@@ -3,7 +3,7 @@
 
 use taizhang_core::Result;
 
-use crate::conn::{params, Conn};
+use crate::conn::{Conn, params};
 
 pub fn run(conn: &mut dyn Conn, migrations: &[(i64, &str, &str)]) -> Result<()> {
     conn.batch(

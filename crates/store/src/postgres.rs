@@ -12,11 +12,8 @@ use postgres::{Client, NoTls};
 
 use crate::conn::{Conn, DbError, DbResult, Row, Value};
 
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "register",
-    include_str!("../migrations/postgres/0001_register.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "register", include_str!("../migrations/postgres/0001_register.sql"))];
 
 pub struct Manager {
     pub config: postgres::Config,
@@ -42,11 +39,7 @@ impl r2d2::ManageConnection for Manager {
 fn db_error(e: postgres::Error) -> DbError {
     if let Some(db) = e.as_db_error() {
         if *db.code() == postgres::error::SqlState::UNIQUE_VIOLATION {
-            return DbError::Unique(format!(
-                "{} {}",
-                db.constraint().unwrap_or_default(),
-                db.message()
-            ));
+            return DbError::Unique(format!("{} {}", db.constraint().unwrap_or_default(), db.message()));
         }
         return DbError::Other(format!("{}: {}", db.code().code(), db.message()));
     }
@@ -84,28 +77,17 @@ fn column_value(row: &postgres::Row, i: usize) -> DbResult<Value> {
     let get_err = |e: postgres::Error| DbError::Other(e.to_string());
     Ok(match *ty {
         Type::INT8 => row.try_get::<_, Option<i64>>(i).map_err(get_err)?.map_or(Value::Null, Value::Int),
-        Type::INT4 => row
-            .try_get::<_, Option<i32>>(i)
-            .map_err(get_err)?
-            .map_or(Value::Null, |v| Value::Int(v.into())),
-        Type::INT2 => row
-            .try_get::<_, Option<i16>>(i)
-            .map_err(get_err)?
-            .map_or(Value::Null, |v| Value::Int(v.into())),
+        Type::INT4 => row.try_get::<_, Option<i32>>(i).map_err(get_err)?.map_or(Value::Null, |v| Value::Int(v.into())),
+        Type::INT2 => row.try_get::<_, Option<i16>>(i).map_err(get_err)?.map_or(Value::Null, |v| Value::Int(v.into())),
         Type::BOOL => row.try_get::<_, Option<bool>>(i).map_err(get_err)?.map_or(Value::Null, Value::Bool),
         Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map_err(get_err)?.map_or(Value::Null, Value::Real),
-        Type::FLOAT4 => row
-            .try_get::<_, Option<f32>>(i)
-            .map_err(get_err)?
-            .map_or(Value::Null, |v| Value::Real(v.into())),
-        Type::TIMESTAMPTZ => row
-            .try_get::<_, Option<chrono::DateTime<chrono::Utc>>>(i)
-            .map_err(get_err)?
-            .map_or(Value::Null, Value::Ts),
-        Type::DATE => row
-            .try_get::<_, Option<chrono::NaiveDate>>(i)
-            .map_err(get_err)?
-            .map_or(Value::Null, Value::Date),
+        Type::FLOAT4 => {
+            row.try_get::<_, Option<f32>>(i).map_err(get_err)?.map_or(Value::Null, |v| Value::Real(v.into()))
+        }
+        Type::TIMESTAMPTZ => {
+            row.try_get::<_, Option<chrono::DateTime<chrono::Utc>>>(i).map_err(get_err)?.map_or(Value::Null, Value::Ts)
+        }
+        Type::DATE => row.try_get::<_, Option<chrono::NaiveDate>>(i).map_err(get_err)?.map_or(Value::Null, Value::Date),
         Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i).map_err(get_err)?.map_or(Value::Null, Value::Bytes),
         _ => row.try_get::<_, Option<String>>(i).map_err(get_err)?.map_or(Value::Null, Value::Text),
     })
@@ -128,10 +110,7 @@ impl Conn for PgConn<'_> {
         rows.iter()
             .map(|row| {
                 let values = (0..columns.len()).map(|i| column_value(row, i)).collect::<DbResult<Vec<_>>>()?;
-                Ok(Row {
-                    columns: columns.clone(),
-                    values,
-                })
+                Ok(Row { columns: columns.clone(), values })
             })
             .collect()
     }
@@ -150,9 +129,6 @@ impl Conn for PgConn<'_> {
 
     fn lock_audit_chain(&mut self) -> DbResult<()> {
         // One appender at a time, released at commit or rollback.
-        self.0
-            .execute("SELECT pg_advisory_xact_lock(7301)", &[])
-            .map(|_| ())
-            .map_err(db_error)
+        self.0.execute("SELECT pg_advisory_xact_lock(7301)", &[]).map(|_| ()).map_err(db_error)
     }
 }

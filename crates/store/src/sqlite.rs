@@ -7,13 +7,9 @@ use std::time::Duration;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 
-use crate::conn::{ts_text, to_sqlite_placeholders, Conn, DbError, DbResult, Row, Value};
+use crate::conn::{Conn, DbError, DbResult, Row, Value, to_sqlite_placeholders, ts_text};
 
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "register",
-    include_str!("../migrations/sqlite/0001_register.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "register", include_str!("../migrations/sqlite/0001_register.sql"))];
 
 pub struct Manager {
     pub path: PathBuf,
@@ -85,9 +81,7 @@ impl Conn for SqliteConn<'_> {
         let mut stmt = self.0.prepare_cached(&sql).map_err(db_error)?;
         let columns: Arc<Vec<String>> = Arc::new(stmt.column_names().iter().map(|c| c.to_string()).collect());
         let n = columns.len();
-        let mut rows = stmt
-            .query(rusqlite::params_from_iter(params.iter().map(Param)))
-            .map_err(db_error)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(Param))).map_err(db_error)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(db_error)? {
             let mut values = Vec::with_capacity(n);
@@ -100,10 +94,7 @@ impl Conn for SqliteConn<'_> {
                     ValueRef::Blob(v) => Value::Bytes(v.to_vec()),
                 });
             }
-            out.push(Row {
-                columns: columns.clone(),
-                values,
-            });
+            out.push(Row { columns: columns.clone(), values });
         }
         Ok(out)
     }
@@ -111,9 +102,7 @@ impl Conn for SqliteConn<'_> {
     fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
         let sql = to_sqlite_placeholders(sql);
         let mut stmt = self.0.prepare_cached(&sql).map_err(db_error)?;
-        stmt.execute(rusqlite::params_from_iter(params.iter().map(Param)))
-            .map(|n| n as u64)
-            .map_err(db_error)
+        stmt.execute(rusqlite::params_from_iter(params.iter().map(Param))).map(|n| n as u64).map_err(db_error)
     }
 
     fn batch(&mut self, sql: &str) -> DbResult<()> {

@@ -21,16 +21,9 @@ enum Kind {
 fn unique_suffix() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        nanos % 1_000_000_000_000,
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    format!("{}_{}_{}", std::process::id(), nanos % 1_000_000_000_000, COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 impl TestDb {
@@ -45,10 +38,7 @@ impl TestDb {
     pub fn sqlite() -> TestDb {
         let dir = std::env::temp_dir().join(format!("taizhang-test-{}", unique_suffix()));
         let path = dir.join("test.db");
-        TestDb {
-            url: format!("sqlite:{}", path.display()),
-            kind: Kind::Sqlite(dir),
-        }
+        TestDb { url: format!("sqlite:{}", path.display()), kind: Kind::Sqlite(dir) }
     }
 
     pub fn postgres(base: &str) -> TestDb {
@@ -66,10 +56,7 @@ impl TestDb {
         let separator = if base.contains('?') { '&' } else { '?' };
         TestDb {
             url: format!("{base}{separator}options=-c%20search_path%3D{schema}"),
-            kind: Kind::Postgres {
-                base: base.to_owned(),
-                schema,
-            },
+            kind: Kind::Postgres { base: base.to_owned(), schema },
         }
     }
 

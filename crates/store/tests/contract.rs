@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use taizhang_core::auth::{now, Actor};
+use taizhang_core::auth::{Actor, now};
 use taizhang_core::model::*;
 use taizhang_core::service::{OrgInput, OrgUpdate, PersonInput};
 use taizhang_core::store::Store;
@@ -17,12 +17,7 @@ async fn fresh() -> (TestDb, Arc<dyn Store>) {
 }
 
 fn ctx() -> AuditCtx {
-    AuditCtx {
-        user_id: None,
-        username: "test".into(),
-        ip: None,
-        at: now(),
-    }
+    AuditCtx { user_id: None, username: "test".into(), ip: None, at: now() }
 }
 
 #[tokio::test]
@@ -45,17 +40,27 @@ async fn unknown_scheme_is_a_clear_error() {
 async fn moving_an_org_rewrites_the_subtree_paths() {
     let (_db, store) = fresh().await;
     let c = ctx();
-    let root = store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
-    let a = store.org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "甲".into() }, &c).await.unwrap();
-    let b = store.org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "乙".into() }, &c).await.unwrap();
-    let a1 = store.org_create(NewOrg { parent_id: Some(a.id), kind: OrgKind::Community, name: "甲一".into() }, &c).await.unwrap();
-    let a1g = store.org_create(NewOrg { parent_id: Some(a1.id), kind: OrgKind::Grid, name: "网格".into() }, &c).await.unwrap();
-    assert_eq!(a1g.path, format!("/{}/{}/{}/{}/", root.id, a.id, a1.id, a1g.id));
-
-    let moved = store
-        .org_update(a1.id, OrgChange { parent_id: Some(b.id), ..Default::default() }, &c)
+    let root =
+        store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    let a = store
+        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "甲".into() }, &c)
         .await
         .unwrap();
+    let b = store
+        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "乙".into() }, &c)
+        .await
+        .unwrap();
+    let a1 = store
+        .org_create(NewOrg { parent_id: Some(a.id), kind: OrgKind::Community, name: "甲一".into() }, &c)
+        .await
+        .unwrap();
+    let a1g = store
+        .org_create(NewOrg { parent_id: Some(a1.id), kind: OrgKind::Grid, name: "网格".into() }, &c)
+        .await
+        .unwrap();
+    assert_eq!(a1g.path, format!("/{}/{}/{}/{}/", root.id, a.id, a1.id, a1g.id));
+
+    let moved = store.org_update(a1.id, OrgChange { parent_id: Some(b.id), ..Default::default() }, &c).await.unwrap();
     assert_eq!(moved.parent_id, Some(b.id));
     let grid = store.org_get(a1g.id).await.unwrap().unwrap();
     assert_eq!(grid.path, format!("/{}/{}/{}/{}/", root.id, b.id, a1.id, a1g.id));
@@ -85,9 +90,16 @@ fn person(org_id: Id, name: &str, id_number: Option<&str>, mobile: Option<&str>)
 async fn people_search_by_pinyin_initials_phone_tail_within_scope() {
     let (_db, store) = fresh().await;
     let c = ctx();
-    let root = store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
-    let a = store.org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "甲".into() }, &c).await.unwrap();
-    let b = store.org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "乙".into() }, &c).await.unwrap();
+    let root =
+        store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    let a = store
+        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "甲".into() }, &c)
+        .await
+        .unwrap();
+    let b = store
+        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "乙".into() }, &c)
+        .await
+        .unwrap();
     store.person_create(person(a.id, "张伟", None, Some("13812345678")), &c).await.unwrap();
     store.person_create(person(a.id, "李娜", None, Some("13900001111")), &c).await.unwrap();
     store.person_create(person(b.id, "张伟", None, None), &c).await.unwrap();
@@ -120,7 +132,8 @@ async fn people_search_by_pinyin_initials_phone_tail_within_scope() {
 async fn an_id_number_is_registered_once() {
     let (_db, store) = fresh().await;
     let c = ctx();
-    let root = store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    let root =
+        store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
     store.person_create(person(root.id, "甲", Some("11010519491231002X"), None), &c).await.unwrap();
     let again = store.person_create(person(root.id, "乙", Some("11010519491231002X"), None), &c).await;
     match again {
@@ -128,7 +141,20 @@ async fn an_id_number_is_registered_once() {
         other => panic!("expected a conflict, got {other:?}"),
     }
     // Nothing half-written: the failed create left neither a row nor an audit entry.
-    assert_eq!(store.person_search(&PersonQuery { scope_path: "/".into(), text: String::new(), org_id: None, page: 1, per_page: 10 }).await.unwrap().total, 1);
+    assert_eq!(
+        store
+            .person_search(&PersonQuery {
+                scope_path: "/".into(),
+                text: String::new(),
+                org_id: None,
+                page: 1,
+                per_page: 10
+            })
+            .await
+            .unwrap()
+            .total,
+        1
+    );
     let creates = store.audit_all().await.unwrap().into_iter().filter(|e| e.record.entity == "person").count();
     assert_eq!(creates, 1);
 }
@@ -138,7 +164,10 @@ async fn sessions_expire() {
     let (_db, store) = fresh().await;
     let services = Services::new(store.clone());
     let actor = Actor::system("test");
-    let root = services.org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() }).await.unwrap();
+    let root = services
+        .org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() })
+        .await
+        .unwrap();
     let user = store
         .user_create(
             NewUser {
@@ -176,17 +205,28 @@ async fn audit_chain_detects_edits_and_deletions() {
     let (db, store) = fresh().await;
     let services = Services::new(store.clone());
     let actor = Actor::system("test");
-    let root = services.org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() }).await.unwrap();
+    let root = services
+        .org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() })
+        .await
+        .unwrap();
     for name in ["甲", "乙", "丙"] {
         services
             .org_create(&actor, OrgInput { parent_id: Some(root.id), kind: "community".into(), name: name.into() })
             .await
             .unwrap();
     }
-    let input = PersonInput { org_id: Some(root.id), name: "张伟".into(), id_number: "11010519491231002X".into(), ..Default::default() };
+    let input = PersonInput {
+        org_id: Some(root.id),
+        name: "张伟".into(),
+        id_number: "11010519491231002X".into(),
+        ..Default::default()
+    };
     let p = services.person_create(&actor, &input).await.unwrap();
     services.person_update(&actor, p.id, &PersonInput { name: "张伟伟".into(), ..input }).await.unwrap();
-    services.org_update(&actor, root.id + 1, OrgUpdate { name: Some("甲社区".into()), ..Default::default() }).await.unwrap();
+    services
+        .org_update(&actor, root.id + 1, OrgUpdate { name: Some("甲社区".into()), ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(services.audit_verify().await.unwrap(), Ok(7));
 
     // The audit entry of a person keeps the ID number masked.
@@ -218,7 +258,10 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     let (_db, store) = fresh().await;
     let services = Services::new(store.clone());
     let actor = Actor::system("test");
-    let root = services.org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() }).await.unwrap();
+    let root = services
+        .org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() })
+        .await
+        .unwrap();
     let mut tasks = Vec::new();
     for i in 0..20 {
         let services = services.clone();

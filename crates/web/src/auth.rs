@@ -6,15 +6,15 @@ use std::net::SocketAddr;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
+use taizhang_core::Error;
 use taizhang_core::auth::Actor;
 use taizhang_core::model::SessionKind;
-use taizhang_core::Error;
 
-use crate::error::ApiError;
 use crate::AppState;
+use crate::error::ApiError;
 
 pub const SESSION_COOKIE: &str = "tz_session";
 pub const LOGIN_CSRF_COOKIE: &str = "tz_login_csrf";
@@ -22,10 +22,7 @@ pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -125,11 +122,9 @@ where
             return Err(ToLogin(here).into_response());
         };
         match state.services.authenticate(&token).await {
-            Ok((actor, session)) if session.kind == SessionKind::Web => Ok(PageActor {
-                actor: actor.with_ip(client_ip(parts)),
-                csrf: session.csrf,
-                token,
-            }),
+            Ok((actor, session)) if session.kind == SessionKind::Web => {
+                Ok(PageActor { actor: actor.with_ip(client_ip(parts)), csrf: session.csrf, token })
+            }
             Ok(_) | Err(Error::Unauthenticated) => Err(ToLogin(here).into_response()),
             Err(other) => Err(crate::error::PageError::from(other).into_response()),
         }
@@ -158,13 +153,7 @@ where
             .iter()
             .find(|(k, _)| k == CSRF_FIELD)
             .map(|(_, v)| v.clone())
-            .or_else(|| {
-                parts
-                    .headers
-                    .get(CSRF_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            });
+            .or_else(|| parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned));
         if !sent.is_some_and(|s| same_secret(&s, &page.csrf)) {
             return Err(crate::error::PageError {
                 status: axum::http::StatusCode::FORBIDDEN,
@@ -197,7 +186,9 @@ where
         use axum::extract::rejection::JsonRejection;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_request(format!("请求内容字段有误：{}", e.body_text()))),
+            Err(JsonRejection::JsonDataError(e)) => {
+                Err(ApiError::bad_request(format!("请求内容字段有误：{}", e.body_text())))
+            }
             Err(JsonRejection::JsonSyntaxError(_)) => Err(ApiError::bad_request("请求内容不是有效的 JSON")),
             Err(JsonRejection::MissingJsonContentType(_)) => {
                 Err(ApiError::bad_request("请求头 Content-Type 应为 application/json"))
@@ -221,9 +212,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
         let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::bad_request("路径中的编号无效"))?;
-        raw.parse::<i64>()
-            .map(IdPath)
-            .map_err(|_| ApiError::bad_request(format!("路径中的编号“{raw}”无效，应为数字")))
+        raw.parse::<i64>().map(IdPath).map_err(|_| ApiError::bad_request(format!("路径中的编号“{raw}”无效，应为数字")))
     }
 }
 

@@ -2,9 +2,9 @@
 //! JSON for the API and as a page for the browser. Storage failures are
 //! logged and answered with a plain message that leaks nothing.
 
+use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::Json;
 use serde::Serialize;
 use taizhang_core::{Error, FieldError};
 
@@ -69,10 +69,7 @@ pub struct FieldErrorBody {
 
 impl From<FieldError> for FieldErrorBody {
     fn from(e: FieldError) -> Self {
-        FieldErrorBody {
-            field: e.field,
-            message: e.message,
-        }
+        FieldErrorBody { field: e.field, message: e.message }
     }
 }
 
@@ -88,11 +85,7 @@ impl ApiError {
         ApiError {
             status: StatusCode::BAD_REQUEST,
             body: ErrorBody {
-                error: ErrorDetail {
-                    code: "bad_request".into(),
-                    message: message.into(),
-                    fields: Vec::new(),
-                },
+                error: ErrorDetail { code: "bad_request".into(), message: message.into(), fields: Vec::new() },
             },
         }
     }
@@ -128,10 +121,7 @@ pub struct PageError {
 
 impl From<Error> for PageError {
     fn from(error: Error) -> Self {
-        PageError {
-            status: status_of(&error),
-            message: public_message(&error),
-        }
+        PageError { status: status_of(&error), message: public_message(&error) }
     }
 }
 

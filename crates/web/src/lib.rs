@@ -11,9 +11,9 @@ mod templates;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
-use axum::Router;
 use taizhang_core::Services;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
@@ -31,10 +31,7 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig {
-            secure_cookies: false,
-            max_body_bytes: 2 * 1024 * 1024,
-        }
+        WebConfig { secure_cookies: false, max_body_bytes: 2 * 1024 * 1024 }
     }
 }
 
@@ -68,10 +65,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -9,8 +9,8 @@ pub mod users;
 
 use std::sync::Arc;
 
-pub use people::{parse_date, PersonInput, PersonPatch, PersonView};
 pub use orgs::{OrgInput, OrgUpdate};
+pub use people::{PersonInput, PersonPatch, PersonView, parse_date};
 pub use users::{LoginOutcome, UserInput, UserUpdate};
 
 use crate::auth::{Actor, Throttle};
@@ -25,10 +25,7 @@ pub struct Services {
 
 impl Services {
     pub fn new(store: Arc<dyn Store>) -> Arc<Services> {
-        Arc::new(Services {
-            store,
-            throttle: Throttle::default(),
-        })
+        Arc::new(Services { store, throttle: Throttle::default() })
     }
 
     /// The org with this id, if the actor may see it; NotFound otherwise, so

@@ -1,6 +1,6 @@
 use serde::Deserialize;
 
-use super::{required_text, Services};
+use super::{Services, required_text};
 use crate::auth::Actor;
 use crate::error::{Error, Problems, Result};
 use crate::model::{Id, NewOrg, Org, OrgChange, OrgKind, Role};
@@ -34,13 +34,8 @@ impl Services {
         if let Ok(id) = key.trim().parse::<Id>() {
             return self.visible_org(actor, id).await;
         }
-        let found: Vec<Org> = self
-            .store
-            .org_find_by_name(key.trim())
-            .await?
-            .into_iter()
-            .filter(|o| actor.sees(&o.path))
-            .collect();
+        let found: Vec<Org> =
+            self.store.org_find_by_name(key.trim()).await?.into_iter().filter(|o| actor.sees(&o.path)).collect();
         match found.len() {
             0 => Err(Error::NotFound),
             1 => Ok(found.into_iter().next().expect("one element")),
@@ -79,14 +74,7 @@ impl Services {
         let name = name.expect("checked");
         self.check_sibling_name(parent.as_ref().map(|p| p.id), &name, None).await?;
         self.store
-            .org_create(
-                NewOrg {
-                    parent_id: parent.map(|p| p.id),
-                    kind: kind.expect("checked"),
-                    name,
-                },
-                &actor.ctx(),
-            )
+            .org_create(NewOrg { parent_id: parent.map(|p| p.id), kind: kind.expect("checked"), name }, &actor.ctx())
             .await
     }
 
@@ -118,12 +106,8 @@ impl Services {
             }
         }
         if update.closed == Some(true) && !org.is_closed() {
-            let open_children = self
-                .store
-                .org_subtree(&org.path)
-                .await?
-                .iter()
-                .any(|o| o.id != org.id && !o.is_closed());
+            let open_children =
+                self.store.org_subtree(&org.path).await?.iter().any(|o| o.id != org.id && !o.is_closed());
             if open_children {
                 problems.add("closed", "该组织下还有未撤销的下级组织，请先撤销下级组织");
             }
@@ -137,11 +121,7 @@ impl Services {
         self.store
             .org_update(
                 id,
-                OrgChange {
-                    name,
-                    parent_id: new_parent.map(|p| p.id),
-                    closed: update.closed,
-                },
+                OrgChange { name, parent_id: new_parent.map(|p| p.id), closed: update.closed },
                 &actor.ctx(),
             )
             .await

@@ -1,8 +1,8 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{required_text, Services};
-use crate::auth::{now, Actor};
+use super::{Services, required_text};
+use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
 use crate::id_number::{Gender, IdNumber};
 use crate::mobile::Mobile;
@@ -69,10 +69,7 @@ impl PersonView {
 
 /// Parses a date as offices write it: 2020-07-10, 2020/7/10, 2020.7.10, 2020年7月10日.
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
-    let cleaned: String = input
-        .trim()
-        .replace(['年', '月', '/', '.'], "-")
-        .replace('日', "");
+    let cleaned: String = input.trim().replace(['年', '月', '/', '.'], "-").replace('日', "");
     let mut parts = cleaned.split('-').map(str::trim);
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {
@@ -109,15 +106,15 @@ impl Services {
                 }
             },
         };
-        if let (Some(id), Some(date)) = (&id_number, birth_date) {
-            if id.birth_date() != date {
-                problems.add("birth_date", "出生日期与身份证号中的出生日期不符");
-            }
+        if let (Some(id), Some(date)) = (&id_number, birth_date)
+            && id.birth_date() != date
+        {
+            problems.add("birth_date", "出生日期与身份证号中的出生日期不符");
         }
-        if let (Some(id), Some(g)) = (&id_number, gender) {
-            if id.gender() != g {
-                problems.add("gender", "性别与身份证号不符");
-            }
+        if let (Some(id), Some(g)) = (&id_number, gender)
+            && id.gender() != g
+        {
+            problems.add("gender", "性别与身份证号不符");
         }
         let mobile = match input.mobile.trim() {
             "" => None,

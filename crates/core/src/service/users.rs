@@ -1,8 +1,8 @@
 use chrono::Duration;
 use serde::Deserialize;
 
-use super::{required_text, Services};
-use crate::auth::{self, now, Actor};
+use super::{Services, required_text};
+use crate::auth::{self, Actor, now};
 use crate::error::{Error, Problems, Result};
 use crate::model::{AuditRecord, Id, NewUser, Role, Session, SessionKind, User, UserChange};
 
@@ -43,9 +43,7 @@ pub struct LoginOutcome {
 
 fn valid_username(name: &str) -> bool {
     (3..=32).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'))
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'))
 }
 
 impl Services {
@@ -62,10 +60,7 @@ impl Services {
             tokio::time::sleep(delay).await;
         }
         let user = self.store.user_by_username(username.trim()).await?;
-        let hash = user
-            .as_ref()
-            .map(|u| u.password_hash.clone())
-            .unwrap_or_else(|| auth::dummy_hash().to_owned());
+        let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| auth::dummy_hash().to_owned());
         let password = password.to_owned();
         let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
             .await
@@ -104,9 +99,7 @@ impl Services {
             _ => {
                 self.throttle.failed(username);
                 self.store
-                    .audit_append(
-                        AuditRecord::new(&ctx, "login_failed", "session").detail("用户名或密码错误"),
-                    )
+                    .audit_append(AuditRecord::new(&ctx, "login_failed", "session").detail("用户名或密码错误"))
                     .await?;
                 Err(Error::Unauthenticated)
             }
@@ -115,11 +108,8 @@ impl Services {
 
     /// The actor behind a session token, with its session.
     pub async fn authenticate(&self, token: &str) -> Result<(Actor, Session)> {
-        let (session, user) = self
-            .store
-            .session_get(&auth::token_hash(token), now())
-            .await?
-            .ok_or(Error::Unauthenticated)?;
+        let (session, user) =
+            self.store.session_get(&auth::token_hash(token), now()).await?.ok_or(Error::Unauthenticated)?;
         if user.disabled {
             return Err(Error::Unauthenticated);
         }
@@ -129,9 +119,7 @@ impl Services {
 
     pub async fn logout(&self, actor: &Actor, token: &str) -> Result<()> {
         self.store.session_delete(&auth::token_hash(token)).await?;
-        self.store
-            .audit_append(AuditRecord::new(&actor.ctx(), "logout", "session"))
-            .await
+        self.store.audit_append(AuditRecord::new(&actor.ctx(), "logout", "session")).await
     }
 
     pub async fn change_password(&self, actor: &Actor, old: &str, new: &str, repeat: &str) -> Result<()> {

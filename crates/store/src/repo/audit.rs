@@ -1,11 +1,12 @@
-use taizhang_core::audit::{entry_hash, GENESIS};
-use taizhang_core::model::*;
 use taizhang_core::Result;
+use taizhang_core::audit::{GENESIS, entry_hash};
+use taizhang_core::model::*;
 
 use super::{like_escape, offset};
-use crate::conn::{params, Conn, DbResult, Row, Value};
+use crate::conn::{Conn, DbResult, Row, Value, params};
 
-const COLUMNS: &str = "id, at, user_id, username, ip, action, entity, entity_id, org_id, before, after, detail, prev_hash, hash";
+const COLUMNS: &str =
+    "id, at, user_id, username, ip, action, entity, entity_id, org_id, before, after, detail, prev_hash, hash";
 
 fn json(row: &Row, name: &str) -> DbResult<Option<serde_json::Value>> {
     Ok(row.opt_text(name)?.and_then(|s| serde_json::from_str(&s).ok()))
@@ -97,21 +98,13 @@ pub fn list(c: &mut dyn Conn, q: &AuditQuery) -> Result<Page<AuditEntry>> {
     if let Some(to) = q.to.and_then(|d| d.succ_opt()) {
         push("at < ?", to.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into());
     }
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
+    let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
     let total = c.query_one(&format!("SELECT COUNT(*) AS n FROM audit_log {filter}"), &args)?.i64("n")?;
     let n = args.len();
     args.push(i64::from(q.per_page).into());
     args.push(offset(q.page, q.per_page).into());
     let rows = c.query(
-        &format!(
-            "SELECT {COLUMNS} FROM audit_log {filter} ORDER BY id DESC LIMIT ${} OFFSET ${}",
-            n + 1,
-            n + 2
-        ),
+        &format!("SELECT {COLUMNS} FROM audit_log {filter} ORDER BY id DESC LIMIT ${} OFFSET ${}", n + 1, n + 2),
         &args,
     )?;
     Ok(Page {

@@ -8,9 +8,9 @@ mod users;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use taizhang_core::Result;
 use taizhang_core::model::*;
 use taizhang_core::store::Store;
-use taizhang_core::Result;
 
 use crate::SqlStore;
 

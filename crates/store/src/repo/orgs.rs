@@ -2,7 +2,7 @@ use taizhang_core::model::*;
 use taizhang_core::{Error, Result};
 
 use super::{audit, like_escape};
-use crate::conn::{params, Conn, Row, DbResult};
+use crate::conn::{Conn, DbResult, Row, params};
 
 const COLUMNS: &str = "id, parent_id, kind, name, path, closed_at, created_at, updated_at";
 
@@ -81,10 +81,7 @@ pub fn update(c: &mut dyn Conn, id: Id, change: &OrgChange, ctx: &AuditCtx) -> R
             let path = format!("{new_path}{}", &org.path[before.path.len()..]);
             c.execute("UPDATE orgs SET path = $1 WHERE id = $2", params![path, org.id])?;
         }
-        c.execute(
-            "UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3",
-            params![parent_id, ctx.at, id],
-        )?;
+        c.execute("UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3", params![parent_id, ctx.at, id])?;
     }
     match change.closed {
         Some(true) if before.closed_at.is_none() => {

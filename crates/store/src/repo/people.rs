@@ -5,7 +5,7 @@ use taizhang_core::search_keys::name_keys;
 use taizhang_core::{Error, Result};
 
 use super::{audit, like_escape, offset};
-use crate::conn::{params, Conn, DbError, DbResult, Row, Value};
+use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 
 const COLUMNS: &str = "p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.mobile, p.party_member, p.notes, p.created_at, p.updated_at";
 
@@ -28,7 +28,9 @@ fn from_row(row: &Row) -> DbResult<Person> {
 /// Maps a broken uniqueness rule to the field the user can fix.
 fn unique_to_conflict(e: DbError) -> Error {
     match e {
-        DbError::Unique(msg) if msg.contains("id_number") => Error::conflict("id_number", "该身份证号已登记，请勿重复录入"),
+        DbError::Unique(msg) if msg.contains("id_number") => {
+            Error::conflict("id_number", "该身份证号已登记，请勿重复录入")
+        }
         other => other.into(),
     }
 }
@@ -110,10 +112,7 @@ pub fn create(c: &mut dyn Conn, f: &PersonFields, ctx: &AuditCtx) -> Result<Pers
     let person = get(c, id)?.ok_or(Error::NotFound)?;
     audit::append(
         c,
-        &AuditRecord::new(ctx, "create", "person")
-            .entity_id(id)
-            .org(person.org_id)
-            .after(person.audit_json()),
+        &AuditRecord::new(ctx, "create", "person").entity_id(id).org(person.org_id).after(person.audit_json()),
     )?;
     Ok(person)
 }
@@ -147,10 +146,7 @@ pub fn delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
     c.execute("DELETE FROM persons WHERE id = $1", params![id])?;
     audit::append(
         c,
-        &AuditRecord::new(ctx, "delete", "person")
-            .entity_id(id)
-            .org(before.org_id)
-            .before(before.audit_json()),
+        &AuditRecord::new(ctx, "delete", "person").entity_id(id).org(before.org_id).before(before.audit_json()),
     )
 }
 
@@ -178,10 +174,7 @@ pub fn membership_get(c: &mut dyn Conn, id: Id) -> Result<Option<Membership>> {
 }
 
 pub fn memberships_where(c: &mut dyn Conn, condition: &str, id: Id) -> Result<Vec<Membership>> {
-    let rows = c.query(
-        &format!("{MEMBERSHIP_SELECT} WHERE {condition} ORDER BY o.path, m.id"),
-        params![id],
-    )?;
+    let rows = c.query(&format!("{MEMBERSHIP_SELECT} WHERE {condition} ORDER BY o.path, m.id"), params![id])?;
     Ok(rows.iter().map(membership_from_row).collect::<DbResult<_>>()?)
 }
 

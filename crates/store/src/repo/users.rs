@@ -3,9 +3,10 @@ use taizhang_core::model::*;
 use taizhang_core::{Error, Result};
 
 use super::{audit, like_escape};
-use crate::conn::{params, Conn, DbError, DbResult, Row, Value};
+use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 
-const COLUMNS: &str = "id, username, display_name, role, org_id, can_view_personal, disabled, password_hash, created_at";
+const COLUMNS: &str =
+    "id, username, display_name, role, org_id, can_view_personal, disabled, password_hash, created_at";
 
 fn from_row(row: &Row) -> DbResult<User> {
     let role = row.text("role")?;
@@ -61,13 +62,7 @@ pub fn create(c: &mut dyn Conn, new: &NewUser, ctx: &AuditCtx) -> Result<User> {
         })?
         .i64("id")?;
     let user = get_where(c, "id = $1", id)?.ok_or(Error::NotFound)?;
-    audit::append(
-        c,
-        &AuditRecord::new(ctx, "create", "user")
-            .entity_id(id)
-            .org(user.org_id)
-            .after(user.audit_json()),
-    )?;
+    audit::append(c, &AuditRecord::new(ctx, "create", "user").entity_id(id).org(user.org_id).after(user.audit_json()))?;
     Ok(user)
 }
 
@@ -100,17 +95,8 @@ pub fn update(c: &mut dyn Conn, id: Id, change: &UserChange, ctx: &AuditCtx) -> 
 
 pub fn set_password(c: &mut dyn Conn, id: Id, hash: &str, ctx: &AuditCtx) -> Result<()> {
     let user = get_where(c, "id = $1", id)?.ok_or(Error::NotFound)?;
-    c.execute(
-        "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
-        params![hash, ctx.at, id],
-    )?;
-    audit::append(
-        c,
-        &AuditRecord::new(ctx, "password", "user")
-            .entity_id(id)
-            .org(user.org_id)
-            .detail("修改密码"),
-    )
+    c.execute("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", params![hash, ctx.at, id])?;
+    audit::append(c, &AuditRecord::new(ctx, "password", "user").entity_id(id).org(user.org_id).detail("修改密码"))
 }
 
 pub fn session_create(c: &mut dyn Conn, s: &Session) -> Result<()> {

@@ -1,22 +1,22 @@
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
+use taizhang_core::Error;
 use taizhang_core::model::AuditQuery;
 use taizhang_core::service::parse_date;
-use taizhang_core::Error;
 
 use super::dto::{AuditListQuery, AuditPage};
+use crate::AppState;
 use crate::auth::{ApiActor, ApiQuery};
 use crate::error::{ApiError, ErrorBody};
-use crate::AppState;
 
 /// Parses the shared filter of the audit page and API.
 pub fn audit_query(q: AuditListQuery) -> Result<AuditQuery, Error> {
     let date = |field: &str, raw: Option<String>| -> Result<_, Error> {
         match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
-            Some(s) => parse_date(s)
-                .map(Some)
-                .ok_or_else(|| Error::invalid(field, format!("日期“{s}”格式应为“2020-07-10”"))),
+            Some(s) => {
+                parse_date(s).map(Some).ok_or_else(|| Error::invalid(field, format!("日期“{s}”格式应为“2020-07-10”")))
+            }
         }
     };
     Ok(AuditQuery {

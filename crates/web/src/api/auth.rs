@@ -1,13 +1,13 @@
-use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use std::net::SocketAddr;
 use taizhang_core::model::SessionKind;
 
 use super::dto::{LoginBody, LoginOut, MeOut};
+use crate::AppState;
 use crate::auth::{ApiActor, ApiJson};
 use crate::error::{ApiError, ErrorBody};
-use crate::AppState;
 
 /// Signs in and returns an API token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()),
@@ -18,14 +18,9 @@ pub async fn login(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<LoginOut>, ApiError> {
-    let outcome = state
-        .services
-        .login(&body.username, &body.password, SessionKind::Api, Some(addr.ip().to_string()))
-        .await?;
-    Ok(Json(LoginOut {
-        token: outcome.token,
-        user: outcome.user.into(),
-    }))
+    let outcome =
+        state.services.login(&body.username, &body.password, SessionKind::Api, Some(addr.ip().to_string())).await?;
+    Ok(Json(LoginOut { token: outcome.token, user: outcome.user.into() }))
 }
 
 /// Revokes the token of this call.

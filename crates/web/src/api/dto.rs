@@ -66,11 +66,7 @@ pub struct OrgCreateBody {
 
 impl From<OrgCreateBody> for OrgInput {
     fn from(b: OrgCreateBody) -> Self {
-        OrgInput {
-            parent_id: b.parent_id,
-            kind: b.kind,
-            name: b.name,
-        }
+        OrgInput { parent_id: b.parent_id, kind: b.kind, name: b.name }
     }
 }
 
@@ -84,11 +80,7 @@ pub struct OrgPatchBody {
 
 impl From<OrgPatchBody> for OrgUpdate {
     fn from(b: OrgPatchBody) -> Self {
-        OrgUpdate {
-            name: b.name,
-            parent_id: b.parent_id,
-            closed: b.closed,
-        }
+        OrgUpdate { name: b.name, parent_id: b.parent_id, closed: b.closed }
     }
 }
 

@@ -2,8 +2,8 @@
 //! every handler authenticates with a bearer token, calls one service and
 //! serialises the answer. The OpenAPI document is served at `openapi.json`.
 
-mod auth;
 mod audit;
+mod auth;
 mod dto;
 
 pub use audit::audit_query as audit_filter;

@@ -1,11 +1,11 @@
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 
 use super::dto::{MembershipOut, OrgCreateBody, OrgOut, OrgPatchBody};
+use crate::AppState;
 use crate::auth::{ApiActor, ApiJson, IdPath};
 use crate::error::{ApiError, ErrorBody};
-use crate::AppState;
 
 /// The caller's subtree of organisations, in tree order.
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", responses((status = 200, body = [OrgOut])))]

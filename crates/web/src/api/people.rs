@@ -1,14 +1,14 @@
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use taizhang_core::service::PersonView;
 
 use super::dto::{
     MembershipBody, MembershipOut, PersonBody, PersonListQuery, PersonOut, PersonPage, PersonPatchBody, RevealQuery,
 };
+use crate::AppState;
 use crate::auth::{ApiActor, ApiJson, ApiQuery, IdPath};
 use crate::error::{ApiError, ErrorBody};
-use crate::AppState;
 
 /// Searches the register by name, pinyin, initials or phone tail.
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PersonListQuery),
@@ -18,10 +18,8 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<PersonListQuery>,
 ) -> Result<Json<PersonPage>, ApiError> {
-    let page = state
-        .services
-        .person_search(&actor, &q.q, q.org_id, q.page.unwrap_or(1), q.per_page.unwrap_or(50))
-        .await?;
+    let page =
+        state.services.person_search(&actor, &q.q, q.org_id, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
     Ok(Json(page.into()))
 }
 

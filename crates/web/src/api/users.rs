@@ -1,11 +1,11 @@
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 
 use super::dto::{UserCreateBody, UserOut, UserPatchBody};
+use crate::AppState;
 use crate::auth::{ApiActor, ApiJson, IdPath};
 use crate::error::{ApiError, ErrorBody};
-use crate::AppState;
 
 /// Accounts in the caller's subtree (administrators only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = [UserOut]), (status = 403, body = ErrorBody)))]

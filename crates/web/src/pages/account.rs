@@ -5,9 +5,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{form_errors, render, render_status, PageResult};
-use crate::auth::{CsrfForm, PageActor};
+use super::{PageResult, form_errors, render, render_status};
 use crate::AppState;
+use crate::auth::{CsrfForm, PageActor};
 
 pub async fn form(page: PageActor) -> PageResult {
     render(&page, "password.html", json!({ "errors": BTreeMap::<String, String>::new(), "done": false }))

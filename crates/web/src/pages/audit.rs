@@ -1,12 +1,12 @@
 use axum::extract::State;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::{render, PageResult};
+use super::{PageResult, render};
 use crate::api::audit_filter;
 use axum::extract::Query;
 
-use crate::auth::PageActor;
 use crate::AppState;
+use crate::auth::PageActor;
 
 pub async fn list(
     State(state): State<AppState>,

@@ -1,9 +1,9 @@
 use axum::extract::State;
 use serde_json::json;
 
-use super::{render, PageResult};
-use crate::auth::PageActor;
+use super::{PageResult, render};
 use crate::AppState;
+use crate::auth::PageActor;
 
 pub async fn index(State(state): State<AppState>, page: PageActor) -> PageResult {
     let overview = state.services.overview(&page.actor).await?;

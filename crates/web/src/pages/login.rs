@@ -1,18 +1,18 @@
-use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use std::net::SocketAddr;
+use taizhang_core::Error;
 use taizhang_core::auth::new_token;
 use taizhang_core::model::SessionKind;
 use taizhang_core::service::users::WEB_SESSION_HOURS;
-use taizhang_core::Error;
 
-use super::{render_plain, see_other, PageResult};
-use crate::auth::{cookie, same_secret, set_cookie, CsrfForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use super::{PageResult, render_plain, see_other};
 use crate::AppState;
+use crate::auth::{CsrfForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, same_secret, set_cookie};
 
 #[derive(Deserialize, Default)]
 pub struct Next {
@@ -22,11 +22,7 @@ pub struct Next {
 
 /// Only local paths: never send a user to another site after sign-in.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
-    }
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
 }
 
 fn login_page(state: &AppState, status: StatusCode, next: &str, username: &str, error: Option<String>) -> PageResult {
@@ -70,14 +66,11 @@ pub async fn submit(
     if expected.is_empty() || !same_secret(&expected, &form._csrf) {
         return login_page(&state, StatusCode::FORBIDDEN, &next, &form.username, Some("页面已过期，请重新登录".into()));
     }
-    match state
-        .services
-        .login(&form.username, &form.password, SessionKind::Web, Some(addr.ip().to_string()))
-        .await
-    {
+    match state.services.login(&form.username, &form.password, SessionKind::Web, Some(addr.ip().to_string())).await {
         Ok(outcome) => {
             let mut response = see_other(&next);
-            let cookie = set_cookie(SESSION_COOKIE, &outcome.token, WEB_SESSION_HOURS * 3600, state.config.secure_cookies);
+            let cookie =
+                set_cookie(SESSION_COOKIE, &outcome.token, WEB_SESSION_HOURS * 3600, state.config.secure_cookies);
             if let Ok(value) = cookie.parse() {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
@@ -102,7 +95,10 @@ pub async fn submit(
 #[derive(Deserialize)]
 pub struct Empty {}
 
-pub async fn logout(State(state): State<AppState>, CsrfForm(page, _): CsrfForm<Empty>) -> Result<Response, crate::PageError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    CsrfForm(page, _): CsrfForm<Empty>,
+) -> Result<Response, crate::PageError> {
     state.services.logout(&page.actor, &page.token).await?;
     let mut response = see_other("/login");
     if let Ok(value) = set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies).parse() {

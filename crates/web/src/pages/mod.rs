@@ -12,19 +12,19 @@ mod users;
 
 use std::collections::BTreeMap;
 
+use axum::Router;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use taizhang_core::model::Org;
 use taizhang_core::{Error, FieldError};
 
+use crate::AppState;
 use crate::auth::PageActor;
 use crate::error::PageError;
-use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -128,9 +128,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PageId {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| PageError::from(Error::NotFound))?;
+        let Path(raw) =
+            Path::<String>::from_request_parts(parts, state).await.map_err(|_| PageError::from(Error::NotFound))?;
         raw.parse().map(PageId).map_err(|_| Error::NotFound.into())
     }
 }
@@ -145,9 +144,5 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "app.css" => (include_bytes!("../../static/app.css"), "text/css; charset=utf-8"),
         _ => return PageError::from(Error::NotFound).into_response(),
     };
-    (
-        [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")],
-        body,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }

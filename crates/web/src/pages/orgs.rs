@@ -3,19 +3,16 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use taizhang_core::model::{Org, OrgKind};
 use taizhang_core::service::{OrgInput, OrgUpdate};
 
-use super::{form_errors, org_json, render, render_status, see_other, PageId, PageResult};
-use crate::auth::{CsrfForm, PageActor};
+use super::{PageId, PageResult, form_errors, org_json, render, render_status, see_other};
 use crate::AppState;
+use crate::auth::{CsrfForm, PageActor};
 
 fn kinds() -> Vec<Value> {
-    OrgKind::ALL
-        .iter()
-        .map(|k| json!({ "value": k.as_str(), "label": k.label() }))
-        .collect()
+    OrgKind::ALL.iter().map(|k| json!({ "value": k.as_str(), "label": k.label() })).collect()
 }
 
 async fn tree_context(state: &AppState, page: &PageActor) -> Result<Vec<Value>, crate::PageError> {
@@ -33,11 +30,7 @@ async fn tree_context(state: &AppState, page: &PageActor) -> Result<Vec<Value>, 
 
 pub async fn tree(State(state): State<AppState>, page: PageActor) -> PageResult {
     let orgs = tree_context(&state, &page).await?;
-    render(
-        &page,
-        "orgs.html",
-        json!({ "orgs": orgs, "kinds": kinds(), "errors": {}, "values": {} }),
-    )
+    render(&page, "orgs.html", json!({ "orgs": orgs, "kinds": kinds(), "errors": {}, "values": {} }))
 }
 
 #[derive(Deserialize)]
@@ -51,11 +44,8 @@ pub struct CreateForm {
 }
 
 pub async fn create(State(state): State<AppState>, CsrfForm(page, form): CsrfForm<CreateForm>) -> PageResult {
-    let input = OrgInput {
-        parent_id: form.parent_id.trim().parse().ok(),
-        kind: form.kind.clone(),
-        name: form.name.clone(),
-    };
+    let input =
+        OrgInput { parent_id: form.parent_id.trim().parse().ok(), kind: form.kind.clone(), name: form.name.clone() };
     match state.services.org_create(&page.actor, input).await {
         Ok(org) => Ok(see_other(&format!("/orgs/{}", org.id))),
         Err(e) => {
@@ -86,11 +76,8 @@ async fn show_page(
     let children: Vec<Value> = tree.iter().filter(|o| o.parent_id == Some(org.id)).map(org_json).collect();
     let parent = tree.iter().find(|o| Some(o.id) == org.parent_id).map(org_json);
     // Possible new parents: anything visible that is not this org's own subtree.
-    let targets: Vec<Value> = tree
-        .iter()
-        .filter(|o| !o.path.starts_with(&org.path) && !o.is_closed())
-        .map(org_json)
-        .collect();
+    let targets: Vec<Value> =
+        tree.iter().filter(|o| !o.path.starts_with(&org.path) && !o.is_closed()).map(org_json).collect();
     let members: Vec<Value> = state
         .services
         .memberships_of_org(&page.actor, org.id)
@@ -129,22 +116,10 @@ pub async fn update(
     CsrfForm(page, form): CsrfForm<UpdateForm>,
 ) -> PageResult {
     let update = match form.action.as_str() {
-        "rename" => OrgUpdate {
-            name: Some(form.name),
-            ..Default::default()
-        },
-        "move" => OrgUpdate {
-            parent_id: form.parent_id.trim().parse().ok(),
-            ..Default::default()
-        },
-        "close" => OrgUpdate {
-            closed: Some(true),
-            ..Default::default()
-        },
-        "reopen" => OrgUpdate {
-            closed: Some(false),
-            ..Default::default()
-        },
+        "rename" => OrgUpdate { name: Some(form.name), ..Default::default() },
+        "move" => OrgUpdate { parent_id: form.parent_id.trim().parse().ok(), ..Default::default() },
+        "close" => OrgUpdate { closed: Some(true), ..Default::default() },
+        "reopen" => OrgUpdate { closed: Some(false), ..Default::default() },
         _ => return Err(taizhang_core::Error::invalid("action", "未知的操作").into()),
     };
     match state.services.org_update(&page.actor, id, update).await {

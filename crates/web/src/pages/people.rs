@@ -3,13 +3,13 @@ use std::collections::BTreeMap;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use taizhang_core::model::MEMBERSHIP_ROLES;
 use taizhang_core::service::{PersonInput, PersonPatch, PersonView};
 
-use super::{form_errors, org_json, render, render_status, see_other, PageId, PageResult};
-use crate::auth::{CsrfForm, PageActor};
+use super::{PageId, PageResult, form_errors, org_json, render, render_status, see_other};
 use crate::AppState;
+use crate::auth::{CsrfForm, PageActor};
 
 pub const PER_PAGE: u32 = 50;
 
@@ -40,10 +40,7 @@ pub struct ListQuery {
 pub async fn list(State(state): State<AppState>, page: PageActor, Query(query): Query<ListQuery>) -> PageResult {
     let org_id = query.org_id.as_deref().and_then(|s| s.parse().ok());
     let current = query.page.unwrap_or(1).max(1);
-    let result = state
-        .services
-        .person_search(&page.actor, &query.q, org_id, current, PER_PAGE)
-        .await?;
+    let result = state.services.person_search(&page.actor, &query.q, org_id, current, PER_PAGE).await?;
     let orgs = state.services.org_tree(&page.actor).await?;
     let names: BTreeMap<i64, String> = orgs.iter().map(|o| (o.id, o.name.clone())).collect();
     let people: Vec<Value> = result
@@ -190,10 +187,7 @@ async fn person_page(
 pub async fn edit_form(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
     // Editing shows the full values: it needs the personal-data permission
     // for them, and is audited like any unmasked view.
-    let view = state
-        .services
-        .person_view(&page.actor, id, page.actor.can_view_personal)
-        .await?;
+    let view = state.services.person_view(&page.actor, id, page.actor.can_view_personal).await?;
     let p = &view.person;
     let values = json!({
         "org_id": p.org_id.to_string(), "name": p.name, "gender": p.gender.map(|g| g.label()).unwrap_or_default(),
@@ -238,7 +232,11 @@ pub async fn update(
 #[derive(Deserialize)]
 pub struct Empty {}
 
-pub async fn delete(State(state): State<AppState>, PageId(id): PageId, CsrfForm(page, _): CsrfForm<Empty>) -> PageResult {
+pub async fn delete(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, _): CsrfForm<Empty>,
+) -> PageResult {
     state.services.person_delete(&page.actor, id).await?;
     Ok(see_other("/people"))
 }

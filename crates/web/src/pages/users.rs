@@ -3,13 +3,13 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use taizhang_core::model::{Role, User};
 use taizhang_core::service::{UserInput, UserUpdate};
 
-use super::{form_errors, org_json, render, render_status, see_other, PageId, PageResult};
-use crate::auth::{CsrfForm, PageActor};
+use super::{PageId, PageResult, form_errors, org_json, render, render_status, see_other};
 use crate::AppState;
+use crate::auth::{CsrfForm, PageActor};
 
 fn user_json(u: &User, org_name: Option<&String>) -> Value {
     json!({
@@ -106,7 +106,11 @@ pub async fn edit_form(State(state): State<AppState>, page: PageActor, PageId(id
     form_page(&state, &page, StatusCode::OK, Some(id), values, BTreeMap::new()).await
 }
 
-pub async fn update(State(state): State<AppState>, PageId(id): PageId, CsrfForm(page, form): CsrfForm<UserForm>) -> PageResult {
+pub async fn update(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, form): CsrfForm<UserForm>,
+) -> PageResult {
     let update = UserUpdate {
         display_name: Some(form.display_name.clone()),
         role: Some(form.role.clone()),
@@ -116,14 +120,12 @@ pub async fn update(State(state): State<AppState>, PageId(id): PageId, CsrfForm(
     };
     let result = state.services.user_update(&page.actor, id, &update).await;
     let result = match result {
-        Ok(user) if !form.password.is_empty() => state
-            .services
-            .user_reset_password(&page.actor, user.id, &form.password)
-            .await
-            .map_err(|e| match e {
+        Ok(user) if !form.password.is_empty() => {
+            state.services.user_reset_password(&page.actor, user.id, &form.password).await.map_err(|e| match e {
                 taizhang_core::Error::Invalid(_) => taizhang_core::Error::invalid("password", "新密码至少需要8个字符"),
                 other => other,
-            }),
+            })
+        }
         Ok(_) => Ok(()),
         Err(e) => Err(e),
     };

@@ -1,5 +1,5 @@
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -22,12 +22,8 @@ async fn the_demo_tree_is_the_seed_district() {
     assert!(branches >= 3, "several party branches");
 
     // The secretary is first-responsible for the committee and leads the study group.
-    let members: Vec<Value> = app
-        .get(&token, &format!("/api/v1/orgs/{}/memberships", committee["id"]))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let members: Vec<Value> =
+        app.get(&token, &format!("/api/v1/orgs/{}/memberships", committee["id"])).await.json().await.unwrap();
     let secretary: Vec<_> = members.iter().filter(|m| m["role"] == "书记" || m["role"] == "第一责任人").collect();
     assert_eq!(secretary.len(), 2);
     assert_eq!(secretary[0]["person_id"], secretary[1]["person_id"]);
@@ -39,13 +35,19 @@ async fn add_rename_move_and_close_an_org() {
     let token = app.token("kuangqu").await;
     let community = app.org("第二社区").await;
     let r = app
-        .send(&token, "POST", "/api/v1/orgs", json!({ "parent_id": community.id, "kind": "grid", "name": "第二社区第三网格" }))
+        .send(
+            &token,
+            "POST",
+            "/api/v1/orgs",
+            json!({ "parent_id": community.id, "kind": "grid", "name": "第二社区第三网格" }),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let grid: Value = r.json().await.unwrap();
     assert_eq!(grid["depth"], 4);
 
-    let r = app.send(&token, "PATCH", &format!("/api/v1/orgs/{}", grid["id"]), json!({ "name": "第二社区三网格" })).await;
+    let r =
+        app.send(&token, "PATCH", &format!("/api/v1/orgs/{}", grid["id"]), json!({ "name": "第二社区三网格" })).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap()["name"], "第二社区三网格");
 
@@ -79,13 +81,22 @@ async fn bad_org_changes_name_the_field_and_write_nothing() {
     assert_eq!(field_errors(&body), vec![("parent_id".into(), "不能把组织移到它自己或它的下级组织之下".into())]);
 
     // Empty name and unknown kind, both reported.
-    let r = app.send(&token, "POST", "/api/v1/orgs", json!({ "parent_id": centre.id, "kind": "castle", "name": "  " })).await;
+    let r = app
+        .send(&token, "POST", "/api/v1/orgs", json!({ "parent_id": centre.id, "kind": "castle", "name": "  " }))
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<String> = field_errors(&r.json().await.unwrap()).into_iter().map(|f| f.0).collect();
     assert_eq!(fields, vec!["name", "kind"]);
 
     // A sibling with the same name.
-    let r = app.send(&token, "POST", "/api/v1/orgs", json!({ "parent_id": centre.id, "kind": "community", "name": "第一社区" })).await;
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/orgs",
+            json!({ "parent_id": centre.id, "kind": "community", "name": "第一社区" }),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
 
     // Closing an org that still has open children.

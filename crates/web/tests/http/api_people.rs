@@ -1,5 +1,5 @@
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -32,7 +32,12 @@ async fn register_a_person_with_checked_id_and_mobile() {
 
     // The same ID number twice is refused.
     let r = app
-        .send(&token, "POST", "/api/v1/people", json!({ "org_id": grid.id, "name": "王二", "id_number": "11010519491231002X" }))
+        .send(
+            &token,
+            "POST",
+            "/api/v1/people",
+            json!({ "org_id": grid.id, "name": "王二", "id_number": "11010519491231002X" }),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert_eq!(field_errors(&r.json().await.unwrap())[0].0, "id_number");
@@ -125,13 +130,19 @@ async fn memberships_tie_people_to_orgs() {
     assert_eq!(m["org_name"], team.name);
     assert_eq!(app.send(&token, "POST", "/api/v1/memberships", body).await.status(), StatusCode::CONFLICT);
 
-    let list: Vec<Value> = app.get(&token, &format!("/api/v1/people/{}/memberships", p["id"])).await.json().await.unwrap();
+    let list: Vec<Value> =
+        app.get(&token, &format!("/api/v1/people/{}/memberships", p["id"])).await.json().await.unwrap();
     assert_eq!(list.len(), 1);
     let r = app.send(&token, "DELETE", &format!("/api/v1/memberships/{}", m["id"]), json!({})).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
 
     let r = app
-        .send(&token, "POST", "/api/v1/memberships", json!({ "person_id": p["id"], "org_id": team.id, "role": "", "started_on": "昨天" }))
+        .send(
+            &token,
+            "POST",
+            "/api/v1/memberships",
+            json!({ "person_id": p["id"], "org_id": team.id, "role": "", "started_on": "昨天" }),
+        )
         .await;
     let fields: Vec<String> = field_errors(&r.json().await.unwrap()).into_iter().map(|f| f.0).collect();
     assert_eq!(fields, vec!["role", "started_on"]);
@@ -161,7 +172,12 @@ async fn a_patch_changes_only_the_fields_given() {
     let token = app.token("admin").await;
     let grid = app.org("第一社区第二网格").await;
     let p: Value = app
-        .send(&token, "POST", "/api/v1/people", json!({ "org_id": grid.id, "name": "钱七", "id_number": "11010519491231002X", "mobile": "13812345678" }))
+        .send(
+            &token,
+            "POST",
+            "/api/v1/people",
+            json!({ "org_id": grid.id, "name": "钱七", "id_number": "11010519491231002X", "mobile": "13812345678" }),
+        )
         .await
         .json()
         .await

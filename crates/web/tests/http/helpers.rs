@@ -1,10 +1,10 @@
 use std::sync::Arc;
 
 use reqwest::{Client, Response, StatusCode};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
+use taizhang_core::Services;
 use taizhang_core::auth::Actor;
 use taizhang_core::model::Org;
-use taizhang_core::Services;
 use taizhang_store::testing::TestDb;
 use taizhang_web::{AppState, WebConfig};
 
@@ -30,10 +30,7 @@ pub async fn spawn_app() -> TestApp {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let state = AppState {
         services: services.clone(),
-        config: Arc::new(WebConfig {
-            max_body_bytes: 64 * 1024,
-            ..WebConfig::default()
-        }),
+        config: Arc::new(WebConfig { max_body_bytes: 64 * 1024, ..WebConfig::default() }),
     };
     tokio::spawn(taizhang_web::serve(listener, state, async {
         let _ = rx.await;
@@ -98,22 +95,12 @@ impl TestApp {
 
     pub async fn send(&self, token: &str, method: &str, path: &str, body: Value) -> Response {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        self.http
-            .request(method, self.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        self.http.request(method, self.url(path)).bearer_auth(token).json(&body).send().await.unwrap()
     }
 
     /// A browser-like client with a cookie jar, signed in through the form.
     pub async fn browser(&self, username: &str) -> Browser {
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let client = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let form = client.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
         let csrf = hidden_csrf(&form);
         let response = client
@@ -124,11 +111,7 @@ impl TestApp {
             .unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "form login of {username}");
         let home = client.get(self.url("/")).send().await.unwrap().text().await.unwrap();
-        Browser {
-            client,
-            base: self.base.clone(),
-            csrf: hidden_csrf(&home),
-        }
+        Browser { client, base: self.base.clone(), csrf: hidden_csrf(&home) }
     }
 }
 

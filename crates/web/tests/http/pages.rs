@@ -13,7 +13,8 @@ async fn pages_need_a_session_and_cookies_are_protected() {
     let cookie = form.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
 
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let html = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
     let csrf = hidden_csrf(&html);
     let r = client
@@ -28,13 +29,8 @@ async fn pages_need_a_session_and_cookies_are_protected() {
     assert!(session.starts_with("tz_session=") && session.contains("HttpOnly") && session.contains("SameSite=Lax"));
 
     // A sign-in form without the token is refused.
-    let r = app
-        .http
-        .post(app.url("/login"))
-        .form(&[("username", "admin"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r =
+        app.http.post(app.url("/login")).form(&[("username", "admin"), ("password", PASSWORD)]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     // An open redirect is not followed.
@@ -52,13 +48,20 @@ async fn pages_need_a_session_and_cookies_are_protected() {
 #[tokio::test]
 async fn every_page_renders_for_every_role() {
     let app = spawn_app().await;
-    let person = app.services.store.person_search(&taizhang_core::model::PersonQuery {
-        scope_path: app.org("第一社区第一网格").await.path,
-        text: String::new(),
-        org_id: None,
-        page: 1,
-        per_page: 1,
-    }).await.unwrap().items[0].id;
+    let person = app
+        .services
+        .store
+        .person_search(&taizhang_core::model::PersonQuery {
+            scope_path: app.org("第一社区第一网格").await.path,
+            text: String::new(),
+            org_id: None,
+            page: 1,
+            per_page: 1,
+        })
+        .await
+        .unwrap()
+        .items[0]
+        .id;
     let org = app.org("第一社区第一网格").await.id;
     for user in ["admin", "kuangqu", "shequ1", "chakan"] {
         let b = app.browser(user).await;
@@ -78,7 +81,9 @@ async fn every_page_renders_for_every_role() {
         }
     }
     let b = app.browser("kuangqu").await;
-    for path in ["/users", "/users/new", "/audit", "/audit?action=login", "/people/new", &format!("/people/{person}/edit")] {
+    for path in
+        ["/users", "/users/new", "/audit", "/audit?action=login", "/people/new", &format!("/people/{person}/edit")]
+    {
         assert_eq!(b.get(path).await.0, StatusCode::OK, "{path}");
     }
     let (status, body) = b.get("/audit?from=yesterday").await;
@@ -112,7 +117,10 @@ async fn a_wrong_id_number_is_shown_beside_its_field() {
 
     // Corrected, it is saved and shown masked.
     let r = b
-        .post("/people", &[("org_id", &org_id), ("name", "赵六"), ("id_number", "11010519491231002X"), ("party_member", "on")])
+        .post(
+            "/people",
+            &[("org_id", &org_id), ("name", "赵六"), ("id_number", "11010519491231002X"), ("party_member", "on")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
@@ -192,14 +200,22 @@ async fn manage_orgs_and_passwords_through_pages() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("id=\"e-parent_id\""));
 
-    let r = b.post("/account/password", &[("old_password", "wrong"), ("new_password", "short"), ("repeat_password", "other")]).await;
+    let r = b
+        .post(
+            "/account/password",
+            &[("old_password", "wrong"), ("new_password", "short"), ("repeat_password", "other")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     for field in ["old_password", "new_password", "repeat_password"] {
         assert!(html.contains(&format!("id=\"e-{field}\"")), "{field}");
     }
     let r = b
-        .post("/account/password", &[("old_password", PASSWORD), ("new_password", "a-new-password"), ("repeat_password", "a-new-password")])
+        .post(
+            "/account/password",
+            &[("old_password", PASSWORD), ("new_password", "a-new-password"), ("repeat_password", "a-new-password")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     app.token_with("kuangqu", "a-new-password").await;

@@ -2,7 +2,7 @@
 //! read against write against personal data.
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -46,8 +46,16 @@ async fn each_role_sees_and_changes_only_its_subtree() {
 
         // Read: own subtree yes, another subtree never (404, not 403).
         assert_eq!(app.get(&t, &format!("/api/v1/people/{own_person}")).await.status(), StatusCode::OK, "{who}");
-        assert_eq!(app.get(&t, &format!("/api/v1/people/{other_person}")).await.status(), StatusCode::NOT_FOUND, "{who}");
-        assert_eq!(app.get(&t, &format!("/api/v1/orgs/{}", other_org.id)).await.status(), StatusCode::NOT_FOUND, "{who}");
+        assert_eq!(
+            app.get(&t, &format!("/api/v1/people/{other_person}")).await.status(),
+            StatusCode::NOT_FOUND,
+            "{who}"
+        );
+        assert_eq!(
+            app.get(&t, &format!("/api/v1/orgs/{}", other_org.id)).await.status(),
+            StatusCode::NOT_FOUND,
+            "{who}"
+        );
         assert_eq!(
             app.get(&t, &format!("/api/v1/orgs/{}/memberships", other_org.id)).await.status(),
             StatusCode::NOT_FOUND,
@@ -81,7 +89,12 @@ async fn each_role_sees_and_changes_only_its_subtree() {
 
         // Write orgs: administrators only, inside their subtree, never their own root.
         let r = app
-            .send(&t, "POST", "/api/v1/orgs", json!({ "parent_id": own_org.id, "kind": "grid", "name": format!("{who}网格") }))
+            .send(
+                &t,
+                "POST",
+                "/api/v1/orgs",
+                json!({ "parent_id": own_org.id, "kind": "grid", "name": format!("{who}网格") }),
+            )
             .await;
         assert_eq!(r.status(), if admin_role { StatusCode::CREATED } else { StatusCode::FORBIDDEN }, "{who}");
         let r = app.send(&t, "PATCH", &format!("/api/v1/orgs/{}", other_org.id), json!({ "name": "越权" })).await;
@@ -99,7 +112,11 @@ async fn each_role_sees_and_changes_only_its_subtree() {
             let log: Value = app.get(&t, "/api/v1/audit?per_page=200").await.json().await.unwrap();
             let other_ids = [other_person, other_org.id];
             assert!(
-                log["items"].as_array().unwrap().iter().all(|e| !(e["entity"] == "person" && other_ids.contains(&e["entity_id"].as_i64().unwrap_or(0)))),
+                log["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|e| !(e["entity"] == "person" && other_ids.contains(&e["entity_id"].as_i64().unwrap_or(0)))),
                 "{who} sees another subtree's audit entries"
             );
             let r = app

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond the Rust toolchain.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+
+need_apt=()
+command -v pg_isready >/dev/null 2>&1 || need_apt+=(postgresql-client)
+
+if ((${#need_apt[@]})); then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+  else
+    echo "setup: please install ${need_apt[*]}" >&2
+    exit 1
+  fi
+fi
+
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    rustup component add "$component"
+  fi
+done
+echo "setup: ok"

@@ -1,0 +1,128 @@
+//! The command line as a script would use it: the real binary against a
+//! fresh database (SQLite, or PostgreSQL when TAIZHANG_PG_URL is set).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Output, Stdio};
+
+use taizhang_store::testing::TestDb;
+
+const PASSWORD: &str = "cli-demo-password";
+
+fn taizhang(db: &TestDb, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_taizhang"))
+        .args(["--database-url", &db.url])
+        .args(args)
+        .env("TAIZHANG_ADMIN_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run taizhang")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn demo_loads_once_and_the_audit_log_verifies() {
+    let db = TestDb::new();
+    let first = taizhang(&db, &["demo", "--no-serve"]);
+    assert!(first.status.success(), "{first:?}");
+    let text = stdout(&first);
+    assert!(text.contains("已载入演示数据“X矿矿区”"), "{text}");
+    assert!(text.contains(&format!("用户名 admin，密码 {PASSWORD}")), "{text}");
+
+    let again = taizhang(&db, &["demo", "--no-serve"]);
+    assert!(stdout(&again).contains("未重复载入"), "{}", stdout(&again));
+
+    let verify = taizhang(&db, &["audit", "verify"]);
+    assert!(verify.status.success());
+    assert!(stdout(&verify).contains("审计日志完整"), "{}", stdout(&verify));
+}
+
+#[test]
+fn user_add_checks_its_input() {
+    let db = TestDb::new();
+    assert!(taizhang(&db, &["demo", "--no-serve"]).status.success());
+    let ok = taizhang(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "wgy1",
+            "--name",
+            "网格员一",
+            "--org",
+            "第一社区第一网格",
+            "--password",
+            "grid-pass-1",
+        ],
+    );
+    assert!(ok.status.success(), "{ok:?}");
+    assert!(stdout(&ok).contains("已创建用户 wgy1（录入员，第一社区第一网格）"), "{}", stdout(&ok));
+
+    let generated = taizhang(&db, &["user", "add", "--username", "wgy2", "--name", "网格员二", "--org", "第一社区"]);
+    assert!(stdout(&generated).contains("密码："), "{}", stdout(&generated));
+
+    let bad = taizhang(&db, &["user", "add", "--username", "X", "--name", "", "--org", "第一社区", "--role", "king"]);
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("用户名应为") && err.contains("请选择角色"), "{err}");
+
+    let unknown = taizhang(&db, &["user", "add", "--username", "abc", "--name", "甲", "--org", "不存在的单位"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("--org"));
+}
+
+#[test]
+fn audit_verify_finds_tampering() {
+    let db = TestDb::new();
+    assert!(taizhang(&db, &["demo", "--no-serve"]).status.success());
+    let unguard = if db.is_postgres() {
+        "DROP TRIGGER audit_log_no_change ON audit_log"
+    } else {
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"
+    };
+    db.execute_raw(unguard).unwrap();
+    db.execute_raw("DELETE FROM audit_log WHERE id = 5").unwrap();
+    let verify = taizhang(&db, &["audit", "verify"]);
+    assert_eq!(verify.status.code(), Some(2));
+    assert!(stdout(&verify).contains("审计日志被篡改：第6条记录之前的记录被删除或插入"), "{}", stdout(&verify));
+}
+
+#[test]
+fn demo_serves_and_prints_its_address() {
+    let db = TestDb::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taizhang"))
+        .args(["--database-url", &db.url, "demo", "--listen", "127.0.0.1:0"])
+        .env("TAIZHANG_ADMIN_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start demo");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("the demo printed its address").unwrap();
+        if let Some(rest) = line.strip_prefix("台账已启动：http://") {
+            break rest.trim_end_matches('/').to_owned();
+        }
+    };
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    write!(stream, "GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with("ok"), "{response}");
+}
+
+#[test]
+fn an_unknown_database_scheme_is_refused_clearly() {
+    let o = Command::new(env!("CARGO_BIN_EXE_taizhang"))
+        .args(["--database-url", "mysql://localhost/x", "migrate"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不支持的数据库地址"));
+}
