@@ -217,9 +217,12 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
     let org_id = |name: &str| orgs.get(name).map(|o| o.id);
     let mut rng = Lcg(2020);
     let mut people = 0;
+    let mut cadres: HashMap<&str, Id> = HashMap::new();
+    let mut volunteers: Vec<Id> = Vec::new();
     for (name, home, member, roles) in CADRES {
         let input = synthetic_person(&mut rng, (*name).to_owned(), org_id(home).unwrap_or_default(), *member, "");
         let person = services.person_create(actor, &input).await?;
+        cadres.insert(name, person.id);
         people += 1;
         for (org, role) in *roles {
             services.membership_create(actor, Some(person.id), org_id(org), role, "2020-01-01", "").await?;
@@ -243,6 +246,7 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
         let input = synthetic_person(&mut rng, name, org_id("X矿矿区管委中心").unwrap_or_default(), member, "");
         let person = services.person_create(actor, &input).await?;
         services.membership_create(actor, Some(person.id), org_id(team), "志愿者", "2020-01-01", "").await?;
+        volunteers.push(person.id);
         people += 1;
     }
     let grids = ["第一社区第一网格", "第一社区第二网格", "第一社区第三网格", "第二社区第一网格", "第二社区第二网格"];
@@ -255,6 +259,7 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
             people += 1;
         }
     }
+    crate::demo_ledgers::load(services, actor, &|name| org_id(name), &cadres, &volunteers).await?;
     Ok(DemoReport { loaded: true, orgs: orgs.len(), people })
 }
 

@@ -5,8 +5,10 @@
 pub mod audit;
 pub mod auth;
 pub mod demo;
+mod demo_ledgers;
 pub mod error;
 pub mod id_number;
+pub mod ledger;
 pub mod mobile;
 pub mod model;
 pub mod numerals;
@@ -14,6 +16,7 @@ pub mod period;
 pub mod search_keys;
 pub mod service;
 pub mod store;
+pub mod target;
 
 pub use error::{Error, FieldError, Result};
 pub use service::Services;

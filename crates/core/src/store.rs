@@ -6,8 +6,14 @@
 
 use async_trait::async_trait;
 
+use chrono::NaiveDate;
+
 use crate::error::Result;
+use crate::ledger::{
+    Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, OrgScope, WorkArea,
+};
 use crate::model::*;
+use crate::target::Target;
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -67,6 +73,34 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_list(&self, query: &AuditQuery) -> Result<Page<AuditEntry>>;
     /// Every entry in order, for verification of the hash chain.
     async fn audit_all(&self) -> Result<Vec<AuditEntry>>;
+
+    // --- ledgers ---
+    async fn work_areas(&self) -> Result<Vec<WorkArea>>;
+    async fn campaigns(&self) -> Result<Vec<Campaign>>;
+    async fn campaign_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<Campaign>;
+    async fn activity_get(&self, id: Id) -> Result<Option<Activity>>;
+    async fn activity_list(&self, query: &ActivityQuery) -> Result<Page<ActivityRow>>;
+    async fn activity_create(&self, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity>;
+    async fn activity_update(&self, id: Id, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity>;
+    async fn activity_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+    /// Dates of the activities of `kind` in `scope` between two days, inclusive.
+    async fn activity_dates(
+        &self,
+        scope: &OrgScope,
+        kind: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<NaiveDate>>;
+    /// Counts from the per-month aggregate over a subtree, months inclusive ("YYYY-MM").
+    async fn activity_counts(&self, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts>;
+
+    // --- targets ---
+    /// Targets of the orgs in the subtree for a year.
+    async fn target_list(&self, scope_path: &str, year: i32) -> Result<Vec<Target>>;
+    async fn target_get(&self, id: Id) -> Result<Option<Target>>;
+    /// Stores a target (its `id` is ignored) with its exemptions.
+    async fn target_create(&self, target: Target, ctx: &AuditCtx) -> Result<Target>;
+    async fn target_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
 
     // --- overview ---
     async fn overview(&self, scope_path: &str) -> Result<Overview>;

@@ -148,6 +148,15 @@ impl Row {
         }
     }
 
+    pub fn opt_f64(&self, name: &str) -> DbResult<Option<f64>> {
+        match self.value(name)? {
+            Value::Null => Ok(None),
+            Value::Real(v) => Ok(Some(*v)),
+            Value::Int(v) => Ok(Some(*v as f64)),
+            v => Err(Self::bad(name, v)),
+        }
+    }
+
     pub fn opt_ts(&self, name: &str) -> DbResult<Option<DateTime<Utc>>> {
         match self.value(name)? {
             Value::Null => Ok(None),

@@ -12,8 +12,10 @@ use postgres::{Client, NoTls};
 
 use crate::conn::{Conn, DbError, DbResult, Row, Value};
 
-pub const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "register", include_str!("../migrations/postgres/0001_register.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "register", include_str!("../migrations/postgres/0001_register.sql")),
+    (2, "ledgers", include_str!("../migrations/postgres/0002_ledgers.sql")),
+];
 
 pub struct Manager {
     pub config: postgres::Config,

@@ -9,7 +9,10 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::conn::{Conn, DbError, DbResult, Row, Value, to_sqlite_placeholders, ts_text};
 
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "register", include_str!("../migrations/sqlite/0001_register.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "register", include_str!("../migrations/sqlite/0001_register.sql")),
+    (2, "ledgers", include_str!("../migrations/sqlite/0002_ledgers.sql")),
+];
 
 pub struct Manager {
     pub path: PathBuf,

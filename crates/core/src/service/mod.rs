@@ -2,15 +2,19 @@
 //! the command line are thin shells over these; each method checks the
 //! input, the caller's scope and role, then calls the store.
 
+mod activities;
 mod audit;
 mod orgs;
 mod people;
+mod targets;
 pub mod users;
 
 use std::sync::Arc;
 
+pub use activities::{ActivityFilter, ActivityInput, ParticipantInput};
 pub use orgs::{OrgInput, OrgUpdate};
 pub use people::{PersonInput, PersonPatch, PersonView, parse_date};
+pub use targets::{Dashboard, ExemptionInput, TargetInput, TargetStatus};
 pub use users::{LoginOutcome, UserInput, UserUpdate};
 
 use crate::auth::{Actor, Throttle};

@@ -1,16 +1,22 @@
 //! The SQL, written once for both engines, and the [`Store`] implementation
 //! that runs it on blocking threads. One file per aggregate.
 
+mod activities;
 mod audit;
 mod orgs;
 mod people;
+mod targets;
 mod users;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use taizhang_core::Result;
+use taizhang_core::ledger::{
+    Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, OrgScope, WorkArea,
+};
 use taizhang_core::model::*;
 use taizhang_core::store::Store;
+use taizhang_core::target::Target;
 
 use crate::SqlStore;
 
@@ -143,6 +149,66 @@ impl Store for SqlStore {
     }
     async fn audit_all(&self) -> Result<Vec<AuditEntry>> {
         self.read(audit::all).await
+    }
+
+    async fn work_areas(&self) -> Result<Vec<WorkArea>> {
+        self.read(activities::work_areas).await
+    }
+    async fn campaigns(&self) -> Result<Vec<Campaign>> {
+        self.read(activities::campaigns).await
+    }
+    async fn campaign_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<Campaign> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::campaign_create(c, org_id, &name, &ctx)).await
+    }
+    async fn activity_get(&self, id: Id) -> Result<Option<Activity>> {
+        self.read(move |c| activities::get(c, id)).await
+    }
+    async fn activity_list(&self, query: &ActivityQuery) -> Result<Page<ActivityRow>> {
+        let query = query.clone();
+        self.read(move |c| activities::list(c, &query)).await
+    }
+    async fn activity_create(&self, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::create(c, &fields, &ctx)).await
+    }
+    async fn activity_update(&self, id: Id, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::update(c, id, &fields, &ctx)).await
+    }
+    async fn activity_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::delete(c, id, &ctx)).await
+    }
+    async fn activity_dates(
+        &self,
+        scope: &OrgScope,
+        kind: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<NaiveDate>> {
+        let (scope, kind) = (scope.clone(), kind.to_owned());
+        self.read(move |c| activities::dates(c, &scope, &kind, from, to)).await
+    }
+    async fn activity_counts(&self, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts> {
+        let (scope_path, from_month, to_month) = (scope_path.to_owned(), from_month.to_owned(), to_month.to_owned());
+        self.read(move |c| activities::counts(c, &scope_path, &from_month, &to_month)).await
+    }
+
+    async fn target_list(&self, scope_path: &str, year: i32) -> Result<Vec<Target>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| targets::list(c, &scope_path, year)).await
+    }
+    async fn target_get(&self, id: Id) -> Result<Option<Target>> {
+        self.read(move |c| targets::get(c, id)).await
+    }
+    async fn target_create(&self, target: Target, ctx: &AuditCtx) -> Result<Target> {
+        let ctx = ctx.clone();
+        self.write(move |c| targets::create(c, &target, &ctx)).await
+    }
+    async fn target_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| targets::delete(c, id, &ctx)).await
     }
 
     async fn overview(&self, scope_path: &str) -> Result<Overview> {

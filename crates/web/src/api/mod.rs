@@ -5,6 +5,8 @@
 mod audit;
 mod auth;
 mod dto;
+mod ledger_dto;
+mod ledgers;
 
 pub use audit::audit_query as audit_filter;
 pub use dto::AuditListQuery;
@@ -36,6 +38,17 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", get(users::get).patch(users::update))
         .route("/audit", get(audit::list))
+        .route("/work-areas", get(ledgers::work_areas))
+        .route("/campaigns", get(ledgers::campaigns).post(ledgers::campaign_create))
+        .route("/activities", get(ledgers::activity_list).post(ledgers::activity_create))
+        .route(
+            "/activities/{id}",
+            get(ledgers::activity_get).put(ledgers::activity_update).delete(ledgers::activity_delete),
+        )
+        .route("/activities/{id}/report", post(ledgers::activity_report))
+        .route("/targets", get(ledgers::target_list).post(ledgers::target_create))
+        .route("/targets/{id}", delete(ledgers::target_delete))
+        .route("/dashboard", get(ledgers::dashboard))
         .fallback(not_found)
 }
 
@@ -53,6 +66,10 @@ async fn not_found() -> crate::ApiError {
         people::membership_create, people::membership_delete,
         users::list, users::create, users::get, users::update,
         audit::list,
+        ledgers::work_areas, ledgers::campaigns, ledgers::campaign_create,
+        ledgers::activity_list, ledgers::activity_create, ledgers::activity_get, ledgers::activity_update,
+        ledgers::activity_delete, ledgers::activity_report,
+        ledgers::target_list, ledgers::target_create, ledgers::target_delete, ledgers::dashboard,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

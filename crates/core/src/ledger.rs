@@ -1,0 +1,215 @@
+//! Work ledgers (台账): activities with their kinds, work areas, publicity
+//! channels and campaigns, participants and attendance, volunteer hours and
+//! the report status on the civilization-practice platform.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::model::Id;
+
+/// Built-in activity kinds: (code, label). Administrators may add more.
+pub const KINDS: &[(&str, &str)] = &[
+    ("central_group_study", "理论中心组学习"),
+    ("study_day", "“党旗领航·周五学习”"),
+    ("meeting", "会议"),
+    ("publicity", "宣传"),
+    ("volunteer_activity", "志愿服务"),
+    ("sanitation", "环境卫生整治"),
+    ("inspection", "检查"),
+    ("visit", "走访"),
+];
+
+pub fn kind_label(code: &str) -> Option<&'static str> {
+    KINDS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+}
+
+/// Publicity channels (宣传渠道): (code, label).
+pub const CHANNELS: &[(&str, &str)] = &[
+    ("led_screen", "电子屏"),
+    ("plaza_screen", "广场显示屏"),
+    ("wechat_group", "微信群"),
+    ("official_account", "微信公众号"),
+    ("xuexi_qiangguo", "学习强国"),
+    ("banner", "横幅"),
+    ("board", "展板"),
+    ("slogan", "标语"),
+    ("door_to_door", "入户走访"),
+    ("audio_video", "音视频"),
+];
+
+pub fn channel_label(code: &str) -> Option<&'static str> {
+    CHANNELS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+}
+
+/// Parses a channel by code or by its Chinese label.
+pub fn parse_channel(s: &str) -> Option<&'static str> {
+    CHANNELS.iter().find(|(c, l)| *c == s || *l == s).map(|(c, _)| *c)
+}
+
+/// A node of the work-area tree (工作条线); areas map to report sections.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkArea {
+    pub id: Id,
+    pub parent_id: Option<Id>,
+    /// None for the shared default areas.
+    pub org_id: Option<Id>,
+    pub name: String,
+    pub sort: i64,
+}
+
+/// A themed campaign (专项宣传 / 主题), shared (org None) or an org's own.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Campaign {
+    pub id: Id,
+    pub org_id: Option<Id>,
+    pub name: String,
+}
+
+/// Whether a person took part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    Present,
+    Leave,
+    Absent,
+}
+
+impl Attendance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attendance::Present => "present",
+            Attendance::Leave => "leave",
+            Attendance::Absent => "absent",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Attendance::Present => "出席",
+            Attendance::Leave => "请假",
+            Attendance::Absent => "缺席",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Attendance> {
+        [Attendance::Present, Attendance::Leave, Attendance::Absent]
+            .into_iter()
+            .find(|a| a.as_str() == s || a.label() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Participant {
+    pub person_id: Id,
+    pub person_name: String,
+    pub attendance: Attendance,
+    pub leave_reason: String,
+    /// Volunteer service hours.
+    pub hours: Option<f64>,
+}
+
+/// Quantities of a publicity action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Quantities {
+    pub banners: u32,
+    pub boards: u32,
+    pub posts: u32,
+    pub reached: u32,
+}
+
+/// One record of work done (台账记录).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Activity {
+    pub id: Id,
+    #[serde(flatten)]
+    pub fields: ActivityFields,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The validated content of an activity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityFields {
+    pub org_id: Id,
+    pub kind: String,
+    pub work_area_id: Option<Id>,
+    pub title: String,
+    pub summary: String,
+    pub place: String,
+    pub date: NaiveDate,
+    /// "HH:MM", empty when not recorded.
+    pub start_time: String,
+    pub host: String,
+    pub participants: Vec<Participant>,
+    /// People present who are not in the register.
+    pub others_count: u32,
+    pub campaign_id: Option<Id>,
+    pub channels: Vec<String>,
+    pub quantities: Quantities,
+    /// Role models promoted (典型人物), by name.
+    pub role_models: Vec<String>,
+    /// Materials and videos studied or shown.
+    pub materials: Vec<String>,
+    /// Reported to the civilization-practice platform on this day.
+    pub reported_on: Option<NaiveDate>,
+    pub reported_by: String,
+}
+
+impl ActivityFields {
+    pub fn present_count(&self) -> u32 {
+        self.participants.iter().filter(|p| p.attendance == Attendance::Present).count() as u32 + self.others_count
+    }
+
+    pub fn service_hours(&self) -> f64 {
+        self.participants.iter().filter_map(|p| p.hours).sum()
+    }
+}
+
+/// Filter of the activity list.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityQuery {
+    pub scope_path: String,
+    pub kind: Option<String>,
+    pub work_area_id: Option<Id>,
+    pub campaign_id: Option<Id>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Only volunteer activities not yet reported to the platform.
+    pub unreported: bool,
+    pub text: String,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A row of the activity list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityRow {
+    pub id: Id,
+    pub org_id: Id,
+    pub org_name: String,
+    pub kind: String,
+    pub title: String,
+    pub date: NaiveDate,
+    pub place: String,
+    pub host: String,
+    pub reported_on: Option<NaiveDate>,
+}
+
+/// Counts for dashboards, from the per-month aggregate.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ActivityCounts {
+    /// (kind, count)
+    pub by_kind: Vec<(String, u64)>,
+    /// (work area id, count)
+    pub by_area: Vec<(Option<Id>, u64)>,
+    /// ("YYYY-MM", kind, count)
+    pub by_month: Vec<(String, String, u64)>,
+    pub total: u64,
+}
+
+/// Whose activities count: one org's own, or a whole subtree's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgScope {
+    Org(Id),
+    Subtree(String),
+}

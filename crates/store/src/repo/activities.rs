@@ -1,0 +1,370 @@
+use chrono::NaiveDate;
+use taizhang_core::ledger::*;
+use taizhang_core::model::{AuditCtx, AuditRecord, Id, Page};
+use taizhang_core::{Error, Result};
+
+use super::{audit, like_escape, offset};
+use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
+
+pub fn work_areas(c: &mut dyn Conn) -> Result<Vec<WorkArea>> {
+    let rows = c.query("SELECT id, parent_id, org_id, name, sort FROM work_areas ORDER BY sort, id", &[])?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok(WorkArea {
+                id: r.i64("id")?,
+                parent_id: r.opt_i64("parent_id")?,
+                org_id: r.opt_i64("org_id")?,
+                name: r.text("name")?,
+                sort: r.i64("sort")?,
+            })
+        })
+        .collect::<DbResult<_>>()?)
+}
+
+fn campaign_from_row(r: &Row) -> DbResult<Campaign> {
+    Ok(Campaign { id: r.i64("id")?, org_id: r.opt_i64("org_id")?, name: r.text("name")? })
+}
+
+pub fn campaigns(c: &mut dyn Conn) -> Result<Vec<Campaign>> {
+    let rows = c.query("SELECT id, org_id, name FROM campaigns ORDER BY id", &[])?;
+    Ok(rows.iter().map(campaign_from_row).collect::<DbResult<_>>()?)
+}
+
+pub fn campaign_create(c: &mut dyn Conn, org_id: Id, name: &str, ctx: &AuditCtx) -> Result<Campaign> {
+    let row = c.query_one(
+        "INSERT INTO campaigns (org_id, name) VALUES ($1, $2) RETURNING id, org_id, name",
+        params![org_id, name],
+    )?;
+    let campaign = campaign_from_row(&row)?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "create", "campaign")
+            .entity_id(campaign.id)
+            .org(org_id)
+            .after(serde_json::to_value(&campaign).unwrap_or_default()),
+    )?;
+    Ok(campaign)
+}
+
+const COLUMNS: &str = "id, org_id, kind, work_area_id, title, summary, place, date, start_time, host, others_count,
+    campaign_id, banners, boards, posts, reached, reported_on, reported_by, created_at, updated_at";
+
+fn count(r: &Row, name: &str) -> DbResult<u32> {
+    Ok(u32::try_from(r.i64(name)?).unwrap_or(0))
+}
+
+pub fn get(c: &mut dyn Conn, id: Id) -> Result<Option<Activity>> {
+    let Some(r) = c.query_opt(&format!("SELECT {COLUMNS} FROM activities WHERE id = $1"), params![id])? else {
+        return Ok(None);
+    };
+    let participants = c
+        .query(
+            "SELECT ap.person_id, p.name, ap.attendance, ap.leave_reason, ap.hours
+             FROM activity_participants ap JOIN persons p ON p.id = ap.person_id
+             WHERE ap.activity_id = $1 ORDER BY p.name_pinyin, p.id",
+            params![id],
+        )?
+        .iter()
+        .map(|p| {
+            Ok(Participant {
+                person_id: p.i64("person_id")?,
+                person_name: p.text("name")?,
+                attendance: Attendance::parse(&p.text("attendance")?).unwrap_or(Attendance::Present),
+                leave_reason: p.text("leave_reason")?,
+                hours: p.opt_f64("hours")?,
+            })
+        })
+        .collect::<DbResult<Vec<_>>>()?;
+    let channels = c
+        .query("SELECT channel FROM activity_channels WHERE activity_id = $1 ORDER BY channel", params![id])?
+        .iter()
+        .map(|r| r.text("channel"))
+        .collect::<DbResult<Vec<_>>>()?;
+    let items = c.query(
+        "SELECT item_kind, text FROM activity_items WHERE activity_id = $1 ORDER BY item_kind, position",
+        params![id],
+    )?;
+    let item_list = |kind: &str| -> DbResult<Vec<String>> {
+        items.iter().filter(|r| r.text("item_kind").is_ok_and(|k| k == kind)).map(|r| r.text("text")).collect()
+    };
+    Ok(Some(Activity {
+        id: r.i64("id")?,
+        fields: ActivityFields {
+            org_id: r.i64("org_id")?,
+            kind: r.text("kind")?,
+            work_area_id: r.opt_i64("work_area_id")?,
+            title: r.text("title")?,
+            summary: r.text("summary")?,
+            place: r.text("place")?,
+            date: r.opt_date("date")?.ok_or_else(|| DbError::Other("activity without date".into()))?,
+            start_time: r.text("start_time")?,
+            host: r.text("host")?,
+            participants,
+            others_count: count(&r, "others_count")?,
+            campaign_id: r.opt_i64("campaign_id")?,
+            channels,
+            quantities: Quantities {
+                banners: count(&r, "banners")?,
+                boards: count(&r, "boards")?,
+                posts: count(&r, "posts")?,
+                reached: count(&r, "reached")?,
+            },
+            role_models: item_list("role_model")?,
+            materials: item_list("material")?,
+            reported_on: r.opt_date("reported_on")?,
+            reported_by: r.text("reported_by")?,
+        },
+        created_at: r.ts("created_at")?,
+        updated_at: r.ts("updated_at")?,
+    }))
+}
+
+fn month_key(date: NaiveDate) -> String {
+    date.format("%Y-%m").to_string()
+}
+
+/// Adds `delta` to the per-month count of this activity's org, kind and area.
+fn bump(c: &mut dyn Conn, f: &ActivityFields, delta: i64) -> Result<()> {
+    c.execute(
+        "INSERT INTO activity_counts (org_id, kind, area_id, month, n) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (org_id, kind, area_id, month) DO UPDATE SET n = activity_counts.n + excluded.n",
+        params![f.org_id, &f.kind, f.work_area_id.unwrap_or(0), month_key(f.date), delta],
+    )?;
+    Ok(())
+}
+
+fn write_children(c: &mut dyn Conn, id: Id, f: &ActivityFields) -> Result<()> {
+    for p in &f.participants {
+        c.execute(
+            "INSERT INTO activity_participants (activity_id, person_id, attendance, leave_reason, hours)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                id.into(),
+                p.person_id.into(),
+                p.attendance.as_str().into(),
+                (&p.leave_reason).into(),
+                p.hours.map_or(Value::Null, Value::Real),
+            ],
+        )?;
+    }
+    for channel in &f.channels {
+        c.execute("INSERT INTO activity_channels (activity_id, channel) VALUES ($1, $2)", params![id, channel])?;
+    }
+    for (kind, list) in [("role_model", &f.role_models), ("material", &f.materials)] {
+        for (position, text) in list.iter().enumerate() {
+            c.execute(
+                "INSERT INTO activity_items (activity_id, item_kind, position, text) VALUES ($1, $2, $3, $4)",
+                params![id, kind, position as i64, text],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn delete_children(c: &mut dyn Conn, id: Id) -> Result<()> {
+    for table in ["activity_participants", "activity_channels", "activity_items"] {
+        c.execute(&format!("DELETE FROM {table} WHERE activity_id = $1"), params![id])?;
+    }
+    Ok(())
+}
+
+fn main_params(f: &ActivityFields) -> Vec<Value> {
+    params![
+        f.org_id,
+        &f.kind,
+        f.work_area_id,
+        &f.title,
+        &f.summary,
+        &f.place,
+        f.date,
+        &f.start_time,
+        &f.host,
+        i64::from(f.others_count),
+        f.campaign_id,
+        i64::from(f.quantities.banners),
+        i64::from(f.quantities.boards),
+        i64::from(f.quantities.posts),
+        i64::from(f.quantities.reached),
+        f.reported_on,
+        &f.reported_by,
+    ]
+    .to_vec()
+}
+
+pub fn create(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Activity> {
+    let mut args = main_params(f);
+    args.push(ctx.at.into());
+    let id = c
+        .query_one(
+            "INSERT INTO activities (org_id, kind, work_area_id, title, summary, place, date, start_time, host,
+                 others_count, campaign_id, banners, boards, posts, reached, reported_on, reported_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+            &args,
+        )?
+        .i64("id")?;
+    write_children(c, id, f)?;
+    bump(c, f, 1)?;
+    let activity = get(c, id)?.ok_or(Error::NotFound)?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "create", "activity")
+            .entity_id(id)
+            .org(f.org_id)
+            .after(serde_json::to_value(&activity).unwrap_or_default()),
+    )?;
+    Ok(activity)
+}
+
+pub fn update(c: &mut dyn Conn, id: Id, f: &ActivityFields, ctx: &AuditCtx) -> Result<Activity> {
+    let before = get(c, id)?.ok_or(Error::NotFound)?;
+    let mut args = main_params(f);
+    args.push(ctx.at.into());
+    args.push(id.into());
+    c.execute(
+        "UPDATE activities SET org_id = $1, kind = $2, work_area_id = $3, title = $4, summary = $5, place = $6,
+             date = $7, start_time = $8, host = $9, others_count = $10, campaign_id = $11, banners = $12,
+             boards = $13, posts = $14, reached = $15, reported_on = $16, reported_by = $17, updated_at = $18
+         WHERE id = $19",
+        &args,
+    )?;
+    delete_children(c, id)?;
+    write_children(c, id, f)?;
+    bump(c, &before.fields, -1)?;
+    bump(c, f, 1)?;
+    let after = get(c, id)?.ok_or(Error::NotFound)?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "update", "activity")
+            .entity_id(id)
+            .org(f.org_id)
+            .before(serde_json::to_value(&before).unwrap_or_default())
+            .after(serde_json::to_value(&after).unwrap_or_default()),
+    )?;
+    Ok(after)
+}
+
+pub fn delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
+    let before = get(c, id)?.ok_or(Error::NotFound)?;
+    delete_children(c, id)?;
+    c.execute("DELETE FROM activities WHERE id = $1", params![id])?;
+    bump(c, &before.fields, -1)?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "delete", "activity")
+            .entity_id(id)
+            .org(before.fields.org_id)
+            .before(serde_json::to_value(&before).unwrap_or_default()),
+    )
+}
+
+pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
+    let mut args: Vec<Value> = vec![format!("{}%", like_escape(&q.scope_path)).into()];
+    let mut sql = String::from("FROM activities a JOIN orgs o ON o.id = a.org_id WHERE o.path LIKE $1 ESCAPE '\\'");
+    let mut filter = |cond: &str, value: Value| {
+        args.push(value);
+        sql.push_str(&format!(" AND {}", cond.replace('?', &format!("${}", args.len()))));
+    };
+    if let Some(kind) = q.kind.as_ref().filter(|k| !k.is_empty()) {
+        filter("a.kind = ?", kind.into());
+    }
+    if let Some(area) = q.work_area_id {
+        filter("a.work_area_id = ?", area.into());
+    }
+    if let Some(campaign) = q.campaign_id {
+        filter("a.campaign_id = ?", campaign.into());
+    }
+    if let Some(from) = q.from {
+        filter("a.date >= ?", from.into());
+    }
+    if let Some(to) = q.to {
+        filter("a.date <= ?", to.into());
+    }
+    if !q.text.trim().is_empty() {
+        filter("a.title LIKE ? ESCAPE '\\'", format!("%{}%", like_escape(q.text.trim())).into());
+    }
+    if q.unreported {
+        filter("a.kind = ?", "volunteer_activity".into());
+        sql.push_str(" AND a.reported_on IS NULL");
+    }
+    let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &args)?.i64("n")?;
+    let n = args.len();
+    args.push(i64::from(q.per_page).into());
+    args.push(offset(q.page, q.per_page).into());
+    let rows = c.query(
+        &format!(
+            "SELECT a.id, a.org_id, o.name AS org_name, a.kind, a.title, a.date, a.place, a.host, a.reported_on {sql}
+             ORDER BY a.date DESC, a.id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        ),
+        &args,
+    )?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(ActivityRow {
+                id: r.i64("id")?,
+                org_id: r.i64("org_id")?,
+                org_name: r.text("org_name")?,
+                kind: r.text("kind")?,
+                title: r.text("title")?,
+                date: r.opt_date("date")?.unwrap_or_default(),
+                place: r.text("place")?,
+                host: r.text("host")?,
+                reported_on: r.opt_date("reported_on")?,
+            })
+        })
+        .collect::<DbResult<_>>()?;
+    Ok(Page { items, total: total as u64, page: q.page, per_page: q.per_page })
+}
+
+pub fn dates(c: &mut dyn Conn, scope: &OrgScope, kind: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<NaiveDate>> {
+    let rows = match scope {
+        OrgScope::Org(org_id) => c.query(
+            "SELECT date FROM activities WHERE org_id = $1 AND kind = $2 AND date >= $3 AND date <= $4 ORDER BY date",
+            params![*org_id, kind, from, to],
+        )?,
+        OrgScope::Subtree(path) => c.query(
+            "SELECT a.date FROM activities a JOIN orgs o ON o.id = a.org_id
+             WHERE o.path LIKE $1 ESCAPE '\\' AND a.kind = $2 AND a.date >= $3 AND a.date <= $4 ORDER BY a.date",
+            params![format!("{}%", like_escape(path)), kind, from, to],
+        )?,
+    };
+    Ok(rows.iter().filter_map(|r| r.opt_date("date").transpose()).collect::<DbResult<_>>()?)
+}
+
+pub fn counts(c: &mut dyn Conn, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts> {
+    let rows = c.query(
+        "SELECT c.kind, c.area_id, c.month, CAST(SUM(c.n) AS BIGINT) AS n
+         FROM activity_counts c JOIN orgs o ON o.id = c.org_id
+         WHERE o.path LIKE $1 ESCAPE '\\' AND c.month >= $2 AND c.month <= $3
+         GROUP BY c.kind, c.area_id, c.month",
+        params![format!("{}%", like_escape(scope_path)), from_month, to_month],
+    )?;
+    let mut out = ActivityCounts::default();
+    for r in &rows {
+        let (kind, area, month, n) = (r.text("kind")?, r.i64("area_id")?, r.text("month")?, r.i64("n")?.max(0) as u64);
+        if n == 0 {
+            continue;
+        }
+        out.total += n;
+        match out.by_kind.iter_mut().find(|(k, _)| *k == kind) {
+            Some(entry) => entry.1 += n,
+            None => out.by_kind.push((kind.clone(), n)),
+        }
+        let area = (area != 0).then_some(area);
+        match out.by_area.iter_mut().find(|(a, _)| *a == area) {
+            Some(entry) => entry.1 += n,
+            None => out.by_area.push((area, n)),
+        }
+        match out.by_month.iter_mut().find(|(m, k, _)| *m == month && *k == kind) {
+            Some(entry) => entry.2 += n,
+            None => out.by_month.push((month, kind, n)),
+        }
+    }
+    out.by_kind.sort();
+    out.by_area.sort();
+    out.by_month.sort();
+    Ok(out)
+}

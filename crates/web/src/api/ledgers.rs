@@ -1,0 +1,168 @@
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Datelike;
+use taizhang_core::auth::now;
+
+use super::ledger_dto::*;
+use crate::AppState;
+use crate::auth::{ApiActor, ApiJson, ApiQuery, IdPath};
+use crate::error::{ApiError, ErrorBody};
+
+/// The work-area tree (工作条线).
+#[utoipa::path(get, path = "/api/v1/work-areas", tag = "ledgers", responses((status = 200, body = [WorkAreaOut])))]
+pub async fn work_areas(
+    State(state): State<AppState>,
+    ApiActor(_): ApiActor,
+) -> Result<Json<Vec<WorkAreaOut>>, ApiError> {
+    Ok(Json(state.services.work_areas().await?.into_iter().map(Into::into).collect()))
+}
+
+/// Campaigns (专项) the caller may use.
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "ledgers", responses((status = 200, body = [CampaignOut])))]
+pub async fn campaigns(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<CampaignOut>>, ApiError> {
+    Ok(Json(state.services.campaigns(&actor).await?.into_iter().map(Into::into).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/campaigns", tag = "ledgers", request_body = CampaignBody,
+    responses((status = 201, body = CampaignOut), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn campaign_create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<CampaignBody>,
+) -> Result<(StatusCode, Json<CampaignOut>), ApiError> {
+    let c = state.services.campaign_create(&actor, body.org_id, &body.name).await?;
+    Ok((StatusCode::CREATED, Json(c.into())))
+}
+
+/// Activities of the caller's subtree, newest first.
+#[utoipa::path(get, path = "/api/v1/activities", tag = "ledgers", params(ActivityListQuery),
+    responses((status = 200, body = ActivityPage), (status = 422, body = ErrorBody)))]
+pub async fn activity_list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<ActivityListQuery>,
+) -> Result<Json<ActivityPage>, ApiError> {
+    let page = state.services.activity_list(&actor, &q.into()).await?;
+    Ok(Json(ActivityPage {
+        items: page.items.into_iter().map(Into::into).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Records an activity.
+#[utoipa::path(post, path = "/api/v1/activities", tag = "ledgers", request_body = ActivityBody,
+    responses((status = 201, body = ActivityOut), (status = 422, body = ErrorBody)))]
+pub async fn activity_create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<ActivityBody>,
+) -> Result<(StatusCode, Json<ActivityOut>), ApiError> {
+    let a = state.services.activity_create(&actor, &body.into()).await?;
+    Ok((StatusCode::CREATED, Json(a.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/activities/{id}", tag = "ledgers", params(("id" = i64, Path)),
+    responses((status = 200, body = ActivityOut), (status = 404, body = ErrorBody)))]
+pub async fn activity_get(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<Json<ActivityOut>, ApiError> {
+    Ok(Json(state.services.activity_get(&actor, id).await?.into()))
+}
+
+/// Replaces an activity's content.
+#[utoipa::path(put, path = "/api/v1/activities/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = ActivityBody,
+    responses((status = 200, body = ActivityOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn activity_update(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<ActivityBody>,
+) -> Result<Json<ActivityOut>, ApiError> {
+    Ok(Json(state.services.activity_update(&actor, id, &body.into()).await?.into()))
+}
+
+#[utoipa::path(delete, path = "/api/v1/activities/{id}", tag = "ledgers", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn activity_delete(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<StatusCode, ApiError> {
+    state.services.activity_delete(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records that the activity was reported to the civilization-practice platform.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/report", tag = "ledgers", params(("id" = i64, Path)), request_body = ReportBody,
+    responses((status = 200, body = ActivityOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn activity_report(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<ReportBody>,
+) -> Result<Json<ActivityOut>, ApiError> {
+    Ok(Json(state.services.activity_report(&actor, id, &body.reported_on, &body.reported_by).await?.into()))
+}
+
+/// Targets of an org's subtree for a year, judged today (or at the year's end).
+#[utoipa::path(get, path = "/api/v1/targets", tag = "ledgers", params(TargetListQuery),
+    responses((status = 200, body = [TargetOut]), (status = 404, body = ErrorBody)))]
+pub async fn target_list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<TargetListQuery>,
+) -> Result<Json<Vec<TargetOut>>, ApiError> {
+    let org = match q.org_id.or(actor.org_id) {
+        Some(id) => state.services.visible_org(&actor, id).await?,
+        None => state.services.org_tree(&actor).await?.into_iter().next().ok_or(taizhang_core::Error::NotFound)?,
+    };
+    let today = now().date_naive();
+    let year = q.year.unwrap_or(today.year());
+    let as_of = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
+    let statuses = state.services.target_statuses(&org, year, as_of).await?;
+    Ok(Json(statuses.into_iter().map(Into::into).collect()))
+}
+
+/// Sets a target (目标) for an org and year.
+#[utoipa::path(post, path = "/api/v1/targets", tag = "ledgers", request_body = TargetBody,
+    responses((status = 201), (status = 422, body = ErrorBody)))]
+pub async fn target_create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<TargetBody>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let t = state.services.target_create(&actor, &body.into()).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": t.id }))))
+}
+
+#[utoipa::path(delete, path = "/api/v1/targets/{id}", tag = "ledgers", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn target_delete(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<StatusCode, ApiError> {
+    state.services.target_delete(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Counts by kind, work area and month, targets, and what is unreported, for an org's subtree and period.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "ledgers", params(DashboardQuery),
+    responses((status = 200, body = DashboardOut), (status = 422, body = ErrorBody)))]
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<DashboardQuery>,
+) -> Result<Json<DashboardOut>, ApiError> {
+    let d = state.services.dashboard(&actor, q.org_id, &q.period).await?;
+    let areas = state.services.work_areas().await?;
+    Ok(Json(DashboardOut::new(d, &areas)))
+}
