@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api_auth;
+mod api_ledgers;
 mod api_orgs;
 mod api_people;
 mod pages;

@@ -1,0 +1,267 @@
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+fn count(d: &Value, list: &str, key: &str) -> u64 {
+    d[list].as_array().unwrap().iter().find(|c| c["key"] == key).map_or(0, |c| c["count"].as_u64().unwrap())
+}
+
+fn target<'a>(d: &'a Value, kind: &str) -> &'a Value {
+    d["targets"].as_array().unwrap().iter().find(|t| t["kind"] == kind).unwrap_or_else(|| panic!("target {kind}"))
+}
+
+#[tokio::test]
+async fn the_demo_dashboard_states_the_seed_figures_for_2020_h1() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let d: Value = app.get(&token, "/api/v1/dashboard?period=2020H1").await.json().await.unwrap();
+    assert_eq!(d["org_name"], "X矿矿区党委");
+    assert_eq!(d["period_label"], "2020年上半年");
+    assert_eq!(count(&d, "by_kind", "central_group_study"), 4);
+    assert_eq!(count(&d, "by_kind", "volunteer_activity"), 7);
+    assert_eq!(d["unreported"], 0, "every volunteer activity was reported");
+    assert!(count(&d, "by_kind", "publicity") >= 10);
+    assert!(count(&d, "by_kind", "sanitation") >= 3);
+
+    let central = target(&d, "central_group_study");
+    assert_eq!(central["min_count"], 10);
+    assert_eq!(central["done"], 4);
+    assert_eq!(central["still_needed"], 6);
+    assert!(central["sentence"].as_str().unwrap().contains("全年目标10次"), "{}", central["sentence"]);
+
+    // Friday study: every week of H1 but the epidemic weeks.
+    let friday = target(&d, "study_day");
+    assert_eq!(friday["attained_so_far"], true, "missed {}", friday["missed"]);
+    let buckets = friday["buckets"].as_array().unwrap();
+    let exempt = buckets.iter().filter(|b| b["state"] == "exempt").count();
+    let met_h1 = buckets.iter().filter(|b| b["state"] == "met" && b["end"].as_str().unwrap() <= "2020-06-30").count();
+    assert_eq!(exempt, 9);
+    assert_eq!(count(&d, "by_kind", "study_day") as usize, met_h1);
+
+    let volunteer = target(&d, "volunteer_activity");
+    assert_eq!(volunteer["attained_so_far"], true);
+    let months: Vec<&str> = d["by_month"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "volunteer_activity")
+        .map(|m| m["month"].as_str().unwrap())
+        .collect();
+    assert_eq!(months, vec!["2020-01", "2020-02", "2020-03", "2020-04", "2020-05", "2020-06"]);
+
+    // The campaigns and channels of the seed are on record.
+    let anti_crime: Value =
+        app.get(&token, "/api/v1/activities?campaign_id=2&period=2020H1").await.json().await.unwrap();
+    let id = anti_crime["items"][0]["id"].as_i64().unwrap();
+    let a: Value = app.get(&token, &format!("/api/v1/activities/{id}")).await.json().await.unwrap();
+    let channels: Vec<&str> = a["channel_labels"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    for c in ["标语", "横幅", "展板", "微信群"] {
+        assert!(channels.contains(&c), "{c} in {channels:?}");
+    }
+    let model: Value = app.get(&token, "/api/v1/activities?q=黄文秀").await.json().await.unwrap();
+    let id = model["items"][0]["id"].as_i64().unwrap();
+    let a: Value = app.get(&token, &format!("/api/v1/activities/{id}")).await.json().await.unwrap();
+    assert_eq!(a["role_models"], json!(["黄文秀"]));
+
+    // A county-level account sees the same figures aggregated from below.
+    let admin = app.token("admin").await;
+    let county = app.org("X自治县").await;
+    let c: Value =
+        app.get(&admin, &format!("/api/v1/dashboard?period=2020H1&org_id={}", county.id)).await.json().await.unwrap();
+    assert_eq!(c["total"], d["total"]);
+    assert_eq!(count(&c, "by_kind", "central_group_study"), 4);
+}
+
+#[tokio::test]
+async fn bad_activity_input_names_fields_and_rows_and_writes_nothing() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let team = app.org("新时代文明实践X矿矿区管理中心志愿服务分队").await;
+    let before: Value = app.get(&token, "/api/v1/activities").await.json().await.unwrap();
+    let outsider: Value = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/people",
+            json!({ "org_id": app.org("第二社区第一网格").await.id, "name": "外人" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/activities",
+            json!({
+                "org_id": team.id, "kind": "party", "title": "", "date": "2999-01-01", "start_time": "25:00",
+                "participants": [
+                    { "person_id": outsider["id"] },
+                    { "person_id": outsider["id"], "attendance": "leave" },
+                    { "attendance": "present", "hours": 30 }
+                ],
+                "channels": ["电子屏", "飞鸽传书"], "campaign_id": 9999,
+                "reported_on": "2020-01-01"
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = field_errors(&r.json().await.unwrap());
+    let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+    for f in [
+        "kind",
+        "title",
+        "date",
+        "start_time",
+        "participants[0].person_id",
+        "participants[1].leave_reason",
+        "participants[1].person_id",
+        "participants[2].hours",
+        "participants[2].person_id",
+        "campaign_id",
+        "channels",
+        "reported_by",
+    ] {
+        assert!(fields.contains(&f), "{f} missing from {fields:?}");
+    }
+    let outsider_error = &errors.iter().find(|(f, _)| f == "participants[0].person_id").unwrap().1;
+    assert!(outsider_error.contains("第1名参加人员不是"), "{outsider_error}");
+    let after: Value = app.get(&token, "/api/v1/activities").await.json().await.unwrap();
+    assert_eq!(before["total"], after["total"]);
+}
+
+#[tokio::test]
+async fn volunteer_activities_are_tracked_until_reported() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let team = app.org("新时代文明实践X矿矿区管理中心志愿服务分队").await;
+    let members: Vec<Value> =
+        app.get(&token, &format!("/api/v1/orgs/{}/memberships", team.id)).await.json().await.unwrap();
+    let volunteers: Vec<Value> =
+        members.iter().take(3).map(|m| json!({ "person_id": m["person_id"], "hours": 2.5 })).collect();
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/activities",
+            json!({ "org_id": team.id, "kind": "volunteer_activity", "work_area_id": 12, "title": "七一慰问老党员",
+                    "date": "2020-07-01", "participants": volunteers, "others_count": 2 }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a: Value = r.json().await.unwrap();
+    assert_eq!(a["service_hours"], 7.5);
+    assert_eq!(a["present"], 5);
+
+    let d: Value = app.get(&token, "/api/v1/dashboard?period=2020").await.json().await.unwrap();
+    assert_eq!(d["unreported"], 1);
+    let list: Value = app.get(&token, "/api/v1/activities?unreported=true").await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["title"], "七一慰问老党员");
+
+    let path = format!("/api/v1/activities/{}/report", a["id"]);
+    let r = app.send(&token, "POST", &path, json!({ "reported_on": "2020-06-30", "reported_by": "莫丽华" })).await;
+    assert_eq!(field_errors(&r.json().await.unwrap())[0].0, "reported_on");
+    let r = app.send(&token, "POST", &path, json!({ "reported_on": "2020-07-02", "reported_by": "莫丽华" })).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let d: Value = app.get(&token, "/api/v1/dashboard?period=2020").await.json().await.unwrap();
+    assert_eq!(d["unreported"], 0);
+}
+
+#[tokio::test]
+async fn a_missed_week_shows_in_the_weekly_target_and_counts_follow_edits() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let list: Value =
+        app.get(&token, "/api/v1/activities?kind=study_day&from=2020-04-06&to=2020-04-12").await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    let id = list["items"][0]["id"].as_i64().unwrap();
+
+    // Re-filed as a meeting: the study-day count drops, the meeting count rises.
+    let mut a: Value = app.get(&token, &format!("/api/v1/activities/{id}")).await.json().await.unwrap();
+    a["kind"] = json!("meeting");
+    a["reported_on"] = json!("");
+    let r = app.send(&token, "PUT", &format!("/api/v1/activities/{id}"), a).await;
+    assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+    let d: Value = app.get(&token, "/api/v1/dashboard?period=2020-04").await.json().await.unwrap();
+    assert_eq!(count(&d, "by_kind", "meeting"), 1);
+    let friday = target(&d, "study_day");
+    assert_eq!(friday["missed"], json!(["第15周（4月6日—4月12日）"]));
+    assert_eq!(friday["attained_so_far"], false);
+
+    let r = app.send(&token, "DELETE", &format!("/api/v1/activities/{id}"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let d: Value = app.get(&token, "/api/v1/dashboard?period=2020-04").await.json().await.unwrap();
+    assert_eq!(count(&d, "by_kind", "meeting"), 0);
+}
+
+#[tokio::test]
+async fn targets_are_checked_and_scoped() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let district = app.org("X矿矿区党委").await;
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/targets",
+            json!({ "org_id": district.id, "year": 2020, "kind": "meeting", "frequency": "fortnight", "min_count": 0,
+                    "exemptions": [{ "start": "2020-03-01", "end": "2020-02-01" }] }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = field_errors(&r.json().await.unwrap()).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, vec!["frequency", "min_count", "exemptions[0].end"]);
+
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/targets",
+            json!({ "org_id": district.id, "year": 2020, "kind": "publicity", "frequency": "quarter", "min_count": 2, "include_subtree": true }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let targets: Vec<Value> = app.get(&token, "/api/v1/targets?year=2020").await.json().await.unwrap();
+    let publicity = targets.iter().find(|t| t["id"] == id).unwrap();
+    // Judged at the year's end: the demo's publicity (of the whole subtree) fills Q1 and Q2 only.
+    let states: Vec<&str> =
+        publicity["buckets"].as_array().unwrap().iter().map(|b| b["state"].as_str().unwrap()).collect();
+    assert_eq!(states, vec!["met", "met", "missed", "missed"], "{}", publicity["sentence"]);
+    assert_eq!(publicity["missed"], json!(["第三季度", "第四季度"]));
+
+    // A grid recorder: no target admin, no district records, no writes outside the grid's community.
+    let shequ = app.token("shequ1").await;
+    let r = app.send(&shequ, "DELETE", &format!("/api/v1/targets/{id}"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let list: Value = app.get(&shequ, "/api/v1/activities?period=2020").await.json().await.unwrap();
+    assert_eq!(list["total"], 0);
+    let any: Value = app.get(&token, "/api/v1/activities").await.json().await.unwrap();
+    let district_activity = any["items"][0]["id"].as_i64().unwrap();
+    let r = app.get(&shequ, &format!("/api/v1/activities/{district_activity}")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app
+        .send(
+            &shequ,
+            "POST",
+            "/api/v1/activities",
+            json!({ "org_id": district.id, "kind": "meeting", "title": "越权", "date": "2020-05-01" }),
+        )
+        .await;
+    assert_eq!(field_errors(&r.json().await.unwrap())[0].0, "org_id");
+    let own = app.org("第一社区").await;
+    let r = app
+        .send(
+            &shequ,
+            "POST",
+            "/api/v1/activities",
+            json!({ "org_id": own.id, "kind": "visit", "title": "入户走访", "date": "2020-05-01" }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app.send(&token, "DELETE", &format!("/api/v1/targets/{id}"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+}
