@@ -31,6 +31,12 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "audit.html",
         "password.html",
         "macros.html",
+        "activities.html",
+        "activity.html",
+        "activity_form.html",
+        "participants.html",
+        "dashboard.html",
+        "targets.html",
     );
     env
 });

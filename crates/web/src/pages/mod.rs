@@ -3,7 +3,9 @@
 //! redirect. Form errors are shown beside the field that caused them.
 
 mod account;
+mod activities;
 mod audit;
+mod dashboard;
 mod home;
 mod login;
 mod orgs;
@@ -45,6 +47,16 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}", get(users::edit_form).post(users::update))
         .route("/account/password", get(account::form).post(account::submit))
         .route("/audit", get(audit::list))
+        .route("/dashboard", get(dashboard::index))
+        .route("/targets", get(dashboard::targets).post(dashboard::target_create))
+        .route("/targets/{id}/delete", post(dashboard::target_delete))
+        .route("/activities", get(activities::list).post(activities::create))
+        .route("/activities/new", get(activities::new_form))
+        .route("/activities/participants", get(activities::participants))
+        .route("/activities/{id}", get(activities::show).post(activities::update))
+        .route("/activities/{id}/edit", get(activities::edit_form))
+        .route("/activities/{id}/delete", post(activities::delete))
+        .route("/activities/{id}/report", post(activities::report))
         .route("/static/{file}", get(static_file))
 }
 

@@ -74,6 +74,10 @@ async fn every_page_renders_for_every_role() {
             "/people?page=2".into(),
             format!("/people/{person}"),
             "/account/password".into(),
+            "/dashboard".into(),
+            "/dashboard?period=2020H1".into(),
+            "/activities?period=2020".into(),
+            "/targets?year=2020".into(),
         ] {
             let (status, body) = b.get(&path).await;
             assert_eq!(status, StatusCode::OK, "{user} {path}");
@@ -219,4 +223,87 @@ async fn manage_orgs_and_passwords_through_pages() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     app.token_with("kuangqu", "a-new-password").await;
+}
+
+#[tokio::test]
+async fn ledger_pages_render_and_record_work() {
+    let app = spawn_app().await;
+    let b = app.browser("kuangqu").await;
+    let district = app.org("X矿矿区党委").await;
+    for path in [
+        "/dashboard",
+        "/dashboard?period=2020H1",
+        "/activities",
+        "/activities?period=2020H1&kind=study_day",
+        "/activities?unreported=on",
+        "/activities/new",
+        &format!("/activities/participants?org_id={}", district.id),
+        "/targets",
+        "/targets?year=2020",
+    ] {
+        let (status, _) = b.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    let (_, html) = b.get(&format!("/dashboard?period=2020H1&org_id={}", district.id)).await;
+    assert!(
+        html.contains("理论中心组学习全年目标10次，截至2020年6月30日已开展4次，全年还需开展6次"),
+        "dashboard sentence"
+    );
+    let (status, _) = b.get("/dashboard?period=2020H3").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A form with mistakes keeps what was typed and names each field.
+    let org = district.id.to_string();
+    let members: Vec<serde_json::Value> = app
+        .services
+        .memberships_of_org(&taizhang_core::auth::Actor::system("t"), district.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| serde_json::json!(m.person_id))
+        .collect();
+    let someone = members[0].to_string();
+    let r = b
+        .post(
+            "/activities",
+            &[
+                ("org_id", &org),
+                ("kind", "meeting"),
+                ("title", ""),
+                ("date", "2020-13-01"),
+                ("person", &someone),
+                (&format!("attendance_{someone}"), "leave"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"e-title\""));
+    assert!(html.contains("id=\"e-date\""));
+    assert!(html.contains("第1名参加人员请假，请填写请假原因"));
+    assert!(html.contains(&format!("id=\"p-{someone}\" checked")), "the chosen participant stays chosen");
+
+    let r = b
+        .post(
+            "/activities",
+            &[
+                ("org_id", &org),
+                ("kind", "publicity"),
+                ("work_area_id", "8"),
+                ("title", "扫黑除恶宣传进小区"),
+                ("date", "2020-07-03"),
+                ("campaign_id", "2"),
+                ("channels", "banner"),
+                ("channels", "board"),
+                ("banners", "3"),
+                ("person", &someone),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let (_, html) = b.get(&location).await;
+    assert!(html.contains("扫黑除恶宣传进小区") && html.contains("横幅、展板") && html.contains("横幅3条"));
+    let (status, _) = b.get(&format!("{location}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
 }

@@ -1,0 +1,335 @@
+use std::collections::BTreeMap;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use taizhang_core::ledger::{Activity, CHANNELS, KINDS, channel_label, kind_label};
+use taizhang_core::service::{ActivityFilter, ActivityInput, ParticipantInput};
+
+use super::{PageId, PageResult, form_errors, org_json, render, render_status, see_other};
+use crate::AppState;
+use crate::auth::{CsrfForm, PageActor};
+
+/// Choices every activity page offers.
+async fn choices(state: &AppState, page: &PageActor) -> Result<Value, crate::PageError> {
+    let orgs = state.services.org_tree(&page.actor).await?;
+    let areas = state.services.work_areas().await?;
+    let campaigns = state.services.campaigns(&page.actor).await?;
+    Ok(json!({
+        "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
+        "kinds": KINDS.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
+        "channels": CHANNELS.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
+        "areas": areas.iter().map(|a| json!({ "id": a.id, "name": a.name, "sub": a.parent_id.is_some() })).collect::<Vec<_>>(),
+        "campaigns": campaigns.iter().map(|c| json!({ "id": c.id, "name": c.name })).collect::<Vec<_>>(),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    campaign_id: String,
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    q: String,
+    unreported: Option<String>,
+    page: Option<u32>,
+}
+
+pub async fn list(State(state): State<AppState>, page: PageActor, Query(q): Query<ListQuery>) -> PageResult {
+    let filter = ActivityFilter {
+        org_id: q.org_id.parse().ok(),
+        kind: Some(q.kind.clone()).filter(|k| !k.is_empty()),
+        campaign_id: q.campaign_id.parse().ok(),
+        period: Some(q.period.clone()),
+        q: q.q.clone(),
+        unreported: q.unreported.is_some(),
+        page: q.page,
+        per_page: Some(50),
+        ..Default::default()
+    };
+    let result = state.services.activity_list(&page.actor, &filter).await?;
+    let rows: Vec<Value> = result
+        .items
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id, "date": r.date, "title": r.title, "org_name": r.org_name, "place": r.place, "host": r.host,
+                "kind": kind_label(&r.kind).unwrap_or(&r.kind), "reported_on": r.reported_on,
+                "volunteer": r.kind == "volunteer_activity",
+            })
+        })
+        .collect();
+    let mut context = choices(&state, &page).await?;
+    context["rows"] = json!(rows);
+    context["total"] = json!(result.total);
+    context["page"] = json!(result.page);
+    context["pages"] = json!(result.pages());
+    context["filter"] = json!({
+        "period": q.period, "kind": q.kind, "campaign_id": q.campaign_id, "org_id": q.org_id, "q": q.q,
+        "unreported": q.unreported.is_some(),
+    });
+    render(&page, "activities.html", context)
+}
+
+fn activity_json(
+    a: &Activity,
+    areas: &[taizhang_core::ledger::WorkArea],
+    campaigns: &[taizhang_core::ledger::Campaign],
+) -> Value {
+    let f = &a.fields;
+    json!({
+        "id": a.id, "org_id": f.org_id, "kind": f.kind, "kind_label": kind_label(&f.kind).unwrap_or(&f.kind),
+        "title": f.title, "summary": f.summary, "place": f.place, "date": f.date, "start_time": f.start_time,
+        "host": f.host, "others_count": f.others_count, "present": f.present_count(), "service_hours": f.service_hours(),
+        "area": f.work_area_id.and_then(|id| areas.iter().find(|x| x.id == id)).map(|x| x.name.clone()),
+        "campaign": f.campaign_id.and_then(|id| campaigns.iter().find(|x| x.id == id)).map(|x| x.name.clone()),
+        "channels": f.channels.iter().map(|c| channel_label(c).unwrap_or(c)).collect::<Vec<_>>(),
+        "quantities": f.quantities, "role_models": f.role_models, "materials": f.materials,
+        "reported_on": f.reported_on, "reported_by": f.reported_by,
+        "participants": f.participants.iter().map(|p| json!({
+            "person_id": p.person_id, "name": p.person_name, "attendance": p.attendance.label(),
+            "leave_reason": p.leave_reason, "hours": p.hours,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+pub async fn show(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
+    show_page(&state, &page, id, StatusCode::OK, BTreeMap::new()).await
+}
+
+async fn show_page(
+    state: &AppState,
+    page: &PageActor,
+    id: i64,
+    status: StatusCode,
+    errors: BTreeMap<String, String>,
+) -> PageResult {
+    let activity = state.services.activity_get(&page.actor, id).await?;
+    let org = state.services.visible_org(&page.actor, activity.fields.org_id).await?;
+    let areas = state.services.work_areas().await?;
+    let campaigns = state.services.campaigns(&page.actor).await?;
+    render_status(
+        page,
+        status,
+        "activity.html",
+        &mut json!({ "a": activity_json(&activity, &areas, &campaigns), "org": org_json(&org), "errors": errors }),
+    )
+}
+
+/// The people who may take part in an org's activities: its members and
+/// those registered in its subtree.
+async fn candidates(state: &AppState, page: &PageActor, org_id: Option<i64>) -> Result<Vec<Value>, crate::PageError> {
+    let Some(org_id) = org_id else { return Ok(Vec::new()) };
+    let Ok(org) = state.services.visible_org(&page.actor, org_id).await else { return Ok(Vec::new()) };
+    let mut people: BTreeMap<i64, Value> = BTreeMap::new();
+    for m in state.services.memberships_of_org(&page.actor, org.id).await? {
+        people
+            .entry(m.person_id)
+            .or_insert_with(|| json!({ "id": m.person_id, "name": m.person_name, "role": m.role }));
+    }
+    let registered = state.services.person_search(&page.actor, "", Some(org.id), 1, 200).await?;
+    for v in registered.items {
+        people.entry(v.person.id).or_insert_with(|| json!({ "id": v.person.id, "name": v.person.name, "role": "" }));
+    }
+    Ok(people.into_values().collect())
+}
+
+#[derive(Deserialize, Default)]
+pub struct CandidatesQuery {
+    #[serde(default)]
+    org_id: String,
+}
+
+/// The participant picker for an org (swapped in by htmx when the org changes).
+pub async fn participants(
+    State(state): State<AppState>,
+    page: PageActor,
+    Query(q): Query<CandidatesQuery>,
+) -> PageResult {
+    let people = candidates(&state, &page, q.org_id.parse().ok()).await?;
+    render(&page, "participants.html", json!({ "people": people, "chosen": {} }))
+}
+
+/// What the form posted, as the service's input.
+fn input_from_form(fields: &[(String, String)]) -> (ActivityInput, Value) {
+    let one = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+    let all = |name: &str| fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    let number = |name: &str| one(name).parse::<u32>().unwrap_or(0);
+    let participants: Vec<ParticipantInput> = all("person")
+        .iter()
+        .map(|id| ParticipantInput {
+            person_id: id.parse().ok(),
+            attendance: one(&format!("attendance_{id}")),
+            leave_reason: one(&format!("leave_reason_{id}")),
+            hours: one(&format!("hours_{id}")).parse().ok(),
+        })
+        .collect();
+    let mut chosen = serde_json::Map::new();
+    for p in &participants {
+        if let Some(id) = p.person_id {
+            chosen.insert(
+                id.to_string(),
+                json!({ "attendance": p.attendance, "leave_reason": p.leave_reason, "hours": p.hours }),
+            );
+        }
+    }
+    let input = ActivityInput {
+        org_id: one("org_id").parse().ok(),
+        kind: one("kind"),
+        work_area_id: one("work_area_id").parse().ok(),
+        title: one("title"),
+        summary: one("summary"),
+        place: one("place"),
+        date: one("date"),
+        start_time: one("start_time"),
+        host: one("host"),
+        participants,
+        others_count: number("others_count"),
+        campaign_id: one("campaign_id").parse().ok(),
+        channels: all("channels"),
+        banners: number("banners"),
+        boards: number("boards"),
+        posts: number("posts"),
+        reached: number("reached"),
+        role_models: vec![one("role_models")],
+        materials: one("materials").lines().map(str::to_owned).collect(),
+        reported_on: one("reported_on"),
+        reported_by: one("reported_by"),
+    };
+    let values = json!({
+        "org_id": one("org_id"), "kind": input.kind, "work_area_id": one("work_area_id"), "title": input.title,
+        "summary": input.summary, "place": input.place, "date": input.date, "start_time": input.start_time,
+        "host": input.host, "others_count": one("others_count"), "campaign_id": one("campaign_id"),
+        "channels": input.channels, "banners": one("banners"), "boards": one("boards"), "posts": one("posts"),
+        "reached": one("reached"), "role_models": one("role_models"), "materials": one("materials"),
+        "reported_on": input.reported_on, "reported_by": input.reported_by, "chosen": chosen,
+    });
+    (input, values)
+}
+
+async fn form_page(
+    state: &AppState,
+    page: &PageActor,
+    status: StatusCode,
+    id: Option<i64>,
+    values: Value,
+    errors: BTreeMap<String, String>,
+) -> PageResult {
+    let org_id = values["org_id"].as_str().and_then(|s| s.parse().ok());
+    let mut context = choices(state, page).await?;
+    context["people"] = json!(candidates(state, page, org_id).await?);
+    context["chosen"] = values["chosen"].clone();
+    context["activity_id"] = json!(id);
+    context["values"] = values;
+    context["errors"] = json!(errors);
+    render_status(page, status, "activity_form.html", &mut context)
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    kind: String,
+}
+
+pub async fn new_form(State(state): State<AppState>, page: PageActor, Query(q): Query<NewQuery>) -> PageResult {
+    let org_id =
+        if q.org_id.is_empty() { page.actor.org_id.map(|i| i.to_string()).unwrap_or_default() } else { q.org_id };
+    let values = json!({ "org_id": org_id, "kind": q.kind, "chosen": {}, "channels": [] });
+    form_page(&state, &page, StatusCode::OK, None, values, BTreeMap::new()).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CsrfForm(page, fields): CsrfForm<Vec<(String, String)>>,
+) -> PageResult {
+    let (input, values) = input_from_form(&fields);
+    match state.services.activity_create(&page.actor, &input).await {
+        Ok(a) => Ok(see_other(&format!("/activities/{}", a.id))),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            form_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, None, values, errors).await
+        }
+    }
+}
+
+pub async fn edit_form(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
+    let a = state.services.activity_get(&page.actor, id).await?;
+    let f = &a.fields;
+    let chosen: serde_json::Map<String, Value> = f
+        .participants
+        .iter()
+        .map(|p| {
+            (
+                p.person_id.to_string(),
+                json!({ "attendance": p.attendance.as_str(), "leave_reason": p.leave_reason, "hours": p.hours }),
+            )
+        })
+        .collect();
+    let values = json!({
+        "org_id": f.org_id.to_string(), "kind": f.kind, "work_area_id": f.work_area_id.map(|x| x.to_string()),
+        "title": f.title, "summary": f.summary, "place": f.place, "date": f.date.to_string(), "start_time": f.start_time,
+        "host": f.host, "others_count": f.others_count.to_string(), "campaign_id": f.campaign_id.map(|x| x.to_string()),
+        "channels": f.channels, "banners": f.quantities.banners.to_string(), "boards": f.quantities.boards.to_string(),
+        "posts": f.quantities.posts.to_string(), "reached": f.quantities.reached.to_string(),
+        "role_models": f.role_models.join("、"), "materials": f.materials.join("\n"),
+        "reported_on": f.reported_on.map(|d| d.to_string()), "reported_by": f.reported_by, "chosen": chosen,
+    });
+    form_page(&state, &page, StatusCode::OK, Some(id), values, BTreeMap::new()).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, fields): CsrfForm<Vec<(String, String)>>,
+) -> PageResult {
+    let (input, values) = input_from_form(&fields);
+    match state.services.activity_update(&page.actor, id, &input).await {
+        Ok(_) => Ok(see_other(&format!("/activities/{id}"))),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            form_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, Some(id), values, errors).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, _): CsrfForm<Empty>,
+) -> PageResult {
+    state.services.activity_delete(&page.actor, id).await?;
+    Ok(see_other("/activities"))
+}
+
+#[derive(Deserialize)]
+pub struct ReportForm {
+    #[serde(default)]
+    reported_on: String,
+    #[serde(default)]
+    reported_by: String,
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, form): CsrfForm<ReportForm>,
+) -> PageResult {
+    match state.services.activity_report(&page.actor, id, &form.reported_on, &form.reported_by).await {
+        Ok(_) => Ok(see_other(&format!("/activities/{id}"))),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+    }
+}

@@ -1,0 +1,211 @@
+use std::collections::BTreeMap;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use chrono::Datelike;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use taizhang_core::auth::now;
+use taizhang_core::ledger::{KINDS, kind_label};
+use taizhang_core::service::{TargetInput, TargetStatus};
+
+use super::{PageResult, form_errors, org_json, render, render_status, see_other};
+use crate::AppState;
+use crate::auth::{CsrfForm, PageActor};
+
+#[derive(Deserialize, Default)]
+pub struct DashboardQuery {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    period: String,
+}
+
+fn target_json(s: &TargetStatus) -> Value {
+    json!({
+        "id": s.target.id, "org_name": s.org_name, "title": s.target.title, "sentence": s.sentence,
+        "frequency": s.target.frequency.label(), "min_count": s.target.min_count,
+        "attained_so_far": s.evaluation.attained_so_far, "attained": s.evaluation.attained,
+        "missed": s.evaluation.missed, "still_needed": s.evaluation.still_needed, "done": s.evaluation.done,
+        "exemptions": s.target.exemptions.iter().map(|e| format!("{}至{}（{}）", e.start, e.end, e.reason)).collect::<Vec<_>>(),
+        "buckets": s.evaluation.buckets.iter().map(|b| json!({
+            "label": b.label, "state": serde_json::to_value(b.state).unwrap_or_default(), "state_label": b.state.label(),
+            "done": b.done,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Period choices: the year, halves, quarters and months of recent years.
+fn period_choices(year: i32) -> Vec<Value> {
+    let mut out = Vec::new();
+    for y in (year - 6..=year).rev() {
+        out.push(json!({ "value": format!("{y}"), "label": format!("{y}年") }));
+        out.push(json!({ "value": format!("{y}H1"), "label": format!("{y}年上半年") }));
+        out.push(json!({ "value": format!("{y}H2"), "label": format!("{y}年下半年") }));
+    }
+    out
+}
+
+pub async fn index(State(state): State<AppState>, page: PageActor, Query(q): Query<DashboardQuery>) -> PageResult {
+    let this_year = now().date_naive().year();
+    let period = if q.period.trim().is_empty() { this_year.to_string() } else { q.period.trim().to_owned() };
+    let d = state.services.dashboard(&page.actor, q.org_id.parse().ok(), &period).await?;
+    let areas = state.services.work_areas().await?;
+    let orgs = state.services.org_tree(&page.actor).await?;
+    // The monthly chart: one row per month, one bar per kind.
+    let mut months: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for (y, m) in d.period.months() {
+        months.insert(format!("{y}-{m:02}"), Vec::new());
+    }
+    let peak = d.counts.by_month.iter().map(|(_, _, n)| *n).max().unwrap_or(1).max(1);
+    for (month, kind, n) in &d.counts.by_month {
+        if let Some(bars) = months.get_mut(month) {
+            bars.push(
+                json!({ "kind": kind, "label": kind_label(kind).unwrap_or(kind), "count": n, "width": n * 100 / peak }),
+            );
+        }
+    }
+    let chart: Vec<Value> = months.into_iter().map(|(m, bars)| json!({ "month": m, "bars": bars })).collect();
+    let by_area: Vec<Value> = d
+        .counts
+        .by_area
+        .iter()
+        .map(|(a, n)| {
+            let name =
+                a.and_then(|a| areas.iter().find(|x| x.id == a)).map_or("未分类".to_owned(), |x| x.name.clone());
+            json!({ "id": a, "name": name, "count": n })
+        })
+        .collect();
+    let by_kind: Vec<Value> = d
+        .counts
+        .by_kind
+        .iter()
+        .map(|(k, n)| json!({ "kind": k, "label": kind_label(k).unwrap_or(k), "count": n }))
+        .collect();
+    let mut periods = period_choices(this_year.max(d.period.year()));
+    if !periods.iter().any(|p| p["value"] == d.period.code()) {
+        periods.insert(0, json!({ "value": d.period.code(), "label": d.period.label() }));
+    }
+    render(
+        &page,
+        "dashboard.html",
+        json!({
+            "org": org_json(&d.org), "period": d.period.code(), "period_label": d.period.label(),
+            "total": d.counts.total, "by_kind": by_kind, "by_area": by_area, "chart": chart,
+            "targets": d.targets.iter().map(target_json).collect::<Vec<_>>(), "unreported": d.unreported,
+            "orgs": orgs.iter().map(org_json).collect::<Vec<_>>(), "periods": periods,
+        }),
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct TargetsQuery {
+    year: Option<i32>,
+}
+
+async fn targets_page(
+    state: &AppState,
+    page: &PageActor,
+    year: i32,
+    status: StatusCode,
+    values: Value,
+    errors: BTreeMap<String, String>,
+) -> PageResult {
+    let root = match page.actor.org_id {
+        Some(id) => state.services.visible_org(&page.actor, id).await?,
+        None => state.services.org_tree(&page.actor).await?.into_iter().next().ok_or(taizhang_core::Error::NotFound)?,
+    };
+    let today = now().date_naive();
+    let as_of = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
+    let statuses = state.services.target_statuses(&root, year, as_of).await?;
+    let orgs = state.services.org_tree(&page.actor).await?;
+    render_status(
+        page,
+        status,
+        "targets.html",
+        &mut json!({
+            "year": year, "targets": statuses.iter().map(target_json).collect::<Vec<_>>(),
+            "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
+            "kinds": KINDS.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
+            "values": values, "errors": errors,
+        }),
+    )
+}
+
+pub async fn targets(State(state): State<AppState>, page: PageActor, Query(q): Query<TargetsQuery>) -> PageResult {
+    let year = q.year.unwrap_or(now().date_naive().year());
+    let values = json!({ "year": year.to_string(), "frequency": "year", "min_count": "1" });
+    targets_page(&state, &page, year, StatusCode::OK, values, BTreeMap::new()).await
+}
+
+#[derive(Deserialize, serde::Serialize)]
+pub struct TargetForm {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    frequency: String,
+    #[serde(default)]
+    min_count: String,
+    include_subtree: Option<String>,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    exemption_start: String,
+    #[serde(default)]
+    exemption_end: String,
+    #[serde(default)]
+    exemption_reason: String,
+}
+
+pub async fn target_create(State(state): State<AppState>, CsrfForm(page, form): CsrfForm<TargetForm>) -> PageResult {
+    let year = form.year.trim().parse().unwrap_or(0);
+    let exemptions = if form.exemption_start.trim().is_empty() && form.exemption_end.trim().is_empty() {
+        Vec::new()
+    } else {
+        vec![taizhang_core::service::ExemptionInput {
+            start: form.exemption_start.clone(),
+            end: form.exemption_end.clone(),
+            reason: form.exemption_reason.clone(),
+        }]
+    };
+    let input = TargetInput {
+        org_id: form.org_id.parse().ok(),
+        year,
+        kind: form.kind.clone(),
+        frequency: form.frequency.clone(),
+        min_count: form.min_count.trim().parse().unwrap_or(0),
+        include_subtree: form.include_subtree.is_some(),
+        title: form.title.clone(),
+        exemptions,
+    };
+    match state.services.target_create(&page.actor, &input).await {
+        Ok(_) => Ok(see_other(&format!("/targets?year={year}"))),
+        Err(e) => {
+            let mut errors = form_errors(e)?;
+            // The form has one exemption row: show its errors beside it.
+            for key in ["start", "end"] {
+                if let Some(m) = errors.remove(&format!("exemptions[0].{key}")) {
+                    errors.insert(format!("exemption_{key}"), m);
+                }
+            }
+            let shown = if (2000..=2100).contains(&year) { year } else { now().date_naive().year() };
+            targets_page(&state, &page, shown, StatusCode::UNPROCESSABLE_ENTITY, json!(form), errors).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn target_delete(
+    State(state): State<AppState>,
+    super::PageId(id): super::PageId,
+    CsrfForm(page, _): CsrfForm<Empty>,
+) -> PageResult {
+    state.services.target_delete(&page.actor, id).await?;
+    Ok(see_other("/targets"))
+}
