@@ -115,6 +115,9 @@ pub struct Evaluation {
     pub missed: Vec<String>,
     /// Activities still needed, in buckets not yet ended, to meet the year.
     pub still_needed: u32,
+    /// For the bucket in progress: how many should be done by now if the
+    /// work were spread evenly over it (set only when fewer were done).
+    pub behind_pace: Option<u32>,
 }
 
 fn bucket_bounds(year: i32, frequency: Frequency) -> Vec<(String, NaiveDate, NaiveDate)> {
@@ -197,7 +200,23 @@ impl Target {
             .map(|b| b.required.saturating_sub(b.done))
             .sum();
         let attained = missed.is_empty() && still_needed == 0;
-        Evaluation { as_of, buckets, done, attained_so_far: missed.is_empty(), attained, missed, still_needed }
+        let behind_pace = buckets.iter().find(|b| b.state == BucketState::InProgress).and_then(|b| {
+            let days = (b.end - b.start).num_days() + 1;
+            let elapsed = (as_of - b.start).num_days() + 1;
+            // Rounded to the nearest whole activity.
+            let expected = ((2 * i64::from(b.required) * elapsed + days) / (2 * days)) as u32;
+            (b.done < expected).then_some(expected)
+        });
+        Evaluation {
+            as_of,
+            buckets,
+            done,
+            attained_so_far: missed.is_empty(),
+            attained,
+            missed,
+            still_needed,
+            behind_pace,
+        }
     }
 }
 
@@ -229,6 +248,9 @@ mod tests {
         let dates = [d(2020, 1, 10), d(2020, 3, 6), d(2020, 5, 8), d(2020, 6, 12)];
         let e = t.evaluate(&dates, d(2020, 6, 30));
         assert_eq!((e.done, e.still_needed, e.attained_so_far, e.attained), (4, 6, true, false));
+        // Half the year gone: about 5 should be done.
+        assert_eq!(e.behind_pace, Some(5));
+        assert_eq!(t.evaluate(&dates, d(2020, 4, 30)).behind_pace, None);
         assert_eq!(e.buckets[0].state, BucketState::InProgress);
         let e = t.evaluate(&dates, d(2021, 1, 1));
         assert_eq!(e.missed, vec!["2020年"]);

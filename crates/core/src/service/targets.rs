@@ -60,6 +60,9 @@ fn sentence(t: &Target, e: &Evaluation, org_name: &str) -> String {
         f => format!("要求{}不少于{}次", f.label(), t.min_count),
     };
     let mut s = format!("{org_name}{kind}{per}，截至{}已开展{}次", e.as_of.format("%Y年%-m月%-d日"), e.done);
+    if let Some(expected) = e.behind_pace {
+        s.push_str(&format!("（按时间进度应已开展{expected}次）"));
+    }
     if !e.missed.is_empty() {
         s.push_str(&format!("，{}未达到要求", e.missed.join("、")));
     }

@@ -366,6 +366,8 @@ pub struct TargetOut {
     pub attained: bool,
     pub missed: Vec<String>,
     pub still_needed: u32,
+    /// How many should be done by now at an even pace, when fewer were.
+    pub behind_pace: Option<u32>,
     pub sentence: String,
     pub buckets: Vec<BucketOut>,
 }
@@ -394,6 +396,7 @@ impl From<TargetStatus> for TargetOut {
             attained: e.attained,
             missed: e.missed,
             still_needed: e.still_needed,
+            behind_pace: e.behind_pace,
             sentence: s.sentence,
             buckets: e
                 .buckets

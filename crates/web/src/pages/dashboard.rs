@@ -27,6 +27,7 @@ fn target_json(s: &TargetStatus) -> Value {
         "frequency": s.target.frequency.label(), "min_count": s.target.min_count,
         "attained_so_far": s.evaluation.attained_so_far, "attained": s.evaluation.attained,
         "missed": s.evaluation.missed, "still_needed": s.evaluation.still_needed, "done": s.evaluation.done,
+        "behind_pace": s.evaluation.behind_pace,
         "exemptions": s.target.exemptions.iter().map(|e| format!("{}至{}（{}）", e.start, e.end, e.reason)).collect::<Vec<_>>(),
         "buckets": s.evaluation.buckets.iter().map(|b| json!({
             "label": b.label, "state": serde_json::to_value(b.state).unwrap_or_default(), "state_label": b.state.label(),
