@@ -213,3 +213,66 @@ pub enum OrgScope {
     Org(Id),
     Subtree(String),
 }
+
+/// The columns of an activity spreadsheet: (key, Chinese header).
+pub const SHEET_COLUMNS: &[(&str, &str)] = &[
+    ("date", "日期"),
+    ("start_time", "时间"),
+    ("org", "组织"),
+    ("kind", "活动类型"),
+    ("work_area", "工作条线"),
+    ("title", "活动名称"),
+    ("place", "地点"),
+    ("host", "主持人"),
+    ("participants", "参加人员"),
+    ("others_count", "名册外人数"),
+    ("summary", "内容"),
+    ("campaign", "专项"),
+    ("channels", "宣传渠道"),
+    ("banners", "横幅"),
+    ("boards", "展板"),
+    ("posts", "信息"),
+    ("reached", "覆盖人次"),
+    ("role_models", "典型人物"),
+    ("materials", "学习材料"),
+    ("reported_on", "平台上报日期"),
+    ("reported_by", "上报人"),
+];
+
+/// Columns an import cannot do without.
+pub const SHEET_REQUIRED: &[&str] = &["date", "org", "kind", "title"];
+
+/// One row of an activity spreadsheet as offices keep it: names, not ids.
+/// `row` is the 1-based row number in the sheet, for error messages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SheetActivity {
+    pub row: usize,
+    pub org: String,
+    pub date: String,
+    pub start_time: String,
+    pub kind: String,
+    pub work_area: String,
+    pub title: String,
+    pub place: String,
+    pub host: String,
+    /// Names of participants in the register, separated by 、 or ，.
+    pub participants: String,
+    pub others_count: String,
+    pub summary: String,
+    pub campaign: String,
+    pub channels: String,
+    pub banners: String,
+    pub boards: String,
+    pub posts: String,
+    pub reached: String,
+    pub role_models: String,
+    pub materials: String,
+    pub reported_on: String,
+    pub reported_by: String,
+}
+
+/// Parses a kind by code or Chinese label.
+pub fn parse_kind(s: &str) -> Option<&'static str> {
+    let s = s.trim();
+    KINDS.iter().find(|(c, l)| *c == s || *l == s || l.trim_matches(|ch| ch == '“' || ch == '”') == s).map(|(c, _)| *c)
+}

@@ -83,6 +83,9 @@ pub trait Store: Send + Sync + 'static {
     async fn activity_create(&self, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity>;
     async fn activity_update(&self, id: Id, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity>;
     async fn activity_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+    /// Stores many activities in one transaction with one audit entry
+    /// (imports): all land or none do. Returns how many were stored.
+    async fn activity_import(&self, all: Vec<ActivityFields>, source: String, ctx: &AuditCtx) -> Result<usize>;
     /// Dates of the activities of `kind` in `scope` between two days, inclusive.
     async fn activity_dates(
         &self,

@@ -228,3 +228,53 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .map_err(|e| ApiError::bad_request(format!("查询参数有误：{e}")))
     }
 }
+
+/// One part of a multipart form.
+pub struct Part {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// A multipart form post (file uploads) whose CSRF field matched.
+pub struct CsrfMultipart(pub PageActor, pub Vec<Part>);
+
+impl<S> FromRequest<S> for CsrfMultipart
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let page = PageActor::from_request_parts(&mut parts, state).await?;
+        let bad = |status: axum::http::StatusCode, message: &str| {
+            crate::error::PageError { status, message: message.to_owned() }.into_response()
+        };
+        let mut multipart = axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|_| bad(axum::http::StatusCode::BAD_REQUEST, "上传的表单格式有误"))?;
+        let mut out = Vec::new();
+        loop {
+            match multipart.next_field().await {
+                Ok(Some(field)) => {
+                    let name = field.name().unwrap_or_default().to_owned();
+                    let file_name = field.file_name().map(str::to_owned);
+                    let bytes = field
+                        .bytes()
+                        .await
+                        .map_err(|_| bad(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "上传的文件过大"))?;
+                    out.push(Part { name, file_name, bytes: bytes.to_vec() });
+                }
+                Ok(None) => break,
+                Err(_) => return Err(bad(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "上传的文件过大或不完整")),
+            }
+        }
+        let sent = out.iter().find(|p| p.name == CSRF_FIELD).map(|p| String::from_utf8_lossy(&p.bytes).into_owned());
+        if !sent.is_some_and(|s| same_secret(&s, &page.csrf)) {
+            return Err(bad(axum::http::StatusCode::FORBIDDEN, "表单已过期或来源不明，请刷新页面后重试"));
+        }
+        Ok(CsrfMultipart(page, out))
+    }
+}

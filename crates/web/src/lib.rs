@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod error;
 mod pages;
+mod sheets;
 mod templates;
 
 use std::net::SocketAddr;

@@ -37,6 +37,7 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "participants.html",
         "dashboard.html",
         "targets.html",
+        "import.html",
     );
     env
 });

@@ -105,7 +105,7 @@ impl Services {
 
     /// Is the person one of the org's own: registered in its subtree, or
     /// holding a role in an org of its subtree?
-    async fn belongs_to(&self, person_id: Id, org: &Org) -> Result<Option<String>> {
+    pub(crate) async fn belongs_to(&self, person_id: Id, org: &Org) -> Result<Option<String>> {
         let Some(person) = self.store.person_get(person_id).await? else {
             return Ok(None);
         };

@@ -6,6 +6,7 @@ mod activities;
 mod audit;
 mod orgs;
 mod people;
+mod sheets;
 mod targets;
 pub mod users;
 
@@ -14,6 +15,7 @@ use std::sync::Arc;
 pub use activities::{ActivityFilter, ActivityInput, ParticipantInput};
 pub use orgs::{OrgInput, OrgUpdate};
 pub use people::{PersonInput, PersonPatch, PersonView, parse_date};
+pub use sheets::MAX_IMPORT_ROWS;
 pub use targets::{Dashboard, ExemptionInput, TargetInput, TargetStatus};
 pub use users::{LoginOutcome, UserInput, UserUpdate};
 

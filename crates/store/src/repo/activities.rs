@@ -192,7 +192,8 @@ fn main_params(f: &ActivityFields) -> Vec<Value> {
     .to_vec()
 }
 
-pub fn create(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Activity> {
+/// Inserts the row, its children and its count; returns the new id.
+fn insert(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Id> {
     let mut args = main_params(f);
     args.push(ctx.at.into());
     let id = c
@@ -205,6 +206,11 @@ pub fn create(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Ac
         .i64("id")?;
     write_children(c, id, f)?;
     bump(c, f, 1)?;
+    Ok(id)
+}
+
+pub fn create(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Activity> {
+    let id = insert(c, f, ctx)?;
     let activity = get(c, id)?.ok_or(Error::NotFound)?;
     audit::append(
         c,
@@ -214,6 +220,24 @@ pub fn create(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Ac
             .after(serde_json::to_value(&activity).unwrap_or_default()),
     )?;
     Ok(activity)
+}
+
+/// Inserts all activities in the caller's transaction, with one audit entry.
+pub fn import(c: &mut dyn Conn, all: &[ActivityFields], source: &str, ctx: &AuditCtx) -> Result<usize> {
+    let mut orgs = std::collections::BTreeSet::new();
+    for f in all {
+        insert(c, f, ctx)?;
+        orgs.insert(f.org_id);
+    }
+    let record = AuditRecord::new(ctx, "import", "activity")
+        .detail(format!("从“{source}”导入{}条工作记录", all.len()))
+        .after(serde_json::json!({ "count": all.len(), "orgs": orgs }));
+    let record = match orgs.iter().next() {
+        Some(org) if orgs.len() == 1 => record.org(*org),
+        _ => record,
+    };
+    audit::append(c, &record)?;
+    Ok(all.len())
 }
 
 pub fn update(c: &mut dyn Conn, id: Id, f: &ActivityFields, ctx: &AuditCtx) -> Result<Activity> {

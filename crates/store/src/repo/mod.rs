@@ -180,6 +180,10 @@ impl Store for SqlStore {
         let ctx = ctx.clone();
         self.write(move |c| activities::delete(c, id, &ctx)).await
     }
+    async fn activity_import(&self, all: Vec<ActivityFields>, source: String, ctx: &AuditCtx) -> Result<usize> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::import(c, &all, &source, &ctx)).await
+    }
     async fn activity_dates(
         &self,
         scope: &OrgScope,

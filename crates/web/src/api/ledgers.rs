@@ -166,3 +166,65 @@ pub async fn dashboard(
     let areas = state.services.work_areas().await?;
     Ok(Json(DashboardOut::new(d, &areas)))
 }
+
+/// The ledger of the filter as an .xlsx workbook in the office layout.
+#[utoipa::path(get, path = "/api/v1/activities/export.xlsx", tag = "ledgers", params(ActivityListQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn activity_export(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<ActivityListQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let (name, bytes) = crate::sheets::export(&state.services, &actor, &q.into()).await?;
+    Ok(crate::sheets::xlsx_response(&name, bytes))
+}
+
+/// The import template: Chinese headers, a sample row, drop-down lists.
+#[utoipa::path(get, path = "/api/v1/activities/template.xlsx", tag = "ledgers",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn activity_template(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<axum::response::Response, ApiError> {
+    let bytes = crate::sheets::template(&state.services, &actor).await?;
+    Ok(crate::sheets::xlsx_response("工作台账导入模板.xlsx", bytes))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams, Default)]
+#[serde(default)]
+pub struct ImportQuery {
+    /// Name of the file, for the audit log.
+    pub source: String,
+    /// `xlsx` to receive the error report as a workbook instead of JSON.
+    pub report: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ImportOut {
+    pub imported: usize,
+}
+
+/// Imports activities from an .xlsx body: all rows or none; every bad row
+/// and column is named in the 422 answer (or its workbook with `report=xlsx`).
+#[utoipa::path(post, path = "/api/v1/activities/import", tag = "ledgers", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 200, body = ImportOut), (status = 422, body = ErrorBody)))]
+pub async fn activity_import(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: axum::body::Bytes,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let source = if q.source.trim().is_empty() { "接口上传".to_owned() } else { q.source.trim().to_owned() };
+    match crate::sheets::import(&state.services, &actor, &body, &source).await {
+        Ok(imported) => Ok(Json(ImportOut { imported }).into_response()),
+        Err(taizhang_core::Error::Invalid(errors)) if q.report == "xlsx" => {
+            let bytes = crate::sheets::error_report(&errors)?;
+            let mut response = crate::sheets::xlsx_response("导入错误报告.xlsx", bytes);
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

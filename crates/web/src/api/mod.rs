@@ -14,6 +14,7 @@ mod orgs;
 mod people;
 mod users;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -46,6 +47,12 @@ pub fn routes() -> Router<AppState> {
             get(ledgers::activity_get).put(ledgers::activity_update).delete(ledgers::activity_delete),
         )
         .route("/activities/{id}/report", post(ledgers::activity_report))
+        .route("/activities/export.xlsx", get(ledgers::activity_export))
+        .route("/activities/template.xlsx", get(ledgers::activity_template))
+        .route(
+            "/activities/import",
+            post(ledgers::activity_import).layer(DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)),
+        )
         .route("/targets", get(ledgers::target_list).post(ledgers::target_create))
         .route("/targets/{id}", delete(ledgers::target_delete))
         .route("/dashboard", get(ledgers::dashboard))
@@ -69,6 +76,7 @@ async fn not_found() -> crate::ApiError {
         ledgers::work_areas, ledgers::campaigns, ledgers::campaign_create,
         ledgers::activity_list, ledgers::activity_create, ledgers::activity_get, ledgers::activity_update,
         ledgers::activity_delete, ledgers::activity_report,
+        ledgers::activity_export, ledgers::activity_template, ledgers::activity_import,
         ledgers::target_list, ledgers::target_create, ledgers::target_delete, ledgers::dashboard,
     ),
     modifiers(&BearerAuth),

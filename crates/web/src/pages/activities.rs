@@ -333,3 +333,60 @@ pub async fn report(
         }
     }
 }
+
+pub async fn export(State(state): State<AppState>, page: PageActor, Query(q): Query<ListQuery>) -> PageResult {
+    let filter = ActivityFilter {
+        org_id: q.org_id.parse().ok(),
+        kind: Some(q.kind.clone()).filter(|k| !k.is_empty()),
+        campaign_id: q.campaign_id.parse().ok(),
+        period: Some(q.period.clone()),
+        q: q.q.clone(),
+        unreported: q.unreported.is_some(),
+        ..Default::default()
+    };
+    let (name, bytes) = crate::sheets::export(&state.services, &page.actor, &filter).await?;
+    Ok(crate::sheets::xlsx_response(&name, bytes))
+}
+
+pub async fn template(State(state): State<AppState>, page: PageActor) -> PageResult {
+    let bytes = crate::sheets::template(&state.services, &page.actor).await?;
+    Ok(crate::sheets::xlsx_response("工作台账导入模板.xlsx", bytes))
+}
+
+pub async fn import_form(page: PageActor) -> PageResult {
+    render(&page, "import.html", json!({ "imported": null, "problems": [], "report": null, "error": null }))
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    crate::auth::CsrfMultipart(page, parts): crate::auth::CsrfMultipart,
+) -> PageResult {
+    use base64::Engine;
+    let Some(file) = parts.iter().find(|p| p.name == "file" && !p.bytes.is_empty()) else {
+        return render_status(
+            &page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import.html",
+            &mut json!({ "imported": null, "problems": [], "report": null, "error": "请选择要导入的 Excel 文件" }),
+        );
+    };
+    let source = file.file_name.clone().unwrap_or_else(|| "上传文件".to_owned());
+    match crate::sheets::import(&state.services, &page.actor, &file.bytes, &source).await {
+        Ok(n) => render(&page, "import.html", json!({ "imported": n, "problems": [], "report": null, "error": null })),
+        Err(taizhang_core::Error::Invalid(errors)) => {
+            let problems: Vec<Value> = crate::sheets::problems(&errors)
+                .into_iter()
+                .map(|(row, column, message)| json!({ "row": row, "column": column, "message": message }))
+                .collect();
+            let report = crate::sheets::error_report(&errors)?;
+            let report = base64::engine::general_purpose::STANDARD.encode(report);
+            render_status(
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import.html",
+                &mut json!({ "imported": null, "problems": problems, "report": report, "error": null }),
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}

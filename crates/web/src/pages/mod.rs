@@ -53,6 +53,14 @@ pub fn routes() -> Router<AppState> {
         .route("/activities", get(activities::list).post(activities::create))
         .route("/activities/new", get(activities::new_form))
         .route("/activities/participants", get(activities::participants))
+        .route("/activities/export.xlsx", get(activities::export))
+        .route("/activities/template.xlsx", get(activities::template))
+        .route(
+            "/activities/import",
+            get(activities::import_form)
+                .post(activities::import)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)),
+        )
         .route("/activities/{id}", get(activities::show).post(activities::update))
         .route("/activities/{id}/edit", get(activities::edit_form))
         .route("/activities/{id}/delete", post(activities::delete))

@@ -89,6 +89,27 @@ impl TestApp {
             .expect("user");
     }
 
+    /// Removes every activity (through the services), for import tests.
+    pub async fn db_clear_activities(&self) {
+        let actor = Actor::system("test");
+        loop {
+            let page = self
+                .services
+                .activity_list(
+                    &actor,
+                    &taizhang_core::service::ActivityFilter { per_page: Some(200), ..Default::default() },
+                )
+                .await
+                .unwrap();
+            if page.items.is_empty() {
+                break;
+            }
+            for a in page.items {
+                self.services.activity_delete(&actor, a.id).await.unwrap();
+            }
+        }
+    }
+
     pub async fn get(&self, token: &str, path: &str) -> Response {
         self.http.get(self.url(path)).bearer_auth(token).send().await.unwrap()
     }

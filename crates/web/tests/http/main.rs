@@ -9,3 +9,4 @@ mod api_orgs;
 mod api_people;
 mod pages;
 mod permissions;
+mod sheets;

@@ -1,0 +1,9 @@
+//! Documents: the spreadsheets offices already use (ledger exports, import
+//! templates with drop-down lists, error reports) and reading them back.
+//! Knows the layouts; knows nothing of HTTP or SQL.
+
+mod activities;
+mod sheet;
+
+pub use activities::{ActivityExport, TemplateChoices, activities_workbook, activity_template, read_activities};
+pub use sheet::{SheetError, error_report};
