@@ -176,6 +176,8 @@ pub struct ActivityQuery {
     pub to: Option<NaiveDate>,
     /// Only volunteer activities not yet reported to the platform.
     pub unreported: bool,
+    /// Only activities without any evidence file.
+    pub without_evidence: bool,
     pub text: String,
     pub page: u32,
     pub per_page: u32,
@@ -193,6 +195,9 @@ pub struct ActivityRow {
     pub place: String,
     pub host: String,
     pub reported_on: Option<NaiveDate>,
+    pub evidence_count: u64,
+    /// An image among the evidence, for a thumbnail in lists.
+    pub first_image: Option<Id>,
 }
 
 /// Counts for dashboards, from the per-month aggregate.

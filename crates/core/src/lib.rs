@@ -7,6 +7,7 @@ pub mod auth;
 pub mod demo;
 mod demo_ledgers;
 pub mod error;
+pub mod evidence;
 pub mod id_number;
 pub mod ledger;
 pub mod mobile;

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 
 use crate::error::Result;
+use crate::evidence::{Evidence, NewEvidence};
 use crate::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, OrgScope, WorkArea,
 };
@@ -96,6 +97,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<NaiveDate>>;
     /// Counts from the per-month aggregate over a subtree, months inclusive ("YYYY-MM").
     async fn activity_counts(&self, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts>;
+
+    // --- evidence ---
+    async fn evidence_add(&self, new: NewEvidence, ctx: &AuditCtx) -> Result<Evidence>;
+    async fn evidence_list(&self, activity_id: Id) -> Result<Vec<Evidence>>;
+    async fn evidence_get(&self, id: Id) -> Result<Option<Evidence>>;
+    /// The file's bytes, or its thumbnail's.
+    async fn evidence_data(&self, id: Id, thumbnail: bool) -> Result<Option<Vec<u8>>>;
+    async fn evidence_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
 
     // --- targets ---
     /// Targets of the orgs in the subtree for a year.

@@ -4,6 +4,8 @@
 
 mod activities;
 mod sheet;
+mod thumbnail;
 
 pub use activities::{ActivityExport, TemplateChoices, activities_workbook, activity_template, read_activities};
 pub use sheet::{SheetError, error_report};
+pub use thumbnail::{THUMBNAIL_SIZE, thumbnail};

@@ -157,6 +157,14 @@ impl Row {
         }
     }
 
+    pub fn bytes(&self, name: &str) -> DbResult<Option<Vec<u8>>> {
+        match self.value(name)? {
+            Value::Null => Ok(None),
+            Value::Bytes(v) => Ok(Some(v.clone())),
+            v => Err(Self::bad(name, v)),
+        }
+    }
+
     pub fn opt_ts(&self, name: &str) -> DbResult<Option<DateTime<Utc>>> {
         match self.value(name)? {
             Value::Null => Ok(None),

@@ -15,6 +15,7 @@ use crate::conn::{Conn, DbError, DbResult, Row, Value};
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "register", include_str!("../migrations/postgres/0001_register.sql")),
     (2, "ledgers", include_str!("../migrations/postgres/0002_ledgers.sql")),
+    (3, "evidence", include_str!("../migrations/postgres/0003_evidence.sql")),
 ];
 
 pub struct Manager {

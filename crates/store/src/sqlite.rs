@@ -12,6 +12,7 @@ use crate::conn::{Conn, DbError, DbResult, Row, Value, to_sqlite_placeholders, t
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "register", include_str!("../migrations/sqlite/0001_register.sql")),
     (2, "ledgers", include_str!("../migrations/sqlite/0002_ledgers.sql")),
+    (3, "evidence", include_str!("../migrations/sqlite/0003_evidence.sql")),
 ];
 
 pub struct Manager {

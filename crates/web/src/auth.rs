@@ -278,3 +278,17 @@ where
         Ok(CsrfMultipart(page, out))
     }
 }
+
+/// A raw request body (uploads) whose size error is answered in Chinese.
+pub struct ApiBytes(pub Vec<u8>);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state).await.map(|b| ApiBytes(b.to_vec())).map_err(|_| ApiError {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            ..ApiError::bad_request("上传的文件过大")
+        })
+    }
+}

@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod error;
+mod evidence;
 mod pages;
 mod sheets;
 mod templates;

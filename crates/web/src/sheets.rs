@@ -14,7 +14,7 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 /// Largest spreadsheet accepted for import.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
-fn encode_filename(name: &str) -> String {
+pub fn encode_filename(name: &str) -> String {
     name.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),

@@ -58,6 +58,8 @@ pub struct ActivityFilter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub unreported: bool,
+    /// Only activities without evidence files.
+    pub without_evidence: bool,
     pub q: String,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
@@ -360,6 +362,7 @@ impl Services {
             from,
             to,
             unreported: f.unreported,
+            without_evidence: f.without_evidence,
             text: f.q.clone(),
             page: f.page.unwrap_or(1).max(1),
             per_page: f.per_page.unwrap_or(50).clamp(1, 200),

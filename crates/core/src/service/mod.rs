@@ -4,6 +4,7 @@
 
 mod activities;
 mod audit;
+mod evidence;
 mod orgs;
 mod people;
 mod sheets;

@@ -51,6 +51,8 @@ pub struct Dashboard {
     pub targets: Vec<TargetStatus>,
     /// Volunteer activities of the period not yet reported to the platform.
     pub unreported: u64,
+    /// Activities of the period with no evidence file.
+    pub without_evidence: u64,
 }
 
 fn sentence(t: &Target, e: &Evaluation, org_name: &str) -> String {
@@ -188,19 +190,18 @@ impl Services {
             .await?;
         let as_of = to.min(now().date_naive());
         let targets = self.target_statuses(&org, period.year(), as_of).await?;
-        let unreported = self
-            .store
-            .activity_list(&crate::ledger::ActivityQuery {
-                scope_path: org.path.clone(),
-                from: Some(from),
-                to: Some(to),
-                unreported: true,
-                page: 1,
-                per_page: 1,
-                ..Default::default()
-            })
-            .await?
-            .total;
-        Ok(Dashboard { org, period, counts, targets, unreported })
+        let count = |unreported: bool, without_evidence: bool| crate::ledger::ActivityQuery {
+            scope_path: org.path.clone(),
+            from: Some(from),
+            to: Some(to),
+            unreported,
+            without_evidence,
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        };
+        let unreported = self.store.activity_list(&count(true, false)).await?.total;
+        let without_evidence = self.store.activity_list(&count(false, true)).await?.total;
+        Ok(Dashboard { org, period, counts, targets, unreported, without_evidence })
     }
 }

@@ -1,4 +1,5 @@
 use chrono::NaiveDate;
+use taizhang_core::evidence::{Evidence, NewEvidence};
 use taizhang_core::ledger::*;
 use taizhang_core::model::{AuditCtx, AuditRecord, Id, Page};
 use taizhang_core::{Error, Result};
@@ -271,6 +272,7 @@ pub fn update(c: &mut dyn Conn, id: Id, f: &ActivityFields, ctx: &AuditCtx) -> R
 pub fn delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
     let before = get(c, id)?.ok_or(Error::NotFound)?;
     delete_children(c, id)?;
+    c.execute("DELETE FROM evidence WHERE activity_id = $1", params![id])?;
     c.execute("DELETE FROM activities WHERE id = $1", params![id])?;
     bump(c, &before.fields, -1)?;
     audit::append(
@@ -311,13 +313,19 @@ pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
         filter("a.kind = ?", "volunteer_activity".into());
         sql.push_str(" AND a.reported_on IS NULL");
     }
+    if q.without_evidence {
+        sql.push_str(" AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.activity_id = a.id)");
+    }
     let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &args)?.i64("n")?;
     let n = args.len();
     args.push(i64::from(q.per_page).into());
     args.push(offset(q.page, q.per_page).into());
     let rows = c.query(
         &format!(
-            "SELECT a.id, a.org_id, o.name AS org_name, a.kind, a.title, a.date, a.place, a.host, a.reported_on {sql}
+            "SELECT a.id, a.org_id, o.name AS org_name, a.kind, a.title, a.date, a.place, a.host, a.reported_on,
+                (SELECT COUNT(*) FROM evidence e WHERE e.activity_id = a.id) AS evidence_count,
+                (SELECT MIN(e.id) FROM evidence e WHERE e.activity_id = a.id AND e.thumbnail IS NOT NULL) AS first_image
+             {sql}
              ORDER BY a.date DESC, a.id DESC LIMIT ${} OFFSET ${}",
             n + 1,
             n + 2
@@ -337,6 +345,8 @@ pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
                 place: r.text("place")?,
                 host: r.text("host")?,
                 reported_on: r.opt_date("reported_on")?,
+                evidence_count: r.i64("evidence_count")?.max(0) as u64,
+                first_image: r.opt_i64("first_image")?,
             })
         })
         .collect::<DbResult<_>>()?;
@@ -391,4 +401,83 @@ pub fn counts(c: &mut dyn Conn, scope_path: &str, from_month: &str, to_month: &s
     out.by_area.sort();
     out.by_month.sort();
     Ok(out)
+}
+
+const EVIDENCE_COLUMNS: &str = "id, activity_id, file_name, content_type, size, sha256, thumbnail IS NOT NULL AS has_thumbnail, created_at, created_by";
+
+fn evidence_from_row(r: &Row) -> DbResult<Evidence> {
+    Ok(Evidence {
+        id: r.i64("id")?,
+        activity_id: r.i64("activity_id")?,
+        file_name: r.text("file_name")?,
+        content_type: r.text("content_type")?,
+        size: r.i64("size")?.max(0) as u64,
+        sha256: r.text("sha256")?,
+        has_thumbnail: r.bool("has_thumbnail")?,
+        created_at: r.ts("created_at")?,
+        created_by: r.text("created_by")?,
+    })
+}
+
+pub fn evidence_get(c: &mut dyn Conn, id: Id) -> Result<Option<Evidence>> {
+    let row = c.query_opt(&format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE id = $1"), params![id])?;
+    Ok(row.as_ref().map(evidence_from_row).transpose()?)
+}
+
+pub fn evidence_list(c: &mut dyn Conn, activity_id: Id) -> Result<Vec<Evidence>> {
+    let rows = c.query(
+        &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE activity_id = $1 ORDER BY id"),
+        params![activity_id],
+    )?;
+    Ok(rows.iter().map(evidence_from_row).collect::<DbResult<_>>()?)
+}
+
+pub fn evidence_data(c: &mut dyn Conn, id: Id, thumbnail: bool) -> Result<Option<Vec<u8>>> {
+    let column = if thumbnail { "thumbnail" } else { "data" };
+    let row = c.query_opt(&format!("SELECT {column} AS bytes FROM evidence WHERE id = $1"), params![id])?;
+    Ok(row.and_then(|r| r.bytes("bytes").ok().flatten()))
+}
+
+pub fn evidence_add(c: &mut dyn Conn, e: &NewEvidence, ctx: &AuditCtx) -> Result<Evidence> {
+    let activity = get(c, e.activity_id)?.ok_or(Error::NotFound)?;
+    let id = c
+        .query_one(
+            "INSERT INTO evidence (activity_id, file_name, content_type, size, sha256, data, thumbnail, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            &[
+                e.activity_id.into(),
+                (&e.file_name).into(),
+                (&e.content_type).into(),
+                (e.bytes.len() as i64).into(),
+                (&e.sha256).into(),
+                Value::Bytes(e.bytes.clone()),
+                e.thumbnail.clone().map_or(Value::Null, Value::Bytes),
+                ctx.at.into(),
+                (&ctx.username).into(),
+            ],
+        )?
+        .i64("id")?;
+    let stored = evidence_get(c, id)?.ok_or(Error::NotFound)?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "create", "evidence")
+            .entity_id(id)
+            .org(activity.fields.org_id)
+            .after(serde_json::to_value(&stored).unwrap_or_default())
+            .detail(format!("为“{}”上传佐证材料", activity.fields.title)),
+    )?;
+    Ok(stored)
+}
+
+pub fn evidence_delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
+    let before = evidence_get(c, id)?.ok_or(Error::NotFound)?;
+    let activity = get(c, before.activity_id)?.ok_or(Error::NotFound)?;
+    c.execute("DELETE FROM evidence WHERE id = $1", params![id])?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "delete", "evidence")
+            .entity_id(id)
+            .org(activity.fields.org_id)
+            .before(serde_json::to_value(&before).unwrap_or_default()),
+    )
 }

@@ -11,6 +11,7 @@ mod users;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use taizhang_core::Result;
+use taizhang_core::evidence::{Evidence, NewEvidence};
 use taizhang_core::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, OrgScope, WorkArea,
 };
@@ -197,6 +198,24 @@ impl Store for SqlStore {
     async fn activity_counts(&self, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts> {
         let (scope_path, from_month, to_month) = (scope_path.to_owned(), from_month.to_owned(), to_month.to_owned());
         self.read(move |c| activities::counts(c, &scope_path, &from_month, &to_month)).await
+    }
+
+    async fn evidence_add(&self, new: NewEvidence, ctx: &AuditCtx) -> Result<Evidence> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::evidence_add(c, &new, &ctx)).await
+    }
+    async fn evidence_list(&self, activity_id: Id) -> Result<Vec<Evidence>> {
+        self.read(move |c| activities::evidence_list(c, activity_id)).await
+    }
+    async fn evidence_get(&self, id: Id) -> Result<Option<Evidence>> {
+        self.read(move |c| activities::evidence_get(c, id)).await
+    }
+    async fn evidence_data(&self, id: Id, thumbnail: bool) -> Result<Option<Vec<u8>>> {
+        self.read(move |c| activities::evidence_data(c, id, thumbnail)).await
+    }
+    async fn evidence_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::evidence_delete(c, id, &ctx)).await
     }
 
     async fn target_list(&self, scope_path: &str, year: i32) -> Result<Vec<Target>> {

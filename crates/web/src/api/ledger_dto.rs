@@ -219,6 +219,7 @@ pub struct ActivityRowOut {
     pub place: String,
     pub host: String,
     pub reported_on: Option<NaiveDate>,
+    pub evidence_count: u64,
 }
 
 impl From<ActivityRow> for ActivityRowOut {
@@ -234,6 +235,7 @@ impl From<ActivityRow> for ActivityRowOut {
             place: r.place,
             host: r.host,
             reported_on: r.reported_on,
+            evidence_count: r.evidence_count,
         }
     }
 }
@@ -261,6 +263,8 @@ pub struct ActivityListQuery {
     pub to: Option<String>,
     /// Only volunteer activities not yet reported to the platform.
     pub unreported: bool,
+    /// Only activities without evidence files.
+    pub without_evidence: bool,
     /// Words in the title.
     pub q: String,
     pub page: Option<u32>,
@@ -278,6 +282,7 @@ impl From<ActivityListQuery> for ActivityFilter {
             from: q.from,
             to: q.to,
             unreported: q.unreported,
+            without_evidence: q.without_evidence,
             q: q.q,
             page: q.page,
             per_page: q.per_page,
@@ -451,6 +456,7 @@ pub struct DashboardOut {
     pub by_month: Vec<MonthCountOut>,
     pub targets: Vec<TargetOut>,
     pub unreported: u64,
+    pub without_evidence: u64,
 }
 
 impl DashboardOut {
@@ -487,6 +493,7 @@ impl DashboardOut {
                 .collect(),
             targets: d.targets.into_iter().map(Into::into).collect(),
             unreported: d.unreported,
+            without_evidence: d.without_evidence,
         }
     }
 }

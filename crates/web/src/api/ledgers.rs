@@ -213,7 +213,7 @@ pub async fn activity_import(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ImportQuery>,
-    body: axum::body::Bytes,
+    crate::auth::ApiBytes(body): crate::auth::ApiBytes,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let source = if q.source.trim().is_empty() { "接口上传".to_owned() } else { q.source.trim().to_owned() };
@@ -227,4 +227,107 @@ pub async fn activity_import(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct EvidenceOut {
+    pub id: i64,
+    pub activity_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub has_thumbnail: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: String,
+}
+
+impl From<taizhang_core::evidence::Evidence> for EvidenceOut {
+    fn from(e: taizhang_core::evidence::Evidence) -> Self {
+        EvidenceOut {
+            id: e.id,
+            activity_id: e.activity_id,
+            file_name: e.file_name,
+            content_type: e.content_type,
+            size: e.size,
+            sha256: e.sha256,
+            has_thumbnail: e.has_thumbnail,
+            created_at: e.created_at,
+            created_by: e.created_by,
+        }
+    }
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams, Default)]
+#[serde(default)]
+pub struct EvidenceQuery {
+    /// The file's name, e.g. 活动照片.jpg.
+    pub name: String,
+}
+
+/// Attaches a photo or file (the raw bytes as the body); the type is judged by the content.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/evidence", tag = "ledgers", params(("id" = i64, Path), EvidenceQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = EvidenceOut), (status = 422, body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub async fn evidence_add(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<EvidenceQuery>,
+    crate::auth::ApiBytes(bytes): crate::auth::ApiBytes,
+) -> Result<(StatusCode, Json<EvidenceOut>), ApiError> {
+    let thumb = tokio::task::spawn_blocking({
+        let bytes = bytes.clone();
+        move || taizhang_docs::thumbnail(&bytes)
+    })
+    .await
+    .ok()
+    .flatten();
+    let e = state.services.evidence_add(&actor, id, &q.name, bytes, thumb).await?;
+    Ok((StatusCode::CREATED, Json(e.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/activities/{id}/evidence", tag = "ledgers", params(("id" = i64, Path)),
+    responses((status = 200, body = [EvidenceOut]), (status = 404, body = ErrorBody)))]
+pub async fn evidence_list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<Json<Vec<EvidenceOut>>, ApiError> {
+    Ok(Json(state.services.evidence_list(&actor, id).await?.into_iter().map(Into::into).collect()))
+}
+
+/// The file itself.
+#[utoipa::path(get, path = "/api/v1/evidence/{id}", tag = "ledgers", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+pub async fn evidence_file(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<axum::response::Response, ApiError> {
+    let (e, bytes) = state.services.evidence_file(&actor, id, false).await?;
+    Ok(crate::evidence::file_response(&e, bytes, false))
+}
+
+/// A JPEG preview of a photo.
+#[utoipa::path(get, path = "/api/v1/evidence/{id}/thumbnail", tag = "ledgers", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+pub async fn evidence_thumbnail(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<axum::response::Response, ApiError> {
+    let (e, bytes) = state.services.evidence_file(&actor, id, true).await?;
+    Ok(crate::evidence::file_response(&e, bytes, true))
+}
+
+#[utoipa::path(delete, path = "/api/v1/evidence/{id}", tag = "ledgers", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn evidence_delete(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<StatusCode, ApiError> {
+    state.services.evidence_delete(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

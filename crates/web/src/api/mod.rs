@@ -47,6 +47,14 @@ pub fn routes() -> Router<AppState> {
             get(ledgers::activity_get).put(ledgers::activity_update).delete(ledgers::activity_delete),
         )
         .route("/activities/{id}/report", post(ledgers::activity_report))
+        .route(
+            "/activities/{id}/evidence",
+            get(ledgers::evidence_list)
+                .post(ledgers::evidence_add)
+                .layer(DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
+        )
+        .route("/evidence/{id}", get(ledgers::evidence_file).delete(ledgers::evidence_delete))
+        .route("/evidence/{id}/thumbnail", get(ledgers::evidence_thumbnail))
         .route("/activities/export.xlsx", get(ledgers::activity_export))
         .route("/activities/template.xlsx", get(ledgers::activity_template))
         .route(
@@ -77,6 +85,8 @@ async fn not_found() -> crate::ApiError {
         ledgers::activity_list, ledgers::activity_create, ledgers::activity_get, ledgers::activity_update,
         ledgers::activity_delete, ledgers::activity_report,
         ledgers::activity_export, ledgers::activity_template, ledgers::activity_import,
+        ledgers::evidence_add, ledgers::evidence_list, ledgers::evidence_file, ledgers::evidence_thumbnail,
+        ledgers::evidence_delete,
         ledgers::target_list, ledgers::target_create, ledgers::target_delete, ledgers::dashboard,
     ),
     modifiers(&BearerAuth),

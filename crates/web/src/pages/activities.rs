@@ -38,6 +38,7 @@ pub struct ListQuery {
     #[serde(default)]
     q: String,
     unreported: Option<String>,
+    without_evidence: Option<String>,
     page: Option<u32>,
 }
 
@@ -49,6 +50,7 @@ pub async fn list(State(state): State<AppState>, page: PageActor, Query(q): Quer
         period: Some(q.period.clone()),
         q: q.q.clone(),
         unreported: q.unreported.is_some(),
+        without_evidence: q.without_evidence.is_some(),
         page: q.page,
         per_page: Some(50),
         ..Default::default()
@@ -61,7 +63,7 @@ pub async fn list(State(state): State<AppState>, page: PageActor, Query(q): Quer
             json!({
                 "id": r.id, "date": r.date, "title": r.title, "org_name": r.org_name, "place": r.place, "host": r.host,
                 "kind": kind_label(&r.kind).unwrap_or(&r.kind), "reported_on": r.reported_on,
-                "volunteer": r.kind == "volunteer_activity",
+                "volunteer": r.kind == "volunteer_activity", "evidence": r.evidence_count, "image": r.first_image,
             })
         })
         .collect();
@@ -72,7 +74,7 @@ pub async fn list(State(state): State<AppState>, page: PageActor, Query(q): Quer
     context["pages"] = json!(result.pages());
     context["filter"] = json!({
         "period": q.period, "kind": q.kind, "campaign_id": q.campaign_id, "org_id": q.org_id, "q": q.q,
-        "unreported": q.unreported.is_some(),
+        "unreported": q.unreported.is_some(), "without_evidence": q.without_evidence.is_some(),
     });
     render(&page, "activities.html", context)
 }
@@ -114,11 +116,24 @@ async fn show_page(
     let org = state.services.visible_org(&page.actor, activity.fields.org_id).await?;
     let areas = state.services.work_areas().await?;
     let campaigns = state.services.campaigns(&page.actor).await?;
+    let evidence: Vec<Value> = state
+        .services
+        .evidence_list(&page.actor, id)
+        .await?
+        .iter()
+        .map(|e| {
+            json!({ "id": e.id, "name": e.file_name, "image": e.has_thumbnail, "size_kb": e.size.div_ceil(1024),
+                    "by": e.created_by })
+        })
+        .collect();
     render_status(
         page,
         status,
         "activity.html",
-        &mut json!({ "a": activity_json(&activity, &areas, &campaigns), "org": org_json(&org), "errors": errors }),
+        &mut json!({
+            "a": activity_json(&activity, &areas, &campaigns), "org": org_json(&org), "errors": errors,
+            "evidence": evidence,
+        }),
     )
 }
 
@@ -342,6 +357,7 @@ pub async fn export(State(state): State<AppState>, page: PageActor, Query(q): Qu
         period: Some(q.period.clone()),
         q: q.q.clone(),
         unreported: q.unreported.is_some(),
+        without_evidence: q.without_evidence.is_some(),
         ..Default::default()
     };
     let (name, bytes) = crate::sheets::export(&state.services, &page.actor, &filter).await?;
@@ -389,4 +405,52 @@ pub async fn import(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// Uploads one or more files to an activity.
+pub async fn evidence_add(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    crate::auth::CsrfMultipart(page, parts): crate::auth::CsrfMultipart,
+) -> PageResult {
+    let files: Vec<_> = parts.into_iter().filter(|p| p.name == "file" && !p.bytes.is_empty()).collect();
+    if files.is_empty() {
+        let errors = BTreeMap::from([("file".to_owned(), "请选择要上传的照片或文件".to_owned())]);
+        return show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+    }
+    for file in files {
+        let name = file.file_name.clone().unwrap_or_default();
+        let bytes = file.bytes;
+        let thumb = tokio::task::spawn_blocking({
+            let bytes = bytes.clone();
+            move || taizhang_docs::thumbnail(&bytes)
+        })
+        .await
+        .ok()
+        .flatten();
+        if let Err(e) = state.services.evidence_add(&page.actor, id, &name, bytes, thumb).await {
+            let errors = form_errors(e)?;
+            return show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+        }
+    }
+    Ok(see_other(&format!("/activities/{id}")))
+}
+
+pub async fn evidence_file(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
+    let (e, bytes) = state.services.evidence_file(&page.actor, id, false).await?;
+    Ok(crate::evidence::file_response(&e, bytes, false))
+}
+
+pub async fn evidence_thumbnail(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
+    let (e, bytes) = state.services.evidence_file(&page.actor, id, true).await?;
+    Ok(crate::evidence::file_response(&e, bytes, true))
+}
+
+pub async fn evidence_delete(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, _): CsrfForm<Empty>,
+) -> PageResult {
+    let e = state.services.evidence_delete(&page.actor, id).await?;
+    Ok(see_other(&format!("/activities/{}", e.activity_id)))
 }

@@ -65,6 +65,14 @@ pub fn routes() -> Router<AppState> {
         .route("/activities/{id}/edit", get(activities::edit_form))
         .route("/activities/{id}/delete", post(activities::delete))
         .route("/activities/{id}/report", post(activities::report))
+        .route(
+            "/activities/{id}/evidence",
+            post(activities::evidence_add)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES * 4)),
+        )
+        .route("/evidence/{id}", get(activities::evidence_file))
+        .route("/evidence/{id}/thumbnail", get(activities::evidence_thumbnail))
+        .route("/evidence/{id}/delete", post(activities::evidence_delete))
         .route("/static/{file}", get(static_file))
 }
 

@@ -7,6 +7,7 @@ mod api_auth;
 mod api_ledgers;
 mod api_orgs;
 mod api_people;
+mod evidence;
 mod pages;
 mod permissions;
 mod sheets;
