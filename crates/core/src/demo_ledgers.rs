@@ -11,7 +11,10 @@ use crate::Services;
 use crate::auth::Actor;
 use crate::error::Result;
 use crate::model::Id;
-use crate::service::{ActivityInput, ExemptionInput, ParticipantInput, TargetInput};
+use crate::service::{
+    ActivityInput, ExemptionInput, ParticipantInput, PlanItemInput, RectificationInput, RectificationProgress,
+    TargetInput,
+};
 
 /// Work area ids of the default tree (migration 0002).
 const AREA_CENTRAL_GROUP: Id = 3;
@@ -284,6 +287,29 @@ const SANITATION: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
+/// The 2020 plan of the theory study group: one topic a month.
+const STUDY_PLAN: [&str; 12] = [
+    "***新时代中国特色社会主义思想的基本精神、基本内容、基本要求",
+    "党的十九届四中全会精神",
+    "疫情防控工作重要讲话精神",
+    "***总书记关于脱贫攻坚的重要论述",
+    "***总书记关于全面建成小康社会的重要论述",
+    "意识形态工作责任制",
+    "庆祝中国共产党成立99周年，党章党规",
+    "***总书记关于民族团结进步的重要论述",
+    "《中国共产党宣传工作条例》",
+    "党的十九届五中全会精神",
+    "乡村振兴战略",
+    "全年学习总结与交流研讨",
+];
+
+/// Awning orders from the June inspection: (subject, problem, deadline, rectified on, re-inspected on).
+const RECTIFICATIONS: &[(&str, &str, &str, &str, &str)] = &[
+    ("矿区主干道第一副食店", "遮阳棚棚架朽坏、存在安全隐患", "2020-06-20", "2020-06-15", "2020-06-18"),
+    ("矿区主干道五金店", "遮阳棚侵占路面", "2020-06-20", "2020-06-19", "2020-06-22"),
+    ("矿区主干道小吃店", "门面张挂棚布、棚面破损", "2020-06-25", "", ""),
+];
+
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
 }
@@ -320,6 +346,7 @@ pub async fn load(
     let district = org_id(super::demo::DISTRICT);
     let person = |name: &str| ParticipantInput { person_id: cadres.get(name).copied(), ..Default::default() };
 
+    let mut sessions = Vec::new();
     for (date, title, topic, materials) in CENTRAL_GROUP {
         let input = ActivityInput {
             org_id: district,
@@ -335,7 +362,16 @@ pub async fn load(
             materials: materials.iter().map(|m| (*m).to_owned()).collect(),
             ..Default::default()
         };
-        services.activity_create(actor, &input).await?;
+        sessions.push(services.activity_create(actor, &input).await?);
+    }
+    for (month, topic) in STUDY_PLAN.iter().enumerate() {
+        let month = month as u32 + 1;
+        let input =
+            PlanItemInput { org_id: district, year: 2020, month, topic: (*topic).into(), materials: String::new() };
+        let item = services.plan_item_add(actor, &input).await?;
+        if let Some(session) = sessions.iter().find(|s| s.fields.date.month() == month) {
+            services.plan_item_link(actor, item.id, Some(session.id)).await?;
+        }
     }
 
     let all_cadres: Vec<&str> = {
@@ -426,6 +462,7 @@ pub async fn load(
         services.activity_create(actor, &input).await?;
     }
 
+    let mut inspection = None;
     for (date, kind, title, summary, host) in SANITATION {
         let input = ActivityInput {
             org_id: org_id("X矿矿区管委中心"),
@@ -438,7 +475,36 @@ pub async fn load(
             participants: vec![person(host)],
             ..Default::default()
         };
-        services.activity_create(actor, &input).await?;
+        let a = services.activity_create(actor, &input).await?;
+        if *kind == "inspection" {
+            inspection = Some(a.id);
+        }
+    }
+    for (subject, problem, deadline, rectified, reinspected) in RECTIFICATIONS {
+        let order = services
+            .rectification_create(
+                actor,
+                &RectificationInput {
+                    org_id: org_id("X矿矿区管委中心"),
+                    activity_id: inspection,
+                    subject: (*subject).into(),
+                    problem: (*problem).into(),
+                    requirement: "限期拆除违规遮阳棚，主干道两侧门面不得张挂棚布".into(),
+                    found_on: "2020-06-10".into(),
+                    deadline: (*deadline).into(),
+                },
+            )
+            .await?;
+        if !rectified.is_empty() {
+            let progress = RectificationProgress {
+                rectified_on: (*rectified).into(),
+                reinspected_on: (*reinspected).into(),
+                reinspected_by: "黄海涛".into(),
+                passed: (!reinspected.is_empty()).then_some(true),
+                note: if reinspected.is_empty() { String::new() } else { "已拆除，复查合格".into() },
+            };
+            services.rectification_progress(actor, order.id, &progress).await?;
+        }
     }
 
     let target =

@@ -281,3 +281,76 @@ pub fn parse_kind(s: &str) -> Option<&'static str> {
     let s = s.trim();
     KINDS.iter().find(|(c, l)| *c == s || *l == s || l.trim_matches(|ch| ch == '“' || ch == '”') == s).map(|(c, _)| *c)
 }
+
+/// One month's item of a study group's yearly plan (每月学习计划).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanItem {
+    pub id: Id,
+    pub org_id: Id,
+    pub year: i32,
+    pub month: u32,
+    pub topic: String,
+    pub materials: String,
+    /// The session that carried the item out.
+    pub activity_id: Option<Id>,
+}
+
+/// A rectification order (整改通知) from an inspection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rectification {
+    pub id: Id,
+    pub org_id: Id,
+    /// The inspection that found the problem.
+    pub activity_id: Option<Id>,
+    /// Who must rectify (a shop, a unit, a household).
+    pub subject: String,
+    pub problem: String,
+    pub requirement: String,
+    pub found_on: NaiveDate,
+    pub deadline: NaiveDate,
+    pub rectified_on: Option<NaiveDate>,
+    pub reinspected_on: Option<NaiveDate>,
+    pub reinspected_by: String,
+    /// Passed the re-inspection; None until re-inspected.
+    pub reinspection_passed: Option<bool>,
+    pub reinspection_note: String,
+}
+
+/// Where a rectification stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RectificationStatus {
+    /// Waiting for the subject, deadline not passed.
+    Open,
+    /// Deadline passed without a passed re-inspection.
+    Overdue,
+    /// Rectified, waiting for re-inspection.
+    AwaitingReinspection,
+    /// Re-inspected and passed: closed.
+    Closed,
+}
+
+impl RectificationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RectificationStatus::Open => "整改中",
+            RectificationStatus::Overdue => "已逾期",
+            RectificationStatus::AwaitingReinspection => "待复查",
+            RectificationStatus::Closed => "已销号",
+        }
+    }
+}
+
+impl Rectification {
+    pub fn status(&self, today: NaiveDate) -> RectificationStatus {
+        if self.reinspection_passed == Some(true) {
+            RectificationStatus::Closed
+        } else if self.deadline < today {
+            RectificationStatus::Overdue
+        } else if self.rectified_on.is_some() && self.reinspection_passed.is_none() {
+            RectificationStatus::AwaitingReinspection
+        } else {
+            RectificationStatus::Open
+        }
+    }
+}

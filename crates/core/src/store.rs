@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use crate::error::Result;
 use crate::evidence::{Evidence, NewEvidence};
 use crate::ledger::{
-    Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, OrgScope, WorkArea,
+    Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, OrgScope, PlanItem, Rectification,
+    WorkArea,
 };
 use crate::model::*;
 use crate::target::Target;
@@ -105,6 +106,19 @@ pub trait Store: Send + Sync + 'static {
     /// The file's bytes, or its thumbnail's.
     async fn evidence_data(&self, id: Id, thumbnail: bool) -> Result<Option<Vec<u8>>>;
     async fn evidence_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+
+    // --- study plans and rectifications ---
+    /// Plan items of the orgs in the subtree for a year, by org and month.
+    async fn plan_items(&self, scope_path: &str, year: i32) -> Result<Vec<PlanItem>>;
+    async fn plan_item_get(&self, id: Id) -> Result<Option<PlanItem>>;
+    /// Stores a new item (its `id` is ignored) or, when `id` is set, replaces it.
+    async fn plan_item_save(&self, item: PlanItem, ctx: &AuditCtx) -> Result<PlanItem>;
+    async fn plan_item_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+    /// Rectifications of the orgs in the subtree, by deadline.
+    async fn rectifications(&self, scope_path: &str) -> Result<Vec<Rectification>>;
+    async fn rectification_get(&self, id: Id) -> Result<Option<Rectification>>;
+    /// Stores a new order (its `id` is ignored) or, when `id` is set, replaces it.
+    async fn rectification_save(&self, r: Rectification, ctx: &AuditCtx) -> Result<Rectification>;
 
     // --- targets ---
     /// Targets of the orgs in the subtree for a year.

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "register", include_str!("../migrations/postgres/0001_register.sql")),
     (2, "ledgers", include_str!("../migrations/postgres/0002_ledgers.sql")),
     (3, "evidence", include_str!("../migrations/postgres/0003_evidence.sql")),
+    (4, "plans_rectifications", include_str!("../migrations/postgres/0004_plans_rectifications.sql")),
 ];
 
 pub struct Manager {

@@ -38,6 +38,8 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "dashboard.html",
         "targets.html",
         "import.html",
+        "study_plan.html",
+        "rectifications.html",
     );
     env
 });

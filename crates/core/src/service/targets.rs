@@ -53,6 +53,8 @@ pub struct Dashboard {
     pub unreported: u64,
     /// Activities of the period with no evidence file.
     pub without_evidence: u64,
+    /// Rectification orders past their deadline at the period's end (or today).
+    pub overdue_rectifications: u64,
 }
 
 fn sentence(t: &Target, e: &Evaluation, org_name: &str) -> String {
@@ -202,6 +204,12 @@ impl Services {
         };
         let unreported = self.store.activity_list(&count(true, false)).await?.total;
         let without_evidence = self.store.activity_list(&count(false, true)).await?.total;
-        Ok(Dashboard { org, period, counts, targets, unreported, without_evidence })
+        let overdue_rectifications = self
+            .rectification_list(actor, Some(org.id), as_of)
+            .await?
+            .iter()
+            .filter(|r| r.status == crate::ledger::RectificationStatus::Overdue)
+            .count() as u64;
+        Ok(Dashboard { org, period, counts, targets, unreported, without_evidence, overdue_rectifications })
     }
 }

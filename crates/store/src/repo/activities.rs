@@ -273,6 +273,8 @@ pub fn delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
     let before = get(c, id)?.ok_or(Error::NotFound)?;
     delete_children(c, id)?;
     c.execute("DELETE FROM evidence WHERE activity_id = $1", params![id])?;
+    c.execute("UPDATE study_plan_items SET activity_id = NULL WHERE activity_id = $1", params![id])?;
+    c.execute("UPDATE rectifications SET activity_id = NULL WHERE activity_id = $1", params![id])?;
     c.execute("DELETE FROM activities WHERE id = $1", params![id])?;
     bump(c, &before.fields, -1)?;
     audit::append(

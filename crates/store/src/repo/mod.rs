@@ -5,6 +5,7 @@ mod activities;
 mod audit;
 mod orgs;
 mod people;
+mod plans;
 mod targets;
 mod users;
 
@@ -13,7 +14,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use taizhang_core::Result;
 use taizhang_core::evidence::{Evidence, NewEvidence};
 use taizhang_core::ledger::{
-    Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, OrgScope, WorkArea,
+    Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, OrgScope, PlanItem, Rectification,
+    WorkArea,
 };
 use taizhang_core::model::*;
 use taizhang_core::store::Store;
@@ -216,6 +218,33 @@ impl Store for SqlStore {
     async fn evidence_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
         let ctx = ctx.clone();
         self.write(move |c| activities::evidence_delete(c, id, &ctx)).await
+    }
+
+    async fn plan_items(&self, scope_path: &str, year: i32) -> Result<Vec<PlanItem>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| plans::plan_items(c, &scope_path, year)).await
+    }
+    async fn plan_item_get(&self, id: Id) -> Result<Option<PlanItem>> {
+        self.read(move |c| plans::plan_item_get(c, id)).await
+    }
+    async fn plan_item_save(&self, item: PlanItem, ctx: &AuditCtx) -> Result<PlanItem> {
+        let ctx = ctx.clone();
+        self.write(move |c| plans::plan_item_save(c, &item, &ctx)).await
+    }
+    async fn plan_item_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| plans::plan_item_delete(c, id, &ctx)).await
+    }
+    async fn rectifications(&self, scope_path: &str) -> Result<Vec<Rectification>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| plans::rectifications(c, &scope_path)).await
+    }
+    async fn rectification_get(&self, id: Id) -> Result<Option<Rectification>> {
+        self.read(move |c| plans::rectification_get(c, id)).await
+    }
+    async fn rectification_save(&self, r: Rectification, ctx: &AuditCtx) -> Result<Rectification> {
+        let ctx = ctx.clone();
+        self.write(move |c| plans::rectification_save(c, &r, &ctx)).await
     }
 
     async fn target_list(&self, scope_path: &str, year: i32) -> Result<Vec<Target>> {

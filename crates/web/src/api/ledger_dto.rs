@@ -457,6 +457,7 @@ pub struct DashboardOut {
     pub targets: Vec<TargetOut>,
     pub unreported: u64,
     pub without_evidence: u64,
+    pub overdue_rectifications: u64,
 }
 
 impl DashboardOut {
@@ -494,6 +495,7 @@ impl DashboardOut {
             targets: d.targets.into_iter().map(Into::into).collect(),
             unreported: d.unreported,
             without_evidence: d.without_evidence,
+            overdue_rectifications: d.overdue_rectifications,
         }
     }
 }

@@ -12,6 +12,7 @@ pub use audit::audit_query as audit_filter;
 pub use dto::AuditListQuery;
 mod orgs;
 mod people;
+mod plans;
 mod users;
 
 use axum::extract::DefaultBodyLimit;
@@ -64,6 +65,12 @@ pub fn routes() -> Router<AppState> {
         .route("/targets", get(ledgers::target_list).post(ledgers::target_create))
         .route("/targets/{id}", delete(ledgers::target_delete))
         .route("/dashboard", get(ledgers::dashboard))
+        .route("/study-plans", get(plans::plan))
+        .route("/study-plans/items", post(plans::item_add))
+        .route("/study-plans/items/{id}", delete(plans::item_delete))
+        .route("/study-plans/items/{id}/session", axum::routing::put(plans::item_link))
+        .route("/rectifications", get(plans::rectifications).post(plans::rectification_create))
+        .route("/rectifications/{id}/progress", post(plans::rectification_progress))
         .fallback(not_found)
 }
 
@@ -87,6 +94,8 @@ async fn not_found() -> crate::ApiError {
         ledgers::activity_export, ledgers::activity_template, ledgers::activity_import,
         ledgers::evidence_add, ledgers::evidence_list, ledgers::evidence_file, ledgers::evidence_thumbnail,
         ledgers::evidence_delete,
+        plans::plan, plans::item_add, plans::item_link, plans::item_delete,
+        plans::rectifications, plans::rectification_create, plans::rectification_progress,
         ledgers::target_list, ledgers::target_create, ledgers::target_delete, ledgers::dashboard,
     ),
     modifiers(&BearerAuth),

@@ -94,7 +94,7 @@ pub async fn index(State(state): State<AppState>, page: PageActor, Query(q): Que
             "org": org_json(&d.org), "period": d.period.code(), "period_label": d.period.label(),
             "total": d.counts.total, "by_kind": by_kind, "by_area": by_area, "chart": chart,
             "targets": d.targets.iter().map(target_json).collect::<Vec<_>>(), "unreported": d.unreported,
-            "without_evidence": d.without_evidence,
+            "without_evidence": d.without_evidence, "overdue_rectifications": d.overdue_rectifications,
             "orgs": orgs.iter().map(org_json).collect::<Vec<_>>(), "periods": periods,
         }),
     )

@@ -10,6 +10,7 @@ mod home;
 mod login;
 mod orgs;
 mod people;
+mod plans;
 mod users;
 
 use std::collections::BTreeMap;
@@ -48,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", get(account::form).post(account::submit))
         .route("/audit", get(audit::list))
         .route("/dashboard", get(dashboard::index))
+        .route("/study-plans", get(plans::plan).post(plans::item_add))
+        .route("/study-plans/items/{id}/session", post(plans::item_link))
+        .route("/rectifications", get(plans::rectifications).post(plans::rectification_create))
+        .route("/rectifications/{id}/progress", post(plans::rectification_progress))
         .route("/targets", get(dashboard::targets).post(dashboard::target_create))
         .route("/targets/{id}/delete", post(dashboard::target_delete))
         .route("/activities", get(activities::list).post(activities::create))

@@ -265,3 +265,89 @@ async fn targets_are_checked_and_scoped() {
     let r = app.send(&token, "DELETE", &format!("/api/v1/targets/{id}"), json!({})).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn the_study_plan_sits_beside_the_sessions_held() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let district = app.org("X矿矿区党委").await;
+    let months: Vec<Value> =
+        app.get(&token, &format!("/api/v1/study-plans?org_id={}&year=2020", district.id)).await.json().await.unwrap();
+    assert_eq!(months.len(), 12);
+    assert!(months.iter().all(|m| m["items"].as_array().unwrap().len() == 1), "a plan for every month");
+    let held: Vec<u64> = months
+        .iter()
+        .filter(|m| !m["sessions"].as_array().unwrap().is_empty())
+        .map(|m| m["month"].as_u64().unwrap())
+        .collect();
+    assert_eq!(held, vec![1, 4, 5, 6]);
+    let january = &months[0];
+    assert_eq!(january["items"][0]["activity_id"], january["sessions"][0]["id"]);
+    assert!(january["items"][0]["topic"].as_str().unwrap().contains("基本精神、基本内容、基本要求"));
+
+    // A session of another month cannot carry out February's item.
+    let february_item = months[1]["items"][0]["id"].as_i64().unwrap();
+    let r = app
+        .send(
+            &token,
+            "PUT",
+            &format!("/api/v1/study-plans/items/{february_item}/session"),
+            json!({ "activity_id": january["sessions"][0]["id"] }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_errors(&r.json().await.unwrap())[0].1.contains("2020年2月"));
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/study-plans/items",
+            json!({ "org_id": district.id, "year": 2020, "month": 13, "topic": "" }),
+        )
+        .await;
+    let fields: Vec<String> = field_errors(&r.json().await.unwrap()).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, vec!["month", "topic"]);
+}
+
+#[tokio::test]
+async fn rectifications_run_from_order_to_reinspection() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let d: Value = app.get(&token, "/api/v1/dashboard?period=2020H1").await.json().await.unwrap();
+    assert_eq!(d["overdue_rectifications"], 1, "the awning left in place after its deadline");
+    let list: Vec<Value> = app.get(&token, "/api/v1/rectifications").await.json().await.unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list.iter().filter(|r| r["status"] == "closed").count(), 2);
+
+    let centre = app.org("X矿矿区管委中心").await;
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/rectifications",
+            json!({ "org_id": centre.id, "subject": "", "problem": "乱张贴", "found_on": "2020-07-10", "deadline": "2020-07-01" }),
+        )
+        .await;
+    let fields: Vec<String> = field_errors(&r.json().await.unwrap()).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, vec!["subject", "deadline"]);
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/rectifications",
+            json!({ "org_id": centre.id, "subject": "矿区主干道某商铺", "problem": "乱张贴广告", "found_on": "2020-07-10", "deadline": "2020-07-20" }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/rectifications/{id}/progress");
+    let r = app.send(&token, "POST", &path, json!({ "reinspected_on": "2020-07-21" })).await;
+    let fields: Vec<String> = field_errors(&r.json().await.unwrap()).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, vec!["passed", "reinspected_by"]);
+    let r = app
+        .send(&token, "POST", &path, json!({ "rectified_on": "2020-07-15", "reinspected_on": "2020-07-18", "reinspected_by": "黄海涛", "passed": true }))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let closed: Vec<Value> = app.get(&token, "/api/v1/rectifications?status=closed").await.json().await.unwrap();
+    assert!(closed.iter().any(|r| r["id"] == id));
+}

@@ -78,6 +78,9 @@ async fn every_page_renders_for_every_role() {
             "/dashboard?period=2020H1".into(),
             "/activities?period=2020".into(),
             "/targets?year=2020".into(),
+            "/study-plans?year=2020".into(),
+            "/rectifications".into(),
+            "/rectifications?status=overdue".into(),
         ] {
             let (status, body) = b.get(&path).await;
             assert_eq!(status, StatusCode::OK, "{user} {path}");
