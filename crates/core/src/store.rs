@@ -78,6 +78,23 @@ pub trait Store: Send + Sync + 'static {
 
     // --- ledgers ---
     async fn work_areas(&self) -> Result<Vec<WorkArea>>;
+    /// Adds an org's own work area (under a shared or own parent).
+    async fn work_area_create(
+        &self,
+        org_id: Id,
+        parent_id: Option<Id>,
+        name: String,
+        ctx: &AuditCtx,
+    ) -> Result<WorkArea>;
+    async fn work_area_rename(&self, id: Id, name: String, ctx: &AuditCtx) -> Result<WorkArea>;
+    /// Volunteer service per person over a subtree and date range:
+    /// (person id, name, activities, hours), most hours first.
+    async fn volunteer_hours(
+        &self,
+        scope_path: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(Id, String, u64, f64)>>;
     async fn campaigns(&self) -> Result<Vec<Campaign>>;
     async fn campaign_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<Campaign>;
     async fn activity_get(&self, id: Id) -> Result<Option<Activity>>;

@@ -40,6 +40,8 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "import.html",
         "study_plan.html",
         "rectifications.html",
+        "volunteers.html",
+        "work_areas.html",
     );
     env
 });

@@ -75,10 +75,6 @@ fn clean_list(items: &[String]) -> Vec<String> {
 }
 
 impl Services {
-    pub async fn work_areas(&self) -> Result<Vec<WorkArea>> {
-        self.store.work_areas().await
-    }
-
     /// Shared campaigns and those of orgs the actor can see.
     pub async fn campaigns(&self, actor: &Actor) -> Result<Vec<Campaign>> {
         let all = self.store.campaigns().await?;
@@ -151,7 +147,7 @@ impl Services {
             problems.add("kind", "请选择活动类型");
         }
         if let Some(area) = input.work_area_id
-            && !self.store.work_areas().await?.iter().any(|a| a.id == area)
+            && !self.work_areas_for(actor).await?.iter().any(|a| a.id == area)
         {
             problems.add("work_area_id", "所选工作条线不存在");
         }
@@ -372,5 +368,79 @@ impl Services {
     pub async fn activity_list(&self, actor: &Actor, f: &ActivityFilter) -> Result<Page<ActivityRow>> {
         let query = self.activity_query(actor, f).await?;
         self.store.activity_list(&query).await
+    }
+}
+
+impl Services {
+    /// Shared work areas and those of the orgs the actor can see.
+    pub async fn work_areas_for(&self, actor: &Actor) -> Result<Vec<WorkArea>> {
+        let tree = self.store.org_subtree(&actor.scope_path).await?;
+        Ok(self
+            .store
+            .work_areas()
+            .await?
+            .into_iter()
+            .filter(|a| a.org_id.is_none_or(|id| tree.iter().any(|o| o.id == id)))
+            .collect())
+    }
+
+    /// Adds a work area for an org, under an existing area or at the top.
+    pub async fn work_area_create(
+        &self,
+        actor: &Actor,
+        org_id: Option<Id>,
+        parent_id: Option<Id>,
+        name: &str,
+    ) -> Result<WorkArea> {
+        actor.require(Role::OrgAdmin)?;
+        let mut problems = Problems::new();
+        let name = required_text(&mut problems, "name", "工作条线名称", name, 40);
+        let org = match org_id.or(actor.org_id) {
+            Some(id) => self.visible_org(actor, id).await.ok(),
+            None => None,
+        };
+        if org.is_none() {
+            problems.add("org_id", "所选组织不存在或不在您的管辖范围内");
+        }
+        let areas = self.work_areas_for(actor).await?;
+        if parent_id.is_some_and(|p| !areas.iter().any(|a| a.id == p)) {
+            problems.add("parent_id", "所选上级条线不存在");
+        }
+        problems.finish()?;
+        let name = name.expect("checked");
+        if areas.iter().any(|a| a.parent_id == parent_id && a.name == name) {
+            return Err(Error::conflict("name", format!("已有名为“{name}”的工作条线")));
+        }
+        self.store.work_area_create(org.expect("checked").id, parent_id, name, &actor.ctx()).await
+    }
+
+    /// Renames an area: an org's own areas by its administrators, the shared
+    /// defaults by system administrators only.
+    pub async fn work_area_rename(&self, actor: &Actor, id: Id, name: &str) -> Result<WorkArea> {
+        actor.require(Role::OrgAdmin)?;
+        let area = self.work_areas_for(actor).await?.into_iter().find(|a| a.id == id).ok_or(Error::NotFound)?;
+        if area.org_id.is_none() {
+            actor.require(Role::SystemAdmin)?;
+        }
+        let mut problems = Problems::new();
+        let name = required_text(&mut problems, "name", "工作条线名称", name, 40);
+        problems.finish()?;
+        self.store.work_area_rename(id, name.expect("checked"), &actor.ctx()).await
+    }
+
+    /// Service hours per volunteer in an org's subtree over a period.
+    pub async fn volunteer_hours(
+        &self,
+        actor: &Actor,
+        org_id: Option<Id>,
+        period: &str,
+    ) -> Result<Vec<(Id, String, u64, f64)>> {
+        let scope = match org_id {
+            Some(id) => self.visible_org(actor, id).await?.path,
+            None => actor.scope_path.clone(),
+        };
+        let period =
+            crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
+        self.store.volunteer_hours(&scope, period.start(), period.end()).await
     }
 }

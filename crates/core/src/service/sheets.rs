@@ -52,7 +52,7 @@ impl Services {
     pub async fn activity_sheet(&self, actor: &Actor, a: &Activity) -> Result<SheetActivity> {
         let f = &a.fields;
         let org = self.visible_org(actor, f.org_id).await?;
-        let areas = self.store.work_areas().await?;
+        let areas = self.work_areas_for(actor).await?;
         let campaigns = self.campaigns(actor).await?;
         Ok(SheetActivity {
             row: 0,
@@ -146,7 +146,7 @@ impl Services {
             return Err(Error::invalid("file", format!("一次最多导入{MAX_IMPORT_ROWS}行，请拆分文件")));
         }
         let tree = self.store.org_subtree(&actor.scope_path).await?;
-        let areas = self.store.work_areas().await?;
+        let areas = self.work_areas_for(actor).await?;
         let campaigns = self.campaigns(actor).await?;
         let mut errors: Vec<FieldError> = Vec::new();
         let mut accepted = Vec::with_capacity(rows.len());
@@ -296,7 +296,7 @@ impl Services {
     /// What the import template's lists offer, and its sample row.
     pub async fn activity_template_choices(&self, actor: &Actor) -> Result<(Vec<String>, Vec<String>, Vec<String>)> {
         let orgs = self.org_tree(actor).await?.into_iter().filter(|o| !o.is_closed()).map(|o| o.name).collect();
-        let areas = self.store.work_areas().await?.into_iter().map(|a| a.name).collect();
+        let areas = self.work_areas_for(actor).await?.into_iter().map(|a| a.name).collect();
         let campaigns = self.campaigns(actor).await?.into_iter().map(|c| c.name).collect();
         Ok((orgs, areas, campaigns))
     }

@@ -23,6 +23,81 @@ pub fn work_areas(c: &mut dyn Conn) -> Result<Vec<WorkArea>> {
         .collect::<DbResult<_>>()?)
 }
 
+fn work_area_get(c: &mut dyn Conn, id: Id) -> Result<WorkArea> {
+    work_areas(c)?.into_iter().find(|a| a.id == id).ok_or(Error::NotFound)
+}
+
+pub fn work_area_create(
+    c: &mut dyn Conn,
+    org_id: Id,
+    parent_id: Option<Id>,
+    name: &str,
+    ctx: &AuditCtx,
+) -> Result<WorkArea> {
+    let sort = c
+        .query_one(
+            "SELECT COALESCE(MAX(sort), 0) + 1 AS next FROM work_areas WHERE parent_id IS NOT DISTINCT FROM $1",
+            params![parent_id],
+        )?
+        .i64("next")?;
+    let id = c
+        .query_one(
+            "INSERT INTO work_areas (parent_id, org_id, name, sort) VALUES ($1, $2, $3, $4) RETURNING id",
+            params![parent_id, org_id, name, sort],
+        )?
+        .i64("id")?;
+    let area = work_area_get(c, id)?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "create", "work_area")
+            .entity_id(id)
+            .org(org_id)
+            .after(serde_json::to_value(&area).unwrap_or_default()),
+    )?;
+    Ok(area)
+}
+
+pub fn work_area_rename(c: &mut dyn Conn, id: Id, name: &str, ctx: &AuditCtx) -> Result<WorkArea> {
+    let before = work_area_get(c, id)?;
+    c.execute("UPDATE work_areas SET name = $1 WHERE id = $2", params![name, id])?;
+    let after = work_area_get(c, id)?;
+    let mut record = AuditRecord::new(ctx, "update", "work_area")
+        .entity_id(id)
+        .before(serde_json::to_value(&before).unwrap_or_default())
+        .after(serde_json::to_value(&after).unwrap_or_default());
+    if let Some(org) = after.org_id {
+        record = record.org(org);
+    }
+    audit::append(c, &record)?;
+    Ok(after)
+}
+
+pub fn volunteer_hours(
+    c: &mut dyn Conn,
+    scope_path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Id, String, u64, f64)>> {
+    let rows = c.query(
+        "SELECT p.id, p.name, COUNT(*) AS activities, COALESCE(SUM(ap.hours), 0) AS hours
+         FROM activity_participants ap
+         JOIN activities a ON a.id = ap.activity_id
+         JOIN orgs o ON o.id = a.org_id
+         JOIN persons p ON p.id = ap.person_id
+         WHERE o.path LIKE $1 ESCAPE '\\' AND a.kind = 'volunteer_activity' AND a.date >= $2 AND a.date <= $3
+           AND ap.attendance = 'present'
+         GROUP BY p.id, p.name
+         ORDER BY hours DESC, p.id",
+        params![format!("{}%", like_escape(scope_path)), from, to],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok((r.i64("id")?, r.text("name")?, r.i64("activities")?.max(0) as u64, r.opt_f64("hours")?.unwrap_or(0.0)))
+        })
+        .collect::<DbResult<_>>()?)
+}
+
 fn campaign_from_row(r: &Row) -> DbResult<Campaign> {
     Ok(Campaign { id: r.i64("id")?, org_id: r.opt_i64("org_id")?, name: r.text("name")? })
 }

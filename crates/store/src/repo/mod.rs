@@ -157,6 +157,29 @@ impl Store for SqlStore {
     async fn work_areas(&self) -> Result<Vec<WorkArea>> {
         self.read(activities::work_areas).await
     }
+    async fn work_area_create(
+        &self,
+        org_id: Id,
+        parent_id: Option<Id>,
+        name: String,
+        ctx: &AuditCtx,
+    ) -> Result<WorkArea> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::work_area_create(c, org_id, parent_id, &name, &ctx)).await
+    }
+    async fn work_area_rename(&self, id: Id, name: String, ctx: &AuditCtx) -> Result<WorkArea> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::work_area_rename(c, id, &name, &ctx)).await
+    }
+    async fn volunteer_hours(
+        &self,
+        scope_path: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(Id, String, u64, f64)>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| activities::volunteer_hours(c, &scope_path, from, to)).await
+    }
     async fn campaigns(&self) -> Result<Vec<Campaign>> {
         self.read(activities::campaigns).await
     }

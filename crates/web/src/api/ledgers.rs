@@ -13,9 +13,72 @@ use crate::error::{ApiError, ErrorBody};
 #[utoipa::path(get, path = "/api/v1/work-areas", tag = "ledgers", responses((status = 200, body = [WorkAreaOut])))]
 pub async fn work_areas(
     State(state): State<AppState>,
-    ApiActor(_): ApiActor,
+    ApiActor(actor): ApiActor,
 ) -> Result<Json<Vec<WorkAreaOut>>, ApiError> {
-    Ok(Json(state.services.work_areas().await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.services.work_areas_for(&actor).await?.into_iter().map(Into::into).collect()))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct WorkAreaBody {
+    /// The org that owns the new area (default: the caller's).
+    pub org_id: Option<i64>,
+    pub parent_id: Option<i64>,
+    pub name: String,
+}
+
+/// Adds a work area (org administrators).
+#[utoipa::path(post, path = "/api/v1/work-areas", tag = "ledgers", request_body = WorkAreaBody,
+    responses((status = 201, body = WorkAreaOut), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn work_area_create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(b): ApiJson<WorkAreaBody>,
+) -> Result<(StatusCode, Json<WorkAreaOut>), ApiError> {
+    let a = state.services.work_area_create(&actor, b.org_id, b.parent_id, &b.name).await?;
+    Ok((StatusCode::CREATED, Json(a.into())))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct RenameBody {
+    pub name: String,
+}
+
+/// Renames a work area: an org's own by its administrators, shared ones by system administrators.
+#[utoipa::path(patch, path = "/api/v1/work-areas/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = RenameBody,
+    responses((status = 200, body = WorkAreaOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn work_area_rename(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiJson(b): ApiJson<RenameBody>,
+) -> Result<Json<WorkAreaOut>, ApiError> {
+    Ok(Json(state.services.work_area_rename(&actor, id, &b.name).await?.into()))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct VolunteerHoursOut {
+    pub person_id: i64,
+    pub name: String,
+    pub activities: u64,
+    pub hours: f64,
+}
+
+/// Service hours per volunteer over an org's subtree and a period.
+#[utoipa::path(get, path = "/api/v1/volunteer-hours", tag = "ledgers", params(DashboardQuery),
+    responses((status = 200, body = [VolunteerHoursOut]), (status = 422, body = ErrorBody)))]
+pub async fn volunteer_hours(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<DashboardQuery>,
+) -> Result<Json<Vec<VolunteerHoursOut>>, ApiError> {
+    let rows = state.services.volunteer_hours(&actor, q.org_id, &q.period).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(person_id, name, activities, hours)| VolunteerHoursOut { person_id, name, activities, hours })
+            .collect(),
+    ))
 }
 
 /// Campaigns (专项) the caller may use.
@@ -163,7 +226,7 @@ pub async fn dashboard(
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> Result<Json<DashboardOut>, ApiError> {
     let d = state.services.dashboard(&actor, q.org_id, &q.period).await?;
-    let areas = state.services.work_areas().await?;
+    let areas = state.services.work_areas_for(&actor).await?;
     Ok(Json(DashboardOut::new(d, &areas)))
 }
 

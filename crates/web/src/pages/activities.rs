@@ -14,7 +14,7 @@ use crate::auth::{CsrfForm, PageActor};
 /// Choices every activity page offers.
 async fn choices(state: &AppState, page: &PageActor) -> Result<Value, crate::PageError> {
     let orgs = state.services.org_tree(&page.actor).await?;
-    let areas = state.services.work_areas().await?;
+    let areas = state.services.work_areas_for(&page.actor).await?;
     let campaigns = state.services.campaigns(&page.actor).await?;
     Ok(json!({
         "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
@@ -114,7 +114,7 @@ async fn show_page(
 ) -> PageResult {
     let activity = state.services.activity_get(&page.actor, id).await?;
     let org = state.services.visible_org(&page.actor, activity.fields.org_id).await?;
-    let areas = state.services.work_areas().await?;
+    let areas = state.services.work_areas_for(&page.actor).await?;
     let campaigns = state.services.campaigns(&page.actor).await?;
     let evidence: Vec<Value> = state
         .services

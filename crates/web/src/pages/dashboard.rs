@@ -51,7 +51,7 @@ pub async fn index(State(state): State<AppState>, page: PageActor, Query(q): Que
     let this_year = now().date_naive().year();
     let period = if q.period.trim().is_empty() { this_year.to_string() } else { q.period.trim().to_owned() };
     let d = state.services.dashboard(&page.actor, q.org_id.parse().ok(), &period).await?;
-    let areas = state.services.work_areas().await?;
+    let areas = state.services.work_areas_for(&page.actor).await?;
     let orgs = state.services.org_tree(&page.actor).await?;
     // The monthly chart: one row per month, one bar per kind.
     let mut months: BTreeMap<String, Vec<Value>> = BTreeMap::new();

@@ -235,3 +235,102 @@ pub async fn rectification_progress(
         }
     }
 }
+
+#[derive(Deserialize, Default)]
+pub struct VolunteerQuery {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    period: String,
+}
+
+pub async fn volunteers(
+    State(state): State<AppState>,
+    page: PageActor,
+    Query(q): Query<VolunteerQuery>,
+) -> super::PageResult {
+    let period =
+        if q.period.trim().is_empty() { now().date_naive().year().to_string() } else { q.period.trim().to_owned() };
+    let rows = state.services.volunteer_hours(&page.actor, q.org_id.parse().ok(), &period).await?;
+    let total: f64 = rows.iter().map(|r| r.3).sum();
+    let orgs = state.services.org_tree(&page.actor).await?;
+    super::render(
+        &page,
+        "volunteers.html",
+        json!({
+            "rows": rows.iter().map(|(id, name, n, h)| json!({ "id": id, "name": name, "activities": n, "hours": h })).collect::<Vec<_>>(),
+            "total": total, "period": period, "org_id": q.org_id,
+            "orgs": orgs.iter().map(org_json).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+pub async fn work_areas(State(state): State<AppState>, page: PageActor) -> super::PageResult {
+    areas_page(&state, &page, StatusCode::OK, BTreeMap::new(), json!({})).await
+}
+
+async fn areas_page(
+    state: &AppState,
+    page: &PageActor,
+    status: StatusCode,
+    errors: BTreeMap<String, String>,
+    values: Value,
+) -> super::PageResult {
+    let areas = state.services.work_areas_for(&page.actor).await?;
+    let tree = state.services.org_tree(&page.actor).await?;
+    let rows: Vec<Value> = areas
+        .iter()
+        .filter(|a| a.parent_id.is_none())
+        .flat_map(|top| {
+            std::iter::once(top).chain(areas.iter().filter(move |a| a.parent_id == Some(top.id))).map(|a| {
+                let owner = a.org_id.and_then(|id| tree.iter().find(|o| o.id == id)).map(|o| o.name.clone());
+                json!({ "id": a.id, "name": a.name, "sub": a.parent_id.is_some(), "owner": owner,
+                        "editable": a.org_id.is_some() || page.actor.role == taizhang_core::model::Role::SystemAdmin })
+            })
+        })
+        .collect();
+    render_status(
+        page,
+        status,
+        "work_areas.html",
+        &mut json!({
+            "areas": rows, "tops": areas.iter().filter(|a| a.parent_id.is_none()).map(|a| json!({ "id": a.id, "name": a.name })).collect::<Vec<_>>(),
+            "errors": errors, "values": values,
+        }),
+    )
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct AreaForm {
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn work_area_create(
+    State(state): State<AppState>,
+    CsrfForm(page, form): CsrfForm<AreaForm>,
+) -> super::PageResult {
+    match state.services.work_area_create(&page.actor, None, form.parent_id.parse().ok(), &form.name).await {
+        Ok(_) => Ok(see_other("/work-areas")),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!(form)).await
+        }
+    }
+}
+
+pub async fn work_area_rename(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, form): CsrfForm<AreaForm>,
+) -> super::PageResult {
+    match state.services.work_area_rename(&page.actor, id, &form.name).await {
+        Ok(_) => Ok(see_other("/work-areas")),
+        Err(e) => {
+            let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("{id}.{k}"), v)).collect();
+            areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!({})).await
+        }
+    }
+}

@@ -351,3 +351,62 @@ async fn rectifications_run_from_order_to_reinspection() {
     let closed: Vec<Value> = app.get(&token, "/api/v1/rectifications?status=closed").await.json().await.unwrap();
     assert!(closed.iter().any(|r| r["id"] == id));
 }
+
+#[tokio::test]
+async fn org_admins_add_their_own_work_areas() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let r = app.send(&token, "POST", "/api/v1/work-areas", json!({ "parent_id": 5, "name": "网络意识形态" })).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let area: Value = r.json().await.unwrap();
+    assert_eq!(
+        app.send(&token, "POST", "/api/v1/work-areas", json!({ "parent_id": 5, "name": "网络意识形态" }))
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+    let r = app
+        .send(&token, "PATCH", &format!("/api/v1/work-areas/{}", area["id"]), json!({ "name": "网络意识形态工作" }))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // The shared defaults belong to the system administrators.
+    assert_eq!(
+        app.send(&token, "PATCH", "/api/v1/work-areas/5", json!({ "name": "宣传" })).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // Another district does not see this org's area.
+    let admin = app.token("admin").await;
+    let county = app.org("X自治县").await;
+    let other: Value = app
+        .send(
+            &admin,
+            "POST",
+            "/api/v1/orgs",
+            json!({ "parent_id": county.id, "kind": "party_committee", "name": "Y矿矿区党委" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.add_user("y_admin", "org_admin", "Y矿矿区党委", false).await;
+    let y = app.token("y_admin").await;
+    let areas: Vec<Value> = app.get(&y, "/api/v1/work-areas").await.json().await.unwrap();
+    assert!(!areas.iter().any(|a| a["id"] == area["id"]), "{other}");
+    let r = app
+        .send(&y, "POST", "/api/v1/activities", json!({ "org_id": other["id"], "kind": "meeting", "title": "会议", "date": "2020-05-01", "work_area_id": area["id"] }))
+        .await;
+    assert_eq!(field_errors(&r.json().await.unwrap())[0].0, "work_area_id");
+}
+
+#[tokio::test]
+async fn volunteer_hours_add_up_per_person() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let rows: Vec<Value> = app.get(&token, "/api/v1/volunteer-hours?period=2020H1").await.json().await.unwrap();
+    assert!(rows.len() >= 10);
+    let leader = rows.iter().find(|r| r["name"] == "张伟").unwrap();
+    assert_eq!(leader["activities"], 7);
+    assert_eq!(leader["hours"], 21.0);
+    let r = app.get(&token, "/api/v1/volunteer-hours?period=2020H3").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -81,6 +81,7 @@ async fn every_page_renders_for_every_role() {
             "/study-plans?year=2020".into(),
             "/rectifications".into(),
             "/rectifications?status=overdue".into(),
+            "/volunteers?period=2020H1".into(),
         ] {
             let (status, body) = b.get(&path).await;
             assert_eq!(status, StatusCode::OK, "{user} {path}");
