@@ -303,6 +303,22 @@ const STUDY_PLAN: [&str; 12] = [
     "全年学习总结与交流研讨",
 ];
 
+/// The volunteer team's 2020 plan: one activity a month at least.
+const VOLUNTEER_PLAN: [&str; 12] = [
+    "春节走访慰问困难群众",
+    "疫情防控志愿服务",
+    "学雷锋志愿服务月活动",
+    "清明文明祭扫宣传",
+    "防灾减灾宣传",
+    "环境保护和端午关爱活动",
+    "七一走访慰问老党员",
+    "防溺水安全宣传",
+    "重阳节敬老志愿服务",
+    "县庆氛围营造志愿服务",
+    "冬季消防安全宣传",
+    "年终志愿服务总结表彰",
+];
+
 /// Awning orders from the June inspection: (subject, problem, deadline, rectified on, re-inspected on).
 const RECTIFICATIONS: &[(&str, &str, &str, &str, &str)] = &[
     ("矿区主干道第一副食店", "遮阳棚棚架朽坏、存在安全隐患", "2020-06-20", "2020-06-15", "2020-06-18"),
@@ -432,6 +448,7 @@ pub async fn load(
     }
 
     let team = org_id("新时代文明实践X矿矿区管理中心志愿服务分队");
+    let mut volunteer_activities = Vec::new();
     for (i, (date, title, summary)) in VOLUNTEER.iter().enumerate() {
         let day = d(date);
         let participants = volunteers
@@ -459,7 +476,16 @@ pub async fn load(
             reported_by: "莫丽华".into(),
             ..Default::default()
         };
-        services.activity_create(actor, &input).await?;
+        volunteer_activities.push(services.activity_create(actor, &input).await?);
+    }
+    // The team's 2020 work plan: at least one activity a month.
+    for (month, topic) in VOLUNTEER_PLAN.iter().enumerate() {
+        let month = month as u32 + 1;
+        let input = PlanItemInput { org_id: team, year: 2020, month, topic: (*topic).into(), materials: String::new() };
+        let item = services.plan_item_add(actor, &input).await?;
+        if let Some(a) = volunteer_activities.iter().find(|a| a.fields.date.month() == month) {
+            services.plan_item_link(actor, item.id, Some(a.id)).await?;
+        }
     }
 
     let mut inspection = None;

@@ -78,9 +78,18 @@ fn date_field(problems: &mut Problems, field: &str, label: &str, raw: &str, requ
     }
 }
 
+/// What carries out an org's plan items.
+pub fn plan_kind(org: &crate::model::Org) -> &'static str {
+    match org.kind {
+        crate::model::OrgKind::VolunteerTeam => "volunteer_activity",
+        _ => "central_group_study",
+    }
+}
+
 impl Services {
-    /// The study plan of an org for a year, month by month, beside the
-    /// theory-study sessions the org held in each month.
+    /// The work plan of an org for a year, month by month, beside what the
+    /// org did in each month: theory-study sessions, or for a volunteer team
+    /// its volunteer activities.
     pub async fn study_plan(&self, actor: &Actor, org_id: Id, year: i32) -> Result<Vec<PlanMonth>> {
         let org = self.visible_org(actor, org_id).await?;
         let items: Vec<PlanItem> =
@@ -89,7 +98,7 @@ impl Services {
             .store
             .activity_list(&ActivityQuery {
                 scope_path: org.path.clone(),
-                kind: Some("central_group_study".into()),
+                kind: Some(plan_kind(&org).into()),
                 from: NaiveDate::from_ymd_opt(year, 1, 1),
                 to: NaiveDate::from_ymd_opt(year, 12, 31),
                 page: 1,
@@ -123,7 +132,7 @@ impl Services {
         if !(1..=12).contains(&input.month) {
             problems.add("month", "月份应为1至12");
         }
-        let topic = required_text(&mut problems, "topic", "学习专题", &input.topic, 200);
+        let topic = required_text(&mut problems, "topic", "计划内容", &input.topic, 200);
         problems.finish()?;
         let item = PlanItem {
             id: 0,
@@ -149,8 +158,8 @@ impl Services {
                 .map_err(|_| Error::invalid("activity_id", "所选学习记录不存在"))?;
             let f = &activity.fields;
             let activity_org = self.visible_org(actor, f.org_id).await?;
-            if !activity_org.path.starts_with(&org.path) {
-                return Err(Error::invalid("activity_id", format!("所选记录不是“{}”的学习", org.name)));
+            if !activity_org.path.starts_with(&org.path) || f.kind != plan_kind(&org) {
+                return Err(Error::invalid("activity_id", format!("所选记录不是“{}”的计划内工作", org.name)));
             }
             if f.date.year() != item.year || f.date.month() != item.month {
                 return Err(Error::invalid("activity_id", format!("所选记录不在{}年{}月", item.year, item.month)));

@@ -42,7 +42,8 @@ pub struct PlanMonthOut {
     pub sessions: Vec<SessionOut>,
 }
 
-/// An org's study plan for a year beside the theory-study sessions held, month by month.
+/// An org's work plan for a year beside what it did, month by month (theory-study
+/// sessions; volunteer activities for a volunteer team).
 #[utoipa::path(get, path = "/api/v1/study-plans", tag = "ledgers", params(PlanQuery),
     responses((status = 200, body = [PlanMonthOut]), (status = 404, body = ErrorBody)))]
 pub async fn plan(

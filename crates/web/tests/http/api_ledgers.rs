@@ -410,3 +410,15 @@ async fn volunteer_hours_add_up_per_person() {
     let r = app.get(&token, "/api/v1/volunteer-hours?period=2020H3").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_volunteer_team_plans_every_month() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let team = app.org("新时代文明实践X矿矿区管理中心志愿服务分队").await;
+    let months: Vec<Value> =
+        app.get(&token, &format!("/api/v1/study-plans?org_id={}&year=2020", team.id)).await.json().await.unwrap();
+    let done: Vec<bool> = months[..6].iter().map(|m| m["items"][0]["activity_id"].is_i64()).collect();
+    assert_eq!(done, vec![true; 6], "January to June each carried out by an activity");
+    assert_eq!(months[5]["sessions"].as_array().unwrap().len(), 2);
+}
