@@ -23,6 +23,12 @@ pub fn kind_label(code: &str) -> Option<&'static str> {
     KINDS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
 }
 
+/// The name to show for a kind: a built-in kind's label, or an added kind's
+/// own name (which is its code).
+pub fn kind_name(code: &str) -> &str {
+    kind_label(code).unwrap_or(code)
+}
+
 /// Publicity channels (宣传渠道): (code, label).
 pub const CHANNELS: &[(&str, &str)] = &[
     ("led_screen", "电子屏"),

@@ -96,6 +96,9 @@ pub trait Store: Send + Sync + 'static {
         to: NaiveDate,
     ) -> Result<Vec<(Id, String, u64, f64)>>;
     async fn campaigns(&self) -> Result<Vec<Campaign>>;
+    /// Kinds added by administrators: (name, org id).
+    async fn custom_kinds(&self) -> Result<Vec<(String, Id)>>;
+    async fn custom_kind_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<()>;
     async fn campaign_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<Campaign>;
     async fn activity_get(&self, id: Id) -> Result<Option<Activity>>;
     async fn activity_list(&self, query: &ActivityQuery) -> Result<Page<ActivityRow>>;

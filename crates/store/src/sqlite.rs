@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "ledgers", include_str!("../migrations/sqlite/0002_ledgers.sql")),
     (3, "evidence", include_str!("../migrations/sqlite/0003_evidence.sql")),
     (4, "plans_rectifications", include_str!("../migrations/sqlite/0004_plans_rectifications.sql")),
+    (5, "activity_kinds", include_str!("../migrations/sqlite/0005_activity_kinds.sql")),
 ];
 
 pub struct Manager {

@@ -4,7 +4,7 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use taizhang_core::auth::Actor;
-use taizhang_core::ledger::{CHANNELS, KINDS, SheetActivity};
+use taizhang_core::ledger::{CHANNELS, SheetActivity};
 use taizhang_core::service::ActivityFilter;
 use taizhang_core::{Error, FieldError, Services};
 use taizhang_docs::{ActivityExport, SheetError, TemplateChoices};
@@ -86,7 +86,7 @@ pub async fn template(services: &Services, actor: &Actor) -> Result<Vec<u8>, Err
     };
     let choices = TemplateChoices {
         orgs,
-        kinds: KINDS.iter().map(|(_, l)| (*l).to_owned()).collect(),
+        kinds: services.kinds_for(actor).await?.into_iter().map(|(_, l)| l).collect(),
         work_areas,
         campaigns,
         channels: CHANNELS.iter().map(|(_, l)| (*l).to_owned()).collect(),

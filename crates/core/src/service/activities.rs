@@ -142,8 +142,8 @@ impl Services {
                 None
             }
         };
-        let kind = input.kind.trim();
-        if kind_label(kind).is_none() {
+        let kind = self.resolve_kind(actor, &input.kind).await?.unwrap_or_default();
+        if kind.is_empty() {
             problems.add("kind", "请选择活动类型");
         }
         if let Some(area) = input.work_area_id
@@ -261,7 +261,7 @@ impl Services {
         problems.finish()?;
         Ok(ActivityFields {
             org_id: org.expect("checked").id,
-            kind: kind.to_owned(),
+            kind,
             work_area_id: input.work_area_id,
             title: title.expect("checked"),
             summary: input.summary.trim().to_owned(),
@@ -442,5 +442,47 @@ impl Services {
         let period =
             crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
         self.store.volunteer_hours(&scope, period.start(), period.end()).await
+    }
+}
+
+impl Services {
+    /// Built-in kinds and those added by the actor's orgs or the orgs above
+    /// them: (code, label). An added kind's name is its code.
+    pub async fn kinds_for(&self, actor: &Actor) -> Result<Vec<(String, String)>> {
+        let mut kinds: Vec<(String, String)> = KINDS.iter().map(|(c, l)| ((*c).to_owned(), (*l).to_owned())).collect();
+        for (name, org_id) in self.store.custom_kinds().await? {
+            if let Some(org) = self.store.org_get(org_id).await?
+                && (org.path.starts_with(&actor.scope_path) || actor.scope_path.starts_with(&org.path))
+            {
+                kinds.push((name.clone(), name));
+            }
+        }
+        Ok(kinds)
+    }
+
+    /// Adds an activity kind for the administrator's org and everything below.
+    pub async fn kind_create(&self, actor: &Actor, name: &str) -> Result<()> {
+        actor.require(Role::OrgAdmin)?;
+        let mut problems = Problems::new();
+        let name = required_text(&mut problems, "name", "活动类型名称", name, 20);
+        problems.finish()?;
+        let name = name.expect("checked");
+        if self.kinds_for(actor).await?.iter().any(|(c, l)| *c == name || *l == name) || parse_kind(&name).is_some() {
+            return Err(Error::conflict("name", format!("已有名为“{name}”的活动类型")));
+        }
+        let org = match actor.org_id {
+            Some(id) => self.visible_org(actor, id).await?,
+            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,
+        };
+        self.store.custom_kind_create(org.id, name, &actor.ctx()).await
+    }
+
+    /// The kind's code if the actor may use it (given as code or label).
+    pub async fn resolve_kind(&self, actor: &Actor, raw: &str) -> Result<Option<String>> {
+        let raw = raw.trim();
+        if let Some(code) = parse_kind(raw) {
+            return Ok(Some(code.to_owned()));
+        }
+        Ok(self.kinds_for(actor).await?.into_iter().find(|(c, _)| c == raw).map(|(c, _)| c))
     }
 }

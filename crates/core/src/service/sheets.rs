@@ -4,9 +4,7 @@
 use super::{ActivityFilter, ActivityInput, ParticipantInput, Services};
 use crate::auth::Actor;
 use crate::error::{Error, FieldError, Result};
-use crate::ledger::{
-    Activity, ActivityQuery, CHANNELS, KINDS, SHEET_COLUMNS, SheetActivity, channel_label, kind_label, parse_kind,
-};
+use crate::ledger::{Activity, ActivityQuery, CHANNELS, SHEET_COLUMNS, SheetActivity, channel_label, kind_name};
 use crate::model::{Id, Org, PersonQuery, Role};
 
 /// Imports larger than this are refused; split the file.
@@ -59,7 +57,7 @@ impl Services {
             org: org.name,
             date: f.date.to_string(),
             start_time: f.start_time.clone(),
-            kind: kind_label(&f.kind).unwrap_or(&f.kind).to_owned(),
+            kind: kind_name(&f.kind).to_owned(),
             work_area: f
                 .work_area_id
                 .and_then(|id| areas.iter().find(|x| x.id == id))
@@ -170,10 +168,10 @@ impl Services {
                     None
                 }
             };
-            let kind = match parse_kind(&r.kind) {
-                Some(k) => k.to_owned(),
+            let kind = match self.resolve_kind(actor, &r.kind).await? {
+                Some(k) => k,
                 None => {
-                    let names: Vec<&str> = KINDS.iter().map(|(_, l)| *l).collect();
+                    let names: Vec<String> = self.kinds_for(actor).await?.into_iter().map(|(_, l)| l).collect();
                     errors.push(row_error(
                         row,
                         "kind",

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use super::{Services, parse_date, required_text};
 use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
-use crate::ledger::{ActivityCounts, OrgScope, kind_label};
+use crate::ledger::{ActivityCounts, OrgScope, kind_name};
 use crate::model::{Id, Org, Role};
 use crate::period::Period;
 use crate::target::{Evaluation, Exemption, Frequency, Target};
@@ -58,7 +58,7 @@ pub struct Dashboard {
 }
 
 fn sentence(t: &Target, e: &Evaluation, org_name: &str) -> String {
-    let kind = kind_label(&t.kind).unwrap_or(&t.kind);
+    let kind = kind_name(&t.kind);
     let per = match t.frequency {
         Frequency::Year => format!("全年目标{}次", t.min_count),
         f => format!("要求{}不少于{}次", f.label(), t.min_count),
@@ -92,7 +92,8 @@ impl Services {
         if !(2000..=2100).contains(&input.year) {
             problems.add("year", "年度应在2000年至2100年之间");
         }
-        if kind_label(input.kind.trim()).is_none() {
+        let kind = self.resolve_kind(actor, &input.kind).await?;
+        if kind.is_none() {
             problems.add("kind", "请选择活动类型");
         }
         let frequency = Frequency::parse(input.frequency.trim());
@@ -105,7 +106,7 @@ impl Services {
             problems.add("min_count", "目标次数不能超过1000次");
         }
         let title = match input.title.trim() {
-            "" => kind_label(input.kind.trim()).map(str::to_owned),
+            "" => kind.as_deref().map(|k| kind_name(k).to_owned()),
             t => required_text(&mut problems, "title", "目标名称", t, 60),
         };
         let mut exemptions = Vec::new();
@@ -135,7 +136,7 @@ impl Services {
             id: 0,
             org_id: org.expect("checked").id,
             year: input.year,
-            kind: input.kind.trim().to_owned(),
+            kind: kind.expect("checked"),
             frequency: frequency.expect("checked"),
             min_count: input.min_count as u32,
             include_subtree: input.include_subtree,

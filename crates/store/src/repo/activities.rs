@@ -98,6 +98,26 @@ pub fn volunteer_hours(
         .collect::<DbResult<_>>()?)
 }
 
+pub fn custom_kinds(c: &mut dyn Conn) -> Result<Vec<(String, Id)>> {
+    let rows = c.query("SELECT name, org_id FROM activity_kinds ORDER BY created_at, name", &[])?;
+    Ok(rows.iter().map(|r| Ok((r.text("name")?, r.i64("org_id")?))).collect::<DbResult<_>>()?)
+}
+
+pub fn custom_kind_create(c: &mut dyn Conn, org_id: Id, name: &str, ctx: &AuditCtx) -> Result<()> {
+    c.execute(
+        "INSERT INTO activity_kinds (name, org_id, created_at) VALUES ($1, $2, $3)",
+        params![name, org_id, ctx.at],
+    )
+    .map_err(|e| match e {
+        DbError::Unique(_) => Error::conflict("name", format!("已有名为“{name}”的活动类型")),
+        other => other.into(),
+    })?;
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "create", "activity_kind").org(org_id).after(serde_json::json!({ "name": name })),
+    )
+}
+
 fn campaign_from_row(r: &Row) -> DbResult<Campaign> {
     Ok(Campaign { id: r.i64("id")?, org_id: r.opt_i64("org_id")?, name: r.text("name")? })
 }

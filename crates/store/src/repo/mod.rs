@@ -180,6 +180,13 @@ impl Store for SqlStore {
         let scope_path = scope_path.to_owned();
         self.read(move |c| activities::volunteer_hours(c, &scope_path, from, to)).await
     }
+    async fn custom_kinds(&self) -> Result<Vec<(String, Id)>> {
+        self.read(activities::custom_kinds).await
+    }
+    async fn custom_kind_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::custom_kind_create(c, org_id, &name, &ctx)).await
+    }
     async fn campaigns(&self) -> Result<Vec<Campaign>> {
         self.read(activities::campaigns).await
     }

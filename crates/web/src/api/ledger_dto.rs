@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use taizhang_core::ledger::{Activity, ActivityRow, Campaign, WorkArea, channel_label, kind_label};
+use taizhang_core::ledger::{Activity, ActivityRow, Campaign, WorkArea, channel_label, kind_name};
 use taizhang_core::service::{
     ActivityFilter, ActivityInput, Dashboard, ExemptionInput, ParticipantInput, TargetInput, TargetStatus,
 };
@@ -169,7 +169,7 @@ impl From<Activity> for ActivityOut {
         ActivityOut {
             id: a.id,
             org_id: f.org_id,
-            kind_label: kind_label(&f.kind).unwrap_or_default().to_owned(),
+            kind_label: kind_name(&f.kind).to_owned(),
             present: f.present_count(),
             service_hours: f.service_hours(),
             channel_labels: f.channels.iter().map(|c| channel_label(c).unwrap_or(c).to_owned()).collect(),
@@ -228,7 +228,7 @@ impl From<ActivityRow> for ActivityRowOut {
             id: r.id,
             org_id: r.org_id,
             org_name: r.org_name,
-            kind_label: kind_label(&r.kind).unwrap_or_default().to_owned(),
+            kind_label: kind_name(&r.kind).to_owned(),
             kind: r.kind,
             title: r.title,
             date: r.date,
@@ -472,7 +472,7 @@ impl DashboardOut {
                 .counts
                 .by_kind
                 .into_iter()
-                .map(|(k, n)| CountOut { label: kind_label(&k).unwrap_or(&k).to_owned(), key: k, count: n })
+                .map(|(k, n)| CountOut { label: kind_name(&k).to_owned(), key: k, count: n })
                 .collect(),
             by_area: d
                 .counts

@@ -394,3 +394,28 @@ pub async fn evidence_delete(
     state.services.evidence_delete(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct KindOut {
+    pub code: String,
+    pub label: String,
+}
+
+/// Activity kinds the caller may use: built-in ones and those administrators added.
+#[utoipa::path(get, path = "/api/v1/kinds", tag = "ledgers", responses((status = 200, body = [KindOut])))]
+pub async fn kinds(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Vec<KindOut>>, ApiError> {
+    let kinds = state.services.kinds_for(&actor).await?;
+    Ok(Json(kinds.into_iter().map(|(code, label)| KindOut { code, label }).collect()))
+}
+
+/// Adds an activity kind for the administrator's org and the orgs below; its name is its code.
+#[utoipa::path(post, path = "/api/v1/kinds", tag = "ledgers", request_body = RenameBody,
+    responses((status = 201), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn kind_create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(b): ApiJson<RenameBody>,
+) -> Result<StatusCode, ApiError> {
+    state.services.kind_create(&actor, &b.name).await?;
+    Ok(StatusCode::CREATED)
+}

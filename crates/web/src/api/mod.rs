@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/work-areas", get(ledgers::work_areas).post(ledgers::work_area_create))
         .route("/work-areas/{id}", axum::routing::patch(ledgers::work_area_rename))
         .route("/volunteer-hours", get(ledgers::volunteer_hours))
+        .route("/kinds", get(ledgers::kinds).post(ledgers::kind_create))
         .route("/campaigns", get(ledgers::campaigns).post(ledgers::campaign_create))
         .route("/activities", get(ledgers::activity_list).post(ledgers::activity_create))
         .route(
@@ -91,7 +92,7 @@ async fn not_found() -> crate::ApiError {
         users::list, users::create, users::get, users::update,
         audit::list,
         ledgers::work_areas, ledgers::work_area_create, ledgers::work_area_rename, ledgers::volunteer_hours,
-        ledgers::campaigns, ledgers::campaign_create,
+        ledgers::campaigns, ledgers::campaign_create, ledgers::kinds, ledgers::kind_create,
         ledgers::activity_list, ledgers::activity_create, ledgers::activity_get, ledgers::activity_update,
         ledgers::activity_delete, ledgers::activity_report,
         ledgers::activity_export, ledgers::activity_template, ledgers::activity_import,

@@ -4,7 +4,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use taizhang_core::ledger::{Activity, CHANNELS, KINDS, channel_label, kind_label};
+use taizhang_core::ledger::{Activity, CHANNELS, channel_label, kind_name};
 use taizhang_core::service::{ActivityFilter, ActivityInput, ParticipantInput};
 
 use super::{PageId, PageResult, form_errors, org_json, render, render_status, see_other};
@@ -18,7 +18,7 @@ async fn choices(state: &AppState, page: &PageActor) -> Result<Value, crate::Pag
     let campaigns = state.services.campaigns(&page.actor).await?;
     Ok(json!({
         "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
-        "kinds": KINDS.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
+        "kinds": state.services.kinds_for(&page.actor).await?.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
         "channels": CHANNELS.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
         "areas": areas.iter().map(|a| json!({ "id": a.id, "name": a.name, "sub": a.parent_id.is_some() })).collect::<Vec<_>>(),
         "campaigns": campaigns.iter().map(|c| json!({ "id": c.id, "name": c.name })).collect::<Vec<_>>(),
@@ -62,7 +62,7 @@ pub async fn list(State(state): State<AppState>, page: PageActor, Query(q): Quer
         .map(|r| {
             json!({
                 "id": r.id, "date": r.date, "title": r.title, "org_name": r.org_name, "place": r.place, "host": r.host,
-                "kind": kind_label(&r.kind).unwrap_or(&r.kind), "reported_on": r.reported_on,
+                "kind": kind_name(&r.kind), "reported_on": r.reported_on,
                 "volunteer": r.kind == "volunteer_activity", "evidence": r.evidence_count, "image": r.first_image,
             })
         })
@@ -86,7 +86,7 @@ fn activity_json(
 ) -> Value {
     let f = &a.fields;
     json!({
-        "id": a.id, "org_id": f.org_id, "kind": f.kind, "kind_label": kind_label(&f.kind).unwrap_or(&f.kind),
+        "id": a.id, "org_id": f.org_id, "kind": f.kind, "kind_label": kind_name(&f.kind),
         "title": f.title, "summary": f.summary, "place": f.place, "date": f.date, "start_time": f.start_time,
         "host": f.host, "others_count": f.others_count, "present": f.present_count(), "service_hours": f.service_hours(),
         "area": f.work_area_id.and_then(|id| areas.iter().find(|x| x.id == id)).map(|x| x.name.clone()),

@@ -6,7 +6,7 @@ use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use taizhang_core::auth::now;
-use taizhang_core::ledger::{KINDS, kind_label};
+use taizhang_core::ledger::kind_name;
 use taizhang_core::service::{TargetInput, TargetStatus};
 
 use super::{PageResult, form_errors, org_json, render, render_status, see_other};
@@ -61,9 +61,7 @@ pub async fn index(State(state): State<AppState>, page: PageActor, Query(q): Que
     let peak = d.counts.by_month.iter().map(|(_, _, n)| *n).max().unwrap_or(1).max(1);
     for (month, kind, n) in &d.counts.by_month {
         if let Some(bars) = months.get_mut(month) {
-            bars.push(
-                json!({ "kind": kind, "label": kind_label(kind).unwrap_or(kind), "count": n, "width": n * 100 / peak }),
-            );
+            bars.push(json!({ "kind": kind, "label": kind_name(kind), "count": n, "width": n * 100 / peak }));
         }
     }
     let chart: Vec<Value> = months.into_iter().map(|(m, bars)| json!({ "month": m, "bars": bars })).collect();
@@ -77,12 +75,8 @@ pub async fn index(State(state): State<AppState>, page: PageActor, Query(q): Que
             json!({ "id": a, "name": name, "count": n })
         })
         .collect();
-    let by_kind: Vec<Value> = d
-        .counts
-        .by_kind
-        .iter()
-        .map(|(k, n)| json!({ "kind": k, "label": kind_label(k).unwrap_or(k), "count": n }))
-        .collect();
+    let by_kind: Vec<Value> =
+        d.counts.by_kind.iter().map(|(k, n)| json!({ "kind": k, "label": kind_name(k), "count": n })).collect();
     let mut periods = period_choices(this_year.max(d.period.year()));
     if !periods.iter().any(|p| p["value"] == d.period.code()) {
         periods.insert(0, json!({ "value": d.period.code(), "label": d.period.label() }));
@@ -128,7 +122,7 @@ async fn targets_page(
         &mut json!({
             "year": year, "targets": statuses.iter().map(target_json).collect::<Vec<_>>(),
             "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
-            "kinds": KINDS.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
+            "kinds": state.services.kinds_for(&page.actor).await?.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
             "values": values, "errors": errors,
         }),
     )

@@ -55,6 +55,8 @@ pub fn routes() -> Router<AppState> {
         .route("/volunteers", get(plans::volunteers))
         .route("/work-areas", get(plans::work_areas).post(plans::work_area_create))
         .route("/work-areas/{id}", post(plans::work_area_rename))
+        .route("/kinds", post(plans::kind_create))
+        .route("/campaigns", post(plans::campaign_create))
         .route("/rectifications/{id}/progress", post(plans::rectification_progress))
         .route("/targets", get(dashboard::targets).post(dashboard::target_create))
         .route("/targets/{id}/delete", post(dashboard::target_delete))

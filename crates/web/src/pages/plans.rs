@@ -289,11 +289,15 @@ async fn areas_page(
             })
         })
         .collect();
+    let kinds = state.services.kinds_for(&page.actor).await?;
+    let campaigns = state.services.campaigns(&page.actor).await?;
     render_status(
         page,
         status,
         "work_areas.html",
         &mut json!({
+            "kinds": kinds.iter().map(|(_, l)| l).collect::<Vec<_>>(),
+            "campaigns": campaigns.iter().map(|c| &c.name).collect::<Vec<_>>(),
             "areas": rows, "tops": areas.iter().filter(|a| a.parent_id.is_none()).map(|a| json!({ "id": a.id, "name": a.name })).collect::<Vec<_>>(),
             "errors": errors, "values": values,
         }),
@@ -330,6 +334,35 @@ pub async fn work_area_rename(
         Ok(_) => Ok(see_other("/work-areas")),
         Err(e) => {
             let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("{id}.{k}"), v)).collect();
+            areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!({})).await
+        }
+    }
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct NameForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn kind_create(State(state): State<AppState>, CsrfForm(page, form): CsrfForm<NameForm>) -> super::PageResult {
+    match state.services.kind_create(&page.actor, &form.name).await {
+        Ok(()) => Ok(see_other("/work-areas")),
+        Err(e) => {
+            let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("kind.{k}"), v)).collect();
+            areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!({})).await
+        }
+    }
+}
+
+pub async fn campaign_create(
+    State(state): State<AppState>,
+    CsrfForm(page, form): CsrfForm<NameForm>,
+) -> super::PageResult {
+    match state.services.campaign_create(&page.actor, page.actor.org_id, &form.name).await {
+        Ok(_) => Ok(see_other("/work-areas")),
+        Err(e) => {
+            let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("campaign.{k}"), v)).collect();
             areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!({})).await
         }
     }

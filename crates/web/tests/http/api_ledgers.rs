@@ -422,3 +422,77 @@ async fn the_volunteer_team_plans_every_month() {
     assert_eq!(done, vec![true; 6], "January to June each carried out by an activity");
     assert_eq!(months[5]["sessions"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn administrators_add_kinds_that_records_and_targets_use() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    assert_eq!(
+        app.send(&token, "POST", "/api/v1/kinds", json!({ "name": "党员冬训" })).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.send(&token, "POST", "/api/v1/kinds", json!({ "name": "党员冬训" })).await.status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        app.send(&token, "POST", "/api/v1/kinds", json!({ "name": "宣传" })).await.status(),
+        StatusCode::CONFLICT
+    );
+    let recorder = app.token("shequ1").await;
+    assert_eq!(
+        app.send(&recorder, "POST", "/api/v1/kinds", json!({ "name": "入户" })).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let kinds: Vec<Value> = app.get(&recorder, "/api/v1/kinds").await.json().await.unwrap();
+    assert!(kinds.iter().any(|k| k["code"] == "党员冬训"), "a kind of the district reaches its communities");
+
+    let district = app.org("X矿矿区党委").await;
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/activities",
+            json!({ "org_id": district.id, "kind": "党员冬训", "title": "2020年党员冬训", "date": "2020-01-06" }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.json::<Value>().await.unwrap()["kind_label"], "党员冬训");
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/targets",
+            json!({ "org_id": district.id, "year": 2020, "kind": "党员冬训", "frequency": "year", "min_count": 1 }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let d: Value = app.get(&token, "/api/v1/dashboard?period=2020").await.json().await.unwrap();
+    let winter = d["targets"].as_array().unwrap().iter().find(|t| t["kind"] == "党员冬训").unwrap();
+    assert_eq!(winter["attained"], true);
+    // Another district does not have it.
+    let admin = app.token("admin").await;
+    let county = app.org("X自治县").await;
+    let y: Value = app
+        .send(
+            &admin,
+            "POST",
+            "/api/v1/orgs",
+            json!({ "parent_id": county.id, "kind": "party_committee", "name": "Y矿矿区党委" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.add_user("y_admin2", "org_admin", "Y矿矿区党委", false).await;
+    let other = app.token("y_admin2").await;
+    let r = app
+        .send(
+            &other,
+            "POST",
+            "/api/v1/activities",
+            json!({ "org_id": y["id"], "kind": "党员冬训", "title": "冬训", "date": "2020-01-06" }),
+        )
+        .await;
+    assert_eq!(field_errors(&r.json().await.unwrap())[0].0, "kind");
+}
