@@ -86,13 +86,7 @@ impl Services {
         actor.require(Role::OrgAdmin)?;
         let mut problems = Problems::new();
         let name = required_text(&mut problems, "name", "专项名称", name, 40);
-        let org = match org_id {
-            Some(id) => self.visible_org(actor, id).await.ok(),
-            None => None,
-        };
-        if org.is_none() {
-            problems.add("org_id", "所选组织不存在或不在您的管辖范围内");
-        }
+        let org = self.org_field(actor, org_id, &mut problems).await;
         problems.finish()?;
         let name = name.expect("checked");
         if self.campaigns(actor).await?.iter().any(|c| c.name == name) {
@@ -395,13 +389,7 @@ impl Services {
         actor.require(Role::OrgAdmin)?;
         let mut problems = Problems::new();
         let name = required_text(&mut problems, "name", "工作条线名称", name, 40);
-        let org = match org_id.or(actor.org_id) {
-            Some(id) => self.visible_org(actor, id).await.ok(),
-            None => None,
-        };
-        if org.is_none() {
-            problems.add("org_id", "所选组织不存在或不在您的管辖范围内");
-        }
+        let org = self.org_field(actor, org_id.or(actor.org_id), &mut problems).await;
         let areas = self.work_areas_for(actor).await?;
         if parent_id.is_some_and(|p| !areas.iter().any(|a| a.id == p)) {
             problems.add("parent_id", "所选上级条线不存在");

@@ -55,6 +55,24 @@ impl Services {
         })
     }
 
+    /// The org chosen in a form's `org_id` field, if the actor may see it;
+    /// otherwise an error on that field is recorded.
+    pub(crate) async fn org_field(
+        &self,
+        actor: &Actor,
+        id: Option<Id>,
+        problems: &mut crate::error::Problems,
+    ) -> Option<Org> {
+        let org = match id {
+            Some(id) => self.visible_org(actor, id).await.ok(),
+            None => None,
+        };
+        if org.is_none() {
+            problems.add("org_id", "所选组织不存在或不在您的管辖范围内");
+        }
+        org
+    }
+
     pub async fn overview(&self, actor: &Actor) -> Result<crate::model::Overview> {
         self.store.overview(&actor.scope_path).await
     }

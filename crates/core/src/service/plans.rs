@@ -119,13 +119,7 @@ impl Services {
     pub async fn plan_item_add(&self, actor: &Actor, input: &PlanItemInput) -> Result<PlanItem> {
         actor.require(Role::Recorder)?;
         let mut problems = Problems::new();
-        let org = match input.org_id {
-            Some(id) => self.visible_org(actor, id).await.ok(),
-            None => None,
-        };
-        if org.is_none() {
-            problems.add("org_id", "所选组织不存在或不在您的管辖范围内");
-        }
+        let org = self.org_field(actor, input.org_id, &mut problems).await;
         if !(2000..=2100).contains(&input.year) {
             problems.add("year", "年度应在2000年至2100年之间");
         }
@@ -179,13 +173,7 @@ impl Services {
     pub async fn rectification_create(&self, actor: &Actor, input: &RectificationInput) -> Result<Rectification> {
         actor.require(Role::Recorder)?;
         let mut problems = Problems::new();
-        let org = match input.org_id {
-            Some(id) => self.visible_org(actor, id).await.ok(),
-            None => None,
-        };
-        if org.is_none() {
-            problems.add("org_id", "所选组织不存在或不在您的管辖范围内");
-        }
+        let org = self.org_field(actor, input.org_id, &mut problems).await;
         if let Some(id) = input.activity_id {
             match self.activity_get(actor, id).await {
                 Ok(a) if a.fields.kind == "inspection" => {}

@@ -82,13 +82,7 @@ impl Services {
     pub async fn target_create(&self, actor: &Actor, input: &TargetInput) -> Result<Target> {
         actor.require(Role::OrgAdmin)?;
         let mut problems = Problems::new();
-        let org = match input.org_id {
-            Some(id) => self.visible_org(actor, id).await.ok(),
-            None => None,
-        };
-        if org.is_none() {
-            problems.add("org_id", "所选组织不存在或不在您的管辖范围内");
-        }
+        let org = self.org_field(actor, input.org_id, &mut problems).await;
         if !(2000..=2100).contains(&input.year) {
             problems.add("year", "年度应在2000年至2100年之间");
         }

@@ -178,13 +178,7 @@ impl Services {
         if let Err(Error::Invalid(errors)) = auth::check_new_password(&input.password) {
             errors.into_iter().for_each(|_| problems.add("password", "密码至少需要8个字符，最多128个"));
         }
-        let org = match input.org_id {
-            Some(id) => self.visible_org(actor, id).await.ok(),
-            None => None,
-        };
-        if org.is_none() {
-            problems.add("org_id", "所选组织不存在或不在您的管辖范围内");
-        }
+        let org = self.org_field(actor, input.org_id, &mut problems).await;
         problems.finish()?;
         if self.store.user_by_username(&username).await?.is_some() {
             return Err(Error::conflict("username", format!("用户名“{username}”已被使用")));

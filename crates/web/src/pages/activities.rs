@@ -42,19 +42,25 @@ pub struct ListQuery {
     page: Option<u32>,
 }
 
+impl ListQuery {
+    fn filter(&self) -> ActivityFilter {
+        ActivityFilter {
+            org_id: self.org_id.parse().ok(),
+            kind: Some(self.kind.clone()).filter(|k| !k.is_empty()),
+            campaign_id: self.campaign_id.parse().ok(),
+            period: Some(self.period.clone()),
+            q: self.q.clone(),
+            unreported: self.unreported.is_some(),
+            without_evidence: self.without_evidence.is_some(),
+            page: self.page,
+            per_page: Some(50),
+            ..Default::default()
+        }
+    }
+}
+
 pub async fn list(State(state): State<AppState>, page: PageActor, Query(q): Query<ListQuery>) -> PageResult {
-    let filter = ActivityFilter {
-        org_id: q.org_id.parse().ok(),
-        kind: Some(q.kind.clone()).filter(|k| !k.is_empty()),
-        campaign_id: q.campaign_id.parse().ok(),
-        period: Some(q.period.clone()),
-        q: q.q.clone(),
-        unreported: q.unreported.is_some(),
-        without_evidence: q.without_evidence.is_some(),
-        page: q.page,
-        per_page: Some(50),
-        ..Default::default()
-    };
+    let filter = q.filter();
     let result = state.services.activity_list(&page.actor, &filter).await?;
     let rows: Vec<Value> = result
         .items
@@ -350,16 +356,7 @@ pub async fn report(
 }
 
 pub async fn export(State(state): State<AppState>, page: PageActor, Query(q): Query<ListQuery>) -> PageResult {
-    let filter = ActivityFilter {
-        org_id: q.org_id.parse().ok(),
-        kind: Some(q.kind.clone()).filter(|k| !k.is_empty()),
-        campaign_id: q.campaign_id.parse().ok(),
-        period: Some(q.period.clone()),
-        q: q.q.clone(),
-        unreported: q.unreported.is_some(),
-        without_evidence: q.without_evidence.is_some(),
-        ..Default::default()
-    };
+    let filter = q.filter();
     let (name, bytes) = crate::sheets::export(&state.services, &page.actor, &filter).await?;
     Ok(crate::sheets::xlsx_response(&name, bytes))
 }
