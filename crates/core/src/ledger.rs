@@ -218,13 +218,6 @@ pub struct ActivityCounts {
     pub total: u64,
 }
 
-/// Whose activities count: one org's own, or a whole subtree's.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OrgScope {
-    Org(Id),
-    Subtree(String),
-}
-
 /// The columns of an activity spreadsheet: (key, Chinese header).
 pub const SHEET_COLUMNS: &[(&str, &str)] = &[
     ("date", "日期"),

@@ -11,8 +11,7 @@ use chrono::NaiveDate;
 use crate::error::Result;
 use crate::evidence::{Evidence, NewEvidence};
 use crate::ledger::{
-    Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, OrgScope, PlanItem, Rectification,
-    WorkArea,
+    Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
 };
 use crate::model::*;
 use crate::target::Target;
@@ -108,14 +107,17 @@ pub trait Store: Send + Sync + 'static {
     /// Stores many activities in one transaction with one audit entry
     /// (imports): all land or none do. Returns how many were stored.
     async fn activity_import(&self, all: Vec<ActivityFields>, source: String, ctx: &AuditCtx) -> Result<usize>;
-    /// Dates of the activities of `kind` in `scope` between two days, inclusive.
-    async fn activity_dates(
+    /// How many activities of each org, kind and day in a subtree between
+    /// two days (inclusive), for the given kinds: (org id, kind, day, count).
+    async fn activity_day_counts(
         &self,
-        scope: &OrgScope,
-        kind: &str,
+        scope_path: &str,
+        kinds: Vec<String>,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<NaiveDate>>;
+    ) -> Result<Vec<(Id, String, NaiveDate, u32)>>;
+    /// The number of activities a query matches (no rows fetched).
+    async fn activity_count(&self, query: &ActivityQuery) -> Result<u64>;
     /// Counts from the per-month aggregate over a subtree, months inclusive ("YYYY-MM").
     async fn activity_counts(&self, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts>;
 

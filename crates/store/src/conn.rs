@@ -202,6 +202,8 @@ pub trait Conn {
     fn begin_write(&mut self) -> DbResult<()>;
     /// Serialises appends to the audit log's hash chain until commit.
     fn lock_audit_chain(&mut self) -> DbResult<()>;
+    /// Refreshes the planner's statistics (after start and after imports).
+    fn refresh_statistics(&mut self) -> DbResult<()>;
 
     fn query_opt(&mut self, sql: &str, params: &[Value]) -> DbResult<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())

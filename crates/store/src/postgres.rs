@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "evidence", include_str!("../migrations/postgres/0003_evidence.sql")),
     (4, "plans_rectifications", include_str!("../migrations/postgres/0004_plans_rectifications.sql")),
     (5, "activity_kinds", include_str!("../migrations/postgres/0005_activity_kinds.sql")),
+    (6, "dashboard_indexes", include_str!("../migrations/postgres/0006_dashboard_indexes.sql")),
 ];
 
 pub struct Manager {
@@ -130,6 +131,11 @@ impl Conn for PgConn<'_> {
 
     fn begin_write(&mut self) -> DbResult<()> {
         self.batch("BEGIN")
+    }
+
+    fn refresh_statistics(&mut self) -> DbResult<()> {
+        // Autovacuum catches up in time; after a bulk import, do not wait for it.
+        self.batch("ANALYZE activities; ANALYZE activity_counts; ANALYZE evidence")
     }
 
     fn lock_audit_chain(&mut self) -> DbResult<()> {

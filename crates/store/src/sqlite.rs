@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "evidence", include_str!("../migrations/sqlite/0003_evidence.sql")),
     (4, "plans_rectifications", include_str!("../migrations/sqlite/0004_plans_rectifications.sql")),
     (5, "activity_kinds", include_str!("../migrations/sqlite/0005_activity_kinds.sql")),
+    (6, "dashboard_indexes", include_str!("../migrations/sqlite/0006_dashboard_indexes.sql")),
 ];
 
 pub struct Manager {
@@ -124,5 +125,10 @@ impl Conn for SqliteConn<'_> {
     fn lock_audit_chain(&mut self) -> DbResult<()> {
         // The IMMEDIATE transaction already excludes other writers.
         Ok(())
+    }
+
+    fn refresh_statistics(&mut self) -> DbResult<()> {
+        // Analyses the tables whose statistics are missing or stale.
+        self.batch("PRAGMA optimize=0x10002")
     }
 }

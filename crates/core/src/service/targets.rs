@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use super::{Services, parse_date, required_text};
 use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
-use crate::ledger::{ActivityCounts, OrgScope, kind_name};
+use crate::ledger::{ActivityCounts, kind_name};
 use crate::model::{Id, Org, Role};
 use crate::period::Period;
 use crate::target::{Evaluation, Exemption, Frequency, Target};
@@ -148,21 +148,36 @@ impl Services {
     }
 
     /// The targets of the orgs in `org`'s subtree for `year`, each judged at
-    /// the end of `as_of`.
+    /// the end of `as_of`. One grouped query serves every target.
     pub async fn target_statuses(&self, org: &Org, year: i32, as_of: NaiveDate) -> Result<Vec<TargetStatus>> {
         let targets = self.store.target_list(&org.path, year).await?;
+        if targets.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tree = self.store.org_subtree(&org.path).await?;
+        let mut kinds: Vec<String> = targets.iter().map(|t| t.kind.clone()).collect();
+        kinds.sort();
+        kinds.dedup();
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+        let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+        let counts = self.store.activity_day_counts(&org.path, kinds, start, end).await?;
         let mut out = Vec::with_capacity(targets.len());
         for target in targets {
-            let owner = self.store.org_get(target.org_id).await?.ok_or(Error::NotFound)?;
-            let scope =
-                if target.include_subtree { OrgScope::Subtree(owner.path.clone()) } else { OrgScope::Org(owner.id) };
-            let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
-            let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-            let dates = self.store.activity_dates(&scope, &target.kind, start, end).await?;
+            let owner = tree.iter().find(|o| o.id == target.org_id).ok_or(Error::NotFound)?;
+            let counted: Vec<Id> = if target.include_subtree {
+                tree.iter().filter(|o| o.path.starts_with(&owner.path)).map(|o| o.id).collect()
+            } else {
+                vec![owner.id]
+            };
+            let dates: Vec<NaiveDate> = counts
+                .iter()
+                .filter(|(org_id, kind, _, _)| *kind == target.kind && counted.contains(org_id))
+                .flat_map(|(_, _, day, n)| std::iter::repeat_n(*day, *n as usize))
+                .collect();
             let evaluation = target.evaluate(&dates, as_of);
             out.push(TargetStatus {
                 sentence: sentence(&target, &evaluation, &owner.name),
-                org_name: owner.name,
+                org_name: owner.name.clone(),
                 target,
                 evaluation,
             });
@@ -197,8 +212,8 @@ impl Services {
             per_page: 1,
             ..Default::default()
         };
-        let unreported = self.store.activity_list(&count(true, false)).await?.total;
-        let without_evidence = self.store.activity_list(&count(false, true)).await?.total;
+        let unreported = self.store.activity_count(&count(true, false)).await?;
+        let without_evidence = self.store.activity_count(&count(false, true)).await?;
         let overdue_rectifications = self
             .rectification_list(actor, Some(org.id), as_of)
             .await?

@@ -381,7 +381,8 @@ pub fn delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
     )
 }
 
-pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
+/// The FROM and WHERE of an activity query, with its parameters.
+fn filter_sql(q: &ActivityQuery) -> (String, Vec<Value>) {
     let mut args: Vec<Value> = vec![format!("{}%", like_escape(&q.scope_path)).into()];
     let mut sql = String::from("FROM activities a JOIN orgs o ON o.id = a.org_id WHERE o.path LIKE $1 ESCAPE '\\'");
     let mut filter = |cond: &str, value: Value| {
@@ -413,6 +414,16 @@ pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
     if q.without_evidence {
         sql.push_str(" AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.activity_id = a.id)");
     }
+    (sql, args)
+}
+
+pub fn count_matching(c: &mut dyn Conn, q: &ActivityQuery) -> Result<u64> {
+    let (sql, args) = filter_sql(q);
+    Ok(c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &args)?.i64("n")?.max(0) as u64)
+}
+
+pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
+    let (sql, mut args) = filter_sql(q);
     let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &args)?.i64("n")?;
     let n = args.len();
     args.push(i64::from(q.per_page).into());
@@ -450,19 +461,44 @@ pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
     Ok(Page { items, total: total as u64, page: q.page, per_page: q.per_page })
 }
 
-pub fn dates(c: &mut dyn Conn, scope: &OrgScope, kind: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<NaiveDate>> {
-    let rows = match scope {
-        OrgScope::Org(org_id) => c.query(
-            "SELECT date FROM activities WHERE org_id = $1 AND kind = $2 AND date >= $3 AND date <= $4 ORDER BY date",
-            params![*org_id, kind, from, to],
-        )?,
-        OrgScope::Subtree(path) => c.query(
-            "SELECT a.date FROM activities a JOIN orgs o ON o.id = a.org_id
-             WHERE o.path LIKE $1 ESCAPE '\\' AND a.kind = $2 AND a.date >= $3 AND a.date <= $4 ORDER BY a.date",
-            params![format!("{}%", like_escape(path)), kind, from, to],
-        )?,
-    };
-    Ok(rows.iter().filter_map(|r| r.opt_date("date").transpose()).collect::<DbResult<_>>()?)
+pub fn day_counts(
+    c: &mut dyn Conn,
+    scope_path: &str,
+    kinds: &[String],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Id, String, NaiveDate, u32)>> {
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<Value> = vec![format!("{}%", like_escape(scope_path)).into(), from.into(), to.into()];
+    let placeholders: Vec<String> = kinds
+        .iter()
+        .map(|k| {
+            args.push(k.into());
+            format!("${}", args.len())
+        })
+        .collect();
+    let rows = c.query(
+        &format!(
+            "SELECT a.org_id, a.kind, a.date, COUNT(*) AS n FROM activities a JOIN orgs o ON o.id = a.org_id
+             WHERE o.path LIKE $1 ESCAPE '\\' AND a.date >= $2 AND a.date <= $3 AND a.kind IN ({})
+             GROUP BY a.org_id, a.kind, a.date",
+            placeholders.join(", ")
+        ),
+        &args,
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok((
+                r.i64("org_id")?,
+                r.text("kind")?,
+                r.opt_date("date")?.unwrap_or_default(),
+                u32::try_from(r.i64("n")?).unwrap_or(0),
+            ))
+        })
+        .collect::<DbResult<_>>()?)
 }
 
 pub fn counts(c: &mut dyn Conn, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts> {

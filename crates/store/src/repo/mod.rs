@@ -14,8 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use taizhang_core::Result;
 use taizhang_core::evidence::{Evidence, NewEvidence};
 use taizhang_core::ledger::{
-    Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, OrgScope, PlanItem, Rectification,
-    WorkArea,
+    Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
 };
 use taizhang_core::model::*;
 use taizhang_core::store::Store;
@@ -215,17 +214,23 @@ impl Store for SqlStore {
     }
     async fn activity_import(&self, all: Vec<ActivityFields>, source: String, ctx: &AuditCtx) -> Result<usize> {
         let ctx = ctx.clone();
-        self.write(move |c| activities::import(c, &all, &source, &ctx)).await
+        let n = self.write(move |c| activities::import(c, &all, &source, &ctx)).await?;
+        self.read(|c| Ok(c.refresh_statistics()?)).await?;
+        Ok(n)
     }
-    async fn activity_dates(
+    async fn activity_day_counts(
         &self,
-        scope: &OrgScope,
-        kind: &str,
+        scope_path: &str,
+        kinds: Vec<String>,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<NaiveDate>> {
-        let (scope, kind) = (scope.clone(), kind.to_owned());
-        self.read(move |c| activities::dates(c, &scope, &kind, from, to)).await
+    ) -> Result<Vec<(Id, String, NaiveDate, u32)>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| activities::day_counts(c, &scope_path, &kinds, from, to)).await
+    }
+    async fn activity_count(&self, query: &ActivityQuery) -> Result<u64> {
+        let query = query.clone();
+        self.read(move |c| activities::count_matching(c, &query)).await
     }
     async fn activity_counts(&self, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts> {
         let (scope_path, from_month, to_month) = (scope_path.to_owned(), from_month.to_owned(), to_month.to_owned());

@@ -1,0 +1,7 @@
+-- Dashboards ask "activities of these orgs and kinds in this year": lead the
+-- index with the org. The (kind, date) and (month) indexes lured planners into
+-- walking the whole county; per-org access is what every dashboard query wants.
+
+CREATE INDEX activities_org_kind_date ON activities(org_id, kind, date);
+DROP INDEX activities_kind_date;
+DROP INDEX activity_counts_month;
