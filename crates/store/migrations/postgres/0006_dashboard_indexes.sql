@@ -3,5 +3,7 @@
 -- walking the whole county; per-org access is what every dashboard query wants.
 
 CREATE INDEX activities_org_kind_date ON activities(org_id, kind, date);
+-- The monthly counts of an org over a range of months, read from the index alone.
+CREATE INDEX activity_counts_org_month ON activity_counts(org_id, month, kind, area_id, n);
 DROP INDEX activities_kind_date;
 DROP INDEX activity_counts_month;
