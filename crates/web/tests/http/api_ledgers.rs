@@ -7,6 +7,25 @@ fn count(d: &Value, list: &str, key: &str) -> u64 {
     d[list].as_array().unwrap().iter().find(|c| c["key"] == key).map_or(0, |c| c["count"].as_u64().unwrap())
 }
 
+/// A second district under the county with its own administrator: (token, org).
+async fn second_district(app: &TestApp) -> (String, Value) {
+    let admin = app.token("admin").await;
+    let county = app.org("X自治县").await;
+    let org: Value = app
+        .send(
+            &admin,
+            "POST",
+            "/api/v1/orgs",
+            json!({ "parent_id": county.id, "kind": "party_committee", "name": "Y矿矿区党委" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.add_user("y_admin", "org_admin", "Y矿矿区党委", false).await;
+    (app.token("y_admin").await, org)
+}
+
 fn target<'a>(d: &'a Value, kind: &str) -> &'a Value {
     d["targets"].as_array().unwrap().iter().find(|t| t["kind"] == kind).unwrap_or_else(|| panic!("target {kind}"))
 }
@@ -375,25 +394,11 @@ async fn org_admins_add_their_own_work_areas() {
         StatusCode::FORBIDDEN
     );
     // Another district does not see this org's area.
-    let admin = app.token("admin").await;
-    let county = app.org("X自治县").await;
-    let other: Value = app
-        .send(
-            &admin,
-            "POST",
-            "/api/v1/orgs",
-            json!({ "parent_id": county.id, "kind": "party_committee", "name": "Y矿矿区党委" }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.add_user("y_admin", "org_admin", "Y矿矿区党委", false).await;
-    let y = app.token("y_admin").await;
-    let areas: Vec<Value> = app.get(&y, "/api/v1/work-areas").await.json().await.unwrap();
-    assert!(!areas.iter().any(|a| a["id"] == area["id"]), "{other}");
+    let (other, y) = second_district(&app).await;
+    let areas: Vec<Value> = app.get(&other, "/api/v1/work-areas").await.json().await.unwrap();
+    assert!(!areas.iter().any(|a| a["id"] == area["id"]));
     let r = app
-        .send(&y, "POST", "/api/v1/activities", json!({ "org_id": other["id"], "kind": "meeting", "title": "会议", "date": "2020-05-01", "work_area_id": area["id"] }))
+        .send(&other, "POST", "/api/v1/activities", json!({ "org_id": y["id"], "kind": "meeting", "title": "会议", "date": "2020-05-01", "work_area_id": area["id"] }))
         .await;
     assert_eq!(field_errors(&r.json().await.unwrap())[0].0, "work_area_id");
 }
@@ -471,21 +476,7 @@ async fn administrators_add_kinds_that_records_and_targets_use() {
     let winter = d["targets"].as_array().unwrap().iter().find(|t| t["kind"] == "党员冬训").unwrap();
     assert_eq!(winter["attained"], true);
     // Another district does not have it.
-    let admin = app.token("admin").await;
-    let county = app.org("X自治县").await;
-    let y: Value = app
-        .send(
-            &admin,
-            "POST",
-            "/api/v1/orgs",
-            json!({ "parent_id": county.id, "kind": "party_committee", "name": "Y矿矿区党委" }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.add_user("y_admin2", "org_admin", "Y矿矿区党委", false).await;
-    let other = app.token("y_admin2").await;
+    let (other, y) = second_district(&app).await;
     let r = app
         .send(
             &other,
