@@ -135,7 +135,7 @@ impl Conn for PgConn<'_> {
 
     fn refresh_statistics(&mut self) -> DbResult<()> {
         // Autovacuum catches up in time; after a bulk import, do not wait for it.
-        self.batch("ANALYZE activities; ANALYZE activity_counts; ANALYZE evidence")
+        self.batch("ANALYZE orgs; ANALYZE activities; ANALYZE activity_counts; ANALYZE evidence")
     }
 
     fn lock_audit_chain(&mut self) -> DbResult<()> {
