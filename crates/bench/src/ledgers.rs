@@ -175,9 +175,9 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
             ("whole dashboard", &p.dashboard),
             ("counts from the monthly aggregate", &p.counts),
             ("target evaluation (every target in the subtree)", &p.targets),
-            ("unreported volunteer count", &p.unreported),
-            ("remainder: dashboard minus the three parts above, per run", &p.remainder),
-            ("activity list, first page of 50 (not on the dashboard)", &p.list),
+            ("remainder: dashboard minus the two parts above, per run", &p.remainder),
+            ("activity list, all years, first page of 50 (not on the dashboard)", &p.list),
+            ("unreported volunteer activities of the year, first page of 50 (not on the dashboard)", &p.unreported),
         ];
         for (what, s) in rows {
             b.row(format!("{label}: {what}"), ms(s.median()), "ms", ratio(s.median(), base));
@@ -195,9 +195,9 @@ struct Parts {
     dashboard: Samples,
     counts: Samples,
     targets: Samples,
-    unreported: Samples,
     remainder: Samples,
     list: Samples,
+    unreported: Samples,
 }
 
 async fn measure_parts(services: &Services, actor: &Actor, org: &Org, runs: usize) -> Result<Parts> {
@@ -210,7 +210,7 @@ async fn measure_parts(services: &Services, actor: &Actor, org: &Org, runs: usiz
         to: Some(year_end),
         unreported: true,
         page: 1,
-        per_page: 1,
+        per_page: 50,
         ..Default::default()
     };
     let list_query = ActivityQuery { scope_path: org.path.clone(), page: 1, per_page: 50, ..Default::default() };
@@ -227,18 +227,18 @@ async fn measure_parts(services: &Services, actor: &Actor, org: &Org, runs: usiz
         let start = Instant::now();
         black_box(services.target_statuses(org, LAST_YEAR, year_end).await?);
         t[2] = start.elapsed();
-        let start = Instant::now();
-        black_box(store.activity_list(&unreported_query).await?);
-        t[3] = start.elapsed();
-        t[4] = t[0].saturating_sub(t[1] + t[2] + t[3]);
+        t[3] = t[0].saturating_sub(t[1] + t[2]);
         let start = Instant::now();
         black_box(store.activity_list(&list_query).await?);
+        t[4] = start.elapsed();
+        let start = Instant::now();
+        black_box(store.activity_list(&unreported_query).await?);
         t[5] = start.elapsed();
         if run > 0 {
             all.iter_mut().zip(t).for_each(|(v, d)| v.push(d));
         }
     }
-    let [dashboard, counts, targets, unreported, remainder, list] = all.map(Samples::from_vec);
+    let [dashboard, counts, targets, remainder, list, unreported] = all.map(Samples::from_vec);
     Ok(Parts { dashboard, counts, targets, unreported, remainder, list })
 }
 

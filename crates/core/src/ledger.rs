@@ -19,6 +19,9 @@ pub const KINDS: &[(&str, &str)] = &[
     ("visit", "走访"),
 ];
 
+/// The kind whose activities are reported to the upper civilization-practice platform.
+pub const VOLUNTEER_KIND: &str = "volunteer_activity";
+
 pub fn kind_label(code: &str) -> Option<&'static str> {
     KINDS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
 }
@@ -134,7 +137,7 @@ pub struct Activity {
 }
 
 /// The validated content of an activity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ActivityFields {
     pub org_id: Id,
     pub kind: String,
@@ -216,6 +219,26 @@ pub struct ActivityCounts {
     /// ("YYYY-MM", kind, count)
     pub by_month: Vec<(String, String, u64)>,
     pub total: u64,
+    /// Activities with at least one evidence file.
+    pub with_evidence: u64,
+    /// (kind, count of activities reported to the upper platform)
+    pub reported_by_kind: Vec<(String, u64)>,
+}
+
+impl ActivityCounts {
+    pub fn of_kind(&self, kind: &str) -> u64 {
+        self.by_kind.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n)
+    }
+
+    pub fn without_evidence(&self) -> u64 {
+        self.total.saturating_sub(self.with_evidence)
+    }
+
+    /// Activities of this kind not (yet) reported to the upper platform.
+    pub fn unreported(&self, kind: &str) -> u64 {
+        let reported = self.reported_by_kind.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
+        self.of_kind(kind).saturating_sub(reported)
+    }
 }
 
 /// The columns of an activity spreadsheet: (key, Chinese header).

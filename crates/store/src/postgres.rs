@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "plans_rectifications", include_str!("../migrations/postgres/0004_plans_rectifications.sql")),
     (5, "activity_kinds", include_str!("../migrations/postgres/0005_activity_kinds.sql")),
     (6, "dashboard_indexes", include_str!("../migrations/postgres/0006_dashboard_indexes.sql")),
+    (7, "count_flags", include_str!("../migrations/postgres/0007_count_flags.sql")),
 ];
 
 pub struct Manager {

@@ -276,3 +276,129 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     }
     assert_eq!(services.audit_verify().await.unwrap(), Ok(21));
 }
+
+/// The monthly aggregate the dashboard reads (counts, activities with evidence,
+/// reported ones) always equals a count of the activities themselves, through
+/// creates, edits that move an activity between orgs and months, evidence
+/// gained and lost, and deletes.
+#[tokio::test]
+async fn the_monthly_aggregate_follows_every_write() {
+    use chrono::NaiveDate;
+    use taizhang_core::evidence::NewEvidence;
+    use taizhang_core::ledger::{ActivityFields, ActivityQuery, VOLUNTEER_KIND};
+
+    let (_db, store) = fresh().await;
+    let c = ctx();
+    let root =
+        store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    let a = store
+        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "甲社区".into() }, &c)
+        .await
+        .unwrap();
+    let b = store
+        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "乙社区".into() }, &c)
+        .await
+        .unwrap();
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2020, m, d).unwrap();
+    let fields = |org: Id, kind: &str, date: NaiveDate, reported: bool| ActivityFields {
+        org_id: org,
+        kind: kind.into(),
+        title: format!("{kind} {date}"),
+        date,
+        reported_on: reported.then_some(date),
+        ..Default::default()
+    };
+    let photo = |activity_id: Id| NewEvidence {
+        activity_id,
+        file_name: "a.txt".into(),
+        content_type: "text/plain".into(),
+        sha256: String::new(),
+        bytes: b"x".to_vec(),
+        thumbnail: None,
+    };
+    let check = |store: Arc<dyn Store>, path: String, from: NaiveDate, to: NaiveDate| async move {
+        let counts = store
+            .activity_counts(&path, &from.format("%Y-%m").to_string(), &to.format("%Y-%m").to_string())
+            .await
+            .unwrap();
+        let query = |unreported: bool, without_evidence: bool| ActivityQuery {
+            scope_path: path.clone(),
+            from: Some(from),
+            to: Some(to),
+            unreported,
+            without_evidence,
+            ..Default::default()
+        };
+        // Each figure against the rows themselves (the list's items, not its total).
+        let rows = |unreported: bool, without_evidence: bool| {
+            let store = store.clone();
+            let mut q = query(unreported, without_evidence);
+            q.per_page = 1000;
+            async move { store.activity_list(&q).await.unwrap().items.len() as u64 }
+        };
+        assert_eq!(counts.total, rows(false, false).await, "{path} total");
+        assert_eq!(counts.without_evidence(), rows(false, true).await, "{path} without evidence");
+        assert_eq!(counts.unreported(VOLUNTEER_KIND), rows(true, false).await, "{path} unreported");
+        // And the query counts, which read the aggregate for whole months and
+        // the rows otherwise.
+        for (unreported, without_evidence) in [(false, false), (false, true), (true, false), (true, true)] {
+            let whole = query(unreported, without_evidence);
+            let part =
+                ActivityQuery { to: whole.to.map(|d| d - chrono::Days::new(1)), per_page: 1000, ..whole.clone() };
+            let whole = ActivityQuery { per_page: 1000, ..whole };
+            for q in [whole, part] {
+                let listed = store.activity_list(&q).await.unwrap().items.len() as u64;
+                assert_eq!(store.activity_count(&q).await.unwrap(), listed, "{path} {q:?}");
+            }
+        }
+        counts
+    };
+    let whole_year = |store: &Arc<dyn Store>| {
+        let store = store.clone();
+        let (ra, rb, rr) = (a.path.clone(), b.path.clone(), root.path.clone());
+        async move {
+            for path in [ra, rb, rr.clone()] {
+                check(store.clone(), path.clone(), day(1, 1), day(12, 31)).await;
+                check(store.clone(), path, day(3, 1), day(3, 31)).await;
+            }
+            check(store.clone(), rr, day(1, 1), day(12, 31)).await
+        }
+    };
+
+    let v1 = store.activity_create(fields(a.id, VOLUNTEER_KIND, day(3, 6), false), &c).await.unwrap();
+    let v2 = store.activity_create(fields(a.id, VOLUNTEER_KIND, day(3, 20), true), &c).await.unwrap();
+    let s1 = store.activity_create(fields(b.id, "study_day", day(4, 3), false), &c).await.unwrap();
+    let counts = whole_year(&store).await;
+    assert_eq!((counts.total, counts.without_evidence(), counts.unreported(VOLUNTEER_KIND)), (3, 3, 1));
+
+    // Evidence: the first file counts, a second does not, losing the last one does.
+    let e1 = store.evidence_add(photo(v1.id), &c).await.unwrap();
+    let e2 = store.evidence_add(photo(v1.id), &c).await.unwrap();
+    store.evidence_add(photo(s1.id), &c).await.unwrap();
+    assert_eq!(whole_year(&store).await.without_evidence(), 1);
+    store.evidence_delete(e1.id, &c).await.unwrap();
+    assert_eq!(whole_year(&store).await.without_evidence(), 1);
+    store.evidence_delete(e2.id, &c).await.unwrap();
+    assert_eq!(whole_year(&store).await.without_evidence(), 2);
+
+    // An edit moves an activity with evidence to another org and month, and reports it.
+    store.evidence_add(photo(v1.id), &c).await.unwrap();
+    store.activity_update(v1.id, fields(b.id, VOLUNTEER_KIND, day(5, 8), true), &c).await.unwrap();
+    let counts = whole_year(&store).await;
+    assert_eq!((counts.without_evidence(), counts.unreported(VOLUNTEER_KIND)), (1, 0));
+    // Un-reporting counts it again.
+    store.activity_update(v2.id, fields(a.id, VOLUNTEER_KIND, day(3, 20), false), &c).await.unwrap();
+    assert_eq!(whole_year(&store).await.unreported(VOLUNTEER_KIND), 1);
+
+    // Deletes take the activity out, with its evidence.
+    store.activity_delete(s1.id, &c).await.unwrap();
+    store.activity_delete(v1.id, &c).await.unwrap();
+    let counts = whole_year(&store).await;
+    assert_eq!((counts.total, counts.without_evidence(), counts.unreported(VOLUNTEER_KIND)), (1, 1, 1));
+
+    // The import path keeps the same books.
+    let batch = vec![fields(a.id, VOLUNTEER_KIND, day(3, 1), true), fields(b.id, "meeting", day(7, 1), false)];
+    store.activity_import(batch, "导入.xlsx".into(), &c).await.unwrap();
+    let counts = whole_year(&store).await;
+    assert_eq!((counts.total, counts.without_evidence(), counts.unreported(VOLUNTEER_KIND)), (3, 3, 1));
+}

@@ -202,18 +202,9 @@ impl Services {
             .await?;
         let as_of = to.min(now().date_naive());
         let targets = self.target_statuses(&org, period.year(), as_of).await?;
-        let count = |unreported: bool, without_evidence: bool| crate::ledger::ActivityQuery {
-            scope_path: org.path.clone(),
-            from: Some(from),
-            to: Some(to),
-            unreported,
-            without_evidence,
-            page: 1,
-            per_page: 1,
-            ..Default::default()
-        };
-        let unreported = self.store.activity_count(&count(true, false)).await?;
-        let without_evidence = self.store.activity_count(&count(false, true)).await?;
+        // Both from the monthly aggregate, kept on every write: no scan of activities.
+        let unreported = counts.unreported(crate::ledger::VOLUNTEER_KIND);
+        let without_evidence = counts.without_evidence();
         let overdue_rectifications = self
             .rectification_list(actor, Some(org.id), as_of)
             .await?

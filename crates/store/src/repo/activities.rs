@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{Datelike, Days, NaiveDate};
 use taizhang_core::evidence::{Evidence, NewEvidence};
 use taizhang_core::ledger::*;
 use taizhang_core::model::{AuditCtx, AuditRecord, Id, Page};
@@ -220,42 +220,120 @@ fn month_key(date: NaiveDate) -> String {
     date.format("%Y-%m").to_string()
 }
 
-/// Adds `delta` to the per-month count of this activity's org, kind and area.
-fn bump(c: &mut dyn Conn, f: &ActivityFields, delta: i64) -> Result<()> {
-    c.execute(
-        "INSERT INTO activity_counts (org_id, kind, area_id, month, n) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (org_id, kind, area_id, month) DO UPDATE SET n = activity_counts.n + excluded.n",
-        params![f.org_id, &f.kind, f.work_area_id.unwrap_or(0), month_key(f.date), delta],
-    )?;
+/// Changes to the monthly aggregate, summed per bucket (org, kind, area, month)
+/// and written with one statement per 500 buckets.
+#[derive(Default)]
+struct Bumps(std::collections::BTreeMap<(Id, String, Id, String), [i64; 3]>);
+
+impl Bumps {
+    /// Adds `n` activities to this activity's bucket: to `n`, to `with_evidence`
+    /// when it has evidence and to `reported` when it was reported. `n` 0 with
+    /// `with_evidence` ±1 records evidence gained or lost.
+    fn add(&mut self, f: &ActivityFields, n: i64, with_evidence: i64) {
+        let key = (f.org_id, f.kind.clone(), f.work_area_id.unwrap_or(0), month_key(f.date));
+        let entry = self.0.entry(key).or_default();
+        entry[0] += n;
+        entry[1] += with_evidence;
+        entry[2] += if f.reported_on.is_some() { n } else { 0 };
+    }
+
+    fn write(self, c: &mut dyn Conn) -> Result<()> {
+        let rows = self.0.into_iter().filter(|(_, d)| *d != [0; 3]).map(|((org, kind, area, month), [n, e, r])| {
+            vec![org.into(), kind.into(), area.into(), month.into(), n.into(), e.into(), r.into()]
+        });
+        insert_rows(
+            c,
+            "INSERT INTO activity_counts (org_id, kind, area_id, month, n, with_evidence, reported)",
+            "ON CONFLICT (org_id, kind, area_id, month) DO UPDATE SET n = activity_counts.n + excluded.n,
+                 with_evidence = activity_counts.with_evidence + excluded.with_evidence,
+                 reported = activity_counts.reported + excluded.reported",
+            rows,
+        )
+    }
+}
+
+/// Adds `n` activities (and `with_evidence` of them with evidence) to the
+/// monthly bucket of this activity.
+fn bump(c: &mut dyn Conn, f: &ActivityFields, n: i64, with_evidence: i64) -> Result<()> {
+    let mut bumps = Bumps::default();
+    bumps.add(f, n, with_evidence);
+    bumps.write(c)
+}
+
+/// `INSERT ... VALUES (...), (...) [suffix]`, 500 rows per statement.
+fn insert_rows(c: &mut dyn Conn, head: &str, suffix: &str, rows: impl Iterator<Item = Vec<Value>>) -> Result<()> {
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        let mut args: Vec<Value> = Vec::new();
+        let mut tuples = Vec::new();
+        for row in rows.by_ref().take(500) {
+            let first = args.len();
+            tuples.push(format!(
+                "({})",
+                (1..=row.len()).map(|i| format!("${}", first + i)).collect::<Vec<_>>().join(", ")
+            ));
+            args.extend(row);
+        }
+        c.execute(&format!("{head} VALUES {} {suffix}", tuples.join(", ")), &args)?;
+    }
     Ok(())
 }
 
-fn write_children(c: &mut dyn Conn, id: Id, f: &ActivityFields) -> Result<()> {
-    for p in &f.participants {
-        c.execute(
-            "INSERT INTO activity_participants (activity_id, person_id, attendance, leave_reason, hours)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[
+fn evidence_files(c: &mut dyn Conn, activity_id: Id) -> Result<i64> {
+    Ok(c.query_one("SELECT COUNT(*) AS n FROM evidence WHERE activity_id = $1", params![activity_id])?.i64("n")?)
+}
+
+/// The child rows of activities (participants, channels, role models and
+/// materials), gathered and then written with few statements.
+#[derive(Default)]
+struct Children {
+    participants: Vec<Vec<Value>>,
+    channels: Vec<Vec<Value>>,
+    items: Vec<Vec<Value>>,
+}
+
+impl Children {
+    fn add(&mut self, id: Id, f: &ActivityFields) {
+        for p in &f.participants {
+            self.participants.push(vec![
                 id.into(),
                 p.person_id.into(),
                 p.attendance.as_str().into(),
                 (&p.leave_reason).into(),
                 p.hours.map_or(Value::Null, Value::Real),
-            ],
-        )?;
-    }
-    for channel in &f.channels {
-        c.execute("INSERT INTO activity_channels (activity_id, channel) VALUES ($1, $2)", params![id, channel])?;
-    }
-    for (kind, list) in [("role_model", &f.role_models), ("material", &f.materials)] {
-        for (position, text) in list.iter().enumerate() {
-            c.execute(
-                "INSERT INTO activity_items (activity_id, item_kind, position, text) VALUES ($1, $2, $3, $4)",
-                params![id, kind, position as i64, text],
-            )?;
+            ]);
+        }
+        for channel in &f.channels {
+            self.channels.push(vec![id.into(), channel.into()]);
+        }
+        for (kind, list) in [("role_model", &f.role_models), ("material", &f.materials)] {
+            for (position, text) in list.iter().enumerate() {
+                self.items.push(vec![id.into(), kind.into(), (position as i64).into(), text.into()]);
+            }
         }
     }
-    Ok(())
+
+    fn write(self, c: &mut dyn Conn) -> Result<()> {
+        insert_rows(
+            c,
+            "INSERT INTO activity_participants (activity_id, person_id, attendance, leave_reason, hours)",
+            "",
+            self.participants.into_iter(),
+        )?;
+        insert_rows(c, "INSERT INTO activity_channels (activity_id, channel)", "", self.channels.into_iter())?;
+        insert_rows(
+            c,
+            "INSERT INTO activity_items (activity_id, item_kind, position, text)",
+            "",
+            self.items.into_iter(),
+        )
+    }
+}
+
+fn write_children(c: &mut dyn Conn, id: Id, f: &ActivityFields) -> Result<()> {
+    let mut children = Children::default();
+    children.add(id, f);
+    children.write(c)
 }
 
 fn delete_children(c: &mut dyn Conn, id: Id) -> Result<()> {
@@ -288,8 +366,8 @@ fn main_params(f: &ActivityFields) -> Vec<Value> {
     .to_vec()
 }
 
-/// Inserts the row, its children and its count; returns the new id.
-fn insert(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Id> {
+/// Inserts the activity's own row; returns the new id.
+fn insert_row(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Id> {
     let mut args = main_params(f);
     args.push(ctx.at.into());
     let id = c
@@ -300,13 +378,13 @@ fn insert(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Id> {
             &args,
         )?
         .i64("id")?;
-    write_children(c, id, f)?;
-    bump(c, f, 1)?;
     Ok(id)
 }
 
 pub fn create(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Activity> {
-    let id = insert(c, f, ctx)?;
+    let id = insert_row(c, f, ctx)?;
+    write_children(c, id, f)?;
+    bump(c, f, 1, 0)?;
     let activity = get(c, id)?.ok_or(Error::NotFound)?;
     audit::append(
         c,
@@ -321,10 +399,15 @@ pub fn create(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Ac
 /// Inserts all activities in the caller's transaction, with one audit entry.
 pub fn import(c: &mut dyn Conn, all: &[ActivityFields], source: &str, ctx: &AuditCtx) -> Result<usize> {
     let mut orgs = std::collections::BTreeSet::new();
+    let (mut children, mut bumps) = (Children::default(), Bumps::default());
     for f in all {
-        insert(c, f, ctx)?;
+        let id = insert_row(c, f, ctx)?;
+        children.add(id, f);
+        bumps.add(f, 1, 0);
         orgs.insert(f.org_id);
     }
+    children.write(c)?;
+    bumps.write(c)?;
     let record = AuditRecord::new(ctx, "import", "activity")
         .detail(format!("从“{source}”导入{}条工作记录", all.len()))
         .after(serde_json::json!({ "count": all.len(), "orgs": orgs }));
@@ -350,8 +433,11 @@ pub fn update(c: &mut dyn Conn, id: Id, f: &ActivityFields, ctx: &AuditCtx) -> R
     )?;
     delete_children(c, id)?;
     write_children(c, id, f)?;
-    bump(c, &before.fields, -1)?;
-    bump(c, f, 1)?;
+    let with_evidence = i64::from(evidence_files(c, id)? > 0);
+    let mut bumps = Bumps::default();
+    bumps.add(&before.fields, -1, -with_evidence);
+    bumps.add(f, 1, with_evidence);
+    bumps.write(c)?;
     let after = get(c, id)?.ok_or(Error::NotFound)?;
     audit::append(
         c,
@@ -366,12 +452,13 @@ pub fn update(c: &mut dyn Conn, id: Id, f: &ActivityFields, ctx: &AuditCtx) -> R
 
 pub fn delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
     let before = get(c, id)?.ok_or(Error::NotFound)?;
+    let with_evidence = i64::from(evidence_files(c, id)? > 0);
     delete_children(c, id)?;
     c.execute("DELETE FROM evidence WHERE activity_id = $1", params![id])?;
     c.execute("UPDATE study_plan_items SET activity_id = NULL WHERE activity_id = $1", params![id])?;
     c.execute("UPDATE rectifications SET activity_id = NULL WHERE activity_id = $1", params![id])?;
     c.execute("DELETE FROM activities WHERE id = $1", params![id])?;
-    bump(c, &before.fields, -1)?;
+    bump(c, &before.fields, -1, -with_evidence)?;
     audit::append(
         c,
         &AuditRecord::new(ctx, "delete", "activity")
@@ -408,7 +495,7 @@ fn filter_sql(q: &ActivityQuery) -> (String, Vec<Value>) {
         filter("a.title LIKE ? ESCAPE '\\'", format!("%{}%", like_escape(q.text.trim())).into());
     }
     if q.unreported {
-        filter("a.kind = ?", "volunteer_activity".into());
+        filter("a.kind = ?", VOLUNTEER_KIND.into());
         sql.push_str(" AND a.reported_on IS NULL");
     }
     if q.without_evidence {
@@ -417,14 +504,62 @@ fn filter_sql(q: &ActivityQuery) -> (String, Vec<Value>) {
     (sql, args)
 }
 
+/// The count of an activity query from the monthly aggregate, when the query
+/// asks only what the aggregate knows: whole months, kind, work area, and either
+/// "without evidence" or "unreported". A county's ledger spans hundreds of
+/// thousands of activities; counting them row by row is what this avoids.
+fn aggregate_count_sql(q: &ActivityQuery) -> Option<(String, Vec<Value>)> {
+    let whole_months = q.from.is_none_or(|d| d.day() == 1) && q.to.is_none_or(|d| (d + Days::new(1)).day() == 1);
+    if !whole_months || !q.text.trim().is_empty() || q.campaign_id.is_some() || (q.unreported && q.without_evidence) {
+        return None;
+    }
+    let measure = if q.unreported {
+        "c.n - c.reported"
+    } else if q.without_evidence {
+        "c.n - c.with_evidence"
+    } else {
+        "c.n"
+    };
+    let mut args: Vec<Value> = vec![format!("{}%", like_escape(&q.scope_path)).into()];
+    let mut sql = format!(
+        "SELECT CAST(COALESCE(SUM({measure}), 0) AS BIGINT) AS n
+         FROM activity_counts c JOIN orgs o ON o.id = c.org_id WHERE o.path LIKE $1 ESCAPE '\\'"
+    );
+    let mut filter = |cond: &str, value: Value| {
+        args.push(value);
+        sql.push_str(&format!(" AND {}", cond.replace('?', &format!("${}", args.len()))));
+    };
+    let kind = if q.unreported { Some(VOLUNTEER_KIND) } else { q.kind.as_deref().filter(|k| !k.is_empty()) };
+    if let Some(kind) = kind {
+        filter("c.kind = ?", kind.into());
+    }
+    if q.unreported && q.kind.as_deref().is_some_and(|k| !k.is_empty() && k != VOLUNTEER_KIND) {
+        // Unreported activities of another kind: there are none.
+        filter("c.kind = ?", "".into());
+    }
+    if let Some(area) = q.work_area_id {
+        filter("c.area_id = ?", area.into());
+    }
+    if let Some(from) = q.from {
+        filter("c.month >= ?", month_key(from).into());
+    }
+    if let Some(to) = q.to {
+        filter("c.month <= ?", month_key(to).into());
+    }
+    Some((sql, args))
+}
+
 pub fn count_matching(c: &mut dyn Conn, q: &ActivityQuery) -> Result<u64> {
-    let (sql, args) = filter_sql(q);
-    Ok(c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &args)?.i64("n")?.max(0) as u64)
+    let (sql, args) = aggregate_count_sql(q).unwrap_or_else(|| {
+        let (sql, args) = filter_sql(q);
+        (format!("SELECT COUNT(*) AS n {sql}"), args)
+    });
+    Ok(c.query_one(&sql, &args)?.i64("n")?.max(0) as u64)
 }
 
 pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
+    let total = count_matching(c, q)?;
     let (sql, mut args) = filter_sql(q);
-    let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &args)?.i64("n")?;
     let n = args.len();
     args.push(i64::from(q.per_page).into());
     args.push(offset(q.page, q.per_page).into());
@@ -458,7 +593,7 @@ pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
             })
         })
         .collect::<DbResult<_>>()?;
-    Ok(Page { items, total: total as u64, page: q.page, per_page: q.per_page })
+    Ok(Page { items, total, page: q.page, per_page: q.per_page })
 }
 
 pub fn day_counts(
@@ -503,7 +638,8 @@ pub fn day_counts(
 
 pub fn counts(c: &mut dyn Conn, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts> {
     let rows = c.query(
-        "SELECT c.kind, c.area_id, c.month, CAST(SUM(c.n) AS BIGINT) AS n
+        "SELECT c.kind, c.area_id, c.month, CAST(SUM(c.n) AS BIGINT) AS n,
+                CAST(SUM(c.with_evidence) AS BIGINT) AS with_evidence, CAST(SUM(c.reported) AS BIGINT) AS reported
          FROM activity_counts c JOIN orgs o ON o.id = c.org_id
          WHERE o.path LIKE $1 ESCAPE '\\' AND c.month >= $2 AND c.month <= $3
          GROUP BY c.kind, c.area_id, c.month",
@@ -516,6 +652,14 @@ pub fn counts(c: &mut dyn Conn, scope_path: &str, from_month: &str, to_month: &s
             continue;
         }
         out.total += n;
+        out.with_evidence += r.i64("with_evidence")?.max(0) as u64;
+        let reported = r.i64("reported")?.max(0) as u64;
+        if reported > 0 {
+            match out.reported_by_kind.iter_mut().find(|(k, _)| *k == kind) {
+                Some(entry) => entry.1 += reported,
+                None => out.reported_by_kind.push((kind.clone(), reported)),
+            }
+        }
         match out.by_kind.iter_mut().find(|(k, _)| *k == kind) {
             Some(entry) => entry.1 += n,
             None => out.by_kind.push((kind.clone(), n)),
@@ -531,6 +675,7 @@ pub fn counts(c: &mut dyn Conn, scope_path: &str, from_month: &str, to_month: &s
         }
     }
     out.by_kind.sort();
+    out.reported_by_kind.sort();
     out.by_area.sort();
     out.by_month.sort();
     Ok(out)
@@ -590,6 +735,9 @@ pub fn evidence_add(c: &mut dyn Conn, e: &NewEvidence, ctx: &AuditCtx) -> Result
             ],
         )?
         .i64("id")?;
+    if evidence_files(c, e.activity_id)? == 1 {
+        bump(c, &activity.fields, 0, 1)?;
+    }
     let stored = evidence_get(c, id)?.ok_or(Error::NotFound)?;
     audit::append(
         c,
@@ -606,6 +754,9 @@ pub fn evidence_delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
     let before = evidence_get(c, id)?.ok_or(Error::NotFound)?;
     let activity = get(c, before.activity_id)?.ok_or(Error::NotFound)?;
     c.execute("DELETE FROM evidence WHERE id = $1", params![id])?;
+    if evidence_files(c, before.activity_id)? == 0 {
+        bump(c, &activity.fields, 0, -1)?;
+    }
     audit::append(
         c,
         &AuditRecord::new(ctx, "delete", "evidence")
