@@ -96,6 +96,11 @@ impl Problems {
         self.0.is_empty()
     }
 
+    /// A problem was already recorded for this field.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
     /// Ok when nothing was recorded.
     pub fn finish(self) -> Result<()> {
         if self.0.is_empty() { Ok(()) } else { Err(Error::Invalid(self.0)) }

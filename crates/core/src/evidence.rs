@@ -45,6 +45,53 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// A checked file to store: an evidence file, a pledge's scan, a progress photo.
+#[derive(Debug, Clone)]
+pub struct NewFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+}
+
+impl NewFile {
+    /// Checks an uploaded file (not empty, within the size limit, of a type
+    /// judged by its content), naming `field` in any error.
+    pub fn check(field: &str, file_name: &str, bytes: Vec<u8>) -> crate::Result<NewFile> {
+        use crate::Error;
+        if bytes.is_empty() {
+            return Err(Error::invalid(field, "请选择要上传的文件"));
+        }
+        if bytes.len() > MAX_EVIDENCE_BYTES {
+            return Err(Error::invalid(field, format!("文件超过{}MB，请压缩后再上传", MAX_EVIDENCE_BYTES / 1024 / 1024)));
+        }
+        let file_name = clean_file_name(file_name);
+        let Some(content_type) = sniff(&bytes, &file_name) else {
+            return Err(Error::invalid(
+                field,
+                format!("“{file_name}”不是支持的文件类型：只接受 JPG、PNG、GIF、WebP 照片和 PDF、Word、Excel 文件"),
+            ));
+        };
+        Ok(NewFile { file_name, content_type: content_type.to_owned(), sha256: sha256_hex(&bytes), bytes })
+    }
+
+    pub fn is_image(&self) -> bool {
+        self.content_type.starts_with("image/")
+    }
+}
+
+/// A file attached to a pledge or a progress update, without its bytes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attachment {
+    pub id: Id,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
 /// The content type of an accepted file, judged by its first bytes: JPEG,
 /// PNG, GIF and WebP photos, PDF, and Word/Excel files (zip containers
 /// whose name ends .docx or .xlsx).

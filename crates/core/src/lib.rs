@@ -3,8 +3,10 @@
 //! through the [`store::Store`] trait.
 
 pub mod audit;
+pub mod cases;
 pub mod auth;
 pub mod demo;
+mod demo_governance;
 mod demo_ledgers;
 pub mod error;
 pub mod evidence;
@@ -14,6 +16,9 @@ pub mod mobile;
 pub mod model;
 pub mod numerals;
 pub mod period;
+pub mod project;
+pub mod responsibility;
+pub mod review;
 pub mod search_keys;
 pub mod service;
 pub mod store;

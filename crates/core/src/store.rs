@@ -9,7 +9,11 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 
 use crate::error::Result;
-use crate::evidence::{Evidence, NewEvidence};
+use crate::cases::{Case, CaseStep};
+use crate::evidence::{Attachment, Evidence, NewEvidence, NewFile};
+use crate::project::{ProgressUpdate, Project};
+use crate::responsibility::{Duty, Pledge};
+use crate::review::ReviewItem;
 use crate::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
 };
@@ -149,6 +153,59 @@ pub trait Store: Send + Sync + 'static {
     /// Stores a target (its `id` is ignored) with its exemptions.
     async fn target_create(&self, target: Target, ctx: &AuditCtx) -> Result<Target>;
     async fn target_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+
+    // --- responsibility system ---
+    /// Duties in the orgs of the subtree, by org, first-responsible first.
+    async fn duties(&self, scope_path: &str) -> Result<Vec<Duty>>;
+    async fn duty_get(&self, id: Id) -> Result<Option<Duty>>;
+    /// Stores a new duty (its `id` is ignored) or, when `id` is set, replaces it.
+    /// A second first-responsible person for an org is a conflict on `first_responsible`.
+    async fn duty_save(&self, duty: Duty, ctx: &AuditCtx) -> Result<Duty>;
+    async fn duty_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+    /// Pledges of the orgs in the subtree, by org and year.
+    async fn pledges(&self, scope_path: &str) -> Result<Vec<Pledge>>;
+    async fn pledge_get(&self, id: Id) -> Result<Option<Pledge>>;
+    /// Stores a new pledge with its scan, if any, in one transaction.
+    async fn pledge_create(&self, pledge: Pledge, scan: Option<NewFile>, ctx: &AuditCtx) -> Result<Pledge>;
+    async fn pledge_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+    /// An attached file (a pledge's scan, a progress photo) with its bytes.
+    async fn attachment(&self, id: Id) -> Result<Option<(Attachment, Vec<u8>)>>;
+
+    // --- petitions, disputes and ideology problems ---
+    /// Matters of the orgs in the subtree, newest first, with their steps.
+    async fn cases(&self, scope_path: &str) -> Result<Vec<Case>>;
+    async fn case_get(&self, id: Id) -> Result<Option<Case>>;
+    /// Stores a new matter (its `id` is ignored) or, when `id` is set, replaces
+    /// its fields; steps are only ever added, by [`Store::case_step_add`].
+    async fn case_save(&self, case: Case, ctx: &AuditCtx) -> Result<Case>;
+    async fn case_step_add(&self, case_id: Id, step: CaseStep, ctx: &AuditCtx) -> Result<Case>;
+
+    // --- projects ---
+    /// Projects of the orgs in the subtree, with milestones and updates.
+    async fn projects(&self, scope_path: &str) -> Result<Vec<Project>>;
+    async fn project_get(&self, id: Id) -> Result<Option<Project>>;
+    /// Stores a new project or, when `id` is set, replaces its fields and
+    /// milestones (matched by id; new ones have id 0). Updates are kept.
+    async fn project_save(&self, project: Project, ctx: &AuditCtx) -> Result<Project>;
+    /// Adds a dated progress update with its photo, if any.
+    async fn progress_add(
+        &self,
+        project_id: Id,
+        update: ProgressUpdate,
+        photo: Option<NewFile>,
+        ctx: &AuditCtx,
+    ) -> Result<Project>;
+
+    // --- problems and plans ---
+    async fn review_items(&self, org_id: Id, period: &str) -> Result<Vec<ReviewItem>>;
+    async fn review_item_get(&self, id: Id) -> Result<Option<ReviewItem>>;
+    /// Stores a new item (at the end of its section) or replaces one. An item
+    /// from a suggestion already accepted is a conflict on `key`.
+    async fn review_item_save(&self, item: ReviewItem, ctx: &AuditCtx) -> Result<ReviewItem>;
+    async fn review_item_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+    /// Suggestions dropped for an org and period, by key.
+    async fn review_dismissed(&self, org_id: Id, period: &str) -> Result<Vec<String>>;
+    async fn review_dismiss(&self, org_id: Id, period: &str, key: &str, ctx: &AuditCtx) -> Result<()>;
 
     // --- overview ---
     async fn overview(&self, scope_path: &str) -> Result<Overview>;

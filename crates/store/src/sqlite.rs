@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "activity_kinds", include_str!("../migrations/sqlite/0005_activity_kinds.sql")),
     (6, "dashboard_indexes", include_str!("../migrations/sqlite/0006_dashboard_indexes.sql")),
     (7, "count_flags", include_str!("../migrations/sqlite/0007_count_flags.sql")),
+    (8, "governance", include_str!("../migrations/sqlite/0008_governance.sql")),
 ];
 
 pub struct Manager {

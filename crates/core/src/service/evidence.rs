@@ -1,7 +1,7 @@
 use super::Services;
 use crate::auth::Actor;
 use crate::error::{Error, Result};
-use crate::evidence::{Evidence, MAX_EVIDENCE_BYTES, NewEvidence, clean_file_name, sha256_hex, sniff};
+use crate::evidence::{Evidence, NewEvidence, NewFile};
 use crate::model::{Id, Role};
 
 impl Services {
@@ -17,29 +17,14 @@ impl Services {
     ) -> Result<Evidence> {
         self.activity_get(actor, activity_id).await?;
         actor.require(Role::Recorder)?;
-        if bytes.is_empty() {
-            return Err(Error::invalid("file", "请选择要上传的文件"));
-        }
-        if bytes.len() > MAX_EVIDENCE_BYTES {
-            return Err(Error::invalid(
-                "file",
-                format!("文件超过{}MB，请压缩后再上传", MAX_EVIDENCE_BYTES / 1024 / 1024),
-            ));
-        }
-        let file_name = clean_file_name(file_name);
-        let Some(content_type) = sniff(&bytes, &file_name) else {
-            return Err(Error::invalid(
-                "file",
-                format!("“{file_name}”不是支持的文件类型：只接受 JPG、PNG、GIF、WebP 照片和 PDF、Word、Excel 文件"),
-            ));
-        };
+        let file = NewFile::check("file", file_name, bytes)?;
         let new = NewEvidence {
             activity_id,
-            file_name,
-            content_type: content_type.to_owned(),
-            sha256: sha256_hex(&bytes),
-            thumbnail: if content_type.starts_with("image/") { thumbnail } else { None },
-            bytes,
+            thumbnail: if file.is_image() { thumbnail } else { None },
+            file_name: file.file_name,
+            content_type: file.content_type,
+            sha256: file.sha256,
+            bytes: file.bytes,
         };
         self.store.evidence_add(new, &actor.ctx()).await
     }

@@ -4,19 +4,27 @@
 
 mod activities;
 mod audit;
+mod cases;
 mod evidence;
 mod orgs;
 mod people;
 mod plans;
+mod projects;
+mod responsibility;
+mod review;
 mod sheets;
-mod targets;
+pub(crate) mod targets;
 pub mod users;
 
 use std::sync::Arc;
 
+pub use cases::{CaseFilter, CaseInput, CaseStepInput, CaseView};
 pub use activities::{ActivityFilter, ActivityInput, ParticipantInput};
 pub use orgs::{OrgInput, OrgUpdate};
 pub use people::{PersonInput, PersonPatch, PersonView, parse_date};
+pub use projects::{MilestoneInput, ProgressInput, ProjectInput};
+pub use responsibility::{DutyInput, PledgeInput};
+pub use review::Review;
 pub use plans::{PlanItemInput, PlanMonth, RectificationInput, RectificationProgress, RectificationView};
 pub use sheets::MAX_IMPORT_ROWS;
 pub use targets::{Dashboard, ExemptionInput, TargetInput, TargetStatus};
@@ -95,5 +103,28 @@ pub(crate) fn required_text(
         None
     } else {
         Some(value.to_owned())
+    }
+}
+
+/// A date field: required or optional, "2020-07-10" (or 2020年7月10日), never
+/// later than today.
+pub(crate) fn date_field(problems: &mut crate::error::Problems, field: &str, label: &str, raw: &str, required: bool) -> Option<chrono::NaiveDate> {
+    match raw.trim() {
+        "" if required => {
+            problems.add(field, format!("请填写{label}"));
+            None
+        }
+        "" => None,
+        s => match parse_date(s) {
+            Some(d) if d > crate::auth::now().date_naive() => {
+                problems.add(field, format!("{label}不能晚于今天"));
+                None
+            }
+            Some(d) => Some(d),
+            None => {
+                problems.add(field, format!("{label}格式应为“2020-07-10”"));
+                None
+            }
+        },
     }
 }

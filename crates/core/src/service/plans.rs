@@ -1,8 +1,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{Services, parse_date, required_text};
-use crate::auth::{Actor, now};
+use super::{Services, date_field, parse_date, required_text};
+use crate::auth::Actor;
 use crate::error::{Error, Problems, Result};
 use crate::ledger::{ActivityQuery, ActivityRow, PlanItem, Rectification, RectificationStatus};
 use crate::model::{Id, Role};
@@ -57,26 +57,6 @@ pub struct RectificationView {
     pub org_name: String,
 }
 
-fn date_field(problems: &mut Problems, field: &str, label: &str, raw: &str, required: bool) -> Option<NaiveDate> {
-    match raw.trim() {
-        "" if required => {
-            problems.add(field, format!("请填写{label}"));
-            None
-        }
-        "" => None,
-        s => match parse_date(s) {
-            Some(d) if d > now().date_naive() => {
-                problems.add(field, format!("{label}不能晚于今天"));
-                None
-            }
-            Some(d) => Some(d),
-            None => {
-                problems.add(field, format!("{label}格式应为“2020-07-10”"));
-                None
-            }
-        },
-    }
-}
 
 /// What carries out an org's plan items.
 pub fn plan_kind(org: &crate::model::Org) -> &'static str {

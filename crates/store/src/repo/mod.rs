@@ -3,6 +3,7 @@
 
 mod activities;
 mod audit;
+mod governance;
 mod orgs;
 mod people;
 mod plans;
@@ -12,7 +13,11 @@ mod users;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use taizhang_core::Result;
-use taizhang_core::evidence::{Evidence, NewEvidence};
+use taizhang_core::cases::{Case, CaseStep};
+use taizhang_core::evidence::{Attachment, Evidence, NewEvidence, NewFile};
+use taizhang_core::project::{ProgressUpdate, Project};
+use taizhang_core::responsibility::{Duty, Pledge};
+use taizhang_core::review::ReviewItem;
 use taizhang_core::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
 };
@@ -296,6 +301,99 @@ impl Store for SqlStore {
     async fn target_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
         let ctx = ctx.clone();
         self.write(move |c| targets::delete(c, id, &ctx)).await
+    }
+
+    async fn duties(&self, scope_path: &str) -> Result<Vec<Duty>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| governance::duties(c, &scope_path)).await
+    }
+    async fn duty_get(&self, id: Id) -> Result<Option<Duty>> {
+        self.read(move |c| governance::duty_get(c, id)).await
+    }
+    async fn duty_save(&self, duty: Duty, ctx: &AuditCtx) -> Result<Duty> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::duty_save(c, &duty, &ctx)).await
+    }
+    async fn duty_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::duty_delete(c, id, &ctx)).await
+    }
+    async fn pledges(&self, scope_path: &str) -> Result<Vec<Pledge>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| governance::pledges(c, &scope_path)).await
+    }
+    async fn pledge_get(&self, id: Id) -> Result<Option<Pledge>> {
+        self.read(move |c| governance::pledge_get(c, id)).await
+    }
+    async fn pledge_create(&self, pledge: Pledge, scan: Option<NewFile>, ctx: &AuditCtx) -> Result<Pledge> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::pledge_create(c, &pledge, scan.as_ref(), &ctx)).await
+    }
+    async fn pledge_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::pledge_delete(c, id, &ctx)).await
+    }
+    async fn attachment(&self, id: Id) -> Result<Option<(Attachment, Vec<u8>)>> {
+        self.read(move |c| governance::attachment(c, id)).await
+    }
+    async fn cases(&self, scope_path: &str) -> Result<Vec<Case>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| governance::cases(c, &scope_path)).await
+    }
+    async fn case_get(&self, id: Id) -> Result<Option<Case>> {
+        self.read(move |c| governance::case_get(c, id)).await
+    }
+    async fn case_save(&self, case: Case, ctx: &AuditCtx) -> Result<Case> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::case_save(c, &case, &ctx)).await
+    }
+    async fn case_step_add(&self, case_id: Id, step: CaseStep, ctx: &AuditCtx) -> Result<Case> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::case_step_add(c, case_id, &step, &ctx)).await
+    }
+    async fn projects(&self, scope_path: &str) -> Result<Vec<Project>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| governance::projects(c, &scope_path)).await
+    }
+    async fn project_get(&self, id: Id) -> Result<Option<Project>> {
+        self.read(move |c| governance::project_get(c, id)).await
+    }
+    async fn project_save(&self, project: Project, ctx: &AuditCtx) -> Result<Project> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::project_save(c, &project, &ctx)).await
+    }
+    async fn progress_add(
+        &self,
+        project_id: Id,
+        update: ProgressUpdate,
+        photo: Option<NewFile>,
+        ctx: &AuditCtx,
+    ) -> Result<Project> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::progress_add(c, project_id, &update, photo.as_ref(), &ctx)).await
+    }
+    async fn review_items(&self, org_id: Id, period: &str) -> Result<Vec<ReviewItem>> {
+        let period = period.to_owned();
+        self.read(move |c| governance::review_items(c, org_id, &period)).await
+    }
+    async fn review_item_get(&self, id: Id) -> Result<Option<ReviewItem>> {
+        self.read(move |c| governance::review_item_get(c, id)).await
+    }
+    async fn review_item_save(&self, item: ReviewItem, ctx: &AuditCtx) -> Result<ReviewItem> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::review_item_save(c, &item, &ctx)).await
+    }
+    async fn review_item_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::review_item_delete(c, id, &ctx)).await
+    }
+    async fn review_dismissed(&self, org_id: Id, period: &str) -> Result<Vec<String>> {
+        let period = period.to_owned();
+        self.read(move |c| governance::review_dismissed(c, org_id, &period)).await
+    }
+    async fn review_dismiss(&self, org_id: Id, period: &str, key: &str, ctx: &AuditCtx) -> Result<()> {
+        let (period, key, ctx) = (period.to_owned(), key.to_owned(), ctx.clone());
+        self.write(move |c| governance::review_dismiss(c, org_id, &period, &key, &ctx)).await
     }
 
     async fn overview(&self, scope_path: &str) -> Result<Overview> {

@@ -1,0 +1,162 @@
+//! Projects with milestones and dated progress.
+
+use serde::Deserialize;
+
+use super::{Services, date_field, required_text};
+use crate::auth::{Actor, now};
+use crate::error::{Error, Problems, Result};
+use crate::evidence::{Attachment, NewFile};
+use crate::model::{Id, Role};
+use crate::project::{Milestone, ProgressUpdate, Project, check_update};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MilestoneInput {
+    /// 0 or absent for a new milestone.
+    pub id: Option<Id>,
+    pub name: String,
+    pub done_on: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ProjectInput {
+    pub org_id: Option<Id>,
+    pub name: String,
+    pub description: String,
+    pub started_on: String,
+    pub milestones: Vec<MilestoneInput>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ProgressInput {
+    pub date: String,
+    pub percent: String,
+    pub note: String,
+    pub reason: String,
+}
+
+impl Services {
+    pub async fn project_save(&self, actor: &Actor, id: Option<Id>, input: &ProjectInput) -> Result<Project> {
+        let old = match id {
+            Some(id) => Some(self.project_get(actor, id).await?),
+            None => None,
+        };
+        actor.require(Role::Recorder)?;
+        let mut problems = Problems::new();
+        let org = self.org_field(actor, input.org_id, &mut problems).await;
+        let name = required_text(&mut problems, "name", "项目名称", &input.name, 100);
+        let started_on = date_field(&mut problems, "started_on", "开工日期", &input.started_on, false);
+        let mut milestones = Vec::new();
+        for (i, m) in input.milestones.iter().enumerate() {
+            let field = format!("milestones[{i}]");
+            let name = m.name.trim();
+            if name.is_empty() {
+                if m.done_on.trim().is_empty() && m.id.unwrap_or(0) == 0 {
+                    continue;
+                }
+                problems.add(&field, format!("第{}个节点的名称不能为空", i + 1));
+                continue;
+            }
+            let done_on = date_field(&mut problems, &field, &format!("节点“{name}”的完成日期"), &m.done_on, false);
+            let id = m.id.unwrap_or(0);
+            if id > 0 && !old.as_ref().is_some_and(|o| o.milestones.iter().any(|x| x.id == id)) {
+                problems.add(&field, format!("节点“{name}”不属于该项目"));
+            }
+            milestones.push(Milestone { id, name: name.chars().take(100).collect(), done_on });
+        }
+        problems.finish()?;
+        let project = Project {
+            id: id.unwrap_or(0),
+            org_id: org.expect("checked").id,
+            name: name.expect("checked"),
+            description: input.description.trim().chars().take(2000).collect(),
+            started_on,
+            milestones,
+            updates: Vec::new(),
+        };
+        self.store.project_save(project, &actor.ctx()).await
+    }
+
+    pub async fn project_get(&self, actor: &Actor, id: Id) -> Result<Project> {
+        let project = self.store.project_get(id).await?.ok_or(Error::NotFound)?;
+        self.visible_org(actor, project.org_id).await?;
+        Ok(project)
+    }
+
+    /// Projects of an org's subtree (default: the actor's).
+    pub async fn project_list(&self, actor: &Actor, org_id: Option<Id>) -> Result<Vec<Project>> {
+        let scope = match org_id {
+            Some(id) => self.visible_org(actor, id).await?.path,
+            None => actor.scope_path.clone(),
+        };
+        self.store.projects(&scope).await
+    }
+
+    /// Records progress on a day, with a photo when one was uploaded. The
+    /// figure may not pass 100 or go back without a reason.
+    pub async fn progress_add(
+        &self,
+        actor: &Actor,
+        project_id: Id,
+        input: &ProgressInput,
+        photo: Option<(String, Vec<u8>)>,
+    ) -> Result<Project> {
+        let project = self.project_get(actor, project_id).await?;
+        actor.require(Role::Recorder)?;
+        let mut problems = Problems::new();
+        let date = date_field(&mut problems, "date", "进度日期", &input.date, true);
+        if let (Some(d), Some(s)) = (date, project.started_on)
+            && d < s
+        {
+            problems.add("date", "进度日期不能早于开工日期");
+        }
+        let percent = match input.percent.trim().trim_end_matches(['%', '％']).trim().parse::<u32>() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                problems.add("percent", "完成进度应为0到100之间的整数");
+                None
+            }
+        };
+        if let (Some(d), Some(p)) = (date, percent)
+            && let Some(message) = check_update(&project.updates, d, p, &input.reason)
+        {
+            problems.add(if p > 100 || !input.reason.trim().is_empty() { "percent" } else { "reason" }, message);
+        }
+        let photo = match photo {
+            Some((name, bytes)) if !bytes.is_empty() => match NewFile::check("photo", &name, bytes) {
+                Ok(file) if file.is_image() => Some(file),
+                Ok(file) => {
+                    problems.add("photo", format!("“{}”不是照片", file.file_name));
+                    None
+                }
+                Err(e) => {
+                    e.field_errors().into_iter().for_each(|f| problems.add(&f.field, f.message));
+                    None
+                }
+            },
+            _ => None,
+        };
+        problems.finish()?;
+        let update = ProgressUpdate {
+            id: 0,
+            date: date.expect("checked"),
+            percent: percent.expect("checked") as u8,
+            note: input.note.trim().chars().take(1000).collect(),
+            reason: input.reason.trim().chars().take(500).collect(),
+            photo_id: None,
+            created_by: actor.username.clone(),
+            created_at: now(),
+        };
+        self.store.progress_add(project_id, update, photo, &actor.ctx()).await
+    }
+
+    /// The photo of a progress update.
+    pub async fn progress_photo(&self, actor: &Actor, project_id: Id, update_id: Id) -> Result<(Attachment, Vec<u8>)> {
+        let project = self.project_get(actor, project_id).await?;
+        let update = project.updates.iter().find(|u| u.id == update_id).ok_or(Error::NotFound)?;
+        let photo = update.photo_id.ok_or(Error::NotFound)?;
+        self.store.attachment(photo).await?.ok_or(Error::NotFound)
+    }
+}
