@@ -95,6 +95,9 @@ const REVIEW: &[(&str, &str)] = &[
     ),
 ];
 
+/// Handling steps of a matter: (date, text).
+type Steps = &'static [(&'static str, &'static str)];
+
 pub async fn load(
     services: &Services,
     actor: &Actor,
@@ -135,12 +138,16 @@ pub async fn load(
     };
     let project = services.project_save(actor, None, &project).await?;
     for (date, percent, note) in PROGRESS {
-        let input =
-            ProgressInput { date: (*date).into(), percent: (*percent).into(), note: (*note).into(), reason: String::new() };
+        let input = ProgressInput {
+            date: (*date).into(),
+            percent: (*percent).into(),
+            note: (*note).into(),
+            reason: String::new(),
+        };
         services.progress_add(actor, project.id, &input, None).await?;
     }
 
-    let cases: &[(&str, CaseInput, &[(&str, &str)])] = &[
+    let cases: &[(&str, CaseInput, Steps)] = &[
         (
             "第一社区",
             CaseInput {

@@ -63,7 +63,10 @@ impl NewFile {
             return Err(Error::invalid(field, "请选择要上传的文件"));
         }
         if bytes.len() > MAX_EVIDENCE_BYTES {
-            return Err(Error::invalid(field, format!("文件超过{}MB，请压缩后再上传", MAX_EVIDENCE_BYTES / 1024 / 1024)));
+            return Err(Error::invalid(
+                field,
+                format!("文件超过{}MB，请压缩后再上传", MAX_EVIDENCE_BYTES / 1024 / 1024),
+            ));
         }
         let file_name = clean_file_name(file_name);
         let Some(content_type) = sniff(&bytes, &file_name) else {

@@ -3,8 +3,8 @@
 //! through the [`store::Store`] trait.
 
 pub mod audit;
-pub mod cases;
 pub mod auth;
+pub mod cases;
 pub mod demo;
 mod demo_governance;
 mod demo_ledgers;

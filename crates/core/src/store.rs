@@ -8,16 +8,16 @@ use async_trait::async_trait;
 
 use chrono::NaiveDate;
 
-use crate::error::Result;
 use crate::cases::{Case, CaseStep};
+use crate::error::Result;
 use crate::evidence::{Attachment, Evidence, NewEvidence, NewFile};
-use crate::project::{ProgressUpdate, Project};
-use crate::responsibility::{Duty, Pledge};
-use crate::review::ReviewItem;
 use crate::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
 };
 use crate::model::*;
+use crate::project::{ProgressUpdate, Project};
+use crate::responsibility::{Duty, Pledge};
+use crate::review::ReviewItem;
 use crate::target::Target;
 
 #[async_trait]

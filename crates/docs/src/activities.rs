@@ -1,10 +1,11 @@
 //! The activity ledger as a spreadsheet: export in the office layout,
 //! an import template with drop-down lists, and reading an import back.
 
-use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Formula, Workbook};
+use rust_xlsxwriter::{DataValidation, Format, FormatBorder, Formula, Workbook};
 use taizhang_core::ledger::{SHEET_COLUMNS, SHEET_REQUIRED, SheetActivity};
 
 use crate::sheet::{SheetError, read_rows};
+use crate::table::{Cell, Column, table_workbook};
 
 /// The sheet's columns with whether an import requires them. The export
 /// writes the same columns (with 序号 and 参加人数 in front), so an export
@@ -82,45 +83,31 @@ fn is_number_column(key: &str) -> bool {
 
 /// The ledger in the layout offices keep: a title, then 序号, 日期, 时间 ...
 pub fn activities_workbook(title: &str, rows: &[ActivityExport]) -> Result<Vec<u8>, SheetError> {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("工作台账")?;
-    let title_format = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
-    let header =
-        Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color("#F2F2F2").set_text_wrap();
-    let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
-    let last_col = (SHEET_COLUMNS.len() + 1) as u16;
-    sheet.merge_range(0, 0, 0, last_col, title, &title_format)?;
-    sheet.write_with_format(1, 0, "序号", &header)?;
-    sheet.write_with_format(1, 1, "参加人数", &header)?;
-    for (i, (_, name)) in SHEET_COLUMNS.iter().enumerate() {
-        sheet.write_with_format(1, i as u16 + 2, *name, &header)?;
-    }
-    for (n, row) in rows.iter().enumerate() {
-        let r = n as u32 + 2;
-        sheet.write_with_format(r, 0, n as u32 + 1, &cell)?;
-        sheet.write_with_format(r, 1, row.present, &cell)?;
-        for (i, (key, _)) in SHEET_COLUMNS.iter().enumerate() {
-            let text = value(&row.sheet, key);
-            match text.parse::<u32>() {
-                Ok(number) if is_number_column(key) => sheet.write_with_format(r, i as u16 + 2, number, &cell)?,
-                _ => sheet.write_with_format(r, i as u16 + 2, text, &cell)?,
-            };
-        }
-    }
-    sheet.set_column_width(0, 5)?;
-    sheet.set_column_width(1, 8)?;
-    for (i, (key, _)) in SHEET_COLUMNS.iter().enumerate() {
+    let mut columns: Vec<Column> = vec![("参加人数", 8)];
+    for (key, name) in SHEET_COLUMNS {
         let width = match *key {
             "title" | "summary" | "participants" | "materials" => 30,
             "org" | "channels" | "campaign" | "work_area" => 16,
             "date" | "reported_on" | "kind" => 12,
             _ => 9,
         };
-        sheet.set_column_width(i as u16 + 2, width)?;
+        columns.push((name, width));
     }
-    sheet.set_freeze_panes(2, 0)?;
-    Ok(book.save_to_buffer()?)
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![Cell::from(row.present)];
+            for (key, _) in SHEET_COLUMNS {
+                let text = value(&row.sheet, key);
+                cells.push(match text.parse::<u32>() {
+                    Ok(number) if is_number_column(key) => Cell::from(number),
+                    _ => Cell::from(text),
+                });
+            }
+            cells
+        })
+        .collect();
+    table_workbook(title, "工作台账", &columns, &cells)
 }
 
 /// What the template's drop-down lists offer.

@@ -4,8 +4,10 @@
 
 mod activities;
 mod sheet;
+mod table;
 mod thumbnail;
 
 pub use activities::{ActivityExport, TemplateChoices, activities_workbook, activity_template, read_activities};
 pub use sheet::{SheetError, error_report};
+pub use table::{Cell, Column, table_workbook};
 pub use thumbnail::{THUMBNAIL_SIZE, thumbnail};

@@ -137,7 +137,14 @@ impl Conn for PgConn<'_> {
 
     fn refresh_statistics(&mut self) -> DbResult<()> {
         // Autovacuum catches up in time; after a bulk import, do not wait for it.
-        self.batch("ANALYZE orgs; ANALYZE activities; ANALYZE activity_counts; ANALYZE evidence")
+        // VACUUM also marks the new pages all-visible, without which the
+        // dashboards' index-only scans fall back to reading the heap (a county's
+        // target query: 600 ms instead of 27 ms). It skips pages already marked,
+        // so it costs what was written since. One statement each: VACUUM may
+        // not run inside the implicit transaction of a multi-statement string.
+        self.batch("VACUUM (ANALYZE) activities")?;
+        self.batch("VACUUM (ANALYZE) activity_counts")?;
+        self.batch("ANALYZE orgs; ANALYZE evidence")
     }
 
     fn lock_audit_chain(&mut self) -> DbResult<()> {

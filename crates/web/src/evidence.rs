@@ -2,14 +2,26 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use taizhang_core::evidence::Evidence;
+use taizhang_core::evidence::{Attachment, Evidence};
 
 /// The stored file (or its JPEG thumbnail), never rendered inline as HTML.
 pub fn file_response(evidence: &Evidence, bytes: Vec<u8>, thumbnail: bool) -> Response {
-    let content_type = if thumbnail { "image/jpeg".to_owned() } else { evidence.content_type.clone() };
+    let content_type = if thumbnail { "image/jpeg" } else { evidence.content_type.as_str() };
+    stored_file(&evidence.file_name, &evidence.content_type, content_type, bytes)
+}
+
+/// An attached file (a pledge's scan, a progress photo).
+pub fn attachment_response(a: &Attachment, bytes: Vec<u8>) -> Response {
+    stored_file(&a.file_name, &a.content_type, &a.content_type, bytes)
+}
+
+/// Photos and PDFs open in the browser, other files download; `stored_type`
+/// is the file's type, `content_type` what is sent (a thumbnail is a JPEG).
+fn stored_file(file_name: &str, stored_type: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let content_type = content_type.to_owned();
     let disposition =
-        if evidence.is_image() || evidence.content_type == "application/pdf" { "inline" } else { "attachment" };
-    let name = crate::sheets::encode_filename(&evidence.file_name);
+        if stored_type.starts_with("image/") || stored_type == "application/pdf" { "inline" } else { "attachment" };
+    let name = crate::sheets::encode_filename(file_name);
     (
         [
             (header::CONTENT_TYPE, content_type),

@@ -7,7 +7,7 @@ use taizhang_core::auth::Actor;
 use taizhang_core::ledger::{CHANNELS, SheetActivity};
 use taizhang_core::service::ActivityFilter;
 use taizhang_core::{Error, FieldError, Services};
-use taizhang_docs::{ActivityExport, SheetError, TemplateChoices};
+use taizhang_docs::{ActivityExport, Cell, SheetError, TemplateChoices, table_workbook};
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -121,4 +121,156 @@ pub fn problems(errors: &[FieldError]) -> Vec<(Option<usize>, String, String)> {
 pub fn error_report(errors: &[FieldError]) -> Result<Vec<u8>, Error> {
     taizhang_docs::error_report("工作台账导入错误报告：以下行未导入，整个文件均未导入。", &problems(errors))
         .map_err(sheet_error)
+}
+
+/// Text of an optional date for a ledger cell.
+fn day(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The responsibility chain of an org for a year (责任体系台账).
+pub async fn responsibility_export(
+    services: &Services,
+    actor: &Actor,
+    org_id: Option<i64>,
+    year: i32,
+) -> Result<(String, Vec<u8>), Error> {
+    let chain = services.responsibility_chain(actor, org_id, year).await?;
+    let areas = services.work_areas_for(actor).await?;
+    let area_names = |ids: &[i64]| -> String {
+        ids.iter()
+            .filter_map(|id| areas.iter().find(|a| a.id == *id))
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let rows: Vec<Vec<Cell>> = chain
+        .iter()
+        .map(|link| {
+            let first = link.first_responsible.as_ref();
+            vec![
+                Cell::from(format!("{}{}", "　".repeat(link.depth), link.org.name)),
+                Cell::from(first.map(|d| format!("{}（{}）", d.person_name, d.post)).unwrap_or_default()),
+                Cell::from(
+                    link.others
+                        .iter()
+                        .map(|d| format!("{}（{}）：{}", d.person_name, d.post, area_names(&d.area_ids)))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                Cell::from(
+                    link.pledges
+                        .iter()
+                        .map(|p| format!("{} {}与{}签订", p.signed_on, p.signer_name, p.counterpart))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                Cell::from(link.gaps.join("；")),
+            ]
+        })
+        .collect();
+    let root = chain.first().map(|l| l.org.name.clone()).unwrap_or_default();
+    let title = format!("{root}{year}年意识形态工作责任体系台账");
+    let columns = [("组织", 24), ("第一责任人", 16), ("班子成员分工（一岗双责）", 40), ("责任状", 36), ("缺项", 24)];
+    let bytes = table_workbook(&title, "责任体系", &columns, &rows).map_err(sheet_error)?;
+    Ok((format!("{title}.xlsx"), bytes))
+}
+
+/// Petitions, disputes and ideology problems of a filter (信访矛盾纠纷台账).
+pub async fn cases_export(
+    services: &Services,
+    actor: &Actor,
+    filter: &taizhang_core::service::CaseFilter,
+) -> Result<(String, Vec<u8>), Error> {
+    let (views, _) = services.case_list(actor, filter).await?;
+    let rows: Vec<Vec<Cell>> = views
+        .iter()
+        .map(|v| {
+            let c = &v.case;
+            vec![
+                Cell::from(c.kind.label()),
+                Cell::from(c.received_on.to_string()),
+                Cell::from(v.org_name.as_str()),
+                Cell::from(c.parties.as_str()),
+                Cell::from(c.matter.as_str()),
+                Cell::from(c.handler.as_str()),
+                Cell::from(day(c.deadline)),
+                Cell::from(c.steps.iter().map(|s| format!("{} {}", s.date, s.text)).collect::<Vec<_>>().join("\n")),
+                Cell::from(c.outcome.map(|o| o.label()).unwrap_or_default()),
+                Cell::from(c.resolution.as_str()),
+                Cell::from(day(c.closed_on)),
+                Cell::from(v.status.label()),
+            ]
+        })
+        .collect();
+    let what = filter.kind.map_or("信访、矛盾纠纷及意识形态问题", |k| k.label());
+    let title = format!("{what}台账");
+    let columns = [
+        ("类别", 10),
+        ("受理日期", 12),
+        ("组织", 16),
+        ("当事人/地点", 18),
+        ("事项", 30),
+        ("承办人", 10),
+        ("办理期限", 12),
+        ("办理过程", 36),
+        ("结果", 10),
+        ("处理情况", 30),
+        ("办结日期", 12),
+        ("状态", 8),
+    ];
+    let bytes = table_workbook(&title, "台账", &columns, &rows).map_err(sheet_error)?;
+    Ok((format!("{title}.xlsx"), bytes))
+}
+
+/// Projects with their milestones and progress (工程项目进度台账).
+pub async fn projects_export(
+    services: &Services,
+    actor: &Actor,
+    org_id: Option<i64>,
+) -> Result<(String, Vec<u8>), Error> {
+    let projects = services.project_list(actor, org_id).await?;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for p in &projects {
+        for u in &p.updates {
+            rows.push(vec![
+                Cell::from(p.name.as_str()),
+                Cell::from(u.date.to_string()),
+                Cell::from(u32::from(u.percent)),
+                Cell::from(u.note.as_str()),
+                Cell::from(u.reason.as_str()),
+                Cell::from(p.milestones_done(u.date).iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、")),
+            ]);
+        }
+    }
+    let title = "工程项目进度台账".to_owned();
+    let columns =
+        [("项目", 24), ("日期", 12), ("完成进度（%）", 12), ("进展情况", 40), ("进度调整原因", 20), ("已完成节点", 40)];
+    let bytes = table_workbook(&title, "项目进度", &columns, &rows).map_err(sheet_error)?;
+    Ok((format!("{title}.xlsx"), bytes))
+}
+
+/// The problems and plans of an org and period.
+pub async fn review_export(
+    services: &Services,
+    actor: &Actor,
+    org_id: Option<i64>,
+    period: &str,
+) -> Result<(String, Vec<u8>), Error> {
+    let review = services.review(actor, org_id, period).await?;
+    let rows: Vec<Vec<Cell>> = review
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                Cell::from(i.section.label()),
+                Cell::from(i.text.as_str()),
+                Cell::from(if i.source.is_empty() { "人工填写" } else { "台账建议" }),
+            ]
+        })
+        .collect();
+    let title = format!("{}{}存在问题和下一步打算", review.org.name, review.period_label);
+    let bytes = table_workbook(&title, "问题与打算", &[("类别", 12), ("内容", 80), ("来源", 10)], &rows)
+        .map_err(sheet_error)?;
+    Ok((format!("{title}.xlsx"), bytes))
 }

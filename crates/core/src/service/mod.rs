@@ -18,14 +18,14 @@ pub mod users;
 
 use std::sync::Arc;
 
-pub use cases::{CaseFilter, CaseInput, CaseStepInput, CaseView};
 pub use activities::{ActivityFilter, ActivityInput, ParticipantInput};
+pub use cases::{CaseFilter, CaseInput, CaseStepInput, CaseView};
 pub use orgs::{OrgInput, OrgUpdate};
 pub use people::{PersonInput, PersonPatch, PersonView, parse_date};
+pub use plans::{PlanItemInput, PlanMonth, RectificationInput, RectificationProgress, RectificationView};
 pub use projects::{MilestoneInput, ProgressInput, ProjectInput};
 pub use responsibility::{DutyInput, PledgeInput};
 pub use review::Review;
-pub use plans::{PlanItemInput, PlanMonth, RectificationInput, RectificationProgress, RectificationView};
 pub use sheets::MAX_IMPORT_ROWS;
 pub use targets::{Dashboard, ExemptionInput, TargetInput, TargetStatus};
 pub use users::{LoginOutcome, UserInput, UserUpdate};
@@ -108,7 +108,13 @@ pub(crate) fn required_text(
 
 /// A date field: required or optional, "2020-07-10" (or 2020年7月10日), never
 /// later than today.
-pub(crate) fn date_field(problems: &mut crate::error::Problems, field: &str, label: &str, raw: &str, required: bool) -> Option<chrono::NaiveDate> {
+pub(crate) fn date_field(
+    problems: &mut crate::error::Problems,
+    field: &str,
+    label: &str,
+    raw: &str,
+    required: bool,
+) -> Option<chrono::NaiveDate> {
     match raw.trim() {
         "" if required => {
             problems.add(field, format!("请填写{label}"));

@@ -57,7 +57,6 @@ pub struct RectificationView {
     pub org_name: String,
 }
 
-
 /// What carries out an org's plan items.
 pub fn plan_kind(org: &crate::model::Org) -> &'static str {
     match org.kind {

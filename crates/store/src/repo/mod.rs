@@ -15,13 +15,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use taizhang_core::Result;
 use taizhang_core::cases::{Case, CaseStep};
 use taizhang_core::evidence::{Attachment, Evidence, NewEvidence, NewFile};
-use taizhang_core::project::{ProgressUpdate, Project};
-use taizhang_core::responsibility::{Duty, Pledge};
-use taizhang_core::review::ReviewItem;
 use taizhang_core::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
 };
 use taizhang_core::model::*;
+use taizhang_core::project::{ProgressUpdate, Project};
+use taizhang_core::responsibility::{Duty, Pledge};
+use taizhang_core::review::ReviewItem;
 use taizhang_core::store::Store;
 use taizhang_core::target::Target;
 

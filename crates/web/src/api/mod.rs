@@ -5,6 +5,7 @@
 mod audit;
 mod auth;
 mod dto;
+mod governance;
 mod ledger_dto;
 mod ledgers;
 
@@ -74,6 +75,31 @@ pub fn routes() -> Router<AppState> {
         .route("/study-plans/items/{id}/session", axum::routing::put(plans::item_link))
         .route("/rectifications", get(plans::rectifications).post(plans::rectification_create))
         .route("/rectifications/{id}/progress", post(plans::rectification_progress))
+        .route("/responsibility", get(governance::chain))
+        .route("/responsibility/export.xlsx", get(governance::chain_export))
+        .route("/duties", post(governance::duty_create))
+        .route("/duties/{id}", axum::routing::put(governance::duty_update).delete(governance::duty_delete))
+        .route("/pledges", post(governance::pledge_create))
+        .route("/pledges/{id}", delete(governance::pledge_delete))
+        .route("/pledges/{id}/scan", get(governance::pledge_scan))
+        .route("/cases", get(governance::case_list).post(governance::case_create))
+        .route("/cases/export.xlsx", get(governance::case_export))
+        .route("/cases/{id}", get(governance::case_get).put(governance::case_update))
+        .route("/cases/{id}/steps", post(governance::case_step_add))
+        .route("/projects", get(governance::project_list).post(governance::project_create))
+        .route("/projects/export.xlsx", get(governance::project_export))
+        .route("/projects/{id}", get(governance::project_get).put(governance::project_update))
+        .route("/projects/{id}/progress", post(governance::progress_add))
+        .route("/projects/{id}/progress/{update_id}/photo", get(governance::progress_photo))
+        .route("/reviews", get(governance::review))
+        .route("/reviews/export.xlsx", get(governance::review_export))
+        .route("/reviews/accept", post(governance::review_accept))
+        .route("/reviews/dismiss", post(governance::review_dismiss))
+        .route("/reviews/items", post(governance::review_item_add))
+        .route(
+            "/reviews/items/{id}",
+            axum::routing::put(governance::review_item_update).delete(governance::review_item_delete),
+        )
         .fallback(not_found)
 }
 
@@ -83,7 +109,7 @@ async fn not_found() -> crate::ApiError {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "台账 Taizhang API", version = "1", description = "基层工作台账：组织、人员、任职、用户与审计日志。除登录外，所有接口需在请求头携带 Authorization: Bearer TOKEN。"),
+    info(title = "台账 Taizhang API", version = "1", description = "基层工作台账：组织、人员、任职、用户、审计日志，工作台账与目标，责任体系、信访矛盾纠纷、工程项目、存在问题与下一步打算。除登录外，所有接口需在请求头携带 Authorization: Bearer TOKEN。"),
     paths(
         auth::login, auth::logout, auth::me,
         orgs::list, orgs::create, orgs::get, orgs::update, orgs::memberships,
@@ -101,6 +127,14 @@ async fn not_found() -> crate::ApiError {
         plans::plan, plans::item_add, plans::item_link, plans::item_delete,
         plans::rectifications, plans::rectification_create, plans::rectification_progress,
         ledgers::target_list, ledgers::target_create, ledgers::target_delete, ledgers::dashboard,
+        governance::chain, governance::chain_export, governance::duty_create, governance::duty_update,
+        governance::duty_delete, governance::pledge_create, governance::pledge_delete, governance::pledge_scan,
+        governance::case_list, governance::case_export, governance::case_create, governance::case_get,
+        governance::case_update, governance::case_step_add,
+        governance::project_list, governance::project_export, governance::project_get, governance::project_create,
+        governance::project_update, governance::progress_add, governance::progress_photo,
+        governance::review, governance::review_export, governance::review_accept, governance::review_dismiss,
+        governance::review_item_add, governance::review_item_update, governance::review_item_delete,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

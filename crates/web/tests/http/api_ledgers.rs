@@ -7,25 +7,6 @@ fn count(d: &Value, list: &str, key: &str) -> u64 {
     d[list].as_array().unwrap().iter().find(|c| c["key"] == key).map_or(0, |c| c["count"].as_u64().unwrap())
 }
 
-/// A second district under the county with its own administrator: (token, org).
-async fn second_district(app: &TestApp) -> (String, Value) {
-    let admin = app.token("admin").await;
-    let county = app.org("X自治县").await;
-    let org: Value = app
-        .send(
-            &admin,
-            "POST",
-            "/api/v1/orgs",
-            json!({ "parent_id": county.id, "kind": "party_committee", "name": "Y矿矿区党委" }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.add_user("y_admin", "org_admin", "Y矿矿区党委", false).await;
-    (app.token("y_admin").await, org)
-}
-
 fn target<'a>(d: &'a Value, kind: &str) -> &'a Value {
     d["targets"].as_array().unwrap().iter().find(|t| t["kind"] == kind).unwrap_or_else(|| panic!("target {kind}"))
 }

@@ -173,3 +173,22 @@ pub fn field_errors(body: &Value) -> Vec<(String, String)> {
         })
         .unwrap_or_default()
 }
+
+/// A second district under the county with its own administrator: (token, org).
+pub async fn second_district(app: &TestApp) -> (String, Value) {
+    let admin = app.token("admin").await;
+    let county = app.org("X自治县").await;
+    let org: Value = app
+        .send(
+            &admin,
+            "POST",
+            "/api/v1/orgs",
+            json!({ "parent_id": county.id, "kind": "party_committee", "name": "Y矿矿区党委" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.add_user("y_admin", "org_admin", "Y矿矿区党委", false).await;
+    (app.token("y_admin").await, org)
+}

@@ -8,6 +8,7 @@ mod api_ledgers;
 mod api_orgs;
 mod api_people;
 mod evidence;
+mod governance;
 mod pages;
 mod permissions;
 mod sheets;
