@@ -84,6 +84,22 @@ impl Services {
         }
         problems.finish()?;
         let (org, person) = (org.expect("checked"), person.expect("checked"));
+        let others: Vec<Duty> = self
+            .store
+            .duties(&org.path)
+            .await?
+            .into_iter()
+            .filter(|d| d.org_id == org.id && Some(d.id) != id)
+            .collect();
+        if others.iter().any(|d| d.person_id == person.id) {
+            return Err(Error::conflict("person_id", "此人在该组织已有职务，请直接修改"));
+        }
+        if let Some(first) = others.iter().find(|d| d.first_responsible && input.first_responsible) {
+            return Err(Error::conflict(
+                "first_responsible",
+                format!("该组织的第一责任人已是{}，请先取消", first.person_name),
+            ));
+        }
         let duty = Duty {
             id: id.unwrap_or(0),
             org_id: org.id,
