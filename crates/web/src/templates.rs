@@ -42,6 +42,15 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "rectifications.html",
         "volunteers.html",
         "work_areas.html",
+        "responsibility.html",
+        "person_select.html",
+        "cases.html",
+        "case.html",
+        "case_fields.html",
+        "projects.html",
+        "project.html",
+        "project_fields.html",
+        "review.html",
     );
     env
 });

@@ -145,7 +145,11 @@ async fn show_page(
 
 /// The people who may take part in an org's activities: its members and
 /// those registered in its subtree.
-async fn candidates(state: &AppState, page: &PageActor, org_id: Option<i64>) -> Result<Vec<Value>, crate::PageError> {
+pub(super) async fn candidates(
+    state: &AppState,
+    page: &PageActor,
+    org_id: Option<i64>,
+) -> Result<Vec<Value>, crate::PageError> {
     let Some(org_id) = org_id else { return Ok(Vec::new()) };
     let Ok(org) = state.services.visible_org(&page.actor, org_id).await else { return Ok(Vec::new()) };
     let mut people: BTreeMap<i64, Value> = BTreeMap::new();

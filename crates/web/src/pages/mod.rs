@@ -5,12 +5,16 @@
 mod account;
 mod activities;
 mod audit;
+mod cases;
 mod dashboard;
 mod home;
 mod login;
 mod orgs;
 mod people;
 mod plans;
+mod projects;
+mod responsibility;
+mod reviews;
 mod users;
 
 use std::collections::BTreeMap;
@@ -83,6 +87,37 @@ pub fn routes() -> Router<AppState> {
         .route("/evidence/{id}", get(activities::evidence_file))
         .route("/evidence/{id}/thumbnail", get(activities::evidence_thumbnail))
         .route("/evidence/{id}/delete", post(activities::evidence_delete))
+        .route("/responsibility", get(responsibility::chain))
+        .route("/responsibility/export.xlsx", get(responsibility::export))
+        .route("/responsibility/people", get(responsibility::people))
+        .route("/duties", post(responsibility::duty_create))
+        .route("/duties/{id}/delete", post(responsibility::duty_delete))
+        .route(
+            "/pledges",
+            post(responsibility::pledge_create)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
+        )
+        .route("/pledges/{id}/scan", get(responsibility::pledge_scan))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/export.xlsx", get(cases::export))
+        .route("/cases/{id}", get(cases::show).post(cases::update))
+        .route("/cases/{id}/steps", post(cases::step_add))
+        .route("/projects", get(projects::list).post(projects::create))
+        .route("/projects/export.xlsx", get(projects::export))
+        .route("/projects/{id}", get(projects::show).post(projects::update))
+        .route(
+            "/projects/{id}/progress",
+            post(projects::progress_add)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
+        )
+        .route("/projects/{id}/progress/{update_id}/photo", get(projects::progress_photo))
+        .route("/reviews", get(reviews::show))
+        .route("/reviews/export.xlsx", get(reviews::export))
+        .route("/reviews/items", post(reviews::item_add))
+        .route("/reviews/items/{id}", post(reviews::item_update))
+        .route("/reviews/items/{id}/delete", post(reviews::item_delete))
+        .route("/reviews/accept", post(reviews::accept))
+        .route("/reviews/dismiss", post(reviews::dismiss))
         .route("/static/{file}", get(static_file))
 }
 

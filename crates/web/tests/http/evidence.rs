@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 
 /// A valid 1×1 PNG.
-fn png() -> Vec<u8> {
+pub fn png() -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
         .unwrap()

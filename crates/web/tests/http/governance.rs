@@ -353,3 +353,84 @@ async fn another_subtree_sees_none_of_it() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_pages_record_and_show_errors_beside_their_fields() {
+    let app = spawn_app().await;
+    let b = app.browser("kuangqu").await;
+    let community = app.org("第一社区").await.id.to_string();
+
+    // A matter closed before it was received: the page shows the error beside the field.
+    let r = b
+        .post(
+            "/cases",
+            &[
+                ("org_id", &community),
+                ("kind", "dispute"),
+                ("received_on", "2021-05-10"),
+                ("matter", "邻里噪音"),
+                ("outcome", "mediated"),
+                ("closed_on", "2021-05-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"e-closed_on\">办结日期不能早于受理日期"), "{html}");
+    assert!(html.contains("value=\"邻里噪音\"") || html.contains(">邻里噪音<"), "what was typed is kept");
+    let r = b
+        .post(
+            "/cases",
+            &[("org_id", &community), ("kind", "dispute"), ("received_on", "2021-05-10"), ("matter", "邻里噪音")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, list) = b.get("/cases?kind=dispute").await;
+    assert!(list.contains("邻里噪音"));
+
+    // A progress photo that is not an image.
+    let projects = json_of(app.get(&app.token("kuangqu").await, "/api/v1/projects").await).await;
+    let id = projects[0]["id"].clone();
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", b.csrf.clone())
+        .text("date", "2020-07-10")
+        .text("percent", "72")
+        .part("photo", reqwest::multipart::Part::bytes(b"%PDF-1.4 ...".to_vec()).file_name("进度.pdf"));
+    let r = b.client.post(format!("{}/projects/{id}/progress", b.base)).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("“进度.pdf”不是照片"));
+    let (status, html) = b.get(&format!("/projects/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<polyline points="), "the progress chart");
+    assert!(html.contains("当前进度 <strong>70%</strong>"));
+
+    // A pledge with a scan, then the scan opens.
+    let branch = app.org("第一社区党支部").await.id.to_string();
+    let signer = app_person(&app, &app.token("kuangqu").await, "陆春燕").await.to_string();
+    let png = crate::evidence::png();
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", b.csrf.clone())
+        .text("org_id", branch)
+        .text("year", "2021")
+        .text("signer_id", signer)
+        .text("counterpart", "矿区党委书记韦建国")
+        .text("signed_on", "2021-01-12")
+        .part("scan", reqwest::multipart::Part::bytes(png.clone()).file_name("责任状.png"));
+    let r = b.client.post(format!("{}/pledges", b.base)).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get("/responsibility?year=2021").await;
+    let at = html.find("/scan\">扫描件").expect("a scan link");
+    let start = html[..at].rfind("/pledges/").unwrap();
+    let (status, _) = b.get(&html[start..at + 5]).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Accepting a suggestion through the page, twice.
+    let (_, html) = b.get("/reviews?period=2020H1").await;
+    let key_at = html.find("name=\"key\" value=\"").expect("a suggestion") + "name=\"key\" value=\"".len();
+    let key = &html[key_at..key_at + html[key_at..].find('"').unwrap()];
+    let fields = [("period", "2020H1"), ("org_id", ""), ("key", key), ("text", "")];
+    assert_eq!(b.post("/reviews/accept", &fields).await.status(), StatusCode::SEE_OTHER);
+    let r = b.post("/reviews/accept", &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("该建议已采纳，请勿重复采纳"));
+}

@@ -82,6 +82,13 @@ async fn every_page_renders_for_every_role() {
             "/rectifications".into(),
             "/rectifications?status=overdue".into(),
             "/volunteers?period=2020H1".into(),
+            "/responsibility".into(),
+            "/responsibility?year=2020".into(),
+            "/cases".into(),
+            "/cases?kind=petition&status=closed&from=2020-01-01".into(),
+            "/projects".into(),
+            "/reviews".into(),
+            "/reviews?period=2020H1".into(),
         ] {
             let (status, body) = b.get(&path).await;
             assert_eq!(status, StatusCode::OK, "{user} {path}");
