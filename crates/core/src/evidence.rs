@@ -95,6 +95,15 @@ pub struct Attachment {
     pub created_by: String,
 }
 
+/// What an attachment is kept for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachmentOwner {
+    /// The signed scan of a pledge (by pledge id).
+    PledgeScan(Id),
+    /// The photo of a progress update (by update id).
+    ProgressPhoto(Id),
+}
+
 /// The content type of an accepted file, judged by its first bytes: JPEG,
 /// PNG, GIF and WebP photos, PDF, and Word/Excel files (zip containers
 /// whose name ends .docx or .xlsx).

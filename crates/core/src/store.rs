@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use crate::cases::{Case, CaseStep};
 use crate::error::Result;
-use crate::evidence::{Attachment, Evidence, NewEvidence, NewFile};
+use crate::evidence::{Attachment, AttachmentOwner, Evidence, NewEvidence, NewFile};
 use crate::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
 };
@@ -168,6 +168,15 @@ pub trait Store: Send + Sync + 'static {
     /// Stores a new pledge with its scan, if any, in one transaction.
     async fn pledge_create(&self, pledge: Pledge, scan: Option<NewFile>, ctx: &AuditCtx) -> Result<Pledge>;
     async fn pledge_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+    /// Stores a file as a pledge's scan or a progress update's photo, replacing
+    /// (and deleting) the one it had.
+    async fn attachment_set(
+        &self,
+        owner: AttachmentOwner,
+        org_id: Id,
+        file: NewFile,
+        ctx: &AuditCtx,
+    ) -> Result<Attachment>;
     /// An attached file (a pledge's scan, a progress photo) with its bytes.
     async fn attachment(&self, id: Id) -> Result<Option<(Attachment, Vec<u8>)>>;
 

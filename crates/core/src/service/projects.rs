@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::{Services, date_field, required_text};
 use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
-use crate::evidence::{Attachment, NewFile};
+use crate::evidence::{Attachment, AttachmentOwner, NewFile};
 use crate::model::{Id, Role};
 use crate::project::{Milestone, ProgressUpdate, Project, check_update};
 
@@ -35,6 +35,15 @@ pub struct ProgressInput {
     pub percent: String,
     pub note: String,
     pub reason: String,
+}
+
+/// An uploaded file that must be a photo.
+fn checked_photo(field: &str, file_name: &str, bytes: Vec<u8>) -> Result<NewFile> {
+    let file = NewFile::check(field, file_name, bytes)?;
+    if !file.is_image() {
+        return Err(Error::invalid(field, format!("“{}”不是照片", file.file_name)));
+    }
+    Ok(file)
 }
 
 impl Services {
@@ -125,12 +134,8 @@ impl Services {
             problems.add(if p > 100 || !input.reason.trim().is_empty() { "percent" } else { "reason" }, message);
         }
         let photo = match photo {
-            Some((name, bytes)) if !bytes.is_empty() => match NewFile::check("photo", &name, bytes) {
-                Ok(file) if file.is_image() => Some(file),
-                Ok(file) => {
-                    problems.add("photo", format!("“{}”不是照片", file.file_name));
-                    None
-                }
+            Some((name, bytes)) if !bytes.is_empty() => match checked_photo("photo", &name, bytes) {
+                Ok(file) => Some(file),
                 Err(e) => {
                     e.field_errors().into_iter().for_each(|f| problems.add(&f.field, f.message));
                     None
@@ -150,6 +155,23 @@ impl Services {
             created_at: now(),
         };
         self.store.progress_add(project_id, update, photo, &actor.ctx()).await
+    }
+
+    /// Stores (or replaces) the photo of a progress update.
+    pub async fn progress_photo_set(
+        &self,
+        actor: &Actor,
+        project_id: Id,
+        update_id: Id,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Attachment> {
+        let project = self.project_get(actor, project_id).await?;
+        project.updates.iter().find(|u| u.id == update_id).ok_or(Error::NotFound)?;
+        actor.require(Role::Recorder)?;
+        let file = checked_photo("file", file_name, bytes)?;
+        let owner = AttachmentOwner::ProgressPhoto(update_id);
+        self.store.attachment_set(owner, project.org_id, file, &actor.ctx()).await
     }
 
     /// The photo of a progress update.

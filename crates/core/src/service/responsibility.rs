@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::{Services, date_field, required_text};
 use crate::auth::Actor;
 use crate::error::{Error, Problems, Result};
-use crate::evidence::{Attachment, NewFile};
+use crate::evidence::{Attachment, AttachmentOwner, NewFile};
 use crate::model::{Id, Org, Person, Role};
 use crate::responsibility::{ChainLink, Duty, Pledge, gaps};
 
@@ -179,6 +179,15 @@ impl Services {
         self.visible_org(actor, pledge.org_id).await?;
         actor.require(Role::Recorder)?;
         self.store.pledge_delete(id, &actor.ctx()).await
+    }
+
+    /// Stores (or replaces) a pledge's signed scan.
+    pub async fn pledge_scan_set(&self, actor: &Actor, id: Id, file_name: &str, bytes: Vec<u8>) -> Result<Attachment> {
+        let pledge = self.store.pledge_get(id).await?.ok_or(Error::NotFound)?;
+        self.visible_org(actor, pledge.org_id).await?;
+        actor.require(Role::Recorder)?;
+        let file = NewFile::check("file", file_name, bytes)?;
+        self.store.attachment_set(AttachmentOwner::PledgeScan(id), pledge.org_id, file, &actor.ctx()).await
     }
 
     /// A pledge's signed scan.

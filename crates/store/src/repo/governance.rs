@@ -3,7 +3,7 @@
 //! files attached to pledges and progress updates.
 
 use taizhang_core::cases::{Case, CaseKind, CaseStep, Outcome};
-use taizhang_core::evidence::{Attachment, NewFile};
+use taizhang_core::evidence::{Attachment, AttachmentOwner, NewFile};
 use taizhang_core::model::{AuditCtx, AuditRecord, Id};
 use taizhang_core::project::{Milestone, ProgressUpdate, Project};
 use taizhang_core::responsibility::{Duty, Pledge};
@@ -59,6 +59,35 @@ fn attachment_add(c: &mut dyn Conn, f: &NewFile, ctx: &AuditCtx) -> Result<Id> {
         ],
     )?
     .i64("id")?)
+}
+
+pub fn attachment_set(
+    c: &mut dyn Conn,
+    owner: AttachmentOwner,
+    org_id: Id,
+    f: &NewFile,
+    ctx: &AuditCtx,
+) -> Result<Attachment> {
+    let (table, column, entity, id) = match owner {
+        AttachmentOwner::PledgeScan(id) => ("pledges", "scan_id", "pledge", id),
+        AttachmentOwner::ProgressPhoto(id) => ("project_progress", "photo_id", "project_progress", id),
+    };
+    let row = c.query_opt(&format!("SELECT {column} AS old FROM {table} WHERE id = $1"), params![id])?;
+    let old = row.ok_or(Error::NotFound)?.opt_i64("old")?;
+    let new = attachment_add(c, f, ctx)?;
+    c.execute(&format!("UPDATE {table} SET {column} = $1 WHERE id = $2"), params![new, id])?;
+    if let Some(old) = old {
+        c.execute("DELETE FROM attachments WHERE id = $1", params![old])?;
+    }
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "attach", entity)
+            .entity_id(id)
+            .org(org_id)
+            .after(serde_json::json!({ "attachment_id": new, "file_name": f.file_name, "sha256": f.sha256 }))
+            .detail(format!("上传“{}”", f.file_name)),
+    )?;
+    Ok(attachment(c, new)?.ok_or(Error::NotFound)?.0)
 }
 
 pub fn attachment(c: &mut dyn Conn, id: Id) -> Result<Option<(Attachment, Vec<u8>)>> {

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use taizhang_core::Result;
 use taizhang_core::cases::{Case, CaseStep};
-use taizhang_core::evidence::{Attachment, Evidence, NewEvidence, NewFile};
+use taizhang_core::evidence::{Attachment, AttachmentOwner, Evidence, NewEvidence, NewFile};
 use taizhang_core::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
 };
@@ -332,6 +332,16 @@ impl Store for SqlStore {
     async fn pledge_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
         let ctx = ctx.clone();
         self.write(move |c| governance::pledge_delete(c, id, &ctx)).await
+    }
+    async fn attachment_set(
+        &self,
+        owner: AttachmentOwner,
+        org_id: Id,
+        file: NewFile,
+        ctx: &AuditCtx,
+    ) -> Result<Attachment> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::attachment_set(c, owner, org_id, &file, &ctx)).await
     }
     async fn attachment(&self, id: Id) -> Result<Option<(Attachment, Vec<u8>)>> {
         self.read(move |c| governance::attachment(c, id)).await

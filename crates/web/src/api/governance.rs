@@ -213,7 +213,7 @@ pub struct PledgeBody {
     pub duties: String,
 }
 
-/// Records a pledge (the signed scan is uploaded through the page).
+/// Records a pledge; its signed scan goes to PUT /api/v1/pledges/{id}/scan.
 #[utoipa::path(post, path = "/api/v1/pledges", tag = "responsibility", request_body = PledgeBody,
     responses((status = 201, body = PledgeOut), (status = 422, body = ErrorBody)))]
 pub async fn pledge_create(
@@ -242,6 +242,42 @@ pub async fn pledge_delete(
 ) -> Result<StatusCode, ApiError> {
     state.services.pledge_delete(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct FileQuery {
+    /// The file's name.
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentOut {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+impl From<taizhang_core::evidence::Attachment> for AttachmentOut {
+    fn from(a: taizhang_core::evidence::Attachment) -> Self {
+        AttachmentOut { id: a.id, file_name: a.file_name, content_type: a.content_type, size: a.size, sha256: a.sha256 }
+    }
+}
+
+/// Stores the signed scan of a pledge (the raw bytes as the body), replacing any earlier one.
+#[utoipa::path(put, path = "/api/v1/pledges/{id}/scan", tag = "responsibility", params(("id" = i64, Path), FileQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = AttachmentOut), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn pledge_scan_set(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<FileQuery>,
+    crate::auth::ApiBytes(bytes): crate::auth::ApiBytes,
+) -> Result<Json<AttachmentOut>, ApiError> {
+    Ok(Json(state.services.pledge_scan_set(&actor, id, &q.name, bytes).await?.into()))
 }
 
 /// The signed scan of a pledge.
@@ -698,7 +734,7 @@ pub struct ProgressBody {
     pub reason: String,
 }
 
-/// Records progress (the photo is uploaded through the page).
+/// Records progress; its photo goes to PUT /api/v1/projects/{id}/progress/{update_id}/photo.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/progress", tag = "projects", params(("id" = i64, Path)), request_body = ProgressBody,
     responses((status = 201, body = ProjectOut), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn progress_add(
@@ -712,6 +748,30 @@ pub async fn progress_add(
     Ok((StatusCode::CREATED, Json(project_out(p, now().date_naive()))))
 }
 
+/// Stores the photo of a progress update (the raw bytes as the body), replacing any earlier one.
+#[utoipa::path(put, path = "/api/v1/projects/{id}/progress/{update_id}/photo", tag = "projects",
+    params(("id" = i64, Path), ("update_id" = i64, Path), FileQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = AttachmentOut), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn progress_photo_set(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    axum::extract::Path((id, update_id)): axum::extract::Path<(String, String)>,
+    ApiQuery(q): ApiQuery<FileQuery>,
+    crate::auth::ApiBytes(bytes): crate::auth::ApiBytes,
+) -> Result<Json<AttachmentOut>, ApiError> {
+    let (id, update_id) = two_ids(&id, &update_id)?;
+    Ok(Json(state.services.progress_photo_set(&actor, id, update_id, &q.name, bytes).await?.into()))
+}
+
+/// Two numeric ids of a path; anything else is not found.
+fn two_ids(a: &str, b: &str) -> Result<(i64, i64), ApiError> {
+    match (a.parse(), b.parse()) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        _ => Err(taizhang_core::Error::NotFound.into()),
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/projects/{id}/progress/{update_id}/photo", tag = "projects",
     params(("id" = i64, Path), ("update_id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
@@ -720,10 +780,7 @@ pub async fn progress_photo(
     ApiActor(actor): ApiActor,
     axum::extract::Path((id, update_id)): axum::extract::Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let (id, update_id) = match (id.parse(), update_id.parse()) {
-        (Ok(a), Ok(b)) => (a, b),
-        _ => return Err(taizhang_core::Error::NotFound.into()),
-    };
+    let (id, update_id) = two_ids(&id, &update_id)?;
     let (a, bytes) = state.services.progress_photo(&actor, id, update_id).await?;
     Ok(crate::evidence::attachment_response(&a, bytes))
 }

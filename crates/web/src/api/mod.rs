@@ -81,7 +81,12 @@ pub fn routes() -> Router<AppState> {
         .route("/duties/{id}", axum::routing::put(governance::duty_update).delete(governance::duty_delete))
         .route("/pledges", post(governance::pledge_create))
         .route("/pledges/{id}", delete(governance::pledge_delete))
-        .route("/pledges/{id}/scan", get(governance::pledge_scan))
+        .route(
+            "/pledges/{id}/scan",
+            get(governance::pledge_scan)
+                .put(governance::pledge_scan_set)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
+        )
         .route("/cases", get(governance::case_list).post(governance::case_create))
         .route("/cases/export.xlsx", get(governance::case_export))
         .route("/cases/{id}", get(governance::case_get).put(governance::case_update))
@@ -90,7 +95,12 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/export.xlsx", get(governance::project_export))
         .route("/projects/{id}", get(governance::project_get).put(governance::project_update))
         .route("/projects/{id}/progress", post(governance::progress_add))
-        .route("/projects/{id}/progress/{update_id}/photo", get(governance::progress_photo))
+        .route(
+            "/projects/{id}/progress/{update_id}/photo",
+            get(governance::progress_photo)
+                .put(governance::progress_photo_set)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
+        )
         .route("/reviews", get(governance::review))
         .route("/reviews/export.xlsx", get(governance::review_export))
         .route("/reviews/accept", post(governance::review_accept))
@@ -128,11 +138,11 @@ async fn not_found() -> crate::ApiError {
         plans::rectifications, plans::rectification_create, plans::rectification_progress,
         ledgers::target_list, ledgers::target_create, ledgers::target_delete, ledgers::dashboard,
         governance::chain, governance::chain_export, governance::duty_create, governance::duty_update,
-        governance::duty_delete, governance::pledge_create, governance::pledge_delete, governance::pledge_scan,
+        governance::duty_delete, governance::pledge_create, governance::pledge_delete, governance::pledge_scan, governance::pledge_scan_set,
         governance::case_list, governance::case_export, governance::case_create, governance::case_get,
         governance::case_update, governance::case_step_add,
         governance::project_list, governance::project_export, governance::project_get, governance::project_create,
-        governance::project_update, governance::progress_add, governance::progress_photo,
+        governance::project_update, governance::progress_add, governance::progress_photo, governance::progress_photo_set,
         governance::review, governance::review_export, governance::review_accept, governance::review_dismiss,
         governance::review_item_add, governance::review_item_update, governance::review_item_delete,
     ),

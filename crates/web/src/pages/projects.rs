@@ -130,6 +130,9 @@ async fn show_page(
     let p = state.services.project_get(&page.actor, id).await?;
     let org = state.services.visible_org(&page.actor, p.org_id).await?;
     let orgs = state.services.org_tree(&page.actor).await?;
+    let on = values.get("on").and_then(Value::as_str).and_then(taizhang_core::service::parse_date);
+    let reading = on.map(|day| json!({ "on": day.to_string(), "percent": p.progress_at(day) }));
+    let values = if on.is_some() { Value::Null } else { values };
     let form = if values.is_null() {
         json!({
             "org_id": p.org_id.to_string(), "name": p.name, "description": p.description,
@@ -144,15 +147,42 @@ async fn show_page(
         status,
         "project.html",
         &mut json!({
-            "row": project_json(&p), "org_name": org.name,
+            "row": project_json(&p), "org_name": org.name, "reading": reading,
             "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
             "values": form, "errors": errors,
         }),
     )
 }
 
-pub async fn show(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
-    show_page(&state, &page, id, StatusCode::OK, BTreeMap::new(), Value::Null).await
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    on: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: PageActor,
+    PageId(id): PageId,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
+    let mut errors = BTreeMap::new();
+    let on = match q.on.trim() {
+        "" => None,
+        s => {
+            let day = taizhang_core::service::parse_date(s);
+            if day.is_none() {
+                errors.insert("on".to_owned(), "日期格式应为“2020-07-10”".to_owned());
+            }
+            day
+        }
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let values = match on {
+        Some(day) => json!({ "on": day.to_string() }),
+        None => Value::Null,
+    };
+    show_page(&state, &page, id, status, errors, values).await
 }
 
 pub async fn update(

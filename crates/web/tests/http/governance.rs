@@ -403,6 +403,8 @@ async fn the_pages_record_and_show_errors_beside_their_fields() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<polyline points="), "the progress chart");
     assert!(html.contains("当前进度 <strong>70%</strong>"));
+    let (_, html) = b.get(&format!("/projects/{id}?on=2020-04-30")).await;
+    assert!(html.contains("截至2020-04-30，完成工程总量的40%"));
 
     // A pledge with a scan, then the scan opens.
     let branch = app.org("第一社区党支部").await.id.to_string();
@@ -433,4 +435,40 @@ async fn the_pages_record_and_show_errors_beside_their_fields() {
     let r = b.post("/reviews/accept", &fields).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("该建议已采纳，请勿重复采纳"));
+}
+
+#[tokio::test]
+async fn scans_and_photos_go_through_the_api_checked_by_content() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let chain = json_of(app.get(&token, "/api/v1/responsibility?year=2020").await).await;
+    let pledge = &link(&chain, "X矿矿区党委")["pledges"][0];
+    assert_eq!(pledge["has_scan"], false);
+    let put = |path: String, name: &str, bytes: Vec<u8>| {
+        app.http.put(app.url(&format!("{path}?name={name}"))).bearer_auth(&token).body(bytes).send()
+    };
+    let scan = format!("/api/v1/pledges/{}/scan", pledge["id"]);
+    let r = put(scan.clone(), "scan.pdf", b"<script>".to_vec()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&json_of(r).await)[0].0, "file");
+    let r = put(scan.clone(), "scan.pdf", b"%PDF-1.4 signed".to_vec()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(json_of(r).await["content_type"], "application/pdf");
+    let r = app.get(&token, &scan).await;
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4 signed");
+    let chain = json_of(app.get(&token, "/api/v1/responsibility?year=2020").await).await;
+    assert_eq!(link(&chain, "X矿矿区党委")["pledges"][0]["has_scan"], true);
+
+    let project = &json_of(app.get(&token, "/api/v1/projects").await).await[0];
+    let update = &project["updates"][0];
+    let photo = format!("/api/v1/projects/{}/progress/{}/photo", project["id"], update["id"]);
+    assert_eq!(app.get(&token, &photo).await.status(), StatusCode::NOT_FOUND, "no photo yet");
+    let r = put(photo.clone(), "a.pdf", b"%PDF-1.4".to_vec()).await.unwrap();
+    assert_eq!(field_errors(&json_of(r).await)[0].1, "“a.pdf”不是照片");
+    assert_eq!(put(photo.clone(), "现场.png", crate::evidence::png()).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(app.get(&token, &photo).await.bytes().await.unwrap().to_vec(), crate::evidence::png());
+    let (other, _) = second_district(&app).await;
+    assert_eq!(app.get(&other, &photo).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&other, &scan).await.status(), StatusCode::NOT_FOUND);
 }
