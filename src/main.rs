@@ -49,6 +49,21 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write the work summary (工作总结) of an org and period.
+    Summary {
+        /// The org, by name or id.
+        #[arg(long)]
+        org: String,
+        /// 2020H1, 2020, 2020Q3, 2020-07 ...
+        #[arg(long)]
+        period: String,
+        /// docx, html or md; default: from the output file's extension.
+        #[arg(long)]
+        format: Option<String>,
+        /// The file to write.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,6 +193,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let password = password.unwrap_or_else(generate_password);
             services.user_reset_password(&actor, user.id, &password).await?;
             println!("已重设 {username} 的密码{}", if generated { format!("：{password}") } else { String::new() });
+        }
+        Command::Summary { org, period, format, output } => {
+            use taizhang_docs::report::{self, Format};
+            let extension = output.extension().and_then(|e| e.to_str()).unwrap_or_default().to_owned();
+            let wanted = format.unwrap_or(extension);
+            let Some(format) = Format::parse(&wanted) else {
+                anyhow::bail!("--format：不支持的格式“{wanted}”，可用 docx、html、md");
+            };
+            let services = open(&config).await?;
+            let actor = Actor::system("cli");
+            let org = services.org_lookup(&actor, &org).await.context("--org")?;
+            let data = services.summary_data(&actor, Some(org.id), &period).await.context("--period")?;
+            let markup = report::render(report::DEFAULT_SUMMARY, &data)?;
+            let doc = report::parse(&markup);
+            let bytes = report::write(&doc, format).map_err(anyhow::Error::msg)?;
+            std::fs::write(&output, bytes).with_context(|| format!("无法写入 {}", output.display()))?;
+            println!("已生成“{}”：{}", doc.title, output.display());
         }
         Command::Audit(AuditCommand::Verify) => {
             let services = open(&config).await?;

@@ -126,3 +126,32 @@ fn an_unknown_database_scheme_is_refused_clearly() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("不支持的数据库地址"));
 }
+
+#[test]
+fn summary_writes_each_format_and_refuses_bad_input() {
+    let db = TestDb::new();
+    assert!(taizhang(&db, &["demo", "--no-serve"]).status.success());
+    let dir = std::env::temp_dir().join(format!("taizhang-summary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    for (name, starts) in
+        [("s.docx", &b"PK"[..]), ("s.md", "# 2020年上半年".as_bytes()), ("s.html", b"<!doctype html>")]
+    {
+        let out = taizhang(&db, &["summary", "--org", "X矿矿区党委", "--period", "2020H1", "-o", &file(name)]);
+        assert!(out.status.success(), "{out:?}");
+        assert!(stdout(&out).contains("已生成“2020年上半年X矿矿区宣传思想文化工作总结”"), "{}", stdout(&out));
+        assert!(std::fs::read(file(name)).unwrap().starts_with(starts), "{name}");
+    }
+    let md = std::fs::read_to_string(file("s.md")).unwrap();
+    assert!(md.contains("党委理论学习中心组学习4次") && md.contains("志愿服务活动7次"), "{md}");
+    let bad = taizhang(&db, &["summary", "--org", "X矿矿区党委", "--period", "2020H3", "-o", &file("x.docx")]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--period"), "{bad:?}");
+    let bad = taizhang(&db, &["summary", "--org", "没有这个组织", "--period", "2020H1", "-o", &file("x.docx")]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--org"), "{bad:?}");
+    let bad = taizhang(&db, &["summary", "--org", "X矿矿区党委", "--period", "2020H1", "-o", &file("x.pdf")]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("不支持的格式“pdf”"), "{bad:?}");
+    assert!(!std::path::Path::new(&file("x.docx")).exists(), "nothing written on error");
+    std::fs::remove_dir_all(&dir).ok();
+}

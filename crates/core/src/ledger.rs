@@ -188,6 +188,8 @@ pub struct ActivityQuery {
     /// Only activities without any evidence file.
     pub without_evidence: bool,
     pub text: String,
+    /// Only these activities (the records a summary's figure cites); empty: any.
+    pub ids: Vec<Id>,
     pub page: u32,
     pub per_page: u32,
 }

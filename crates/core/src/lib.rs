@@ -22,6 +22,7 @@ pub mod review;
 pub mod search_keys;
 pub mod service;
 pub mod store;
+pub mod summary;
 pub mod target;
 
 pub use error::{Error, FieldError, Result};

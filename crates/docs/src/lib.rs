@@ -1,8 +1,10 @@
 //! Documents: the spreadsheets offices already use (ledger exports, import
 //! templates with drop-down lists, error reports) and reading them back.
+//! Reports in the official document layout (`report`): DOCX, HTML, Markdown.
 //! Knows the layouts; knows nothing of HTTP or SQL.
 
 mod activities;
+pub mod report;
 mod sheet;
 mod table;
 mod thumbnail;

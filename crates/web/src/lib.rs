@@ -7,6 +7,7 @@ mod auth;
 mod error;
 mod evidence;
 mod pages;
+mod reports;
 mod sheets;
 mod templates;
 

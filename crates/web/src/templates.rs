@@ -51,6 +51,7 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "project.html",
         "project_fields.html",
         "review.html",
+        "summary.html",
     );
     env
 });

@@ -61,6 +61,8 @@ pub struct ActivityFilter {
     /// Only activities without evidence files.
     pub without_evidence: bool,
     pub q: String,
+    /// Only these activities, "1,2,3" (the records a summary's figure cites).
+    pub ids: String,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
@@ -354,6 +356,7 @@ impl Services {
             unreported: f.unreported,
             without_evidence: f.without_evidence,
             text: f.q.clone(),
+            ids: f.ids.split(',').filter_map(|s| s.trim().parse().ok()).take(1000).collect(),
             page: f.page.unwrap_or(1).max(1),
             per_page: f.per_page.unwrap_or(50).clamp(1, 200),
         })

@@ -52,6 +52,8 @@ pub struct CaseFilter {
     pub from: Option<NaiveDate>,
     /// Received on or before; the state is judged on this day (default today).
     pub to: Option<NaiveDate>,
+    /// Only these matters (the records a summary's figure cites); empty: any.
+    pub ids: Vec<Id>,
 }
 
 impl Services {
@@ -178,6 +180,7 @@ impl Services {
                 case,
             })
             .filter(|v| f.status.is_none_or(|s| v.status == s))
+            .filter(|v| f.ids.is_empty() || f.ids.contains(&v.case.id))
             .collect();
         Ok((views, counts))
     }

@@ -13,6 +13,7 @@ mod projects;
 mod responsibility;
 mod review;
 mod sheets;
+mod summary;
 pub(crate) mod targets;
 pub mod users;
 

@@ -501,6 +501,17 @@ fn filter_sql(q: &ActivityQuery) -> (String, Vec<Value>) {
     if q.without_evidence {
         sql.push_str(" AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.activity_id = a.id)");
     }
+    if !q.ids.is_empty() {
+        let placeholders: Vec<String> = q
+            .ids
+            .iter()
+            .map(|id| {
+                args.push((*id).into());
+                format!("${}", args.len())
+            })
+            .collect();
+        sql.push_str(&format!(" AND a.id IN ({})", placeholders.join(", ")));
+    }
     (sql, args)
 }
 
@@ -510,7 +521,12 @@ fn filter_sql(q: &ActivityQuery) -> (String, Vec<Value>) {
 /// thousands of activities; counting them row by row is what this avoids.
 fn aggregate_count_sql(q: &ActivityQuery) -> Option<(String, Vec<Value>)> {
     let whole_months = q.from.is_none_or(|d| d.day() == 1) && q.to.is_none_or(|d| (d + Days::new(1)).day() == 1);
-    if !whole_months || !q.text.trim().is_empty() || q.campaign_id.is_some() || (q.unreported && q.without_evidence) {
+    if !whole_months
+        || !q.text.trim().is_empty()
+        || q.campaign_id.is_some()
+        || !q.ids.is_empty()
+        || (q.unreported && q.without_evidence)
+    {
         return None;
     }
     let measure = if q.unreported {

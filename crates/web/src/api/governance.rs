@@ -412,7 +412,14 @@ impl CaseQuery {
             "" => Ok(None),
             s => parse_date(s).map(Some).ok_or_else(|| Error::invalid(field, "日期格式应为“2020-07-10”")),
         };
-        Ok(CaseFilter { org_id: self.org_id, kind, status, from: date("from", &self.from)?, to: date("to", &self.to)? })
+        Ok(CaseFilter {
+            org_id: self.org_id,
+            kind,
+            status,
+            from: date("from", &self.from)?,
+            to: date("to", &self.to)?,
+            ids: Vec::new(),
+        })
     }
 }
 

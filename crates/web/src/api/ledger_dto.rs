@@ -267,6 +267,8 @@ pub struct ActivityListQuery {
     pub without_evidence: bool,
     /// Words in the title.
     pub q: String,
+    /// Only these activities: ids separated by commas ("12,15,40").
+    pub ids: String,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
@@ -284,6 +286,7 @@ impl From<ActivityListQuery> for ActivityFilter {
             unreported: q.unreported,
             without_evidence: q.without_evidence,
             q: q.q,
+            ids: q.ids,
             page: q.page,
             per_page: q.per_page,
         }

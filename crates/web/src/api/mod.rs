@@ -14,6 +14,7 @@ pub use dto::AuditListQuery;
 mod orgs;
 mod people;
 mod plans;
+mod summary;
 mod users;
 
 use axum::extract::DefaultBodyLimit;
@@ -110,6 +111,8 @@ pub fn routes() -> Router<AppState> {
             "/reviews/items/{id}",
             axum::routing::put(governance::review_item_update).delete(governance::review_item_delete),
         )
+        .route("/summary", get(summary::summary))
+        .route("/summary/download", get(summary::summary_download))
         .fallback(not_found)
 }
 
@@ -145,6 +148,7 @@ async fn not_found() -> crate::ApiError {
         governance::project_update, governance::progress_add, governance::progress_photo, governance::progress_photo_set,
         governance::review, governance::review_export, governance::review_accept, governance::review_dismiss,
         governance::review_item_add, governance::review_item_update, governance::review_item_delete,
+        summary::summary, summary::summary_download,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

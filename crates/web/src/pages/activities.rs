@@ -39,6 +39,8 @@ pub struct ListQuery {
     q: String,
     unreported: Option<String>,
     without_evidence: Option<String>,
+    #[serde(default)]
+    ids: String,
     page: Option<u32>,
 }
 
@@ -52,6 +54,7 @@ impl ListQuery {
             q: self.q.clone(),
             unreported: self.unreported.is_some(),
             without_evidence: self.without_evidence.is_some(),
+            ids: self.ids.clone(),
             page: self.page,
             per_page: Some(50),
             ..Default::default()

@@ -25,6 +25,8 @@ pub struct CaseQuery {
     from: String,
     #[serde(default)]
     to: String,
+    #[serde(default)]
+    ids: String,
 }
 
 impl CaseQuery {
@@ -36,6 +38,7 @@ impl CaseQuery {
             status: CaseStatus::parse(&self.status),
             from: parse_date(&self.from),
             to: parse_date(&self.to),
+            ids: self.ids.split(',').filter_map(|s| s.trim().parse().ok()).collect(),
         }
     }
 }

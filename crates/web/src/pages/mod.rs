@@ -15,6 +15,7 @@ mod plans;
 mod projects;
 mod responsibility;
 mod reviews;
+mod summary;
 mod users;
 
 use std::collections::BTreeMap;
@@ -118,6 +119,8 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/items/{id}/delete", post(reviews::item_delete))
         .route("/reviews/accept", post(reviews::accept))
         .route("/reviews/dismiss", post(reviews::dismiss))
+        .route("/summary", get(summary::show))
+        .route("/summary/download", get(summary::download))
         .route("/static/{file}", get(static_file))
 }
 

@@ -12,3 +12,4 @@ mod governance;
 mod pages;
 mod permissions;
 mod sheets;
+mod summary;

@@ -1,0 +1,293 @@
+//! Gathering the facts of a work summary from the ledgers.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use super::{ActivityFilter, CaseFilter, Services};
+use crate::auth::{Actor, now};
+use crate::cases::{CaseKind, CaseStatus};
+use crate::error::{Error, Result};
+use crate::ledger::{Activity, RectificationStatus, VOLUNTEER_KIND, channel_label};
+use crate::model::{Id, Org, OrgKind};
+use crate::period::Period;
+use crate::review::Section;
+use crate::summary::*;
+use crate::target::{BucketState, Frequency};
+
+/// Adds what is not there yet, keeping the order of first appearance.
+fn push_new(list: &mut Vec<String>, item: &str) {
+    let item = item.trim().trim_end_matches(['。', '；', ';']).trim();
+    if !item.is_empty() && !list.iter().any(|x| x == item) {
+        list.push(item.to_owned());
+    }
+}
+
+fn ids(list: &[&Activity]) -> Vec<Id> {
+    list.iter().map(|a| a.id).collect()
+}
+
+/// Publicity facts of some actions.
+fn publicity(actions: &[&Activity], campaign_name: &dyn Fn(Id) -> Option<String>) -> Publicity {
+    let mut p = Publicity { actions: Figure::of("activity", &ids(actions)), ..Default::default() };
+    let mut codes = BTreeSet::new();
+    for a in actions {
+        let f = &a.fields;
+        codes.extend(f.channels.iter().cloned());
+        if let Some(name) = f.campaign_id.and_then(campaign_name) {
+            push_new(&mut p.campaigns, &name);
+        }
+        for r in &f.role_models {
+            push_new(&mut p.role_models, r);
+        }
+        p.banners += u64::from(f.quantities.banners);
+        p.boards += u64::from(f.quantities.boards);
+        p.posts += u64::from(f.quantities.posts);
+        p.reached += u64::from(f.quantities.reached);
+    }
+    // In the order channels are listed everywhere else (screens first).
+    p.channels = crate::ledger::CHANNELS
+        .iter()
+        .filter(|(code, _)| codes.contains(*code))
+        .map(|(code, _)| channel_label(code).unwrap_or(code).to_owned())
+        .collect();
+    for other in codes.iter().filter(|c| channel_label(c).is_none()) {
+        p.channels.push(other.clone());
+    }
+    p
+}
+
+impl Services {
+    /// The facts of the summary of an org's subtree (default: the actor's own
+    /// org) for a period such as "2020H1".
+    pub async fn summary_data(&self, actor: &Actor, org_id: Option<Id>, period: &str) -> Result<SummaryData> {
+        let org = match org_id.or(actor.org_id) {
+            Some(id) => self.visible_org(actor, id).await?,
+            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,
+        };
+        let period = Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
+        let (start, end) = (period.start(), period.end());
+        let as_of = end.min(now().date_naive());
+        let year = period.year();
+        let tree = self.store.org_subtree(&org.path).await?;
+        let parent = match org.parent_id {
+            Some(id) => self.store.org_get(id).await?.filter(|p| actor.sees(&p.path) || p.kind == OrgKind::County),
+            None => None,
+        };
+        let filter = ActivityFilter { org_id: Some(org.id), period: Some(period.code()), ..Default::default() };
+        let all = self.activity_export(actor, &filter).await?;
+        let campaigns = self.campaigns(actor).await?;
+        let campaign_name = |id: Id| campaigns.iter().find(|c| c.id == id).map(|c| c.name.clone());
+        let areas = self.work_areas_for(actor).await?;
+        let area_named = |a: &Activity, words: &[&str]| {
+            a.fields
+                .work_area_id
+                .and_then(|id| areas.iter().find(|w| w.id == id))
+                .is_some_and(|w| words.iter().any(|word| w.name.contains(word)))
+        };
+        let of_kind = |kind: &str| all.iter().filter(|a| a.fields.kind == kind).collect::<Vec<_>>();
+        let publicity_all = of_kind("publicity");
+        let in_campaign =
+            |a: &Activity, word: &str| a.fields.campaign_id.and_then(campaign_name).is_some_and(|n| n.contains(word));
+        let pick =
+            |test: &dyn Fn(&Activity) -> bool| publicity_all.iter().copied().filter(|a| test(a)).collect::<Vec<_>>();
+        let targets = self.target_statuses(&org, year, as_of).await?;
+
+        let mut data = SummaryData {
+            org: org.name.clone(),
+            org_kind: org.kind.as_str().to_owned(),
+            parent: parent.map(|p| p.name),
+            year,
+            period_label: period.label(),
+            period_name: period.label().trim_start_matches(&format!("{year}年")).to_owned(),
+            period_code: period.code(),
+            is_half: matches!(period, Period::Half(..)),
+            is_first_half: matches!(period, Period::Half(_, 1)),
+            as_of: as_of.format("%Y年%-m月%-d日").to_string(),
+            total: Figure::of("activity", &all.iter().map(|a| a.id).collect::<Vec<_>>()),
+            publicity: publicity(&publicity_all, &campaign_name),
+            epidemic_publicity: publicity(
+                &pick(&|a| in_campaign(a, "疫情") || area_named(a, &["疫情"])),
+                &campaign_name,
+            ),
+            anti_crime: publicity(
+                &pick(&|a| in_campaign(a, "扫黑除恶") || area_named(a, &["扫黑除恶"])),
+                &campaign_name,
+            ),
+            health_publicity: publicity(&pick(&|a| area_named(a, &["卫生计生"])), &campaign_name),
+            security_publicity: publicity(&pick(&|a| area_named(a, &["综合治理", "治安"])), &campaign_name),
+            ..Default::default()
+        };
+
+        // Responsibility.
+        let chain = self.responsibility_chain(actor, Some(org.id), year).await?;
+        if let Some(root) = chain.first() {
+            data.responsibility.first_responsible = root.first_responsible.as_ref().map(|d| d.person_name.clone());
+            data.responsibility.first_post = root.first_responsible.as_ref().map(|d| d.post.clone());
+            data.responsibility.leaders_with_areas =
+                root.others.iter().filter(|d| !d.area_ids.is_empty()).count() as u64;
+        }
+        let pledges: Vec<Id> = chain.iter().flat_map(|l| l.pledges.iter().map(|p| p.id)).collect();
+        data.responsibility.pledges = Figure::of("pledge", &pledges);
+        let branches: Vec<_> = chain.iter().filter(|l| l.org.kind == OrgKind::PartyBranch).collect();
+        data.responsibility.branches = branches.len() as u64;
+        data.responsibility.branches_with_first =
+            branches.iter().filter(|l| l.first_responsible.is_some()).count() as u64;
+        let case_filter = CaseFilter { org_id: Some(org.id), from: Some(start), to: Some(as_of), ..Default::default() };
+        let (cases, _) = self.case_list(actor, &case_filter).await?;
+        let case_ids = |test: &dyn Fn(&super::CaseView) -> bool| -> Vec<Id> {
+            cases.iter().filter(|c| test(c)).map(|c| c.case.id).collect()
+        };
+        data.responsibility.problems_found =
+            Figure::of("case", &case_ids(&|c| c.case.kind == CaseKind::IdeologyProblem));
+        data.responsibility.problems_closed = Figure::of(
+            "case",
+            &case_ids(&|c| c.case.kind == CaseKind::IdeologyProblem && c.status == CaseStatus::Closed),
+        );
+        data.matters = Matters {
+            petitions: Figure::of("case", &case_ids(&|c| c.case.kind == CaseKind::Petition)),
+            disputes: Figure::of("case", &case_ids(&|c| c.case.kind == CaseKind::Dispute)),
+            closed: Figure::of(
+                "case",
+                &case_ids(&|c| c.case.kind != CaseKind::IdeologyProblem && c.status == CaseStatus::Closed),
+            ),
+        };
+
+        // Theory study: the central group and the Friday study.
+        let plan_items = self.store.plan_items(&org.path, year).await?;
+        let team_ids: Vec<Id> = tree.iter().filter(|o| o.kind == OrgKind::VolunteerTeam).map(|o| o.id).collect();
+        let months = |team: bool| -> u64 {
+            let set: BTreeSet<u32> =
+                plan_items.iter().filter(|i| team_ids.contains(&i.org_id) == team).map(|i| i.month).collect();
+            set.len() as u64
+        };
+        let sessions = of_kind("central_group_study");
+        let mut topics = Vec::new();
+        for s in &sessions {
+            // "学习了" comes from the wording: a topic written "学习……" loses its verb.
+            push_new(&mut topics, s.fields.summary.trim().trim_start_matches("学习"));
+        }
+        let group = tree.iter().find(|o| o.kind == OrgKind::LeadingGroup && o.name.contains("学习"));
+        let leader_post = match group {
+            Some(g) => self.group_leader_post(actor, g, &org).await?,
+            None => None,
+        };
+        data.central_group = CentralGroup {
+            leading_group: group.map(|g| g.name.clone()),
+            leader_post,
+            planned_months: months(false),
+            sessions: Figure::of("activity", &ids(&sessions)),
+            topics,
+            target: targets
+                .iter()
+                .find(|t| t.target.kind == "central_group_study" && t.target.frequency == Frequency::Year)
+                .map(|t| t.target.min_count),
+        };
+        let days = of_kind("study_day");
+        let mut materials = Vec::new();
+        for d in &days {
+            d.fields.materials.iter().for_each(|m| push_new(&mut materials, m));
+        }
+        let mut study = StudyDays { sessions: Figure::of("activity", &ids(&days)), materials, ..Default::default() };
+        if let Some(t) = targets.iter().find(|t| t.target.kind == "study_day" && t.target.frequency == Frequency::Week)
+        {
+            let within = t.evaluation.buckets.iter().filter(|b| b.start >= start && b.end <= end && b.end <= as_of);
+            for b in within {
+                match b.state {
+                    BucketState::Met => {
+                        study.weeks_required += 1;
+                        study.weeks_done += 1;
+                    }
+                    BucketState::Missed => study.weeks_required += 1,
+                    _ => {}
+                }
+            }
+            for e in t.target.exemptions.iter().filter(|e| e.start <= end && e.end >= start) {
+                study.exemptions.push(e.reason.clone());
+            }
+        }
+        data.study_days = study;
+
+        // Volunteer service.
+        let volunteer = of_kind(VOLUNTEER_KIND);
+        let reported: Vec<&Activity> =
+            volunteer.iter().copied().filter(|a| a.fields.reported_on.is_some_and(|d| d <= as_of)).collect();
+        data.volunteer = Volunteer {
+            team: tree.iter().find(|o| o.kind == OrgKind::VolunteerTeam).map(|o| o.name.clone()),
+            planned_months: months(true),
+            monthly_target: targets
+                .iter()
+                .find(|t| t.target.kind == VOLUNTEER_KIND && t.target.frequency == Frequency::Month)
+                .map(|t| t.target.min_count),
+            activities: Figure::of("activity", &ids(&volunteer)),
+            reported: Figure::of("activity", &ids(&reported)),
+            hours: {
+                let hours: f64 =
+                    volunteer.iter().flat_map(|a| a.fields.participants.iter()).filter_map(|p| p.hours).sum();
+                // "182" or "182.5", as people write hours.
+                format!("{}", (hours * 10.0).round() / 10.0)
+            },
+        };
+
+        // Projects, sanitation, rectifications.
+        for p in self.project_list(actor, Some(org.id)).await? {
+            if p.updates.iter().all(|u| u.date > as_of) {
+                continue;
+            }
+            let done = |from: NaiveDate| -> Vec<String> {
+                p.milestones
+                    .iter()
+                    .filter(|m| m.done_on.is_some_and(|d| d >= from && d <= as_of))
+                    .map(|m| m.name.clone())
+                    .collect()
+            };
+            data.projects.push(ProjectFacts {
+                name: p.name.clone(),
+                cite: format!("project:{}", p.id),
+                percent: p.progress_at(as_of),
+                done: done(NaiveDate::MIN),
+                done_in_period: done(start),
+            });
+        }
+        let sanitation = of_kind("sanitation");
+        let inspections = of_kind("inspection");
+        let orders: Vec<_> = self
+            .rectification_list(actor, Some(org.id), as_of)
+            .await?
+            .into_iter()
+            .filter(|r| r.order.found_on >= start)
+            .collect();
+        data.sanitation = Sanitation {
+            titles: sanitation.iter().map(|a| a.fields.title.clone()).collect(),
+            activities: Figure::of("activity", &ids(&sanitation)),
+            inspections: Figure::of("activity", &ids(&inspections)),
+            rectifications: Figure::of("rectification", &orders.iter().map(|r| r.order.id).collect::<Vec<_>>()),
+            rectified: orders.iter().filter(|r| r.status == RectificationStatus::Closed).count() as u64,
+            orders: orders.iter().map(|r| format!("{}{}", r.order.subject, r.order.problem)).collect(),
+        };
+
+        data.targets = targets
+            .iter()
+            .map(|t| TargetFact {
+                sentence: t.sentence.clone(),
+                attained: t.evaluation.attained,
+                attained_so_far: t.evaluation.attained_so_far,
+            })
+            .collect();
+        for item in self.store.review_items(org.id, &period.code()).await? {
+            match item.section {
+                Section::Problem => data.problems.push(item.text),
+                Section::Plan => data.plans.push(item.text),
+            }
+        }
+        Ok(data)
+    }
+
+    /// The post (in `org`) of the leader (组长) of a leading group.
+    async fn group_leader_post(&self, actor: &Actor, group: &Org, org: &Org) -> Result<Option<String>> {
+        let members = self.memberships_of_org(actor, group.id).await?;
+        let Some(leader) = members.iter().find(|m| m.role == "组长" && m.ended_on.is_none()) else { return Ok(None) };
+        let duties = self.store.duties(&org.path).await?;
+        Ok(duties.into_iter().find(|d| d.person_id == leader.person_id && d.org_id == org.id).map(|d| d.post))
+    }
+}

@@ -1,0 +1,168 @@
+//! The facts of a work summary (工作总结), gathered from the ledgers of an
+//! org's subtree for a period. Every figure carries the records it came from
+//! (`cite`, "activity:1,2,3"), so that a preview can link each number to its
+//! proof. Templates (in `taizhang-docs`) turn these facts into text; nothing
+//! here is wording beyond names and labels.
+
+use serde::Serialize;
+
+/// A count and the records behind it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figure {
+    pub n: u64,
+    /// "activity:1,2,3"; empty when nothing is counted.
+    pub cite: String,
+}
+
+impl Figure {
+    pub fn of(kind: &str, ids: &[crate::model::Id]) -> Figure {
+        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        Figure {
+            n: ids.len() as u64,
+            cite: if ids.is_empty() { String::new() } else { format!("{kind}:{}", list.join(",")) },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Responsibility {
+    /// "韦建国（党委书记）"
+    pub first_responsible: Option<String>,
+    /// Post of the first-responsible person ("党委书记").
+    pub first_post: Option<String>,
+    /// Pledges of the year in the subtree.
+    pub pledges: Figure,
+    /// Leaders other than the first-responsible with assigned work areas.
+    pub leaders_with_areas: u64,
+    /// Party branches, and those whose secretary (or another) is first-responsible.
+    pub branches: u64,
+    pub branches_with_first: u64,
+    /// Ideology problems found in the period, and of those closed.
+    pub problems_found: Figure,
+    pub problems_closed: Figure,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CentralGroup {
+    /// The study leading group and its leader's post ("党委书记").
+    pub leading_group: Option<String>,
+    pub leader_post: Option<String>,
+    /// Months of the year with planned items.
+    pub planned_months: u64,
+    pub sessions: Figure,
+    /// Topics studied (from the sessions' summaries and plan items), in order.
+    pub topics: Vec<String>,
+    /// The yearly target, if set.
+    pub target: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StudyDays {
+    pub sessions: Figure,
+    /// Weeks of the period that required a session, and those that had one.
+    pub weeks_required: u64,
+    pub weeks_done: u64,
+    /// Declared exemption periods overlapping the period ("疫情期间").
+    pub exemptions: Vec<String>,
+    pub materials: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Publicity {
+    pub actions: Figure,
+    pub channels: Vec<String>,
+    pub campaigns: Vec<String>,
+    pub role_models: Vec<String>,
+    pub banners: u64,
+    pub boards: u64,
+    pub posts: u64,
+    pub reached: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Volunteer {
+    pub team: Option<String>,
+    pub planned_months: u64,
+    /// The monthly minimum, if a target sets one.
+    pub monthly_target: Option<u32>,
+    pub activities: Figure,
+    pub reported: Figure,
+    /// Service hours of the volunteers, "182" or "182.5"; "0" when none were recorded.
+    pub hours: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProjectFacts {
+    pub name: String,
+    pub cite: String,
+    /// Percent done at the period's end.
+    pub percent: u8,
+    /// Milestones finished by the period's end.
+    pub done: Vec<String>,
+    /// Milestones finished within the period.
+    pub done_in_period: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Sanitation {
+    pub activities: Figure,
+    /// Titles of the clean-up activities, in date order.
+    pub titles: Vec<String>,
+    pub inspections: Figure,
+    /// Rectification orders found in the period, and closed by its end.
+    pub rectifications: Figure,
+    pub rectified: u64,
+    /// What each order was about: its subject and problem ("矿区主干道五金店遮阳棚侵占路面").
+    pub orders: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Matters {
+    pub petitions: Figure,
+    pub disputes: Figure,
+    pub closed: Figure,
+}
+
+/// One target judged at the period's end.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TargetFact {
+    pub sentence: String,
+    pub attained: bool,
+    pub attained_so_far: bool,
+}
+
+/// Everything a summary of one org and period can state.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SummaryData {
+    pub org: String,
+    pub org_kind: String,
+    /// The org above the district (the county), for "在县委、县政府的正确领导下".
+    pub parent: Option<String>,
+    pub year: i32,
+    /// "2020年上半年"; `period_name` is "上半年", "全年", "第三季度", "7月".
+    pub period_label: String,
+    pub period_name: String,
+    pub period_code: String,
+    pub is_half: bool,
+    pub is_first_half: bool,
+    /// The day the figures are read (the period's end, or today when earlier).
+    pub as_of: String,
+    /// Activities of the period in the subtree (all kinds).
+    pub total: Figure,
+    pub responsibility: Responsibility,
+    pub central_group: CentralGroup,
+    pub study_days: StudyDays,
+    pub publicity: Publicity,
+    /// Publicity by campaign or work area, for the sub-sections.
+    pub epidemic_publicity: Publicity,
+    pub anti_crime: Publicity,
+    pub health_publicity: Publicity,
+    pub security_publicity: Publicity,
+    pub matters: Matters,
+    pub volunteer: Volunteer,
+    pub projects: Vec<ProjectFacts>,
+    pub sanitation: Sanitation,
+    pub targets: Vec<TargetFact>,
+    pub problems: Vec<String>,
+    pub plans: Vec<String>,
+}

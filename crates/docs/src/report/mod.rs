@@ -1,0 +1,241 @@
+//! Reports in the official document layout: a small markup (what templates
+//! write) parsed into a [`Document`], written as DOCX (GB/T 9704), HTML and
+//! Markdown.
+//!
+//! The markup, one block per line or paragraph:
+//! - `# text`: the title;
+//! - `## text`, `### text`, `#### text`: headings of levels 1 to 3, numbered by
+//!   the writer (一、 / （一） / 1．) so that a section left out leaves no gap;
+//! - `>> text`: a line set to the right (signature, date);
+//! - anything else: body text; lines not separated by a blank line join into
+//!   one paragraph.
+//!
+//! Inside text, `[[shown text|activity:1,2,3]]` cites the records a figure
+//! came from: HTML links to them, DOCX and Markdown show the text alone.
+
+mod docx;
+mod html;
+mod markdown;
+mod template;
+
+pub use docx::docx;
+pub use html::html;
+pub use markdown::markdown;
+pub use template::{DEFAULT_SUMMARY, TemplateError, check, render};
+
+use taizhang_core::numerals::to_chinese;
+
+/// The forms a report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Docx,
+    Html,
+    Markdown,
+}
+
+impl Format {
+    /// `docx`, `html` or `md` (also the extension of a file name).
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.trim().trim_start_matches('.').to_ascii_lowercase().as_str() {
+            "docx" => Some(Format::Docx),
+            "html" | "htm" => Some(Format::Html),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Html => "html",
+            Format::Markdown => "md",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Markdown => "text/markdown; charset=utf-8",
+        }
+    }
+}
+
+/// The document written in a format; HTML as a whole page.
+pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, String> {
+    Ok(match format {
+        Format::Docx => docx(doc)?,
+        Format::Html => format!(
+            "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n{}</body></html>\n",
+            html::escape(&doc.title),
+            html(doc)
+        )
+        .into_bytes(),
+        Format::Markdown => markdown(doc).into_bytes(),
+    })
+}
+
+/// A run of text, citing records when `cite` is set ("activity:1,2").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub text: String,
+    pub cite: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// `level` 1..=3 and its marker (一、, （一）, 1．).
+    Heading {
+        level: u8,
+        marker: String,
+        spans: Vec<Span>,
+    },
+    Paragraph(Vec<Span>),
+    /// Set to the right: signature and date.
+    Right(Vec<Span>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Document {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Document {
+    /// The whole text without markup, headings with their markers.
+    pub fn plain_text(&self) -> String {
+        let mut out = vec![self.title.clone()];
+        for b in &self.blocks {
+            out.push(match b {
+                Block::Heading { marker, spans, .. } => format!("{marker}{}", text_of(spans)),
+                Block::Paragraph(spans) | Block::Right(spans) => text_of(spans),
+            });
+        }
+        out.join("\n")
+    }
+}
+
+pub fn text_of(spans: &[Span]) -> String {
+    spans.iter().map(|s| s.text.as_str()).collect()
+}
+
+/// Splits text into spans at `[[text|cite]]`.
+fn spans(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("[[") {
+        let Some(len) = rest[start..].find("]]") else { break };
+        let inner = &rest[start + 2..start + len];
+        if start > 0 {
+            out.push(Span { text: rest[..start].to_owned(), cite: None });
+        }
+        match inner.split_once('|') {
+            Some((shown, cite)) => out.push(Span { text: shown.to_owned(), cite: Some(cite.trim().to_owned()) }),
+            None => out.push(Span { text: inner.to_owned(), cite: None }),
+        }
+        rest = &rest[start + len + 2..];
+    }
+    if !rest.is_empty() {
+        out.push(Span { text: rest.to_owned(), cite: None });
+    }
+    out
+}
+
+/// The marker of the `n`th (1-based) heading of a level.
+fn marker(level: u8, n: u32) -> String {
+    match level {
+        1 => format!("{}、", to_chinese(n)),
+        2 => format!("（{}）", to_chinese(n)),
+        _ => format!("{n}．"),
+    }
+}
+
+/// Parses the markup. Headings are numbered per level, restarting under each
+/// heading of the level above; a heading with nothing under it before the
+/// next heading of its level or above is dropped, so that no heading stands
+/// empty.
+pub fn parse(markup: &str) -> Document {
+    let mut doc = Document::default();
+    let mut raw: Vec<(u8, String)> = Vec::new(); // (0 paragraph, 1..3 heading, 9 right)
+    let mut paragraph: Vec<String> = Vec::new();
+    let flush = |paragraph: &mut Vec<String>, raw: &mut Vec<(u8, String)>| {
+        if !paragraph.is_empty() {
+            raw.push((0, paragraph.join("")));
+            paragraph.clear();
+        }
+    };
+    for line in markup.lines() {
+        let line = line.trim();
+        let heading = ["#### ", "### ", "## ", "# "].iter().find(|p| line.starts_with(*p));
+        if line.is_empty() {
+            flush(&mut paragraph, &mut raw);
+        } else if let Some(prefix) = heading {
+            flush(&mut paragraph, &mut raw);
+            let level = (prefix.len() - 2) as u8;
+            let text = line[prefix.len()..].trim().to_owned();
+            if level == 0 {
+                doc.title = text;
+            } else {
+                raw.push((level, text));
+            }
+        } else if let Some(text) = line.strip_prefix(">>") {
+            flush(&mut paragraph, &mut raw);
+            raw.push((9, text.trim().to_owned()));
+        } else {
+            paragraph.push(line.to_owned());
+        }
+    }
+    flush(&mut paragraph, &mut raw);
+    // Drop headings with no body below them.
+    let keep: Vec<bool> = (0..raw.len())
+        .map(|i| {
+            let level = raw[i].0;
+            if !(1..=3).contains(&level) {
+                return true;
+            }
+            raw[i + 1..]
+                .iter()
+                .take_while(|(l, _)| !((1..=3).contains(l) && *l <= level))
+                .any(|(l, _)| *l == 0 || *l == 9)
+        })
+        .collect();
+    let mut counters = [0u32; 4];
+    for ((level, text), keep) in raw.into_iter().zip(keep) {
+        if !keep {
+            continue;
+        }
+        doc.blocks.push(match level {
+            1..=3 => {
+                counters[level as usize] += 1;
+                for deeper in counters.iter_mut().skip(level as usize + 1) {
+                    *deeper = 0;
+                }
+                Block::Heading { level, marker: marker(level, counters[level as usize]), spans: spans(&text) }
+            }
+            9 => Block::Right(spans(&text)),
+            _ => Block::Paragraph(spans(&text)),
+        });
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_are_numbered_and_empty_ones_dropped() {
+        let doc = parse(
+            "# 工作总结\n\n开头一段，\n接着一行。\n\n## 意识形态\n正文[[4次|activity:1,2]]。\n\n## 空的一节\n\n\
+             ## 理论学习\n### 中心组\n学习。\n### 空的小节\n## 下一步\n>> 2020年7月10日\n",
+        );
+        assert_eq!(doc.title, "工作总结");
+        let text = doc.plain_text();
+        assert_eq!(
+            text,
+            "工作总结\n开头一段，接着一行。\n一、意识形态\n正文4次。\n二、理论学习\n（一）中心组\n学习。\n三、下一步\n2020年7月10日"
+        );
+        let Block::Paragraph(spans) = &doc.blocks[2] else { panic!() };
+        assert_eq!(spans[1], Span { text: "4次".into(), cite: Some("activity:1,2".into()) });
+    }
+}

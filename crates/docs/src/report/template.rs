@@ -1,0 +1,154 @@
+//! User-editable report templates (minijinja), rendered in a sandbox: no
+//! loader (no files), no network, the data given and nothing else, a name the
+//! data lacks is an error (never silently empty text), and a fuel and size
+//! limit stop runaway loops.
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+use serde::Serialize;
+use taizhang_core::numerals::to_chinese;
+
+/// The default template of a work summary, following the seed's structure.
+pub const DEFAULT_SUMMARY: &str = include_str!("../../templates/summary.md.j2");
+
+/// Instructions a template may spend: far more than any real summary needs
+/// (the default uses a few thousand), few enough to stop a runaway loop fast.
+const FUEL: u64 = 2_000_000;
+/// Largest text a template may produce.
+const MAX_OUTPUT: usize = 512 * 1024;
+
+/// A template that could not be rendered: the line (when known) and why, in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("模板第{}行：{message}", line.map_or("?".to_owned(), |l| l.to_string()))]
+pub struct TemplateError {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+fn explain(e: &Error) -> String {
+    let detail = e.detail().map(|d| format!("（{d}）")).unwrap_or_default();
+    let what = match e.kind() {
+        ErrorKind::SyntaxError => "语法错误",
+        ErrorKind::UndefinedError => "使用了不存在的名称",
+        ErrorKind::UnknownFilter => "未知的过滤器",
+        ErrorKind::UnknownFunction => "未知的函数",
+        ErrorKind::UnknownMethod => "未知的方法",
+        ErrorKind::InvalidOperation => "无效的操作",
+        ErrorKind::OutOfFuel => "模板运行步数超过上限（可能存在无限循环）",
+        ErrorKind::TemplateNotFound => "不能引用其他模板或文件",
+        ErrorKind::MissingArgument | ErrorKind::TooManyArguments => "参数个数不对",
+        ErrorKind::BadSerialization => "数据无法输出",
+        _ => "渲染失败",
+    };
+    format!("{what}{detail}")
+}
+
+/// "[[4次|activity:1,2,3,4]]": a figure with its unit, citing its records.
+fn figure(value: Value, unit: Option<String>) -> Result<String, Error> {
+    let n = value.get_attr("n")?;
+    if n.is_undefined() {
+        return Err(Error::new(ErrorKind::InvalidOperation, "figure 需要一个统计数（含 n 和 cite）"));
+    }
+    let cite = value.get_attr("cite")?;
+    let text = format!("{n}{}", unit.unwrap_or_default());
+    Ok(match cite.as_str() {
+        Some(c) if !c.is_empty() => format!("[[{text}|{c}]]"),
+        _ => text,
+    })
+}
+
+/// Items joined with 、 (the last with 和 when `last` is given).
+fn join_cn(items: Vec<Value>, last: Option<String>) -> String {
+    let items: Vec<String> = items.iter().map(|v| v.to_string()).collect();
+    match (items.split_last(), last) {
+        (Some((tail, head)), Some(word)) if !head.is_empty() => format!("{}{word}{tail}", head.join("、")),
+        _ => items.join("、"),
+    }
+}
+
+/// "一是……；二是……。": an enumeration inside one paragraph; a single item is
+/// just itself.
+fn enumerate_cn(items: Vec<Value>) -> String {
+    if let [only] = items.as_slice() {
+        return format!("{}。", only.to_string().trim_end_matches(['。', '；']));
+    }
+    let parts: Vec<String> = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let text = v.to_string();
+            format!("{}是{}", to_chinese(i as u32 + 1), text.trim_end_matches(['。', '；']))
+        })
+        .collect();
+    if parts.is_empty() { String::new() } else { format!("{}。", parts.join("；")) }
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.set_fuel(Some(FUEL));
+    env.set_recursion_limit(50);
+    env.add_filter("figure", figure);
+    env.add_filter("cn", |n: u32| to_chinese(n));
+    env.add_filter("join_cn", join_cn);
+    env.add_filter("enumerate_cn", enumerate_cn);
+    env
+}
+
+/// Checks a template without data: syntax only.
+pub fn check(source: &str) -> Result<(), TemplateError> {
+    let mut env = environment();
+    env.add_template_owned("summary", source.to_owned())
+        .map_err(|e| TemplateError { line: e.line(), message: explain(&e) })
+}
+
+/// Renders `source` over `data` into report markup.
+pub fn render(source: &str, data: &impl Serialize) -> Result<String, TemplateError> {
+    let mut env = environment();
+    env.add_template_owned("summary", source.to_owned())
+        .map_err(|e| TemplateError { line: e.line(), message: explain(&e) })?;
+    let template = env.get_template("summary").map_err(|e| TemplateError { line: e.line(), message: explain(&e) })?;
+    let out = template
+        .render(minijinja::context! { data => Value::from_serialize(data) })
+        .map_err(|e| TemplateError { line: e.line(), message: explain(&e) })?;
+    if out.len() > MAX_OUTPUT {
+        return Err(TemplateError {
+            line: None, message: format!("生成的文字超过{}KB上限", MAX_OUTPUT / 1024)
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_their_line_and_stop_loops() {
+        let data = serde_json::json!({ "n": 3, "items": ["甲", "乙"] });
+        let e = render("第一行\n{{ data.n }\n", &data).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.starts_with("语法错误"), "{e}");
+        let e = render("第一行\n第二行{{ data.nothing }}\n", &data).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("不存在的名称"), "{e}");
+        let e = render("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}", &data)
+            .unwrap_err();
+        assert!(e.message.contains("无限循环") || e.message.contains("上限"), "{e}");
+        let e = render("{% include 'etc/passwd' %}", &data).unwrap_err();
+        assert!(e.message.contains("不能引用其他模板"), "{e}");
+    }
+
+    #[test]
+    fn filters_cite_join_and_enumerate() {
+        let data = serde_json::json!({ "f": { "n": 4, "cite": "activity:1,2,3,4" }, "items": ["甲", "乙", "丙"] });
+        let out = render(
+            "{{ data.f|figure('次') }} {{ data.items|join_cn('和') }} {{ data.items|enumerate_cn }} {{ 12|cn }}",
+            &data,
+        )
+        .unwrap();
+        assert_eq!(out, "[[4次|activity:1,2,3,4]] 甲、乙和丙 一是甲；二是乙；三是丙。 十二");
+        assert_eq!(render("{{ ['唯一一项。']|enumerate_cn }}", &data).unwrap(), "唯一一项。");
+    }
+}

@@ -1,0 +1,63 @@
+//! The work summary (工作总结), generated from the ledgers.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::auth::{ApiActor, ApiQuery};
+use crate::error::{ApiError, ErrorBody};
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct SummaryQuery {
+    /// Default: the signed-in account's org.
+    pub org_id: Option<i64>,
+    /// 2020H1, 2020, 2020Q3, 2020-07
+    pub period: String,
+    /// docx, html or md (downloads only; default docx)
+    pub format: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SummaryOut {
+    pub title: String,
+    /// The whole text, headings numbered.
+    pub text: String,
+    pub markdown: String,
+    /// The preview: every figure a link to the records it counts.
+    pub html: String,
+}
+
+/// The work summary (工作总结) of an org and period, generated from the ledgers.
+#[utoipa::path(get, path = "/api/v1/summary", tag = "summary", params(SummaryQuery),
+    responses((status = 200, body = SummaryOut), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn summary(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> Result<Json<SummaryOut>, ApiError> {
+    let doc = crate::reports::summary(&state.services, &actor, q.org_id, &q.period).await?;
+    Ok(Json(SummaryOut {
+        title: doc.title.clone(),
+        text: doc.plain_text(),
+        markdown: taizhang_docs::report::markdown(&doc),
+        html: taizhang_docs::report::html(&doc),
+    }))
+}
+
+/// The work summary as a file: DOCX in the GB/T 9704 layout, HTML or Markdown.
+#[utoipa::path(get, path = "/api/v1/summary/download", tag = "summary", params(SummaryQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn summary_download(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> Result<Response, ApiError> {
+    let format = crate::reports::format(&q.format)?;
+    let doc = crate::reports::summary(&state.services, &actor, q.org_id, &q.period).await?;
+    Ok(crate::reports::download(&doc, format)?)
+}
