@@ -165,4 +165,8 @@ pub struct SummaryData {
     pub targets: Vec<TargetFact>,
     pub problems: Vec<String>,
     pub plans: Vec<String>,
+    /// What a summary of this period must not claim, found in the records:
+    /// weeks without the Friday study, months without volunteer service,
+    /// activities not reported, targets missed. Shown before export.
+    pub warnings: Vec<String>,
 }

@@ -7,12 +7,18 @@ use taizhang_core::{Error, Services};
 use taizhang_docs::report::{self, Document, Format};
 
 /// The summary of an org and period, built from the ledgers with the default
-/// template. A template that fails is an input error on `template`.
-pub async fn summary(services: &Services, actor: &Actor, org_id: Option<i64>, period: &str) -> Result<Document, Error> {
+/// template, and the warnings to show before it is sent. A template that
+/// fails is an input error on `template`.
+pub async fn summary(
+    services: &Services,
+    actor: &Actor,
+    org_id: Option<i64>,
+    period: &str,
+) -> Result<(Document, Vec<String>), Error> {
     let data = services.summary_data(actor, org_id, period).await?;
     let markup =
         report::render(report::DEFAULT_SUMMARY, &data).map_err(|e| Error::invalid("template", e.to_string()))?;
-    Ok(report::parse(&markup))
+    Ok((report::parse(&markup), data.warnings))
 }
 
 /// "docx", "html" or "md", as an input error on `format` otherwise.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::{ActivityFilter, CaseFilter, Services};
 use crate::auth::{Actor, now};
@@ -266,6 +266,48 @@ impl Services {
             orders: orders.iter().map(|r| format!("{}{}", r.order.subject, r.order.problem)).collect(),
         };
 
+        // Claims the records do not support.
+        if data.study_days.weeks_done < data.study_days.weeks_required {
+            data.warnings.push(format!(
+                "有{}周未开展“党旗领航·周五学习”，“坚持每周开展”的表述与台账不符",
+                data.study_days.weeks_required - data.study_days.weeks_done
+            ));
+        }
+        if data.volunteer.monthly_target.is_some() {
+            let done: BTreeSet<u32> = volunteer.iter().map(|a| a.fields.date.month()).collect();
+            let missing: Vec<String> = period
+                .months()
+                .into_iter()
+                .filter(|(y, m)| {
+                    // Only months that have ended: the current one may still see its activity.
+                    let first = NaiveDate::from_ymd_opt(*y, u32::from(*m), 1).unwrap_or(start);
+                    let ended = first.checked_add_months(chrono::Months::new(1)).is_some_and(|next| next <= as_of);
+                    ended && !done.contains(&u32::from(*m))
+                })
+                .map(|(_, m)| format!("{m}月"))
+                .collect();
+            if !missing.is_empty() {
+                data.warnings.push(format!(
+                    "{}未开展志愿服务活动，“每月不少于{}次”的表述与台账不符",
+                    missing.join("、"),
+                    data.volunteer.monthly_target.unwrap_or(1)
+                ));
+            }
+        }
+        if data.volunteer.reported.n < data.volunteer.activities.n {
+            data.warnings.push(format!(
+                "有{}次志愿服务活动尚未上报新时代文明实践云平台",
+                data.volunteer.activities.n - data.volunteer.reported.n
+            ));
+        }
+        // Other targets missed (the weekly study and monthly volunteer service are above).
+        let covered = |t: &crate::service::TargetStatus| {
+            (t.target.kind == "study_day" && t.target.frequency == Frequency::Week)
+                || (t.target.kind == VOLUNTEER_KIND && t.target.frequency == Frequency::Month)
+        };
+        for t in targets.iter().filter(|t| !t.evaluation.missed.is_empty() && !covered(t)) {
+            data.warnings.push(t.sentence.clone());
+        }
         data.targets = targets
             .iter()
             .map(|t| TargetFact {

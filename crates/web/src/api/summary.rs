@@ -29,6 +29,9 @@ pub struct SummaryOut {
     pub markdown: String,
     /// The preview: every figure a link to the records it counts.
     pub html: String,
+    /// What the records do not support (a week without the Friday study while
+    /// the text says "every week"): to check before the document is sent.
+    pub warnings: Vec<String>,
 }
 
 /// The work summary (工作总结) of an org and period, generated from the ledgers.
@@ -39,8 +42,9 @@ pub async fn summary(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<SummaryQuery>,
 ) -> Result<Json<SummaryOut>, ApiError> {
-    let doc = crate::reports::summary(&state.services, &actor, q.org_id, &q.period).await?;
+    let (doc, warnings) = crate::reports::summary(&state.services, &actor, q.org_id, &q.period).await?;
     Ok(Json(SummaryOut {
+        warnings,
         title: doc.title.clone(),
         text: doc.plain_text(),
         markdown: taizhang_docs::report::markdown(&doc),
@@ -58,6 +62,6 @@ pub async fn summary_download(
     ApiQuery(q): ApiQuery<SummaryQuery>,
 ) -> Result<Response, ApiError> {
     let format = crate::reports::format(&q.format)?;
-    let doc = crate::reports::summary(&state.services, &actor, q.org_id, &q.period).await?;
+    let (doc, _) = crate::reports::summary(&state.services, &actor, q.org_id, &q.period).await?;
     Ok(crate::reports::download(&doc, format)?)
 }

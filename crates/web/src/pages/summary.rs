@@ -38,17 +38,17 @@ impl SummaryQuery {
 
 pub async fn show(State(state): State<AppState>, page: PageActor, Query(q): Query<SummaryQuery>) -> PageResult {
     let orgs = state.services.org_tree(&page.actor).await?;
-    let (preview, errors, status) =
+    let (preview, warnings, errors, status) =
         match crate::reports::summary(&state.services, &page.actor, q.org_id.parse().ok(), &q.period()).await {
-            Ok(doc) => (Some(taizhang_docs::report::html(&doc)), BTreeMap::new(), StatusCode::OK),
-            Err(e) => (None, form_errors(e)?, StatusCode::UNPROCESSABLE_ENTITY),
+            Ok((doc, warnings)) => (Some(taizhang_docs::report::html(&doc)), warnings, BTreeMap::new(), StatusCode::OK),
+            Err(e) => (None, Vec::new(), form_errors(e)?, StatusCode::UNPROCESSABLE_ENTITY),
         };
     render_status(
         &page,
         status,
         "summary.html",
         &mut json!({
-            "preview": preview, "errors": errors, "filter": { "org_id": q.org_id, "period": q.period() },
+            "preview": preview, "warnings": warnings, "errors": errors, "filter": { "org_id": q.org_id, "period": q.period() },
             "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
         }),
     )
@@ -56,6 +56,6 @@ pub async fn show(State(state): State<AppState>, page: PageActor, Query(q): Quer
 
 pub async fn download(State(state): State<AppState>, page: PageActor, Query(q): Query<SummaryQuery>) -> PageResult {
     let format = crate::reports::format(&q.format)?;
-    let doc = crate::reports::summary(&state.services, &page.actor, q.org_id.parse().ok(), &q.period()).await?;
+    let (doc, _) = crate::reports::summary(&state.services, &page.actor, q.org_id.parse().ok(), &q.period()).await?;
     Ok(crate::reports::download(&doc, format)?)
 }

@@ -93,6 +93,22 @@ async fn the_2020_h1_summary_states_the_seeds_facts_in_its_order() {
     assert_eq!(status, StatusCode::OK);
     assert!(list.contains("共 4 条"), "the four sessions and nothing else");
     assert!(!text.contains("[["), "no markup leaks into the text");
+    assert_eq!(s["warnings"], serde_json::json!([]), "the records support every claim of H1");
+}
+
+/// The whole of 2020: the second half has no Friday study and no volunteer
+/// service in the demo, and the preview says so before anything is sent.
+#[tokio::test]
+async fn claims_the_records_do_not_support_are_flagged() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let (_, s) = summary(&app, &token, "period=2020").await;
+    let warnings: Vec<&str> = s["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(warnings.iter().any(|w| w.contains("周未开展“党旗领航·周五学习”")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.starts_with("7月、8月") && w.contains("未开展志愿服务活动")), "{warnings:?}");
+    let b = app.browser("kuangqu").await;
+    let (_, html) = b.get("/summary?period=2020").await;
+    assert!(html.contains("导出前请检查"), "the page shows the warnings");
 }
 
 #[tokio::test]
