@@ -18,6 +18,7 @@ use crate::model::*;
 use crate::project::{ProgressUpdate, Project};
 use crate::responsibility::{Duty, Pledge};
 use crate::review::ReviewItem;
+use crate::summary::SavedSummary;
 use crate::target::Target;
 
 #[async_trait]
@@ -215,6 +216,13 @@ pub trait Store: Send + Sync + 'static {
     /// Suggestions dropped for an org and period, by key.
     async fn review_dismissed(&self, org_id: Id, period: &str) -> Result<Vec<String>>;
     async fn review_dismiss(&self, org_id: Id, period: &str, key: &str, ctx: &AuditCtx) -> Result<()>;
+
+    // --- summaries ---
+    /// Keeps a generated summary as a version.
+    async fn summary_save(&self, summary: SavedSummary, ctx: &AuditCtx) -> Result<SavedSummary>;
+    async fn summary_get(&self, id: Id) -> Result<Option<SavedSummary>>;
+    /// Versions of an org's summaries (of one period when given), newest first.
+    async fn summaries(&self, org_id: Id, period: Option<&str>) -> Result<Vec<SavedSummary>>;
 
     // --- overview ---
     async fn overview(&self, scope_path: &str) -> Result<Overview>;

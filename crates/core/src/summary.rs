@@ -134,6 +134,7 @@ pub struct TargetFact {
 /// Everything a summary of one org and period can state.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SummaryData {
+    pub org_id: crate::model::Id,
     pub org: String,
     pub org_kind: String,
     /// The org above the district (the county), for "在县委、县政府的正确领导下".
@@ -169,4 +170,20 @@ pub struct SummaryData {
     /// weeks without the Friday study, months without volunteer service,
     /// activities not reported, targets missed. Shown before export.
     pub warnings: Vec<String>,
+}
+
+/// A generated summary kept as a version: the markup as generated and the
+/// facts (JSON) it was generated from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SavedSummary {
+    pub id: crate::model::Id,
+    pub org_id: crate::model::Id,
+    /// "2020H1"
+    pub period: String,
+    pub title: String,
+    pub markup: String,
+    /// The `SummaryData` snapshot, as JSON.
+    pub data: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: String,
 }

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "dashboard_indexes", include_str!("../migrations/postgres/0006_dashboard_indexes.sql")),
     (7, "count_flags", include_str!("../migrations/postgres/0007_count_flags.sql")),
     (8, "governance", include_str!("../migrations/postgres/0008_governance.sql")),
+    (9, "summaries", include_str!("../migrations/postgres/0009_summaries.sql")),
 ];
 
 pub struct Manager {

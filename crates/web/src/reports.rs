@@ -21,6 +21,20 @@ pub async fn summary(
     Ok((report::parse(&markup), data.warnings))
 }
 
+/// Generates the summary and keeps it as a version.
+pub async fn keep(
+    services: &Services,
+    actor: &Actor,
+    org_id: Option<i64>,
+    period: &str,
+) -> Result<taizhang_core::summary::SavedSummary, Error> {
+    let data = services.summary_data(actor, org_id, period).await?;
+    let markup =
+        report::render(report::DEFAULT_SUMMARY, &data).map_err(|e| Error::invalid("template", e.to_string()))?;
+    let title = report::parse(&markup).title;
+    services.summary_keep(actor, &data, data.org_id, &title, markup).await
+}
+
 /// "docx", "html" or "md", as an input error on `format` otherwise.
 pub fn format(raw: &str) -> Result<Format, Error> {
     Format::parse(if raw.trim().is_empty() { "docx" } else { raw })

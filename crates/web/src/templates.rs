@@ -52,6 +52,7 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "project_fields.html",
         "review.html",
         "summary.html",
+        "summary_version.html",
     );
     env
 });

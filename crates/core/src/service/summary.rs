@@ -94,6 +94,7 @@ impl Services {
         let targets = self.target_statuses(&org, year, as_of).await?;
 
         let mut data = SummaryData {
+            org_id: org.id,
             org: org.name.clone(),
             org_kind: org.kind.as_str().to_owned(),
             parent: parent.map(|p| p.name),
@@ -331,5 +332,51 @@ impl Services {
         let Some(leader) = members.iter().find(|m| m.role == "组长" && m.ended_on.is_none()) else { return Ok(None) };
         let duties = self.store.duties(&org.path).await?;
         Ok(duties.into_iter().find(|d| d.person_id == leader.person_id && d.org_id == org.id).map(|d| d.post))
+    }
+}
+
+impl Services {
+    /// Keeps a generated summary (its markup and the facts it came from) as a
+    /// version of the org's summary for the period.
+    pub async fn summary_keep(
+        &self,
+        actor: &Actor,
+        data: &SummaryData,
+        org_id: Id,
+        title: &str,
+        markup: String,
+    ) -> Result<SavedSummary> {
+        let org = self.visible_org(actor, org_id).await?;
+        actor.require(crate::model::Role::Recorder)?;
+        let saved = SavedSummary {
+            id: 0,
+            org_id: org.id,
+            period: data.period_code.clone(),
+            title: title.to_owned(),
+            markup,
+            data: serde_json::to_string(data).map_err(|e| Error::Storage(e.to_string()))?,
+            created_at: now(),
+            created_by: actor.username.clone(),
+        };
+        self.store.summary_save(saved, &actor.ctx()).await
+    }
+
+    pub async fn summary_version(&self, actor: &Actor, id: Id) -> Result<SavedSummary> {
+        let saved = self.store.summary_get(id).await?.ok_or(Error::NotFound)?;
+        self.visible_org(actor, saved.org_id).await?;
+        Ok(saved)
+    }
+
+    /// The versions kept for an org (default: the actor's), of one period when given.
+    pub async fn summary_versions(&self, actor: &Actor, org_id: Option<Id>, period: &str) -> Result<Vec<SavedSummary>> {
+        let org = match org_id.or(actor.org_id) {
+            Some(id) => self.visible_org(actor, id).await?,
+            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,
+        };
+        let period = match period.trim() {
+            "" => None,
+            p => Some(Period::parse(p).map_err(|e| Error::invalid("period", e.to_string()))?.code()),
+        };
+        self.store.summaries(org.id, period.as_deref()).await
     }
 }

@@ -23,6 +23,7 @@ use taizhang_core::project::{ProgressUpdate, Project};
 use taizhang_core::responsibility::{Duty, Pledge};
 use taizhang_core::review::ReviewItem;
 use taizhang_core::store::Store;
+use taizhang_core::summary::SavedSummary;
 use taizhang_core::target::Target;
 
 use crate::SqlStore;
@@ -404,6 +405,18 @@ impl Store for SqlStore {
     async fn review_dismiss(&self, org_id: Id, period: &str, key: &str, ctx: &AuditCtx) -> Result<()> {
         let (period, key, ctx) = (period.to_owned(), key.to_owned(), ctx.clone());
         self.write(move |c| governance::review_dismiss(c, org_id, &period, &key, &ctx)).await
+    }
+
+    async fn summary_save(&self, summary: SavedSummary, ctx: &AuditCtx) -> Result<SavedSummary> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::summary_save(c, &summary, &ctx)).await
+    }
+    async fn summary_get(&self, id: Id) -> Result<Option<SavedSummary>> {
+        self.read(move |c| governance::summary_get(c, id)).await
+    }
+    async fn summaries(&self, org_id: Id, period: Option<&str>) -> Result<Vec<SavedSummary>> {
+        let period = period.map(str::to_owned);
+        self.read(move |c| governance::summaries(c, org_id, period.as_deref())).await
     }
 
     async fn overview(&self, scope_path: &str) -> Result<Overview> {

@@ -113,6 +113,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/summary", get(summary::summary))
         .route("/summary/download", get(summary::summary_download))
+        .route("/summaries", get(summary::versions).post(summary::keep))
+        .route("/summaries/{id}/download", get(summary::version_download))
         .fallback(not_found)
 }
 
@@ -148,7 +150,8 @@ async fn not_found() -> crate::ApiError {
         governance::project_update, governance::progress_add, governance::progress_photo, governance::progress_photo_set,
         governance::review, governance::review_export, governance::review_accept, governance::review_dismiss,
         governance::review_item_add, governance::review_item_update, governance::review_item_delete,
-        summary::summary, summary::summary_download,
+        summary::summary, summary::summary_download, summary::keep, summary::versions,
+        summary::version_download,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

@@ -121,6 +121,9 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/dismiss", post(reviews::dismiss))
         .route("/summary", get(summary::show))
         .route("/summary/download", get(summary::download))
+        .route("/summary/versions", post(summary::keep))
+        .route("/summary/versions/{id}", get(summary::version))
+        .route("/summary/versions/{id}/download", get(summary::version_download))
         .route("/static/{file}", get(static_file))
 }
 

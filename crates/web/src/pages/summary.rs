@@ -10,9 +10,9 @@ use serde::Deserialize;
 use serde_json::json;
 use taizhang_core::auth::now;
 
-use super::{PageResult, form_errors, org_json, render_status};
+use super::{PageId, PageResult, form_errors, org_json, render_status, see_other};
 use crate::AppState;
-use crate::auth::PageActor;
+use crate::auth::{CsrfForm, PageActor};
 
 #[derive(Deserialize, Default)]
 pub struct SummaryQuery {
@@ -43,12 +43,20 @@ pub async fn show(State(state): State<AppState>, page: PageActor, Query(q): Quer
             Ok((doc, warnings)) => (Some(taizhang_docs::report::html(&doc)), warnings, BTreeMap::new(), StatusCode::OK),
             Err(e) => (None, Vec::new(), form_errors(e)?, StatusCode::UNPROCESSABLE_ENTITY),
         };
+    let versions = state
+        .services
+        .summary_versions(&page.actor, q.org_id.parse().ok(), &q.period())
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(version_json)
+        .collect::<Vec<_>>();
     render_status(
         &page,
         status,
         "summary.html",
         &mut json!({
-            "preview": preview, "warnings": warnings, "errors": errors, "filter": { "org_id": q.org_id, "period": q.period() },
+            "preview": preview, "warnings": warnings, "errors": errors, "versions": versions, "filter": { "org_id": q.org_id, "period": q.period() },
             "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
         }),
     )
@@ -58,4 +66,47 @@ pub async fn download(State(state): State<AppState>, page: PageActor, Query(q): 
     let format = crate::reports::format(&q.format)?;
     let (doc, _) = crate::reports::summary(&state.services, &page.actor, q.org_id.parse().ok(), &q.period()).await?;
     Ok(crate::reports::download(&doc, format)?)
+}
+
+fn version_json(v: &taizhang_core::summary::SavedSummary) -> serde_json::Value {
+    json!({
+        "id": v.id, "title": v.title, "period": v.period, "created_by": v.created_by,
+        "created_at": v.created_at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M").to_string(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct KeepForm {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    period: String,
+}
+
+/// Keeps the summary as generated now, as a version.
+pub async fn keep(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<KeepForm>) -> PageResult {
+    let saved = crate::reports::keep(&state.services, &page.actor, f.org_id.parse().ok(), &f.period).await?;
+    Ok(see_other(&format!("/summary/versions/{}", saved.id)))
+}
+
+pub async fn version(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
+    let saved = state.services.summary_version(&page.actor, id).await?;
+    let doc = taizhang_docs::report::parse(&saved.markup);
+    render_status(
+        &page,
+        StatusCode::OK,
+        "summary_version.html",
+        &mut json!({ "version": version_json(&saved), "preview": taizhang_docs::report::html(&doc) }),
+    )
+}
+
+pub async fn version_download(
+    State(state): State<AppState>,
+    page: PageActor,
+    PageId(id): PageId,
+    Query(q): Query<SummaryQuery>,
+) -> PageResult {
+    let format = crate::reports::format(&q.format)?;
+    let saved = state.services.summary_version(&page.actor, id).await?;
+    Ok(crate::reports::download(&taizhang_docs::report::parse(&saved.markup), format)?)
 }

@@ -185,3 +185,43 @@ async fn bad_periods_unknown_orgs_and_the_downloads() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("id=\"e-period\""));
 }
+
+/// A version kept before a ledger changes still says what it said.
+#[tokio::test]
+async fn a_kept_version_does_not_change_with_the_ledgers() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let r = app.send(&token, "POST", "/api/v1/summaries", serde_json::json!({ "period": "2020H1" })).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let kept: Value = r.json().await.unwrap();
+    assert!(kept["title"].as_str().unwrap().contains("2020年上半年"));
+    // One more central group session in June.
+    let district = app.org("X矿矿区党委").await.id;
+    let r = app
+        .send(
+            &token,
+            "POST",
+            "/api/v1/activities",
+            serde_json::json!({ "org_id": district, "kind": "central_group_study", "title": "补充学习", "date": "2020-06-29" }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let (_, now) = summary(&app, &token, "period=2020H1").await;
+    assert!(now["text"].as_str().unwrap().contains("中心组学习5次"));
+    let old = app.get(&token, &format!("/api/v1/summaries/{}/download?format=md", kept["id"])).await;
+    let old = old.text().await.unwrap();
+    assert!(old.contains("中心组学习4次") && !old.contains("中心组学习5次"), "{old}");
+    let list: Value = app.get(&token, "/api/v1/summaries?period=2020H1").await.json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (other, _) = second_district(&app).await;
+    let r = app.get(&other, &format!("/api/v1/summaries/{}/download?format=md", kept["id"])).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Through the page: keep, then open the version.
+    let b = app.browser("kuangqu").await;
+    let r = b.post("/summary/versions", &[("org_id", ""), ("period", "2020H1")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().unwrap().to_owned();
+    let (status, html) = b.get(&at).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("中心组学习") && html.contains("台账此后的变化不会改变它"));
+}
