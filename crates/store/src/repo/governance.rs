@@ -644,5 +644,5 @@ pub fn summary_save(c: &mut dyn Conn, s: &SavedSummary, ctx: &AuditCtx) -> Resul
             .after(serde_json::json!({ "period": s.period, "title": s.title }))
             .detail(format!("保存工作总结“{}”", s.title)),
     )?;
-    Ok(summary_get(c, id)?.ok_or(Error::NotFound)?)
+    summary_get(c, id)?.ok_or(Error::NotFound)
 }
