@@ -224,6 +224,11 @@ pub trait Store: Send + Sync + 'static {
     /// Versions of an org's summaries (of one period when given), newest first.
     async fn summaries(&self, org_id: Id, period: Option<&str>) -> Result<Vec<SavedSummary>>;
 
+    /// The summary templates of these orgs: (org id, source).
+    async fn summary_templates(&self, org_ids: Vec<Id>) -> Result<Vec<(Id, String)>>;
+    /// Sets an org's own template, or removes it (back to the inherited one) when `None`.
+    async fn summary_template_set(&self, org_id: Id, source: Option<String>, ctx: &AuditCtx) -> Result<()>;
+
     // --- overview ---
     async fn overview(&self, scope_path: &str) -> Result<Overview>;
 }

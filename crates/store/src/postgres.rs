@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "count_flags", include_str!("../migrations/postgres/0007_count_flags.sql")),
     (8, "governance", include_str!("../migrations/postgres/0008_governance.sql")),
     (9, "summaries", include_str!("../migrations/postgres/0009_summaries.sql")),
+    (10, "summary_templates", include_str!("../migrations/postgres/0010_summary_templates.sql")),
 ];
 
 pub struct Manager {

@@ -6,22 +6,35 @@ use taizhang_core::auth::Actor;
 use taizhang_core::{Error, Services};
 use taizhang_docs::report::{self, Document, Format};
 
-/// The summary of an org and period, built from the ledgers with the default
+/// The summary of an org and period, built from the ledgers with the org's
 /// template, and the warnings to show before it is sent. A template that
-/// fails is an input error on `template`.
+/// fails is an input error on `source`.
 pub async fn summary(
     services: &Services,
     actor: &Actor,
     org_id: Option<i64>,
     period: &str,
 ) -> Result<(Document, Vec<String>), Error> {
+    render(services, actor, org_id, period, None).await
+}
+
+/// The summary rendered with `source`, or with the org's template when `None`.
+pub async fn render(
+    services: &Services,
+    actor: &Actor,
+    org_id: Option<i64>,
+    period: &str,
+    source: Option<&str>,
+) -> Result<(Document, Vec<String>), Error> {
     let data = services.summary_data(actor, org_id, period).await?;
-    let markup =
-        report::render(report::DEFAULT_SUMMARY, &data).map_err(|e| Error::invalid("template", e.to_string()))?;
+    let markup = match source {
+        Some(source) => markup(source, &data)?,
+        None => markup(&template(services, actor, Some(data.org_id)).await?, &data)?,
+    };
     Ok((report::parse(&markup), data.warnings))
 }
 
-/// Generates the summary and keeps it as a version.
+/// Generates the summary with the org's template and keeps it as a version.
 pub async fn keep(
     services: &Services,
     actor: &Actor,
@@ -29,10 +42,21 @@ pub async fn keep(
     period: &str,
 ) -> Result<taizhang_core::summary::SavedSummary, Error> {
     let data = services.summary_data(actor, org_id, period).await?;
-    let markup =
-        report::render(report::DEFAULT_SUMMARY, &data).map_err(|e| Error::invalid("template", e.to_string()))?;
+    let markup = markup(&template(services, actor, Some(data.org_id)).await?, &data)?;
     let title = report::parse(&markup).title;
     services.summary_keep(actor, &data, data.org_id, &title, markup).await
+}
+
+/// The template an org's summaries use (its own, an ancestor's, or the default).
+pub async fn template(services: &Services, actor: &Actor, org_id: Option<i64>) -> Result<String, Error> {
+    let found = services.summary_template(actor, org_id).await?;
+    Ok(found.source.unwrap_or_else(|| report::DEFAULT_SUMMARY.to_owned()))
+}
+
+/// The markup of a template over the facts; a template error is an input
+/// error on `source`, naming its line.
+fn markup(source: &str, data: &taizhang_core::summary::SummaryData) -> Result<String, Error> {
+    report::render(source, data).map_err(|e| Error::invalid("source", e.to_string()))
 }
 
 /// "docx", "html" or "md", as an input error on `format` otherwise.

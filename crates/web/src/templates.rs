@@ -53,6 +53,8 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "review.html",
         "summary.html",
         "summary_version.html",
+        "summary_template.html",
+        "summary_preview.html",
     );
     env
 });

@@ -28,6 +28,7 @@ pub use projects::{MilestoneInput, ProgressInput, ProjectInput};
 pub use responsibility::{DutyInput, PledgeInput};
 pub use review::Review;
 pub use sheets::MAX_IMPORT_ROWS;
+pub use summary::{MAX_TEMPLATE_BYTES, TemplateSource};
 pub use targets::{Dashboard, ExemptionInput, TargetInput, TargetStatus};
 pub use users::{LoginOutcome, UserInput, UserUpdate};
 

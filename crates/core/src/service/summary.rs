@@ -380,3 +380,57 @@ impl Services {
         self.store.summaries(org.id, period.as_deref()).await
     }
 }
+
+/// Largest template an org may keep.
+pub const MAX_TEMPLATE_BYTES: usize = 64 * 1024;
+
+/// Where the template of a summary comes from.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TemplateSource {
+    /// The org whose copy it is; `None` for the built-in default.
+    pub org_id: Option<Id>,
+    pub org_name: Option<String>,
+    /// The source; `None` for the built-in default (which the caller holds).
+    pub source: Option<String>,
+}
+
+impl Services {
+    /// The template an org's summaries use: its own copy, else its nearest
+    /// ancestor's that the actor may see, else the built-in default.
+    pub async fn summary_template(&self, actor: &Actor, org_id: Option<Id>) -> Result<TemplateSource> {
+        let org = match org_id.or(actor.org_id) {
+            Some(id) => self.visible_org(actor, id).await?,
+            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,
+        };
+        // The path "/1/4/9/" lists the org and its ancestors, root first.
+        let chain: Vec<Id> = org.path.split('/').filter_map(|s| s.parse().ok()).collect();
+        let found = self.store.summary_templates(chain.clone()).await?;
+        for id in chain.iter().rev() {
+            if let Some((_, source)) = found.iter().find(|(o, _)| o == id) {
+                let owner = self.store.org_get(*id).await?;
+                return Ok(TemplateSource {
+                    org_id: Some(*id),
+                    org_name: owner.map(|o| o.name),
+                    source: Some(source.clone()),
+                });
+            }
+        }
+        Ok(TemplateSource { org_id: None, org_name: None, source: None })
+    }
+
+    /// Keeps an org's own template (checked by the caller, who can render it),
+    /// or drops it when `source` is `None`. An org admin's work.
+    pub async fn summary_template_set(&self, actor: &Actor, org_id: Id, source: Option<&str>) -> Result<()> {
+        let org = self.visible_org(actor, org_id).await?;
+        actor.require(crate::model::Role::OrgAdmin)?;
+        if let Some(s) = source {
+            if s.trim().is_empty() {
+                return Err(Error::invalid("source", "模板不能为空；要恢复默认模板请点“恢复默认”"));
+            }
+            if s.len() > MAX_TEMPLATE_BYTES {
+                return Err(Error::invalid("source", format!("模板不能超过{}KB", MAX_TEMPLATE_BYTES / 1024)));
+            }
+        }
+        self.store.summary_template_set(org.id, source.map(str::to_owned), &actor.ctx()).await
+    }
+}

@@ -646,3 +646,34 @@ pub fn summary_save(c: &mut dyn Conn, s: &SavedSummary, ctx: &AuditCtx) -> Resul
     )?;
     summary_get(c, id)?.ok_or(Error::NotFound)
 }
+
+pub fn summary_templates(c: &mut dyn Conn, org_ids: &[Id]) -> Result<Vec<(Id, String)>> {
+    let mut out = Vec::new();
+    for id in org_ids {
+        if let Some(r) = c.query_opt("SELECT source FROM summary_templates WHERE org_id = $1", params![*id])? {
+            out.push((*id, r.text("source")?));
+        }
+    }
+    Ok(out)
+}
+
+pub fn summary_template_set(c: &mut dyn Conn, org_id: Id, source: Option<&str>, ctx: &AuditCtx) -> Result<()> {
+    let before = summary_templates(c, &[org_id])?.pop().map(|(_, s)| s);
+    c.execute("DELETE FROM summary_templates WHERE org_id = $1", params![org_id])?;
+    if let Some(source) = source {
+        c.execute(
+            "INSERT INTO summary_templates (org_id, source, updated_at, updated_by) VALUES ($1, $2, $3, $4)",
+            params![org_id, source, ctx.at, &ctx.username],
+        )?;
+    }
+    let mut record = AuditRecord::new(ctx, if source.is_some() { "update" } else { "delete" }, "summary_template")
+        .entity_id(org_id)
+        .org(org_id);
+    if let Some(b) = before {
+        record = record.before(serde_json::json!({ "source": b }));
+    }
+    if let Some(a) = source {
+        record = record.after(serde_json::json!({ "source": a }));
+    }
+    audit::append(c, &record)
+}

@@ -419,6 +419,14 @@ impl Store for SqlStore {
         self.read(move |c| governance::summaries(c, org_id, period.as_deref())).await
     }
 
+    async fn summary_templates(&self, org_ids: Vec<Id>) -> Result<Vec<(Id, String)>> {
+        self.read(move |c| governance::summary_templates(c, &org_ids)).await
+    }
+    async fn summary_template_set(&self, org_id: Id, source: Option<String>, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| governance::summary_template_set(c, org_id, source.as_deref(), &ctx)).await
+    }
+
     async fn overview(&self, scope_path: &str) -> Result<Overview> {
         let scope_path = scope_path.to_owned();
         self.read(move |c| orgs::overview(c, &scope_path)).await

@@ -16,6 +16,7 @@ mod projects;
 mod responsibility;
 mod reviews;
 mod summary;
+mod summary_template;
 mod users;
 
 use std::collections::BTreeMap;
@@ -121,6 +122,9 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/dismiss", post(reviews::dismiss))
         .route("/summary", get(summary::show))
         .route("/summary/download", get(summary::download))
+        .route("/summary/template", get(summary_template::edit).post(summary_template::save))
+        .route("/summary/template/preview", post(summary_template::preview))
+        .route("/summary/template/reset", post(summary_template::reset))
         .route("/summary/versions", post(summary::keep))
         .route("/summary/versions/{id}", get(summary::version))
         .route("/summary/versions/{id}/download", get(summary::version_download))

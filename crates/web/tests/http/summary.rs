@@ -225,3 +225,53 @@ async fn a_kept_version_does_not_change_with_the_ledgers() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("中心组学习") && html.contains("台账此后的变化不会改变它"));
 }
+
+/// An org's own template, edited in the browser: errors name their line and
+/// nothing is saved; a saved copy serves the org and the orgs below it.
+#[tokio::test]
+async fn templates_are_edited_checked_and_inherited() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let b = app.browser("kuangqu").await;
+    let (status, html) = b.get("/summary/template?period=2020H1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("使用系统默认模板") && html.contains("宣传思想文化工作总结"), "the default is shown");
+
+    let r = b.post("/summary/template/preview", &[("period", "2020H1"), ("source", "# 标题\n{{ data.org }\n")]).await;
+    let fragment = r.text().await.unwrap();
+    assert!(fragment.contains("模板第2行：语法错误"), "{fragment}");
+
+    let r =
+        b.post("/summary/template", &[("period", "2020H1"), ("source", "# 标题\n\n{{ data.no_such_name }}\n")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"e-source\">模板第3行：使用了不存在的名称"), "{html}");
+    let (_, s) = summary(&app, &token, "period=2020H1").await;
+    assert!(s["title"].as_str().unwrap().contains("宣传思想文化工作总结"), "nothing was saved");
+
+    let looping = "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}";
+    let r = b.post("/summary/template", &[("period", "2020H1"), ("source", looping)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("无限循环"));
+
+    let own = "# {{ data.org }}自定义总结\n\n本期共开展工作{{ data.total|figure('项') }}。\n";
+    assert_eq!(
+        b.post("/summary/template", &[("period", "2020H1"), ("source", own)]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, s) = summary(&app, &token, "period=2020H1").await;
+    assert_eq!(s["title"], "X矿矿区党委自定义总结");
+    let community = app.org("第一社区").await.id;
+    let (_, s) = summary(&app, &token, &format!("org_id={community}&period=2020H1")).await;
+    assert_eq!(s["title"], "第一社区自定义总结", "an org below inherits the template");
+    let (_, html) = b.get(&format!("/summary/template?org_id={community}")).await;
+    assert!(html.contains("沿用“X矿矿区党委”的模板"), "{html}");
+
+    let shequ = app.browser("shequ1").await;
+    let r = shequ.post("/summary/template", &[("org_id", &community.to_string()), ("source", own)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "a recorder does not change templates");
+
+    assert_eq!(b.post("/summary/template/reset", &[("period", "2020H1")]).await.status(), StatusCode::SEE_OTHER);
+    let (_, s) = summary(&app, &token, "period=2020H1").await;
+    assert!(s["title"].as_str().unwrap().contains("宣传思想文化工作总结"), "back to the default");
+}

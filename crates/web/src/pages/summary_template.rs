@@ -1,0 +1,112 @@
+//! /summary/template: an org's own copy of the summary template, edited in
+//! the browser with a live preview over the org's records.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{PageResult, form_errors, org_json, render, render_status, see_other};
+use crate::AppState;
+use crate::auth::{CsrfForm, PageActor};
+
+#[derive(Deserialize, Default)]
+pub struct TemplateQuery {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    period: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct TemplateForm {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    source: String,
+}
+
+fn period_or_default(p: &str) -> String {
+    if p.trim().is_empty() { "2020H1".to_owned() } else { p.trim().to_owned() }
+}
+
+async fn editor(
+    state: &AppState,
+    page: &PageActor,
+    org_id: Option<i64>,
+    period: &str,
+    source: Option<String>,
+    status: StatusCode,
+    errors: BTreeMap<String, String>,
+) -> PageResult {
+    let found = state.services.summary_template(&page.actor, org_id).await?;
+    let org = match org_id.or(page.actor.org_id) {
+        Some(id) => Some(state.services.visible_org(&page.actor, id).await?),
+        None => None,
+    };
+    let orgs = state.services.org_tree(&page.actor).await?;
+    let own = found.org_id.is_some() && found.org_id == org.as_ref().map(|o| o.id);
+    let source = source.or(found.source.clone()).unwrap_or_else(|| taizhang_docs::report::DEFAULT_SUMMARY.to_owned());
+    render_status(
+        page,
+        status,
+        "summary_template.html",
+        &mut json!({
+            "source": source, "own": own, "inherited_from": if own { None } else { found.org_name },
+            "org_id": org.as_ref().map(|o| o.id.to_string()).unwrap_or_default(),
+            "org_name": org.map(|o| o.name), "period": period, "errors": errors,
+            "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+pub async fn edit(State(state): State<AppState>, page: PageActor, Query(q): Query<TemplateQuery>) -> PageResult {
+    let period = period_or_default(&q.period);
+    editor(&state, &page, q.org_id.parse().ok(), &period, None, StatusCode::OK, BTreeMap::new()).await
+}
+
+/// The preview of the source being edited (an htmx fragment): the document,
+/// or the error with its line.
+pub async fn preview(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<TemplateForm>) -> PageResult {
+    let period = period_or_default(&f.period);
+    let result =
+        crate::reports::render(&state.services, &page.actor, f.org_id.parse().ok(), &period, Some(&f.source)).await;
+    let (html, errors) = match result {
+        Ok((doc, _)) => (Some(taizhang_docs::report::html(&doc)), BTreeMap::new()),
+        Err(e) => (None, form_errors(e)?),
+    };
+    render(&page, "summary_preview.html", json!({ "preview": html, "errors": errors }))
+}
+
+/// Saves the org's own template after rendering it over the org's records:
+/// a template that fails is shown again with its error, not saved.
+pub async fn save(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<TemplateForm>) -> PageResult {
+    let org_id = f.org_id.parse().ok();
+    let period = period_or_default(&f.period);
+    let checked = crate::reports::render(&state.services, &page.actor, org_id, &period, Some(&f.source)).await;
+    let result = match (checked, org_id.or(page.actor.org_id)) {
+        (Ok(_), Some(id)) => state.services.summary_template_set(&page.actor, id, Some(&f.source)).await,
+        (Ok(_), None) => Err(taizhang_core::Error::invalid("org_id", "请选择组织")),
+        (Err(e), _) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/summary/template?org_id={}&period={period}", f.org_id))),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            editor(&state, &page, org_id, &period, Some(f.source), StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+    }
+}
+
+/// Drops the org's own template: back to the inherited one.
+pub async fn reset(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<TemplateForm>) -> PageResult {
+    let Some(id) = f.org_id.parse().ok().or(page.actor.org_id) else {
+        return Err(taizhang_core::Error::invalid("org_id", "请选择组织").into());
+    };
+    state.services.summary_template_set(&page.actor, id, None).await?;
+    Ok(see_other(&format!("/summary/template?org_id={}&period={}", f.org_id, period_or_default(&f.period))))
+}
