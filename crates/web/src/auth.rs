@@ -239,6 +239,23 @@ pub struct Part {
 /// A multipart form post (file uploads) whose CSRF field matched.
 pub struct CsrfMultipart(pub PageActor, pub Vec<Part>);
 
+/// The text of a field of a multipart form, trimmed; empty when absent.
+pub fn text_field(parts: &[Part], name: &str) -> String {
+    parts
+        .iter()
+        .find(|p| p.name == name)
+        .map(|p| String::from_utf8_lossy(&p.bytes).trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// The file sent in a field of a multipart form: (name, bytes), if one was chosen.
+pub fn file_field(parts: &[Part], name: &str) -> Option<(String, Vec<u8>)> {
+    parts
+        .iter()
+        .find(|p| p.name == name && !p.bytes.is_empty())
+        .map(|p| (p.file_name.clone().unwrap_or_default(), p.bytes.clone()))
+}
+
 impl<S> FromRequest<S> for CsrfMultipart
 where
     AppState: FromRef<S>,

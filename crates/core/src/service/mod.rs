@@ -136,3 +136,20 @@ pub(crate) fn date_field(
         },
     }
 }
+
+/// An upload that may be absent, checked by `check`; its errors are recorded
+/// with the form's other problems rather than returned alone.
+pub(crate) fn optional_upload(
+    problems: &mut crate::error::Problems,
+    upload: Option<(String, Vec<u8>)>,
+    check: impl FnOnce(&str, Vec<u8>) -> Result<crate::evidence::NewFile>,
+) -> Option<crate::evidence::NewFile> {
+    let (name, bytes) = upload.filter(|(_, bytes)| !bytes.is_empty())?;
+    match check(&name, bytes) {
+        Ok(file) => Some(file),
+        Err(e) => {
+            e.field_errors().into_iter().for_each(|f| problems.add(&f.field, f.message));
+            None
+        }
+    }
+}

@@ -133,16 +133,7 @@ impl Services {
         {
             problems.add(if p > 100 || !input.reason.trim().is_empty() { "percent" } else { "reason" }, message);
         }
-        let photo = match photo {
-            Some((name, bytes)) if !bytes.is_empty() => match checked_photo("photo", &name, bytes) {
-                Ok(file) => Some(file),
-                Err(e) => {
-                    e.field_errors().into_iter().for_each(|f| problems.add(&f.field, f.message));
-                    None
-                }
-            },
-            _ => None,
-        };
+        let photo = super::optional_upload(&mut problems, photo, |name, bytes| checked_photo("photo", name, bytes));
         problems.finish()?;
         let update = ProgressUpdate {
             id: 0,

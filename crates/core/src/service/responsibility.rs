@@ -147,16 +147,7 @@ impl Services {
         {
             problems.add("signed_on", format!("签订日期应在{}年或{y}年内", y - 1));
         }
-        let scan = match scan {
-            Some((name, bytes)) if !bytes.is_empty() => match NewFile::check("scan", &name, bytes) {
-                Ok(file) => Some(file),
-                Err(e) => {
-                    e.field_errors().into_iter().for_each(|f| problems.add(&f.field, f.message));
-                    None
-                }
-            },
-            _ => None,
-        };
+        let scan = super::optional_upload(&mut problems, scan, |name, bytes| NewFile::check("scan", name, bytes));
         problems.finish()?;
         let signer = signer.expect("checked");
         let pledge = Pledge {

@@ -187,6 +187,17 @@ pub fn form_errors(error: Error) -> Result<BTreeMap<String, String>, PageError> 
     }
 }
 
+/// The period a page shows when none is asked for: the current half-year.
+pub fn period_or_current_half(period: &str) -> String {
+    use chrono::Datelike;
+    if period.trim().is_empty() {
+        let today = taizhang_core::auth::now().date_naive();
+        format!("{}H{}", today.year(), if today.month() <= 6 { 1 } else { 2 })
+    } else {
+        period.trim().to_owned()
+    }
+}
+
 /// After a successful post: back to a page (POST-redirect-GET).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

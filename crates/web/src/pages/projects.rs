@@ -206,19 +206,10 @@ pub async fn progress_add(
     PageId(id): PageId,
     CsrfMultipart(page, parts): CsrfMultipart,
 ) -> PageResult {
-    let text = |name: &str| {
-        parts
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| String::from_utf8_lossy(&p.bytes).trim().to_owned())
-            .unwrap_or_default()
-    };
+    let text = |name: &str| crate::auth::text_field(&parts, name);
     let input =
         ProgressInput { date: text("date"), percent: text("percent"), note: text("note"), reason: text("reason") };
-    let photo = parts
-        .iter()
-        .find(|p| p.name == "photo" && !p.bytes.is_empty())
-        .map(|p| (p.file_name.clone().unwrap_or_default(), p.bytes.clone()));
+    let photo = crate::auth::file_field(&parts, "photo");
     match state.services.progress_add(&page.actor, id, &input, photo).await {
         Ok(_) => Ok(see_other(&format!("/projects/{id}"))),
         Err(e) => {

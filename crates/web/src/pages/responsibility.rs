@@ -148,13 +148,7 @@ pub async fn duty_delete(
 
 /// A pledge with its signed scan (multipart).
 pub async fn pledge_create(State(state): State<AppState>, CsrfMultipart(page, parts): CsrfMultipart) -> PageResult {
-    let text = |name: &str| {
-        parts
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| String::from_utf8_lossy(&p.bytes).trim().to_owned())
-            .unwrap_or_default()
-    };
+    let text = |name: &str| crate::auth::text_field(&parts, name);
     let values = json!({
         "org_id": text("org_id"), "year": text("year"), "signer_id": text("signer_id"),
         "counterpart": text("counterpart"), "signed_on": text("signed_on"), "duties": text("duties"),
@@ -167,10 +161,7 @@ pub async fn pledge_create(State(state): State<AppState>, CsrfMultipart(page, pa
         signed_on: text("signed_on"),
         duties: text("duties"),
     };
-    let scan = parts
-        .iter()
-        .find(|p| p.name == "scan" && !p.bytes.is_empty())
-        .map(|p| (p.file_name.clone().unwrap_or_default(), p.bytes.clone()));
+    let scan = crate::auth::file_field(&parts, "scan");
     match state.services.pledge_create(&page.actor, &input, scan).await {
         Ok(p) => Ok(see_other(&format!("/responsibility?year={}", p.year))),
         Err(e) => {

@@ -5,10 +5,8 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::json;
-use taizhang_core::auth::now;
 
 use super::{PageId, PageResult, form_errors, org_json, render_status, see_other};
 use crate::AppState;
@@ -27,12 +25,7 @@ pub struct SummaryQuery {
 impl SummaryQuery {
     /// Default: the current half-year.
     fn period(&self) -> String {
-        if self.period.trim().is_empty() {
-            let today = now().date_naive();
-            format!("{}H{}", today.year(), if today.month() <= 6 { 1 } else { 2 })
-        } else {
-            self.period.trim().to_owned()
-        }
+        super::period_or_current_half(&self.period)
     }
 }
 
