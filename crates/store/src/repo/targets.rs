@@ -3,29 +3,14 @@ use taizhang_core::target::{Exemption, Frequency, Target};
 use taizhang_core::{Error, Result};
 
 use super::{audit, like_escape};
-use crate::conn::{Conn, DbError, DbResult, Row, params};
+use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 
 const COLUMNS: &str = "t.id, t.org_id, t.year, t.kind, t.frequency, t.min_count, t.include_subtree, t.title";
 
-fn from_row(c: &mut dyn Conn, r: &Row) -> Result<Target> {
-    let id = r.i64("id")?;
+fn from_row(r: &Row, exemptions: Vec<Exemption>) -> DbResult<Target> {
     let frequency = r.text("frequency")?;
-    let exemptions = c
-        .query(
-            "SELECT start_date, end_date, reason FROM target_exemptions WHERE target_id = $1 ORDER BY start_date",
-            params![id],
-        )?
-        .iter()
-        .map(|e| {
-            Ok(Exemption {
-                start: e.opt_date("start_date")?.unwrap_or_default(),
-                end: e.opt_date("end_date")?.unwrap_or_default(),
-                reason: e.text("reason")?,
-            })
-        })
-        .collect::<DbResult<Vec<_>>>()?;
     Ok(Target {
-        id,
+        id: r.i64("id")?,
         org_id: r.i64("org_id")?,
         year: r.i64("year")? as i32,
         kind: r.text("kind")?,
@@ -37,22 +22,45 @@ fn from_row(c: &mut dyn Conn, r: &Row) -> Result<Target> {
     })
 }
 
-pub fn get(c: &mut dyn Conn, id: Id) -> Result<Option<Target>> {
-    match c.query_opt(&format!("SELECT {COLUMNS} FROM targets t WHERE t.id = $1"), params![id])? {
-        Some(r) => Ok(Some(from_row(c, &r)?)),
-        None => Ok(None),
+/// The targets matching `filter` (over `targets t JOIN orgs o`) with their
+/// exemptions: two queries, whatever the number of targets.
+fn load(c: &mut dyn Conn, filter: &str, args: &[Value]) -> Result<Vec<Target>> {
+    let rows = c.query(
+        &format!("SELECT {COLUMNS} FROM targets t JOIN orgs o ON o.id = t.org_id WHERE {filter} ORDER BY o.path, t.id"),
+        args,
+    )?;
+    let exemptions = c.query(
+        &format!(
+            "SELECT e.target_id, e.start_date, e.end_date, e.reason
+             FROM target_exemptions e JOIN targets t ON t.id = e.target_id JOIN orgs o ON o.id = t.org_id
+             WHERE {filter} ORDER BY e.target_id, e.start_date"
+        ),
+        args,
+    )?;
+    let mut by_target: std::collections::HashMap<Id, Vec<Exemption>> = std::collections::HashMap::new();
+    for e in &exemptions {
+        by_target.entry(e.i64("target_id")?).or_default().push(Exemption {
+            start: e.opt_date("start_date")?.unwrap_or_default(),
+            end: e.opt_date("end_date")?.unwrap_or_default(),
+            reason: e.text("reason")?,
+        });
     }
+    Ok(rows
+        .iter()
+        .map(|r| from_row(r, by_target.remove(&r.i64("id")?).unwrap_or_default()))
+        .collect::<DbResult<_>>()?)
+}
+
+pub fn get(c: &mut dyn Conn, id: Id) -> Result<Option<Target>> {
+    Ok(load(c, "t.id = $1", params![id])?.pop())
 }
 
 pub fn list(c: &mut dyn Conn, scope_path: &str, year: i32) -> Result<Vec<Target>> {
-    let rows = c.query(
-        &format!(
-            "SELECT {COLUMNS} FROM targets t JOIN orgs o ON o.id = t.org_id
-             WHERE o.path LIKE $1 ESCAPE '\\' AND t.year = $2 ORDER BY o.path, t.id"
-        ),
+    load(
+        c,
+        "o.path LIKE $1 ESCAPE '\\' AND t.year = $2",
         params![format!("{}%", like_escape(scope_path)), i64::from(year)],
-    )?;
-    rows.iter().map(|r| from_row(c, r)).collect()
+    )
 }
 
 pub fn create(c: &mut dyn Conn, t: &Target, ctx: &AuditCtx) -> Result<Target> {
