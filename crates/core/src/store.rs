@@ -106,6 +106,8 @@ pub trait Store: Send + Sync + 'static {
     async fn campaign_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<Campaign>;
     async fn activity_get(&self, id: Id) -> Result<Option<Activity>>;
     async fn activity_list(&self, query: &ActivityQuery) -> Result<Page<ActivityRow>>;
+    /// Every activity the query matches (paging ignored), oldest first, in full.
+    async fn activities_matching(&self, query: &ActivityQuery) -> Result<Vec<Activity>>;
     async fn activity_create(&self, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity>;
     async fn activity_update(&self, id: Id, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity>;
     async fn activity_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;

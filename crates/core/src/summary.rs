@@ -14,7 +14,20 @@ pub struct Figure {
     pub cite: String,
 }
 
+/// Figures over more records than this cite the list's filter, not each id.
+pub const MAX_CITED_IDS: usize = 100;
+
 impl Figure {
+    /// A count of records, citing each of them; beyond [`MAX_CITED_IDS`] it
+    /// cites `filter` instead ("activities:org_id=1&period=2025&kind=sanitation"),
+    /// or nothing when no filter selects exactly these records.
+    pub fn cited(kind: &str, ids: &[crate::model::Id], filter: Option<String>) -> Figure {
+        if ids.len() <= MAX_CITED_IDS {
+            return Figure::of(kind, ids);
+        }
+        Figure { n: ids.len() as u64, cite: filter.unwrap_or_default() }
+    }
+
     pub fn of(kind: &str, ids: &[crate::model::Id]) -> Figure {
         let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
         Figure {

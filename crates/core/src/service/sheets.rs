@@ -88,23 +88,8 @@ impl Services {
 
     /// The activities matching a filter, oldest first, in full, for export.
     pub async fn activity_export(&self, actor: &Actor, filter: &ActivityFilter) -> Result<Vec<Activity>> {
-        let mut query: ActivityQuery = self.activity_query(actor, filter).await?;
-        query.per_page = 500;
-        let mut out = Vec::new();
-        loop {
-            let page = self.store.activity_list(&query).await?;
-            for row in &page.items {
-                if let Some(a) = self.store.activity_get(row.id).await? {
-                    out.push(a);
-                }
-            }
-            if u64::from(query.page) * u64::from(query.per_page) >= page.total {
-                break;
-            }
-            query.page += 1;
-        }
-        out.sort_by_key(|a| (a.fields.date, a.id));
-        Ok(out)
+        let query: ActivityQuery = self.activity_query(actor, filter).await?;
+        self.store.activities_matching(&query).await
     }
 
     /// Finds a participant by name: among the people the actor can see,

@@ -15,10 +15,15 @@ use crate::review::Section;
 use crate::summary::*;
 use crate::target::{BucketState, Frequency};
 
-/// Adds what is not there yet, keeping the order of first appearance.
+/// How many names a summary lists (topics, materials, titles ...); the
+/// wording says "等" after them.
+const MAX_LISTED: usize = 12;
+
+/// Adds what is not there yet, keeping the order of first appearance and at
+/// most [`MAX_LISTED`] items.
 fn push_new(list: &mut Vec<String>, item: &str) {
     let item = item.trim().trim_end_matches(['。', '；', ';']).trim();
-    if !item.is_empty() && !list.iter().any(|x| x == item) {
+    if list.len() < MAX_LISTED && !item.is_empty() && !list.iter().any(|x| x == item) {
         list.push(item.to_owned());
     }
 }
@@ -29,7 +34,7 @@ fn ids(list: &[&Activity]) -> Vec<Id> {
 
 /// Publicity facts of some actions.
 fn publicity(actions: &[&Activity], campaign_name: &dyn Fn(Id) -> Option<String>) -> Publicity {
-    let mut p = Publicity { actions: Figure::of("activity", &ids(actions)), ..Default::default() };
+    let mut p = Publicity { actions: Figure::cited("activity", &ids(actions), None), ..Default::default() };
     let mut codes = BTreeSet::new();
     for a in actions {
         let f = &a.fields;
@@ -86,6 +91,12 @@ impl Services {
                 .is_some_and(|w| words.iter().any(|word| w.name.contains(word)))
         };
         let of_kind = |kind: &str| all.iter().filter(|a| a.fields.kind == kind).collect::<Vec<_>>();
+        // A figure of one kind: each activity cited, or the list of the kind in the period.
+        let code = period.code();
+        let kind_figure = |list: &[&Activity], kind: &str| {
+            let filter = format!("activities:org_id={}&period={code}&kind={kind}", org.id);
+            Figure::cited("activity", &ids(list), Some(filter))
+        };
         let publicity_all = of_kind("publicity");
         let in_campaign =
             |a: &Activity, word: &str| a.fields.campaign_id.and_then(campaign_name).is_some_and(|n| n.contains(word));
@@ -105,7 +116,11 @@ impl Services {
             is_half: matches!(period, Period::Half(..)),
             is_first_half: matches!(period, Period::Half(_, 1)),
             as_of: as_of.format("%Y年%-m月%-d日").to_string(),
-            total: Figure::of("activity", &all.iter().map(|a| a.id).collect::<Vec<_>>()),
+            total: Figure::cited(
+                "activity",
+                &all.iter().map(|a| a.id).collect::<Vec<_>>(),
+                Some(format!("activities:org_id={}&period={}", org.id, period.code())),
+            ),
             publicity: publicity(&publicity_all, &campaign_name),
             epidemic_publicity: publicity(
                 &pick(&|a| in_campaign(a, "疫情") || area_named(a, &["疫情"])),
@@ -119,6 +134,8 @@ impl Services {
             security_publicity: publicity(&pick(&|a| area_named(a, &["综合治理", "治安"])), &campaign_name),
             ..Default::default()
         };
+
+        data.publicity.actions = kind_figure(&publicity_all, "publicity");
 
         // Responsibility.
         let chain = self.responsibility_chain(actor, Some(org.id), year).await?;
@@ -177,7 +194,7 @@ impl Services {
             leading_group: group.map(|g| g.name.clone()),
             leader_post,
             planned_months: months(false),
-            sessions: Figure::of("activity", &ids(&sessions)),
+            sessions: kind_figure(&sessions, "central_group_study"),
             topics,
             target: targets
                 .iter()
@@ -189,7 +206,7 @@ impl Services {
         for d in &days {
             d.fields.materials.iter().for_each(|m| push_new(&mut materials, m));
         }
-        let mut study = StudyDays { sessions: Figure::of("activity", &ids(&days)), materials, ..Default::default() };
+        let mut study = StudyDays { sessions: kind_figure(&days, "study_day"), materials, ..Default::default() };
         if let Some(t) = targets.iter().find(|t| t.target.kind == "study_day" && t.target.frequency == Frequency::Week)
         {
             let within = t.evaluation.buckets.iter().filter(|b| b.start >= start && b.end <= end && b.end <= as_of);
@@ -220,8 +237,8 @@ impl Services {
                 .iter()
                 .find(|t| t.target.kind == VOLUNTEER_KIND && t.target.frequency == Frequency::Month)
                 .map(|t| t.target.min_count),
-            activities: Figure::of("activity", &ids(&volunteer)),
-            reported: Figure::of("activity", &ids(&reported)),
+            activities: kind_figure(&volunteer, VOLUNTEER_KIND),
+            reported: Figure::cited("activity", &ids(&reported), None),
             hours: {
                 let hours: f64 =
                     volunteer.iter().flat_map(|a| a.fields.participants.iter()).filter_map(|p| p.hours).sum();
@@ -259,12 +276,16 @@ impl Services {
             .filter(|r| r.order.found_on >= start)
             .collect();
         data.sanitation = Sanitation {
-            titles: sanitation.iter().map(|a| a.fields.title.clone()).collect(),
-            activities: Figure::of("activity", &ids(&sanitation)),
-            inspections: Figure::of("activity", &ids(&inspections)),
+            titles: {
+                let mut titles = Vec::new();
+                sanitation.iter().for_each(|a| push_new(&mut titles, &a.fields.title));
+                titles
+            },
+            activities: kind_figure(&sanitation, "sanitation"),
+            inspections: kind_figure(&inspections, "inspection"),
             rectifications: Figure::of("rectification", &orders.iter().map(|r| r.order.id).collect::<Vec<_>>()),
             rectified: orders.iter().filter(|r| r.status == RectificationStatus::Closed).count() as u64,
-            orders: orders.iter().map(|r| format!("{}{}", r.order.subject, r.order.problem)).collect(),
+            orders: orders.iter().take(MAX_LISTED).map(|r| format!("{}{}", r.order.subject, r.order.problem)).collect(),
         };
 
         // Claims the records do not support.

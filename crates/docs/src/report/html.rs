@@ -21,6 +21,10 @@ pub(super) fn escape(s: &str) -> String {
 /// list of those ids); `None` for kinds without a page.
 fn cite_href(cite: &str) -> Option<String> {
     let (kind, ids) = cite.split_once(':')?;
+    if kind == "activities" {
+        // A list's filter: "activities:org_id=1&period=2025&kind=sanitation".
+        return Some(format!("/activities?{ids}"));
+    }
     let ids: Vec<&str> =
         ids.split(',').map(str::trim).filter(|s| s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty()).collect();
     if ids.is_empty() {

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::{Datelike, Days, NaiveDate};
 use taizhang_core::evidence::{Evidence, NewEvidence};
 use taizhang_core::ledger::*;
@@ -151,69 +153,98 @@ fn count(r: &Row, name: &str) -> DbResult<u32> {
 }
 
 pub fn get(c: &mut dyn Conn, id: Id) -> Result<Option<Activity>> {
-    let Some(r) = c.query_opt(&format!("SELECT {COLUMNS} FROM activities WHERE id = $1"), params![id])? else {
-        return Ok(None);
-    };
-    let participants = c
-        .query(
-            "SELECT ap.person_id, p.name, ap.attendance, ap.leave_reason, ap.hours
+    let from = "FROM activities a JOIN orgs o ON o.id = a.org_id WHERE a.id = $1".to_owned();
+    Ok(load(c, &from, &[id.into()])?.pop())
+}
+
+/// Every activity a query matches (no paging), oldest first, in full.
+pub fn all_matching(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Vec<Activity>> {
+    let (from, args) = filter_sql(q);
+    load(c, &from, &args)
+}
+
+/// The activities of `from` (a FROM and WHERE over `activities a JOIN orgs o`)
+/// with their participants, channels, role models and materials: four
+/// queries, whatever the number of activities.
+fn load(c: &mut dyn Conn, from: &str, args: &[Value]) -> Result<Vec<Activity>> {
+    let columns: Vec<String> = COLUMNS.split(',').map(|col| format!("a.{}", col.trim())).collect();
+    let rows = c.query(&format!("SELECT {} {from} ORDER BY a.date, a.id", columns.join(", ")), args)?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = format!("(SELECT a.id {from})");
+    let mut participants: HashMap<Id, Vec<Participant>> = HashMap::new();
+    for p in &c.query(
+        &format!(
+            "SELECT ap.activity_id, ap.person_id, p.name, ap.attendance, ap.leave_reason, ap.hours
              FROM activity_participants ap JOIN persons p ON p.id = ap.person_id
-             WHERE ap.activity_id = $1 ORDER BY p.name_pinyin, p.id",
-            params![id],
-        )?
-        .iter()
-        .map(|p| {
-            Ok(Participant {
-                person_id: p.i64("person_id")?,
-                person_name: p.text("name")?,
-                attendance: Attendance::parse(&p.text("attendance")?).unwrap_or(Attendance::Present),
-                leave_reason: p.text("leave_reason")?,
-                hours: p.opt_f64("hours")?,
-            })
-        })
-        .collect::<DbResult<Vec<_>>>()?;
-    let channels = c
-        .query("SELECT channel FROM activity_channels WHERE activity_id = $1 ORDER BY channel", params![id])?
-        .iter()
-        .map(|r| r.text("channel"))
-        .collect::<DbResult<Vec<_>>>()?;
-    let items = c.query(
-        "SELECT item_kind, text FROM activity_items WHERE activity_id = $1 ORDER BY item_kind, position",
-        params![id],
-    )?;
-    let item_list = |kind: &str| -> DbResult<Vec<String>> {
-        items.iter().filter(|r| r.text("item_kind").is_ok_and(|k| k == kind)).map(|r| r.text("text")).collect()
-    };
-    Ok(Some(Activity {
-        id: r.i64("id")?,
-        fields: ActivityFields {
-            org_id: r.i64("org_id")?,
-            kind: r.text("kind")?,
-            work_area_id: r.opt_i64("work_area_id")?,
-            title: r.text("title")?,
-            summary: r.text("summary")?,
-            place: r.text("place")?,
-            date: r.opt_date("date")?.ok_or_else(|| DbError::Other("activity without date".into()))?,
-            start_time: r.text("start_time")?,
-            host: r.text("host")?,
-            participants,
-            others_count: count(&r, "others_count")?,
-            campaign_id: r.opt_i64("campaign_id")?,
-            channels,
-            quantities: Quantities {
-                banners: count(&r, "banners")?,
-                boards: count(&r, "boards")?,
-                posts: count(&r, "posts")?,
-                reached: count(&r, "reached")?,
+             WHERE ap.activity_id IN {ids} ORDER BY ap.activity_id, p.name_pinyin, p.id"
+        ),
+        args,
+    )? {
+        participants.entry(p.i64("activity_id")?).or_default().push(Participant {
+            person_id: p.i64("person_id")?,
+            person_name: p.text("name")?,
+            attendance: Attendance::parse(&p.text("attendance")?).unwrap_or(Attendance::Present),
+            leave_reason: p.text("leave_reason")?,
+            hours: p.opt_f64("hours")?,
+        });
+    }
+    let mut channels: HashMap<Id, Vec<String>> = HashMap::new();
+    for r in &c.query(
+        &format!(
+            "SELECT activity_id, channel FROM activity_channels WHERE activity_id IN {ids} ORDER BY activity_id, channel"
+        ),
+        args,
+    )? {
+        channels.entry(r.i64("activity_id")?).or_default().push(r.text("channel")?);
+    }
+    let mut items: HashMap<(Id, String), Vec<String>> = HashMap::new();
+    for r in &c.query(
+        &format!(
+            "SELECT activity_id, item_kind, text FROM activity_items WHERE activity_id IN {ids}
+             ORDER BY activity_id, item_kind, position"
+        ),
+        args,
+    )? {
+        items.entry((r.i64("activity_id")?, r.text("item_kind")?)).or_default().push(r.text("text")?);
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id = r.i64("id")?;
+        let mut item_list = |kind: &str| items.remove(&(id, kind.to_owned())).unwrap_or_default();
+        out.push(Activity {
+            id,
+            fields: ActivityFields {
+                org_id: r.i64("org_id")?,
+                kind: r.text("kind")?,
+                work_area_id: r.opt_i64("work_area_id")?,
+                title: r.text("title")?,
+                summary: r.text("summary")?,
+                place: r.text("place")?,
+                date: r.opt_date("date")?.ok_or_else(|| DbError::Other("activity without date".into()))?,
+                start_time: r.text("start_time")?,
+                host: r.text("host")?,
+                participants: participants.remove(&id).unwrap_or_default(),
+                others_count: count(r, "others_count")?,
+                campaign_id: r.opt_i64("campaign_id")?,
+                channels: channels.remove(&id).unwrap_or_default(),
+                quantities: Quantities {
+                    banners: count(r, "banners")?,
+                    boards: count(r, "boards")?,
+                    posts: count(r, "posts")?,
+                    reached: count(r, "reached")?,
+                },
+                role_models: item_list("role_model"),
+                materials: item_list("material"),
+                reported_on: r.opt_date("reported_on")?,
+                reported_by: r.text("reported_by")?,
             },
-            role_models: item_list("role_model")?,
-            materials: item_list("material")?,
-            reported_on: r.opt_date("reported_on")?,
-            reported_by: r.text("reported_by")?,
-        },
-        created_at: r.ts("created_at")?,
-        updated_at: r.ts("updated_at")?,
-    }))
+            created_at: r.ts("created_at")?,
+            updated_at: r.ts("updated_at")?,
+        });
+    }
+    Ok(out)
 }
 
 fn month_key(date: NaiveDate) -> String {

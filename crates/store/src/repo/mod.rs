@@ -206,6 +206,10 @@ impl Store for SqlStore {
         let query = query.clone();
         self.read(move |c| activities::list(c, &query)).await
     }
+    async fn activities_matching(&self, query: &ActivityQuery) -> Result<Vec<Activity>> {
+        let query = query.clone();
+        self.read(move |c| activities::all_matching(c, &query)).await
+    }
     async fn activity_create(&self, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity> {
         let ctx = ctx.clone();
         self.write(move |c| activities::create(c, &fields, &ctx)).await
