@@ -182,8 +182,13 @@ impl Services {
         let sessions = of_kind("central_group_study");
         let mut topics = Vec::new();
         for s in &sessions {
-            // "学习了" comes from the wording: a topic written "学习……" loses its verb.
-            push_new(&mut topics, s.fields.summary.trim().trim_start_matches("学习"));
+            // The topic is the summary's first sentence when it is short; long
+            // notes of a session are not a topic. "学习了" comes from the
+            // wording, so a topic written "学习……" loses its verb.
+            let first = s.fields.summary.split('。').next().unwrap_or_default().trim();
+            if first.chars().count() <= 40 {
+                push_new(&mut topics, first.trim_start_matches("学习"));
+            }
         }
         let group = tree.iter().find(|o| o.kind == OrgKind::LeadingGroup && o.name.contains("学习"));
         let leader_post = match group {
