@@ -12,6 +12,7 @@ use taizhang_core::auth::Actor;
 use taizhang_core::ledger::{ActivityFields, ActivityQuery, Quantities};
 use taizhang_core::model::{Id, Org};
 use taizhang_core::service::{OrgInput, TargetInput};
+use taizhang_docs::report;
 
 use crate::Db;
 use crate::report::{Samples, Table, count, ms, ratio, time_runs};
@@ -120,6 +121,21 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     let (d_year, c_year) = (parts[0].1.dashboard.clone(), parts[1].1.dashboard.clone());
     let d_half = time_runs(runs, dash(district.id, "2025H1")).await?;
     let c_half = time_runs(runs, dash(county.id, "2025H1")).await?;
+    // The work summary as DOCX: facts gathered, default template, GB/T 9704 writer.
+    let summary = |org: Id| {
+        let (services, actor) = (services.clone(), actor.clone());
+        move || {
+            let (services, actor) = (services.clone(), actor.clone());
+            async move {
+                let data = services.summary_data(&actor, Some(org), "2025").await?;
+                let markup = report::render(report::DEFAULT_SUMMARY, &data).map_err(anyhow::Error::msg)?;
+                report::docx(&report::parse(&markup)).map_err(anyhow::Error::msg)
+            }
+        }
+    };
+    let summary_runs = runs.min(5);
+    let d_summary = time_runs(summary_runs, summary(district.id)).await?;
+    let c_summary = time_runs(summary_runs, summary(county.id)).await?;
 
     let load_after = crate::load_average();
 
@@ -162,6 +178,8 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     timed(&mut t, "dashboard, county, 2025", &c_year, base);
     timed(&mut t, "dashboard, one district, 2025H1", &d_half, base);
     timed(&mut t, "dashboard, county, 2025H1", &c_half, base);
+    timed(&mut t, "summary DOCX, one district, 2025", &d_summary, base);
+    timed(&mut t, "summary DOCX, county, 2025", &c_summary, base);
     t.fact("check: county activities in 2025", count(d.counts.total), "rows");
     t.fact("check: county targets evaluated", d.targets.len().to_string(), "targets");
     t.fact("check: county unreported volunteer activities 2025", count(d.unreported), "rows");
