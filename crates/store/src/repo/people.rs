@@ -140,8 +140,29 @@ pub fn update(c: &mut dyn Conn, id: Id, f: &PersonFields, ctx: &AuditCtx) -> Res
     Ok(after)
 }
 
+/// Records that name a person and keep them from being deleted: (table, column, what).
+const REFERENCES: &[(&str, &str, &str)] = &[
+    ("activity_participants", "person_id", "工作台账的参加人员"),
+    ("duties", "person_id", "职责分工"),
+    ("pledges", "signer_id", "责任状"),
+];
+
 pub fn delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
     let before = get(c, id)?.ok_or(Error::NotFound)?;
+    let mut used = Vec::new();
+    for (table, column, what) in REFERENCES {
+        let n =
+            c.query_one(&format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = $1"), params![id])?.i64("n")?;
+        if n > 0 {
+            used.push(format!("{what}（{n}条）"));
+        }
+    }
+    if !used.is_empty() {
+        return Err(Error::conflict(
+            "id",
+            format!("{}已记入{}，不能删除；如已离开，请结束其任职", before.name, used.join("、")),
+        ));
+    }
     c.execute("DELETE FROM memberships WHERE person_id = $1", params![id])?;
     c.execute("DELETE FROM persons WHERE id = $1", params![id])?;
     audit::append(

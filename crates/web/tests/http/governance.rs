@@ -472,3 +472,15 @@ async fn scans_and_photos_go_through_the_api_checked_by_content() {
     assert_eq!(app.get(&other, &photo).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get(&other, &scan).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_person_named_in_the_records_is_not_deleted() {
+    let app = spawn_app().await;
+    let token = app.token("kuangqu").await;
+    let secretary = app_person(&app, &token, "韦建国").await;
+    let r = app.send(&token, "DELETE", &format!("/api/v1/people/{secretary}"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let message = &field_errors(&json_of(r).await)[0].1;
+    assert!(message.contains("职责分工") && message.contains("责任状") && message.contains("不能删除"), "{message}");
+    assert_eq!(app.get(&token, &format!("/api/v1/people/{secretary}")).await.status(), StatusCode::OK, "still there");
+}
