@@ -1,6 +1,10 @@
 //! The responsibility system (duties, pledges), matters (ideology problems,
 //! petitions, disputes), projects with progress, problems and plans, and the
-//! files attached to pledges and progress updates.
+//! files attached to pledges and progress updates. Each list is read with a
+//! fixed number of queries, its child rows (areas, steps, milestones, updates)
+//! in one query each, whatever the number of records.
+
+use std::collections::HashMap;
 
 use taizhang_core::cases::{Case, CaseKind, CaseStep, Outcome};
 use taizhang_core::evidence::{Attachment, AttachmentOwner, NewFile};
@@ -121,10 +125,20 @@ fn duty_rows(c: &mut dyn Conn, filter: &str, args: &[Value]) -> Result<Vec<Duty>
         ),
         args,
     )?;
+    let mut areas: HashMap<Id, Vec<Id>> = HashMap::new();
+    for a in &c.query(
+        &format!(
+            "SELECT duty_id, area_id FROM duty_areas WHERE duty_id IN
+                 (SELECT d.id FROM duties d JOIN orgs o ON o.id = d.org_id WHERE {filter})
+             ORDER BY duty_id, area_id"
+        ),
+        args,
+    )? {
+        areas.entry(a.i64("duty_id")?).or_default().push(a.i64("area_id")?);
+    }
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let id = r.i64("id")?;
-        let areas = c.query("SELECT area_id FROM duty_areas WHERE duty_id = $1 ORDER BY area_id", params![id])?;
         out.push(Duty {
             id,
             org_id: r.i64("org_id")?,
@@ -132,7 +146,7 @@ fn duty_rows(c: &mut dyn Conn, filter: &str, args: &[Value]) -> Result<Vec<Duty>
             person_name: r.text("person_name")?,
             post: r.text("post")?,
             first_responsible: r.bool("first_responsible")?,
-            area_ids: areas.iter().map(|a| a.i64("area_id")).collect::<DbResult<_>>()?,
+            area_ids: areas.remove(&id).unwrap_or_default(),
         });
     }
     Ok(out)
@@ -269,21 +283,26 @@ fn case_rows(c: &mut dyn Conn, filter: &str, args: &[Value]) -> Result<Vec<Case>
         ),
         args,
     )?;
+    let mut steps: HashMap<Id, Vec<CaseStep>> = HashMap::new();
+    for st in &c.query(
+        &format!(
+            "SELECT case_id, id, date, text, by_name FROM case_steps WHERE case_id IN
+                 (SELECT k.id FROM cases k JOIN orgs o ON o.id = k.org_id WHERE {filter})
+             ORDER BY case_id, date, id"
+        ),
+        args,
+    )? {
+        steps.entry(st.i64("case_id")?).or_default().push(CaseStep {
+            id: st.i64("id")?,
+            date: st.opt_date("date")?.unwrap_or_default(),
+            text: st.text("text")?,
+            by: st.text("by_name")?,
+        });
+    }
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let id = r.i64("id")?;
-        let steps = c
-            .query("SELECT id, date, text, by_name FROM case_steps WHERE case_id = $1 ORDER BY date, id", params![id])?
-            .iter()
-            .map(|s| {
-                Ok(CaseStep {
-                    id: s.i64("id")?,
-                    date: s.opt_date("date")?.unwrap_or_default(),
-                    text: s.text("text")?,
-                    by: s.text("by_name")?,
-                })
-            })
-            .collect::<DbResult<_>>()?;
+        let steps = steps.remove(&id).unwrap_or_default();
         let kind = r.text("kind")?;
         out.push(Case {
             id,
@@ -379,37 +398,45 @@ fn project_rows(c: &mut dyn Conn, filter: &str, args: &[Value]) -> Result<Vec<Pr
         ),
         args,
     )?;
+    let ids = format!("(SELECT j.id FROM projects j JOIN orgs o ON o.id = j.org_id WHERE {filter})");
+    let mut milestones: HashMap<Id, Vec<Milestone>> = HashMap::new();
+    for m in &c.query(
+        &format!(
+            "SELECT project_id, id, name, done_on FROM project_milestones WHERE project_id IN {ids}
+             ORDER BY project_id, position, id"
+        ),
+        args,
+    )? {
+        milestones.entry(m.i64("project_id")?).or_default().push(Milestone {
+            id: m.i64("id")?,
+            name: m.text("name")?,
+            done_on: m.opt_date("done_on")?,
+        });
+    }
+    let mut updates: HashMap<Id, Vec<ProgressUpdate>> = HashMap::new();
+    for u in &c.query(
+        &format!(
+            "SELECT project_id, id, date, percent, note, reason, photo_id, created_by, created_at FROM project_progress
+             WHERE project_id IN {ids} ORDER BY project_id, date, id"
+        ),
+        args,
+    )? {
+        updates.entry(u.i64("project_id")?).or_default().push(ProgressUpdate {
+            id: u.i64("id")?,
+            date: u.opt_date("date")?.unwrap_or_default(),
+            percent: u.i64("percent")?.clamp(0, 100) as u8,
+            note: u.text("note")?,
+            reason: u.text("reason")?,
+            photo_id: u.opt_i64("photo_id")?,
+            created_by: u.text("created_by")?,
+            created_at: u.ts("created_at")?,
+        });
+    }
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let id = r.i64("id")?;
-        let milestones = c
-            .query(
-                "SELECT id, name, done_on FROM project_milestones WHERE project_id = $1 ORDER BY position, id",
-                params![id],
-            )?
-            .iter()
-            .map(|m| Ok(Milestone { id: m.i64("id")?, name: m.text("name")?, done_on: m.opt_date("done_on")? }))
-            .collect::<DbResult<_>>()?;
-        let updates = c
-            .query(
-                "SELECT id, date, percent, note, reason, photo_id, created_by, created_at FROM project_progress
-                 WHERE project_id = $1 ORDER BY date, id",
-                params![id],
-            )?
-            .iter()
-            .map(|u| {
-                Ok(ProgressUpdate {
-                    id: u.i64("id")?,
-                    date: u.opt_date("date")?.unwrap_or_default(),
-                    percent: u.i64("percent")?.clamp(0, 100) as u8,
-                    note: u.text("note")?,
-                    reason: u.text("reason")?,
-                    photo_id: u.opt_i64("photo_id")?,
-                    created_by: u.text("created_by")?,
-                    created_at: u.ts("created_at")?,
-                })
-            })
-            .collect::<DbResult<_>>()?;
+        let milestones = milestones.remove(&id).unwrap_or_default();
+        let updates = updates.remove(&id).unwrap_or_default();
         out.push(Project {
             id,
             org_id: r.i64("org_id")?,
