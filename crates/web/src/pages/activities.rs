@@ -84,6 +84,7 @@ pub async fn list(State(state): State<AppState>, page: PageActor, Query(q): Quer
     context["filter"] = json!({
         "period": q.period, "kind": q.kind, "campaign_id": q.campaign_id, "org_id": q.org_id, "q": q.q,
         "unreported": q.unreported.is_some(), "without_evidence": q.without_evidence.is_some(),
+        "ids": q.ids,
     });
     render(&page, "activities.html", context)
 }

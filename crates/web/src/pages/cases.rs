@@ -74,7 +74,7 @@ async fn list_page(
         &mut json!({
             "rows": rows, "counts": counts, "kinds": kinds(),
             "outcomes": Outcome::ALL.iter().map(|o| json!({ "value": o.as_str(), "label": o.label() })).collect::<Vec<_>>(),
-            "filter": { "org_id": q.org_id, "kind": q.kind, "status": q.status, "from": q.from, "to": q.to },
+            "filter": { "org_id": q.org_id, "kind": q.kind, "status": q.status, "from": q.from, "to": q.to, "ids": q.ids },
             "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
             "errors": errors, "values": values,
         }),

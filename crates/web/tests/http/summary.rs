@@ -92,6 +92,7 @@ async fn the_2020_h1_summary_states_the_seeds_facts_in_its_order() {
     let (status, list) = b.get(&href.replace("&amp;", "&")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(list.contains("共 4 条"), "the four sessions and nothing else");
+    assert!(list.contains("只显示工作总结中该数字所依据的记录"), "the list says why it is short");
     assert!(!text.contains("[["), "no markup leaks into the text");
     assert_eq!(s["warnings"], serde_json::json!([]), "the records support every claim of H1");
 }
