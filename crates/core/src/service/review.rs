@@ -96,12 +96,16 @@ impl Services {
                 text: format!("有{}项整改逾期未完成（{}），需加强督促检查", overdue.len(), overdue.join("、")),
             });
         }
-        let dashboard = self.dashboard(actor, Some(org.id), &period.code()).await?;
-        if dashboard.unreported > 0 {
+        // From the monthly aggregate alone: the whole dashboard would judge the
+        // targets and list the rectifications a second time.
+        let month = |d: NaiveDate| d.format("%Y-%m").to_string();
+        let counts = self.store.activity_counts(&org.path, &month(period.start()), &month(period.end())).await?;
+        let unreported = counts.unreported(crate::ledger::VOLUNTEER_KIND);
+        if unreported > 0 {
             out.push(Suggestion {
                 key: "volunteer:unreported".into(),
                 section: Section::Problem,
-                text: format!("有{}次志愿服务活动尚未录入上报新时代文明实践云平台", dashboard.unreported),
+                text: format!("有{unreported}次志愿服务活动尚未录入上报新时代文明实践云平台"),
             });
         }
         let filter = super::CaseFilter { org_id: Some(org.id), to: Some(as_of), ..Default::default() };

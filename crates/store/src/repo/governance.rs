@@ -675,13 +675,16 @@ pub fn summary_save(c: &mut dyn Conn, s: &SavedSummary, ctx: &AuditCtx) -> Resul
 }
 
 pub fn summary_templates(c: &mut dyn Conn, org_ids: &[Id]) -> Result<Vec<(Id, String)>> {
-    let mut out = Vec::new();
-    for id in org_ids {
-        if let Some(r) = c.query_opt("SELECT source FROM summary_templates WHERE org_id = $1", params![*id])? {
-            out.push((*id, r.text("source")?));
-        }
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let placeholders: Vec<String> = (1..=org_ids.len()).map(|i| format!("${i}")).collect();
+    let args: Vec<Value> = org_ids.iter().map(|id| (*id).into()).collect();
+    let rows = c.query(
+        &format!("SELECT org_id, source FROM summary_templates WHERE org_id IN ({})", placeholders.join(", ")),
+        &args,
+    )?;
+    Ok(rows.iter().map(|r| Ok((r.i64("org_id")?, r.text("source")?))).collect::<DbResult<_>>()?)
 }
 
 pub fn summary_template_set(c: &mut dyn Conn, org_id: Id, source: Option<&str>, ctx: &AuditCtx) -> Result<()> {
