@@ -10,6 +10,7 @@ mod demo_governance;
 mod demo_ledgers;
 pub mod error;
 pub mod evidence;
+pub mod grid;
 pub mod id_number;
 pub mod ledger;
 pub mod mobile;

@@ -6,10 +6,11 @@
 
 use async_trait::async_trait;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::cases::{Case, CaseStep};
 use crate::error::Result;
+use crate::grid::*;
 use crate::evidence::{Attachment, AttachmentOwner, Evidence, NewEvidence, NewFile};
 use crate::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
@@ -231,6 +232,76 @@ pub trait Store: Send + Sync + 'static {
     /// Sets an org's own template, or removes it (back to the inherited one) when `None`.
     async fn summary_template_set(&self, org_id: Id, source: Option<String>, ctx: &AuditCtx) -> Result<()>;
 
+    // --- grid work ---
+    async fn households(&self, query: &HouseholdQuery) -> Result<Page<Household>>;
+    async fn household_get(&self, id: Id) -> Result<Option<Household>>;
+    /// Stores a new household (its `id` is 0) or replaces its grid and address;
+    /// a second household at the same address of a grid is a conflict on `address`.
+    async fn household_save(&self, household: Household, ctx: &AuditCtx) -> Result<Household>;
+    /// Puts a person in a household with a relation, or takes them out (`None`).
+    async fn resident_set(&self, person_id: Id, household: Option<(Id, String)>, ctx: &AuditCtx) -> Result<()>;
+    async fn resident_get(&self, person_id: Id) -> Result<Option<Resident>>;
+    /// Residents of the grids of a subtree (or of one grid), by grid and household.
+    async fn residents(&self, scope_path: &str, grid_id: Option<Id>) -> Result<Vec<Resident>>;
+    /// (ID number, person id, org path) of the people holding these numbers.
+    async fn persons_by_id_numbers(&self, numbers: Vec<String>) -> Result<Vec<(String, Id, String)>>;
+    /// Imports a checked roster in one transaction with one audit entry,
+    /// merging by ID number and creating the households it names.
+    async fn roster_import(&self, entries: Vec<RosterEntry>, source: String, ctx: &AuditCtx) -> Result<RosterOutcome>;
+
+    /// Campaigns run by the orgs of a subtree, newest first.
+    async fn screenings(&self, scope_path: &str) -> Result<Vec<Screening>>;
+    /// Campaigns that cover at least one grid of a subtree.
+    async fn screenings_covering(&self, scope_path: &str) -> Result<Vec<Screening>>;
+    async fn screening_get(&self, id: Id) -> Result<Option<Screening>>;
+    async fn screening_create(&self, screening: Screening, ctx: &AuditCtx) -> Result<Screening>;
+    /// Records a visit and the status of each person it found.
+    async fn visit_record(&self, visit: Visit, ctx: &AuditCtx) -> Result<Visit>;
+    /// The latest visits of a campaign (of one household when given).
+    async fn visits(&self, screening_id: Id, household_id: Option<Id>, limit: u32) -> Result<Vec<Visit>>;
+    /// A campaign's coverage per grid.
+    async fn coverage(&self, screening_id: Id) -> Result<Vec<GridCoverage>>;
+    async fn missed_households(&self, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Household>>;
+    async fn missed_persons(&self, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Resident>>;
+
+    async fn key_groups(&self) -> Result<Vec<KeyGroup>>;
+    async fn key_group_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<KeyGroup>;
+    /// Stays in key groups of the people of a subtree (of one person), newest first.
+    async fn key_persons(&self, scope_path: &str, person_id: Option<Id>) -> Result<Vec<KeyPerson>>;
+    async fn key_person_get(&self, id: Id) -> Result<Option<KeyPerson>>;
+    /// A person enters a key group; being in it already is a conflict on `person_id`.
+    async fn key_person_enter(&self, entry: KeyPerson, ctx: &AuditCtx) -> Result<KeyPerson>;
+    async fn key_person_leave(&self, id: Id, left_on: NaiveDate, reason: String, ctx: &AuditCtx) -> Result<KeyPerson>;
+    async fn care_plans(&self, scope_path: &str) -> Result<Vec<CarePlan>>;
+    async fn care_plan_of(&self, person_id: Id) -> Result<Option<CarePlan>>;
+    /// Creates or replaces the person's one plan.
+    async fn care_plan_save(&self, plan: CarePlan, ctx: &AuditCtx) -> Result<CarePlan>;
+    /// Follow-ups of the people of a subtree done between two days, newest first.
+    async fn follow_ups(&self, scope_path: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<FollowUp>>;
+    async fn follow_up_add(&self, follow_up: FollowUp, org_id: Id, ctx: &AuditCtx) -> Result<FollowUp>;
+    /// Readings of the people of a subtree (of one person) from `from` up to `to`, newest first.
+    async fn health_checks(
+        &self,
+        scope_path: &str,
+        person_id: Option<Id>,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+    ) -> Result<Vec<HealthCheck>>;
+    async fn health_check_add(&self, check: HealthCheck, ctx: &AuditCtx) -> Result<HealthCheck>;
+    async fn disinfections(&self, scope_path: &str, from: NaiveDateTime, to: NaiveDateTime) -> Result<Vec<Disinfection>>;
+    async fn disinfection_add(&self, entry: Disinfection, ctx: &AuditCtx) -> Result<Disinfection>;
+
     // --- overview ---
     async fn overview(&self, scope_path: &str) -> Result<Overview>;
+}
+
+/// A page of households inside one subtree.
+#[derive(Debug, Clone)]
+pub struct HouseholdQuery {
+    pub scope_path: String,
+    pub grid_id: Option<Id>,
+    /// Part of the address or of a member's name.
+    pub text: String,
+    pub page: u32,
+    pub per_page: u32,
 }

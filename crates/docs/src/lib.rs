@@ -5,11 +5,13 @@
 
 mod activities;
 pub mod report;
+mod roster;
 mod sheet;
 mod table;
 mod thumbnail;
 
 pub use activities::{ActivityExport, TemplateChoices, activities_workbook, activity_template, read_activities};
+pub use roster::{read_roster, roster_template, roster_workbook};
 pub use sheet::{SheetError, error_report};
 pub use table::{Cell, Column, table_workbook};
 pub use thumbnail::{THUMBNAIL_SIZE, thumbnail};

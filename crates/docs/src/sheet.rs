@@ -15,6 +15,10 @@ pub enum SheetError {
     NoSheet,
     #[error("前10行中找不到表头，请使用导入模板（缺少列：{0}）")]
     NoHeader(String),
+    #[error("文件不是 Excel（.xlsx）或 CSV 文件")]
+    NotSpreadsheet,
+    #[error("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")]
+    OldXls,
     #[error("生成 Excel 文件失败：{0}")]
     Write(String),
 }
@@ -34,6 +38,9 @@ pub fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_owned(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        // Excel keeps 15 significant digits: a longer number (an ID number
+        // typed into a number cell) has lost its tail; show it as Excel does.
+        Data::Float(f) if f.fract() == 0.0 => format!("{f:E}"),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
@@ -50,26 +57,72 @@ pub fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// The rows under the header of the first sheet, each with its 1-based row
-/// number, as (column key, text) pairs for the columns in `columns`
-/// ((key, header, required)). The header is the first row among the first
-/// ten that holds every required header.
-pub fn read_rows(bytes: &[u8], columns: &[(&'static str, &'static str, bool)]) -> Result<Vec<SheetRow>, SheetError> {
+/// The first sheet of an .xlsx as text cells, with every merged region
+/// filled with its top-left value (offices merge 住址 or 户主 down a
+/// household's rows), and the 0-based sheet row of the first row.
+pub fn xlsx_cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
     let range = book.worksheet_range_at(0).ok_or(SheetError::NoSheet)?.map_err(|_| SheetError::NotXlsx)?;
-    let (top, _) = range.start().unwrap_or((0, 0));
-    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
-    let normalize = |s: &str| s.replace([' ', '\u{3000}', '*', '＊', '\n'], "");
-    let header_at = rows.iter().take(10).position(|row| {
-        columns.iter().filter(|c| c.2).all(|(_, header, _)| row.iter().any(|cell| normalize(cell) == *header))
-    });
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+    if let Some(Ok(merged)) = book.worksheet_merge_cells_at(0) {
+        for region in merged {
+            let (r0, c0) = region.start;
+            let (r1, c1) = region.end;
+            let at = |r: u32, c: u32| Some((r.checked_sub(top)? as usize, c.checked_sub(left)? as usize));
+            let Some(value) = at(r0, c0).and_then(|(r, c)| rows.get(r)?.get(c)).cloned() else { continue };
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    if let Some((r, c)) = at(r, c)
+                        && let Some(cell) = rows.get_mut(r).and_then(|row| row.get_mut(c))
+                    {
+                        cell.clone_from(&value);
+                    }
+                }
+            }
+        }
+    }
+    Ok((top as usize, rows))
+}
+
+/// A column to find under a header: its key, the headers it may carry (the
+/// first is its own name) and whether it must be present.
+pub struct ColumnSpec {
+    pub key: &'static str,
+    pub headers: Vec<String>,
+    pub required: bool,
+}
+
+fn normalize(s: &str) -> String {
+    s.replace([' ', '\u{3000}', '*', '＊', '\n', '\r'], "")
+}
+
+/// The rows under the header, each with its 1-based row number, as (column
+/// key, text) pairs. The header is the first row among the first ten that
+/// holds every required column; `top` is the sheet row of `rows[0]`.
+pub fn rows_under_header(top: usize, rows: &[Vec<String>], columns: &[ColumnSpec]) -> Result<Vec<SheetRow>, SheetError> {
+    let find = |row: &[String], spec: &ColumnSpec| {
+        spec.headers.iter().find_map(|h| row.iter().position(|cell| normalize(cell) == normalize(h)))
+    };
+    let header_at =
+        rows.iter().take(10).position(|row| columns.iter().filter(|c| c.required).all(|c| find(row, c).is_some()));
     let Some(header_at) = header_at else {
-        let required: Vec<&str> = columns.iter().filter(|c| c.2).map(|c| c.1).collect();
-        return Err(SheetError::NoHeader(required.join("、")));
+        // Name the required columns missing from the likeliest header row.
+        let best = rows
+            .iter()
+            .take(10)
+            .max_by_key(|row| columns.iter().filter(|c| find(row, c).is_some()).count())
+            .cloned()
+            .unwrap_or_default();
+        let missing: Vec<&str> = columns
+            .iter()
+            .filter(|c| c.required && find(&best, c).is_none())
+            .map(|c| c.headers[0].as_str())
+            .collect();
+        return Err(SheetError::NoHeader(missing.join("、")));
     };
     let header = &rows[header_at];
-    let positions: Vec<(&'static str, Option<usize>)> =
-        columns.iter().map(|(key, name, _)| (*key, header.iter().position(|cell| normalize(cell) == *name))).collect();
+    let positions: Vec<(&'static str, Option<usize>)> = columns.iter().map(|c| (c.key, find(header, c))).collect();
     let mut out = Vec::new();
     for (i, row) in rows.iter().enumerate().skip(header_at + 1) {
         if row.iter().all(|c| c.is_empty()) {
@@ -79,9 +132,20 @@ pub fn read_rows(bytes: &[u8], columns: &[(&'static str, &'static str, bool)]) -
             .iter()
             .map(|(key, at)| (*key, at.and_then(|a| row.get(a)).cloned().unwrap_or_default()))
             .collect();
-        out.push((top as usize + i + 1, values));
+        out.push((top + i + 1, values));
     }
     Ok(out)
+}
+
+/// The rows under the header of the first sheet of an .xlsx, for the columns
+/// in `columns` ((key, header, required)).
+pub fn read_rows(bytes: &[u8], columns: &[(&'static str, &'static str, bool)]) -> Result<Vec<SheetRow>, SheetError> {
+    let (top, rows) = xlsx_cells(bytes)?;
+    let specs: Vec<ColumnSpec> = columns
+        .iter()
+        .map(|(key, header, required)| ColumnSpec { key, headers: vec![(*header).to_owned()], required: *required })
+        .collect();
+    rows_under_header(top, &rows, &specs)
 }
 
 /// An error report: one line per problem, with the row and column named.

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "governance", include_str!("../migrations/postgres/0008_governance.sql")),
     (9, "summaries", include_str!("../migrations/postgres/0009_summaries.sql")),
     (10, "summary_templates", include_str!("../migrations/postgres/0010_summary_templates.sql")),
+    (11, "grid", include_str!("../migrations/postgres/0011_grid.sql")),
 ];
 
 pub struct Manager {

@@ -4,6 +4,7 @@
 mod activities;
 mod audit;
 mod governance;
+mod grid;
 mod orgs;
 mod people;
 mod plans;
@@ -22,7 +23,8 @@ use taizhang_core::model::*;
 use taizhang_core::project::{ProgressUpdate, Project};
 use taizhang_core::responsibility::{Duty, Pledge};
 use taizhang_core::review::ReviewItem;
-use taizhang_core::store::Store;
+use taizhang_core::grid::*;
+use taizhang_core::store::{HouseholdQuery, Store};
 use taizhang_core::summary::SavedSummary;
 use taizhang_core::target::Target;
 
@@ -429,6 +431,137 @@ impl Store for SqlStore {
     async fn summary_template_set(&self, org_id: Id, source: Option<String>, ctx: &AuditCtx) -> Result<()> {
         let ctx = ctx.clone();
         self.write(move |c| governance::summary_template_set(c, org_id, source.as_deref(), &ctx)).await
+    }
+
+    async fn households(&self, query: &HouseholdQuery) -> Result<Page<Household>> {
+        let query = query.clone();
+        self.read(move |c| grid::households(c, &query)).await
+    }
+    async fn household_get(&self, id: Id) -> Result<Option<Household>> {
+        self.read(move |c| grid::household_get(c, id)).await
+    }
+    async fn household_save(&self, household: Household, ctx: &AuditCtx) -> Result<Household> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::household_save(c, &household, &ctx)).await
+    }
+    async fn resident_set(&self, person_id: Id, household: Option<(Id, String)>, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::resident_set(c, person_id, household, &ctx)).await
+    }
+    async fn resident_get(&self, person_id: Id) -> Result<Option<Resident>> {
+        self.read(move |c| grid::resident_get(c, person_id)).await
+    }
+    async fn residents(&self, scope_path: &str, grid_id: Option<Id>) -> Result<Vec<Resident>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| grid::residents(c, &scope_path, grid_id)).await
+    }
+    async fn persons_by_id_numbers(&self, numbers: Vec<String>) -> Result<Vec<(String, Id, String)>> {
+        self.read(move |c| grid::persons_by_id_numbers(c, &numbers)).await
+    }
+    async fn roster_import(&self, entries: Vec<RosterEntry>, source: String, ctx: &AuditCtx) -> Result<RosterOutcome> {
+        let ctx = ctx.clone();
+        let outcome = self.write(move |c| grid::roster_import(c, &entries, &source, &ctx)).await?;
+        self.read(|c| Ok(c.refresh_statistics()?)).await?;
+        Ok(outcome)
+    }
+    async fn screenings(&self, scope_path: &str) -> Result<Vec<Screening>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| grid::screenings(c, &scope_path)).await
+    }
+    async fn screenings_covering(&self, scope_path: &str) -> Result<Vec<Screening>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| grid::screenings_covering(c, &scope_path)).await
+    }
+    async fn screening_get(&self, id: Id) -> Result<Option<Screening>> {
+        self.read(move |c| grid::screening_get(c, id)).await
+    }
+    async fn screening_create(&self, screening: Screening, ctx: &AuditCtx) -> Result<Screening> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::screening_create(c, &screening, &ctx)).await
+    }
+    async fn visit_record(&self, visit: Visit, ctx: &AuditCtx) -> Result<Visit> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::visit_record(c, &visit, &ctx)).await
+    }
+    async fn visits(&self, screening_id: Id, household_id: Option<Id>, limit: u32) -> Result<Vec<Visit>> {
+        self.read(move |c| grid::visits(c, screening_id, household_id, limit)).await
+    }
+    async fn coverage(&self, screening_id: Id) -> Result<Vec<GridCoverage>> {
+        self.read(move |c| grid::coverage(c, screening_id)).await
+    }
+    async fn missed_households(&self, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Household>> {
+        self.read(move |c| grid::missed_households(c, screening_id, grid_id, limit)).await
+    }
+    async fn missed_persons(&self, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Resident>> {
+        self.read(move |c| grid::missed_persons(c, screening_id, grid_id, limit)).await
+    }
+    async fn key_groups(&self) -> Result<Vec<KeyGroup>> {
+        self.read(grid::key_groups).await
+    }
+    async fn key_group_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<KeyGroup> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::key_group_create(c, org_id, &name, &ctx)).await
+    }
+    async fn key_persons(&self, scope_path: &str, person_id: Option<Id>) -> Result<Vec<KeyPerson>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| grid::key_persons(c, &scope_path, person_id)).await
+    }
+    async fn key_person_get(&self, id: Id) -> Result<Option<KeyPerson>> {
+        self.read(move |c| grid::key_person_get(c, id)).await
+    }
+    async fn key_person_enter(&self, entry: KeyPerson, ctx: &AuditCtx) -> Result<KeyPerson> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::key_person_enter(c, &entry, &ctx)).await
+    }
+    async fn key_person_leave(&self, id: Id, left_on: NaiveDate, reason: String, ctx: &AuditCtx) -> Result<KeyPerson> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::key_person_leave(c, id, left_on, &reason, &ctx)).await
+    }
+    async fn care_plans(&self, scope_path: &str) -> Result<Vec<CarePlan>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| grid::care_plans(c, &scope_path)).await
+    }
+    async fn care_plan_of(&self, person_id: Id) -> Result<Option<CarePlan>> {
+        self.read(move |c| grid::care_plan_of(c, person_id)).await
+    }
+    async fn care_plan_save(&self, plan: CarePlan, ctx: &AuditCtx) -> Result<CarePlan> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::care_plan_save(c, &plan, &ctx)).await
+    }
+    async fn follow_ups(&self, scope_path: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<FollowUp>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| grid::follow_ups(c, &scope_path, from, to)).await
+    }
+    async fn follow_up_add(&self, follow_up: FollowUp, org_id: Id, ctx: &AuditCtx) -> Result<FollowUp> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::follow_up_add(c, &follow_up, org_id, &ctx)).await
+    }
+    async fn health_checks(
+        &self,
+        scope_path: &str,
+        person_id: Option<Id>,
+        from: chrono::NaiveDateTime,
+        to: chrono::NaiveDateTime,
+    ) -> Result<Vec<HealthCheck>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| grid::health_checks(c, &scope_path, person_id, from, to)).await
+    }
+    async fn health_check_add(&self, check: HealthCheck, ctx: &AuditCtx) -> Result<HealthCheck> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::health_check_add(c, &check, &ctx)).await
+    }
+    async fn disinfections(
+        &self,
+        scope_path: &str,
+        from: chrono::NaiveDateTime,
+        to: chrono::NaiveDateTime,
+    ) -> Result<Vec<Disinfection>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| grid::disinfections(c, &scope_path, from, to)).await
+    }
+    async fn disinfection_add(&self, entry: Disinfection, ctx: &AuditCtx) -> Result<Disinfection> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::disinfection_add(c, &entry, &ctx)).await
     }
 
     async fn overview(&self, scope_path: &str) -> Result<Overview> {

@@ -9,7 +9,7 @@ use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 
 const COLUMNS: &str = "p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.mobile, p.party_member, p.notes, p.created_at, p.updated_at";
 
-fn from_row(row: &Row) -> DbResult<Person> {
+pub(super) fn from_row(row: &Row) -> DbResult<Person> {
     Ok(Person {
         id: row.i64("id")?,
         org_id: row.i64("org_id")?,
@@ -145,6 +145,12 @@ const REFERENCES: &[(&str, &str, &str)] = &[
     ("activity_participants", "person_id", "工作台账的参加人员"),
     ("duties", "person_id", "职责分工"),
     ("pledges", "signer_id", "责任状"),
+    ("person_statuses", "person_id", "排查记录"),
+    ("key_persons", "person_id", "重点人群"),
+    ("care_plans", "person_id", "一人一策"),
+    ("care_plans", "cadre_id", "一人一策的责任人"),
+    ("follow_ups", "person_id", "随访记录"),
+    ("health_checks", "person_id", "健康监测"),
 ];
 
 pub fn delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
@@ -164,6 +170,7 @@ pub fn delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
         ));
     }
     c.execute("DELETE FROM memberships WHERE person_id = $1", params![id])?;
+    c.execute("DELETE FROM residents WHERE person_id = $1", params![id])?;
     c.execute("DELETE FROM persons WHERE id = $1", params![id])?;
     audit::append(
         c,

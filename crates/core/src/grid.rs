@@ -1,0 +1,562 @@
+//! Grid work (网格化管理): households and residents, door-to-door screening
+//! campaigns with their coverage (不漏户、不漏人), key groups with dynamic
+//! entry and exit, one care plan per key person (一人一策), follow-ups on a
+//! schedule, health checks, the daily report and the disinfection log.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use crate::id_number::{Gender, IdNumber};
+use crate::mobile::Mobile;
+use crate::model::Id;
+
+/// A household (户): an address in a grid and the residents living there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Household {
+    pub id: Id,
+    /// The grid the household belongs to.
+    pub org_id: Id,
+    pub address: String,
+    pub members: Vec<Member>,
+}
+
+impl Household {
+    /// The head's name (户主), or the first member's when none is marked.
+    pub fn head(&self) -> &str {
+        self.members
+            .iter()
+            .find(|m| m.relation == HEAD)
+            .or(self.members.first())
+            .map_or("", |m| m.name.as_str())
+    }
+}
+
+/// A resident as a member of a household.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    pub person_id: Id,
+    pub name: String,
+    /// 与户主关系: 户主, 配偶, 子女 ...
+    pub relation: String,
+}
+
+/// The relation that marks the head of a household.
+pub const HEAD: &str = "户主";
+
+/// Relations offered in the template's drop-down list (others are accepted).
+pub const RELATIONS: &[&str] = &["户主", "配偶", "子女", "父母", "孙子女", "兄弟姐妹", "其他"];
+
+/// The roster's columns: (key, header, required, other headers offices use).
+pub const ROSTER_COLUMNS: &[(&str, &str, bool, &[&str])] = &[
+    ("name", "姓名", true, &["名字", "居民姓名"]),
+    ("gender", "性别", false, &[]),
+    ("id_number", "身份证号", true, &["身份证号码", "公民身份号码", "证件号码", "身份证"]),
+    ("birth_date", "出生日期", false, &["出生年月日", "出生年月"]),
+    ("mobile", "联系电话", false, &["电话", "手机", "手机号", "手机号码", "联系方式"]),
+    ("address", "住址", true, &["家庭住址", "现住址", "地址", "居住地址"]),
+    ("head", "户主", false, &["户主姓名"]),
+    ("relation", "与户主关系", false, &["关系", "家庭关系"]),
+    ("grid", "所属网格", true, &["网格", "网格名称"]),
+    ("notes", "备注", false, &[]),
+];
+
+/// The header of a roster column.
+pub fn roster_header(key: &str) -> &'static str {
+    ROSTER_COLUMNS.iter().find(|c| c.0 == key).map_or("", |c| c.1)
+}
+
+/// One row of a roster as read from a spreadsheet: text cells by column key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RosterRow {
+    /// 1-based row number in the file.
+    pub row: usize,
+    pub name: String,
+    pub gender: String,
+    pub id_number: String,
+    pub birth_date: String,
+    pub mobile: String,
+    pub address: String,
+    pub head: String,
+    pub relation: String,
+    pub grid: String,
+    pub notes: String,
+}
+
+impl RosterRow {
+    /// Builds a row from (column key, text) cells.
+    pub fn from_cells(row: usize, cells: &[(&str, String)]) -> RosterRow {
+        let get = |key: &str| cells.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+        RosterRow {
+            row,
+            name: get("name"),
+            gender: get("gender"),
+            id_number: get("id_number"),
+            birth_date: get("birth_date"),
+            mobile: get("mobile"),
+            address: get("address"),
+            head: get("head"),
+            relation: get("relation"),
+            grid: get("grid"),
+            notes: get("notes"),
+        }
+    }
+
+    /// The cells in column order (for exports and templates).
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.gender.clone(),
+            self.id_number.clone(),
+            self.birth_date.clone(),
+            self.mobile.clone(),
+            self.address.clone(),
+            self.head.clone(),
+            self.relation.clone(),
+            self.grid.clone(),
+            self.notes.clone(),
+        ]
+    }
+}
+
+/// A checked roster row, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterEntry {
+    pub row: usize,
+    pub grid_id: Id,
+    pub address: String,
+    pub name: String,
+    pub gender: Gender,
+    pub birth_date: NaiveDate,
+    pub id_number: IdNumber,
+    pub mobile: Option<Mobile>,
+    pub relation: String,
+    pub notes: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RosterOutcome {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub households_added: usize,
+}
+
+/// A resident with the household they live in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resident {
+    pub person: crate::model::Person,
+    pub household_id: Id,
+    pub address: String,
+    pub grid_id: Id,
+    pub relation: String,
+}
+
+// --- screening campaigns (排查) ---
+
+/// A campaign of household visits over a set of grids and dates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Screening {
+    pub id: Id,
+    /// The org that runs it (a community, the management centre ...).
+    pub org_id: Id,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub grid_ids: Vec<Id>,
+}
+
+/// What a visit found at the door.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitResult {
+    AllSeen,
+    SomeAway,
+    Vacant,
+    Refused,
+}
+
+impl VisitResult {
+    pub const ALL: [VisitResult; 4] =
+        [VisitResult::AllSeen, VisitResult::SomeAway, VisitResult::Vacant, VisitResult::Refused];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitResult::AllSeen => "all_seen",
+            VisitResult::SomeAway => "some_away",
+            VisitResult::Vacant => "vacant",
+            VisitResult::Refused => "refused",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            VisitResult::AllSeen => "全部见面",
+            VisitResult::SomeAway => "部分外出",
+            VisitResult::Vacant => "空户",
+            VisitResult::Refused => "拒绝配合",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VisitResult> {
+        VisitResult::ALL.into_iter().find(|r| r.as_str() == s || r.label() == s)
+    }
+}
+
+/// A person's status in a campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonStatus {
+    Seen,
+    Away,
+    MovedOut,
+    Unreachable,
+}
+
+impl PersonStatus {
+    pub const ALL: [PersonStatus; 4] =
+        [PersonStatus::Seen, PersonStatus::Away, PersonStatus::MovedOut, PersonStatus::Unreachable];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonStatus::Seen => "seen",
+            PersonStatus::Away => "away",
+            PersonStatus::MovedOut => "moved_out",
+            PersonStatus::Unreachable => "unreachable",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PersonStatus::Seen => "在家已见",
+            PersonStatus::Away => "外出",
+            PersonStatus::MovedOut => "已迁出",
+            PersonStatus::Unreachable => "未联系上",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PersonStatus> {
+        PersonStatus::ALL.into_iter().find(|r| r.as_str() == s || r.label() == s)
+    }
+}
+
+/// One household visit with the status of each member it found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Visit {
+    pub id: Id,
+    pub screening_id: Id,
+    pub household_id: Id,
+    pub grid_id: Id,
+    pub visited_on: NaiveDate,
+    pub visitor: String,
+    pub result: VisitResult,
+    pub note: String,
+    pub statuses: Vec<(Id, PersonStatus)>,
+}
+
+/// A campaign's coverage in one grid.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GridCoverage {
+    pub grid_id: Id,
+    pub grid_name: String,
+    pub households: u64,
+    pub visited: u64,
+    pub residents: u64,
+    pub with_status: u64,
+}
+
+impl GridCoverage {
+    /// Households not yet visited (漏户).
+    pub fn missed_households(&self) -> u64 {
+        self.households.saturating_sub(self.visited)
+    }
+
+    /// Residents without a status (漏人).
+    pub fn missed_persons(&self) -> u64 {
+        self.residents.saturating_sub(self.with_status)
+    }
+
+    pub fn household_percent(&self) -> f64 {
+        percent(self.visited, self.households)
+    }
+
+    pub fn person_percent(&self) -> f64 {
+        percent(self.with_status, self.residents)
+    }
+
+    /// Adds another grid's figures (for totals).
+    pub fn add(&mut self, other: &GridCoverage) {
+        self.households += other.households;
+        self.visited += other.visited;
+        self.residents += other.residents;
+        self.with_status += other.with_status;
+    }
+}
+
+/// `part` of `whole` in percent with one decimal; 100 when there is nothing to cover.
+pub fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 { 100.0 } else { (part as f64 * 1000.0 / whole as f64).floor() / 10.0 }
+}
+
+// --- key groups, care plans, follow-ups, health checks ---
+
+/// A category of key persons (重点人群) defined by an administrator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyGroup {
+    pub id: Id,
+    pub org_id: Id,
+    pub name: String,
+}
+
+/// A person's stay in a key group: entered with a reason, left with one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyPerson {
+    pub id: Id,
+    pub key_group_id: Id,
+    pub group_name: String,
+    pub person_id: Id,
+    pub person_name: String,
+    /// The org that keeps the person's record (their grid for residents).
+    pub org_id: Id,
+    pub entered_on: NaiveDate,
+    pub enter_reason: String,
+    pub left_on: Option<NaiveDate>,
+    pub leave_reason: String,
+}
+
+impl KeyPerson {
+    /// In the group on `day`.
+    pub fn active_on(&self, day: NaiveDate) -> bool {
+        self.entered_on <= day && self.left_on.is_none_or(|l| l > day)
+    }
+}
+
+/// One plan per key person (一人一策).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CarePlan {
+    pub id: Id,
+    pub person_id: Id,
+    pub person_name: String,
+    pub org_id: Id,
+    /// The responsible cadre.
+    pub cadre_id: Id,
+    pub cadre_name: String,
+    pub measures: String,
+    /// A follow-up every so many days.
+    pub every_days: u32,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+}
+
+impl CarePlan {
+    /// When the next follow-up is due, given the day of the last one done:
+    /// the plan's first day, then every `every_days` after the last
+    /// follow-up; none once the plan has ended.
+    pub fn next_due(&self, last_done: Option<NaiveDate>) -> Option<NaiveDate> {
+        let due = match last_done {
+            Some(d) if d >= self.starts_on => d + Duration::days(i64::from(self.every_days.max(1))),
+            _ => self.starts_on,
+        };
+        match self.ends_on {
+            Some(end) if due > end => None,
+            _ => Some(due),
+        }
+    }
+}
+
+/// A follow-up (随访) done: when, by whom, what was found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUp {
+    pub id: Id,
+    pub person_id: Id,
+    pub done_on: NaiveDate,
+    pub by: String,
+    pub findings: String,
+}
+
+/// Where a key person's follow-ups stand on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpState {
+    /// Next one due later.
+    Scheduled,
+    DueToday,
+    Overdue,
+    /// The plan has ended and nothing is due.
+    Finished,
+}
+
+impl FollowUpState {
+    pub fn label(self) -> &'static str {
+        match self {
+            FollowUpState::Scheduled => "按计划",
+            FollowUpState::DueToday => "今日应随访",
+            FollowUpState::Overdue => "已逾期",
+            FollowUpState::Finished => "已结束",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FollowUpState> {
+        [FollowUpState::Scheduled, FollowUpState::DueToday, FollowUpState::Overdue, FollowUpState::Finished]
+            .into_iter()
+            .find(|x| serde_json::to_value(x).ok().and_then(|v| v.as_str().map(|t| t == s)).unwrap_or(false))
+    }
+}
+
+/// The state of a plan on `today`, with the next due day.
+pub fn follow_up_state(plan: &CarePlan, last_done: Option<NaiveDate>, today: NaiveDate) -> (FollowUpState, Option<NaiveDate>) {
+    match plan.next_due(last_done) {
+        None => (FollowUpState::Finished, None),
+        Some(d) if d < today => (FollowUpState::Overdue, Some(d)),
+        Some(d) if d == today => (FollowUpState::DueToday, Some(d)),
+        Some(d) => (FollowUpState::Scheduled, Some(d)),
+    }
+}
+
+/// Temperatures at or above this are abnormal (°C).
+pub const FEVER: f64 = 37.3;
+
+/// A health reading (健康监测).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HealthCheck {
+    pub id: Id,
+    pub person_id: Id,
+    pub person_name: String,
+    pub org_id: Id,
+    pub checked_at: NaiveDateTime,
+    pub temperature: f64,
+    pub symptoms: String,
+    pub by: String,
+}
+
+impl HealthCheck {
+    /// A fever or any symptom.
+    pub fn abnormal(&self) -> bool {
+        self.temperature >= FEVER || !self.symptoms.trim().is_empty()
+    }
+}
+
+/// A public place disinfected.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Disinfection {
+    pub id: Id,
+    pub org_id: Id,
+    pub place: String,
+    pub done_at: NaiveDateTime,
+    pub by: String,
+    pub agent: String,
+}
+
+// --- daily report (信息报送) ---
+
+/// The figures of one community (or the whole org) on one day.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReportLine {
+    pub org_id: Id,
+    pub org_name: String,
+    /// Entered a key group that day.
+    pub new_key_persons: u64,
+    /// In a key group at the end of the day.
+    pub under_care: u64,
+    /// Left a key group that day.
+    pub released: u64,
+    pub checks: u64,
+    pub abnormal_checks: u64,
+    pub follow_ups_done: u64,
+    pub follow_ups_overdue: u64,
+    pub disinfections: u64,
+    /// Coverage of the campaigns running that day, over this line's grids.
+    pub coverage: GridCoverage,
+}
+
+impl ReportLine {
+    pub fn add(&mut self, o: &ReportLine) {
+        self.new_key_persons += o.new_key_persons;
+        self.under_care += o.under_care;
+        self.released += o.released;
+        self.checks += o.checks;
+        self.abnormal_checks += o.abnormal_checks;
+        self.follow_ups_done += o.follow_ups_done;
+        self.follow_ups_overdue += o.follow_ups_overdue;
+        self.disinfections += o.disinfections;
+        self.coverage.add(&o.coverage);
+    }
+}
+
+/// The daily report of an org: one line per community below it and a total.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DailyReport {
+    pub org_id: Id,
+    pub org_name: String,
+    pub day: NaiveDate,
+    pub lines: Vec<ReportLine>,
+    pub total: ReportLine,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn plan(every: u32, ends: Option<&str>) -> CarePlan {
+        CarePlan {
+            id: 1,
+            person_id: 1,
+            person_name: "韦丽".into(),
+            org_id: 1,
+            cadre_id: 2,
+            cadre_name: "谢美玲".into(),
+            measures: "居家观察".into(),
+            every_days: every,
+            starts_on: d("2020-02-01"),
+            ends_on: ends.map(d),
+        }
+    }
+
+    #[test]
+    fn follow_ups_are_scheduled_from_the_last_one_done() {
+        let p = plan(3, Some("2020-02-14"));
+        assert_eq!(p.next_due(None), Some(d("2020-02-01")));
+        assert_eq!(p.next_due(Some(d("2020-02-02"))), Some(d("2020-02-05")));
+        // A follow-up before the plan began does not count.
+        assert_eq!(p.next_due(Some(d("2020-01-20"))), Some(d("2020-02-01")));
+        assert_eq!(p.next_due(Some(d("2020-02-13"))), None);
+        assert_eq!(follow_up_state(&p, Some(d("2020-02-02")), d("2020-02-05")).0, FollowUpState::DueToday);
+        assert_eq!(follow_up_state(&p, Some(d("2020-02-02")), d("2020-02-07")).0, FollowUpState::Overdue);
+        assert_eq!(follow_up_state(&p, Some(d("2020-02-02")), d("2020-02-03")).0, FollowUpState::Scheduled);
+        assert_eq!(follow_up_state(&p, Some(d("2020-02-13")), d("2020-03-01")).0, FollowUpState::Finished);
+        // Zero days would never move on; it counts as one.
+        assert_eq!(plan(0, None).next_due(Some(d("2020-02-01"))), Some(d("2020-02-02")));
+    }
+
+    #[test]
+    fn readings_and_coverage() {
+        let mut c = HealthCheck {
+            id: 1,
+            person_id: 1,
+            person_name: String::new(),
+            org_id: 1,
+            checked_at: d("2020-02-01").and_hms_opt(8, 0, 0).unwrap(),
+            temperature: 36.5,
+            symptoms: String::new(),
+            by: String::new(),
+        };
+        assert!(!c.abnormal());
+        c.temperature = 37.3;
+        assert!(c.abnormal());
+        c.temperature = 36.6;
+        c.symptoms = "咳嗽".into();
+        assert!(c.abnormal());
+        let g = GridCoverage { households: 3, visited: 2, residents: 7, with_status: 7, ..Default::default() };
+        assert_eq!((g.missed_households(), g.missed_persons()), (1, 0));
+        assert_eq!(g.household_percent(), 66.6);
+        assert_eq!(g.person_percent(), 100.0);
+        assert_eq!(percent(0, 0), 100.0);
+        assert_eq!(FollowUpState::parse("overdue"), Some(FollowUpState::Overdue));
+        assert_eq!(VisitResult::parse("空户"), Some(VisitResult::Vacant));
+        assert_eq!(PersonStatus::parse("away"), Some(PersonStatus::Away));
+    }
+}
