@@ -23,6 +23,7 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str, bool)] = &[
     ("admin", "系统管理员", Role::SystemAdmin, COUNTY, true),
     ("kuangqu", "矿区办公室", Role::OrgAdmin, DISTRICT, true),
     ("shequ1", "第一社区录入员", Role::Recorder, "第一社区", false),
+    ("wangge1", "第一社区第一网格网格员", Role::Recorder, "第一社区第一网格", false),
     ("chakan", "矿区查看", Role::Viewer, DISTRICT, false),
 ];
 
@@ -261,6 +262,7 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
     }
     crate::demo_ledgers::load(services, actor, &|name| org_id(name), &cadres, &volunteers).await?;
     crate::demo_governance::load(services, actor, &|name| org_id(name), &cadres).await?;
+    crate::demo_grid::load(services, actor, &|name| org_id(name), &cadres).await?;
     Ok(DemoReport { loaded: true, orgs: orgs.len(), people })
 }
 

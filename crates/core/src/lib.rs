@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod demo;
 mod demo_governance;
+pub mod demo_grid;
 mod demo_ledgers;
 pub mod error;
 pub mod evidence;

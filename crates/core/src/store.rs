@@ -257,6 +257,9 @@ pub trait Store: Send + Sync + 'static {
     async fn screening_create(&self, screening: Screening, ctx: &AuditCtx) -> Result<Screening>;
     /// Records a visit and the status of each person it found.
     async fn visit_record(&self, visit: Visit, ctx: &AuditCtx) -> Result<Visit>;
+    /// Records many visits of one campaign, at most one per household, in one
+    /// transaction with one audit entry.
+    async fn visits_import(&self, screening_id: Id, visits: Vec<Visit>, ctx: &AuditCtx) -> Result<usize>;
     /// The latest visits of a campaign (of one household when given).
     async fn visits(&self, screening_id: Id, household_id: Option<Id>, limit: u32) -> Result<Vec<Visit>>;
     /// A campaign's coverage per grid.

@@ -101,19 +101,19 @@ pub async fn import(services: &Services, actor: &Actor, bytes: &[u8], source: &s
     services.activity_import(actor, rows, source).await
 }
 
-/// Field errors of an import as (row, column, message) lines.
+/// Field errors of an activity import as (row, column, message) lines.
 pub fn problems(errors: &[FieldError]) -> Vec<(Option<usize>, String, String)> {
+    lines(errors, |key| taizhang_core::ledger::SHEET_COLUMNS.iter().find(|(k, _)| *k == key).map_or("", |(_, h)| *h))
+}
+
+/// Field errors (`rows[N].key`) as (row, column header, message) lines.
+fn lines(errors: &[FieldError], header: impl Fn(&str) -> &'static str) -> Vec<(Option<usize>, String, String)> {
     errors
         .iter()
         .map(|e| {
             let row = e.field.strip_prefix("rows[").and_then(|r| r.split(']').next()).and_then(|r| r.parse().ok());
-            let column = e
-                .field
-                .rsplit('.')
-                .next()
-                .and_then(|key| taizhang_core::ledger::SHEET_COLUMNS.iter().find(|(k, _)| *k == key))
-                .map_or_else(String::new, |(_, h)| (*h).to_owned());
-            (row, column, e.message.clone())
+            let column = if row.is_some() { e.field.rsplit('.').next().map(&header).unwrap_or_default() } else { "" };
+            (row, column.to_owned(), e.message.clone())
         })
         .collect()
 }
@@ -121,6 +121,120 @@ pub fn problems(errors: &[FieldError]) -> Vec<(Option<usize>, String, String)> {
 pub fn error_report(errors: &[FieldError]) -> Result<Vec<u8>, Error> {
     taizhang_docs::error_report("工作台账导入错误报告：以下行未导入，整个文件均未导入。", &problems(errors))
         .map_err(sheet_error)
+}
+
+/// Field errors of a roster import as (row, column, message) lines.
+pub fn roster_problems(errors: &[FieldError]) -> Vec<(Option<usize>, String, String)> {
+    lines(errors, taizhang_core::grid::roster_header)
+}
+
+pub fn roster_error_report(errors: &[FieldError]) -> Result<Vec<u8>, Error> {
+    taizhang_docs::error_report("居民花名册导入错误报告：以下行有误，整个文件均未导入。", &roster_problems(errors))
+        .map_err(sheet_error)
+}
+
+/// Largest roster accepted (a county's roster of 100,000 residents as CSV is about 12 MB).
+pub const MAX_ROSTER_BYTES: usize = 64 * 1024 * 1024;
+
+/// Column mapping written as `身份证号=证件号码; 住址=家庭地址` (or one per line).
+pub fn parse_mapping(text: &str) -> Vec<(String, String)> {
+    text.split([';', '；', '\n', ','])
+        .filter_map(|pair| {
+            let (k, v) = pair.split_once(['=', '＝', ':', '：'])?;
+            let (k, v) = (k.trim(), v.trim());
+            (!k.is_empty() && !v.is_empty()).then(|| (k.to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+/// Reads and imports an uploaded roster (.xlsx or .csv) under an org.
+pub async fn roster_import(
+    services: &Services,
+    actor: &Actor,
+    org_id: Option<i64>,
+    bytes: &[u8],
+    mapping: &str,
+    source: &str,
+) -> Result<taizhang_core::grid::RosterOutcome, Error> {
+    let rows = taizhang_docs::read_roster(bytes, &parse_mapping(mapping)).map_err(sheet_error)?;
+    services.roster_import(actor, org_id, &rows, source).await
+}
+
+/// The roster of an org as a workbook, with its file name (masked unless revealed; audited).
+pub async fn roster_export(
+    services: &Services,
+    actor: &Actor,
+    org_id: Option<i64>,
+    reveal: bool,
+) -> Result<(String, Vec<u8>), Error> {
+    let (org, rows) = services.roster_rows(actor, org_id, reveal).await?;
+    let title = format!("{}居民花名册", org.name);
+    let bytes = taizhang_docs::roster_workbook(&title, &rows).map_err(sheet_error)?;
+    Ok((format!("{title}.xlsx"), bytes))
+}
+
+/// The roster import template with the actor's grids in its drop-down list.
+pub async fn roster_template(services: &Services, actor: &Actor) -> Result<Vec<u8>, Error> {
+    let grids: Vec<String> = services.grids_under(actor, None).await?.into_iter().map(|g| g.name).collect();
+    let sample = taizhang_core::grid::RosterRow {
+        name: "韦丽华".into(),
+        gender: "女".into(),
+        id_number: "45900219800101002X".into(),
+        birth_date: "1980-01-01".into(),
+        mobile: "13800000000".into(),
+        address: "1栋1单元101室".into(),
+        head: "韦丽华".into(),
+        relation: "户主".into(),
+        grid: grids.first().cloned().unwrap_or_default(),
+        ..Default::default()
+    };
+    taizhang_docs::roster_template(&grids, taizhang_core::grid::RELATIONS, &sample).map_err(sheet_error)
+}
+
+/// The daily report as a ledger workbook: the same figures as the page and the API.
+pub fn daily_report_workbook(report: &taizhang_core::grid::DailyReport) -> Result<(String, Vec<u8>), Error> {
+    let columns: Vec<(&str, u16)> = vec![
+        ("单位", 18),
+        ("新增重点人员", 10),
+        ("在管重点人员", 10),
+        ("解除管控", 10),
+        ("健康监测（人次）", 10),
+        ("异常", 8),
+        ("已随访", 8),
+        ("逾期未随访", 10),
+        ("消毒场所（次）", 10),
+        ("应排查户数", 10),
+        ("已排查户数", 10),
+        ("户覆盖率", 10),
+        ("应排查人数", 10),
+        ("已排查人数", 10),
+        ("人覆盖率", 10),
+    ];
+    let row = |l: &taizhang_core::grid::ReportLine| -> Vec<Cell> {
+        let n = |v: u64| Cell::Number(v as f64);
+        vec![
+            Cell::from(l.org_name.as_str()),
+            n(l.new_key_persons),
+            n(l.under_care),
+            n(l.released),
+            n(l.checks),
+            n(l.abnormal_checks),
+            n(l.follow_ups_done),
+            n(l.follow_ups_overdue),
+            n(l.disinfections),
+            n(l.coverage.households),
+            n(l.coverage.visited),
+            Cell::from(format!("{}%", l.coverage.household_percent())),
+            n(l.coverage.residents),
+            n(l.coverage.with_status),
+            Cell::from(format!("{}%", l.coverage.person_percent())),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = report.lines.iter().map(row).collect();
+    rows.push(row(&report.total));
+    let title = format!("{}疫情防控信息报送（{}）", report.org_name, report.day);
+    let bytes = table_workbook(&title, "信息报送", &columns, &rows).map_err(sheet_error)?;
+    Ok((format!("{title}.xlsx"), bytes))
 }
 
 /// Text of an optional date for a ledger cell.

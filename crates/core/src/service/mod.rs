@@ -4,8 +4,10 @@
 
 mod activities;
 mod audit;
+mod care;
 mod cases;
 mod evidence;
+mod grid;
 mod orgs;
 mod people;
 mod plans;
@@ -20,7 +22,12 @@ pub mod users;
 use std::sync::Arc;
 
 pub use activities::{ActivityFilter, ActivityInput, ParticipantInput};
+pub use care::{
+    CarePlanInput, DisinfectionInput, FollowUpInput, FollowUpLine, HealthCheckInput, HealthCheckView, KeyPersonInput, LeaveInput,
+    parse_datetime,
+};
 pub use cases::{CaseFilter, CaseInput, CaseStepInput, CaseView};
+pub use grid::{CoverageView, HouseholdInput, MAX_ROSTER_ROWS, ResidentInput, ScreeningInput, VisitInput};
 pub use orgs::{OrgInput, OrgUpdate};
 pub use people::{PersonInput, PersonPatch, PersonView, parse_date};
 pub use plans::{PlanItemInput, PlanMonth, RectificationInput, RectificationProgress, RectificationView};

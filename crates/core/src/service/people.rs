@@ -57,7 +57,7 @@ impl PersonView {
         }
     }
 
-    fn revealed(person: Person) -> PersonView {
+    pub(crate) fn revealed(person: Person) -> PersonView {
         PersonView {
             id_number: person.id_number.as_ref().map(|n| n.as_str().to_owned()),
             mobile: person.mobile.as_ref().map(|m| m.as_str().to_owned()),

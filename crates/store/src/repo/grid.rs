@@ -556,6 +556,72 @@ pub fn visit_record(c: &mut dyn Conn, v: &Visit, ctx: &AuditCtx) -> Result<Visit
     Ok(after)
 }
 
+/// Stores many visits of one campaign (at most one per household) in one
+/// transaction with one audit entry.
+pub fn visits_import(c: &mut dyn Conn, screening_id: Id, visits: &[Visit], ctx: &AuditCtx) -> Result<usize> {
+    for chunk in visits.chunks(CHUNK) {
+        let mut args = Vec::with_capacity(chunk.len() * 8);
+        for v in chunk {
+            args.extend([
+                Value::Int(screening_id),
+                Value::Int(v.household_id),
+                Value::Int(v.grid_id),
+                v.visited_on.into(),
+                Value::Text(v.visitor.clone()),
+                Value::Text(v.result.as_str().to_owned()),
+                Value::Text(v.note.clone()),
+                ctx.at.into(),
+            ]);
+        }
+        let rows = c.query(
+            &format!(
+                "INSERT INTO visits (screening_id, household_id, grid_id, visited_on, visitor, result, note, created_at)
+                 VALUES {} RETURNING id, household_id",
+                value_rows(chunk.len(), 8)
+            ),
+            &args,
+        )?;
+        let ids: HashMap<Id, Id> =
+            rows.iter().map(|r| Ok((r.i64("household_id")?, r.i64("id")?))).collect::<DbResult<_>>()?;
+        let ids = &ids;
+        let statuses: Vec<(Id, Id, PersonStatus, Id)> = chunk
+            .iter()
+            .flat_map(|v| {
+                let visit = ids.get(&v.household_id).copied().unwrap_or(0);
+                v.statuses.iter().map(move |(p, s)| (*p, v.grid_id, *s, visit))
+            })
+            .collect();
+        for part in statuses.chunks(CHUNK) {
+            let mut args = Vec::with_capacity(part.len() * 5);
+            for (person, grid, status, visit) in part {
+                args.extend([
+                    Value::Int(screening_id),
+                    Value::Int(*person),
+                    Value::Int(*grid),
+                    Value::Text(status.as_str().to_owned()),
+                    Value::Int(*visit),
+                ]);
+            }
+            c.execute(
+                &format!(
+                    "INSERT INTO person_statuses (screening_id, person_id, grid_id, status, visit_id) VALUES {}
+                     ON CONFLICT (screening_id, person_id) DO UPDATE SET grid_id = excluded.grid_id,
+                         status = excluded.status, visit_id = excluded.visit_id",
+                    value_rows(part.len(), 5)
+                ),
+                &args,
+            )?;
+        }
+    }
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "import", "visit")
+            .entity_id(screening_id)
+            .detail(format!("批量录入走访记录{}条", visits.len())),
+    )?;
+    Ok(visits.len())
+}
+
 /// Coverage of a campaign per grid: four grouped counts over indexes.
 pub fn coverage(c: &mut dyn Conn, screening_id: Id) -> Result<Vec<GridCoverage>> {
     let mut by_grid: Vec<GridCoverage> = Vec::new();

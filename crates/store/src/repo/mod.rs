@@ -483,6 +483,10 @@ impl Store for SqlStore {
         let ctx = ctx.clone();
         self.write(move |c| grid::visit_record(c, &visit, &ctx)).await
     }
+    async fn visits_import(&self, screening_id: Id, visits: Vec<Visit>, ctx: &AuditCtx) -> Result<usize> {
+        let ctx = ctx.clone();
+        self.write(move |c| grid::visits_import(c, screening_id, &visits, &ctx)).await
+    }
     async fn visits(&self, screening_id: Id, household_id: Option<Id>, limit: u32) -> Result<Vec<Visit>> {
         self.read(move |c| grid::visits(c, screening_id, household_id, limit)).await
     }

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod dto;
 mod governance;
+mod grid;
 mod ledger_dto;
 mod ledgers;
 
@@ -111,6 +112,30 @@ pub fn routes() -> Router<AppState> {
             "/reviews/items/{id}",
             axum::routing::put(governance::review_item_update).delete(governance::review_item_delete),
         )
+        .route("/households", get(grid::household_list).post(grid::household_create))
+        .route("/households/{id}", get(grid::household_get).put(grid::household_update))
+        .route("/people/{id}/household", axum::routing::put(grid::resident_set))
+        .route(
+            "/roster/import",
+            post(grid::roster_import).layer(DefaultBodyLimit::max(crate::sheets::MAX_ROSTER_BYTES)),
+        )
+        .route("/roster/export.xlsx", get(grid::roster_export))
+        .route("/roster/template.xlsx", get(grid::roster_template))
+        .route("/screenings", get(grid::screening_list).post(grid::screening_create))
+        .route("/screenings/{id}", get(grid::screening_get))
+        .route("/screenings/{id}/missed", get(grid::screening_missed))
+        .route("/screenings/{id}/visits", get(grid::visit_list).post(grid::visit_create))
+        .route("/key-groups", get(grid::key_group_list).post(grid::key_group_create))
+        .route("/key-persons", get(grid::key_person_list).post(grid::key_person_enter))
+        .route("/key-persons/{id}/leave", post(grid::key_person_leave))
+        .route("/people/{id}/care-plan", get(grid::care_plan_get).put(grid::care_plan_put))
+        .route("/people/{id}/follow-ups", post(grid::follow_up_add))
+        .route("/people/{id}/health-checks", post(grid::health_check_add))
+        .route("/follow-ups", get(grid::follow_up_board))
+        .route("/health-checks", get(grid::health_check_list))
+        .route("/disinfections", get(grid::disinfection_list).post(grid::disinfection_add))
+        .route("/daily-report", get(grid::daily_report))
+        .route("/daily-report/export.xlsx", get(grid::daily_report_export))
         .route("/summary", get(summary::summary))
         .route("/summary/download", get(summary::summary_download))
         .route("/summaries", get(summary::versions).post(summary::keep))
@@ -124,7 +149,7 @@ async fn not_found() -> crate::ApiError {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "台账 Taizhang API", version = "1", description = "基层工作台账：组织、人员、任职、用户、审计日志，工作台账与目标，责任体系、信访矛盾纠纷、工程项目、存在问题与下一步打算。除登录外，所有接口需在请求头携带 Authorization: Bearer TOKEN。"),
+    info(title = "台账 Taizhang API", version = "1", description = "基层工作台账：组织、人员、任职、用户、审计日志，工作台账与目标，责任体系、信访矛盾纠纷、工程项目、存在问题与下一步打算，网格、户、居民花名册、入户排查、重点人群、一人一策、随访、健康监测、消毒与信息报送。除登录外，所有接口需在请求头携带 Authorization: Bearer TOKEN。"),
     paths(
         auth::login, auth::logout, auth::me,
         orgs::list, orgs::create, orgs::get, orgs::update, orgs::memberships,
@@ -150,6 +175,14 @@ async fn not_found() -> crate::ApiError {
         governance::project_update, governance::progress_add, governance::progress_photo, governance::progress_photo_set,
         governance::review, governance::review_export, governance::review_accept, governance::review_dismiss,
         governance::review_item_add, governance::review_item_update, governance::review_item_delete,
+        grid::household_list, grid::household_create, grid::household_get, grid::household_update,
+        grid::resident_set, grid::roster_import, grid::roster_export, grid::roster_template,
+        grid::screening_list, grid::screening_create, grid::screening_get, grid::screening_missed,
+        grid::visit_create, grid::visit_list, grid::key_group_list, grid::key_group_create,
+        grid::key_person_list, grid::key_person_enter, grid::key_person_leave, grid::care_plan_get,
+        grid::care_plan_put, grid::follow_up_board, grid::follow_up_add, grid::health_check_add,
+        grid::health_check_list, grid::disinfection_list, grid::disinfection_add, grid::daily_report,
+        grid::daily_report_export,
         summary::summary, summary::summary_download, summary::keep, summary::versions,
         summary::version_download,
     ),
