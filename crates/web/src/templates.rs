@@ -55,6 +55,16 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "summary_version.html",
         "summary_template.html",
         "summary_preview.html",
+        "households.html",
+        "household.html",
+        "roster_import.html",
+        "screenings.html",
+        "screening.html",
+        "key_persons.html",
+        "care.html",
+        "follow_ups.html",
+        "disinfections.html",
+        "daily_report.html",
     );
     env
 });

@@ -420,7 +420,7 @@ impl Services {
         self.store.health_check_add(check, &actor.ctx()).await
     }
 
-    /// Health readings of a subtree (or one person) on a day, masked unless
+    /// Health readings of a subtree (or one person) over days, masked unless
     /// revealed (which needs the permission and is audited). Only abnormal
     /// ones when asked, which itself reveals health data.
     pub async fn health_checks(
@@ -428,7 +428,7 @@ impl Services {
         actor: &Actor,
         org_id: Option<Id>,
         person_id: Option<Id>,
-        day: NaiveDate,
+        (first, last): (NaiveDate, NaiveDate),
         abnormal_only: bool,
         reveal: bool,
     ) -> Result<Vec<HealthCheckView>> {
@@ -440,8 +440,7 @@ impl Services {
         if reveal && !actor.can_view_personal {
             return Err(Error::Forbidden);
         }
-        let (from, to) = day_range(day);
-        let checks = self.store.health_checks(&scope, person_id, from, to).await?;
+        let checks = self.store.health_checks(&scope, person_id, day_range(first).0, day_range(last).1).await?;
         let views: Vec<HealthCheckView> = checks
             .into_iter()
             .filter(|c| !abnormal_only || c.abnormal())
@@ -451,7 +450,7 @@ impl Services {
             self.store
                 .audit_append(
                     AuditRecord::new(&actor.ctx(), "view_personal", "health_check")
-                        .detail(format!("查看{day}的健康监测数据（{}条）", views.len())),
+                        .detail(format!("查看{first}至{last}的健康监测数据（{}条）", views.len())),
                 )
                 .await?;
         }

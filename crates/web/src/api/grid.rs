@@ -897,7 +897,7 @@ pub async fn health_check_list(
     ApiQuery(q): ApiQuery<HealthCheckQuery>,
 ) -> Result<Json<Vec<HealthCheckOut>>, ApiError> {
     let day = day_param("day", &q.day)?;
-    let list = state.services.health_checks(&actor, q.org_id, q.person_id, day, q.abnormal, q.reveal).await?;
+    let list = state.services.health_checks(&actor, q.org_id, q.person_id, (day, day), q.abnormal, q.reveal).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
 

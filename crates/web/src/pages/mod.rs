@@ -7,6 +7,7 @@ mod activities;
 mod audit;
 mod cases;
 mod dashboard;
+mod grid;
 mod home;
 mod login;
 mod orgs;
@@ -120,6 +121,31 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/items/{id}/delete", post(reviews::item_delete))
         .route("/reviews/accept", post(reviews::accept))
         .route("/reviews/dismiss", post(reviews::dismiss))
+        .route("/households", get(grid::households).post(grid::household_create))
+        .route("/households/{id}", get(grid::household).post(grid::household_update))
+        .route("/households/{id}/key", post(grid::key_enter))
+        .route(
+            "/roster/import",
+            get(grid::roster_form)
+                .post(grid::roster_import)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::sheets::MAX_ROSTER_BYTES)),
+        )
+        .route("/roster/export.xlsx", get(grid::roster_export))
+        .route("/roster/template.xlsx", get(grid::roster_template))
+        .route("/screenings", get(grid::screenings).post(grid::screening_create))
+        .route("/screenings/{id}", get(grid::screening))
+        .route("/screenings/{id}/visits", post(grid::visit_create))
+        .route("/key-persons", get(grid::key_persons))
+        .route("/key-groups", post(grid::key_group_create))
+        .route("/key-persons/{id}/leave", post(grid::key_leave))
+        .route("/care/{id}", get(grid::care))
+        .route("/care/{id}/plan", post(grid::care_plan_save))
+        .route("/care/{id}/follow-ups", post(grid::follow_up_add))
+        .route("/care/{id}/health-checks", post(grid::health_check_add))
+        .route("/follow-ups", get(grid::follow_ups))
+        .route("/disinfections", get(grid::disinfections).post(grid::disinfection_add))
+        .route("/daily-report", get(grid::daily_report))
+        .route("/daily-report/export.xlsx", get(grid::daily_report_export))
         .route("/summary", get(summary::show))
         .route("/summary/download", get(summary::download))
         .route("/summary/template", get(summary_template::edit).post(summary_template::save))
@@ -236,6 +262,7 @@ async fn static_file(Path(file): Path<String>) -> Response {
     let (body, mime): (&'static [u8], &str) = match file.as_str() {
         "htmx.min.js" => (include_bytes!("../../static/htmx.min.js"), "text/javascript; charset=utf-8"),
         "app.css" => (include_bytes!("../../static/app.css"), "text/css; charset=utf-8"),
+        "upload.js" => (include_bytes!("../../static/upload.js"), "text/javascript; charset=utf-8"),
         _ => return PageError::from(Error::NotFound).into_response(),
     };
     ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

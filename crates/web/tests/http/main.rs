@@ -9,6 +9,7 @@ mod api_orgs;
 mod api_people;
 mod evidence;
 mod governance;
+mod grid;
 mod pages;
 mod permissions;
 mod sheets;
