@@ -135,6 +135,9 @@ fn datetime_field(problems: &mut Problems, field: &str, label: &str, raw: &str) 
     }
 }
 
+/// Before any record (both engines store it, unlike `NaiveDate::MIN`).
+const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
+
 fn day_range(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     (day.and_time(NaiveTime::MIN), (day + Duration::days(1)).and_time(NaiveTime::MIN))
 }
@@ -323,7 +326,7 @@ impl Services {
     ) -> Result<Vec<FollowUpLine>> {
         let scope = self.scope_of(actor, org_id).await?;
         let plans = self.store.care_plans(&scope).await?;
-        let done = self.store.follow_ups(&scope, NaiveDate::MIN, day).await?;
+        let done = self.store.follow_ups(&scope, EARLIEST, day).await?;
         let mut last: HashMap<Id, NaiveDate> = HashMap::new();
         let mut today: HashMap<Id, u32> = HashMap::new();
         for f in &done {
@@ -360,6 +363,14 @@ impl Services {
                 }
             })
             .collect())
+    }
+
+    /// Every follow-up of a person, newest first.
+    pub async fn follow_ups_of(&self, actor: &Actor, person_id: Id) -> Result<Vec<FollowUp>> {
+        let person = self.person_get(actor, person_id).await?;
+        let org = self.visible_org(actor, person.org_id).await?;
+        let all = self.store.follow_ups(&org.path, EARLIEST, now().date_naive() + Duration::days(1)).await?;
+        Ok(all.into_iter().filter(|f| f.person_id == person_id).collect())
     }
 
     pub async fn follow_up_add(&self, actor: &Actor, person_id: Id, input: &FollowUpInput) -> Result<FollowUp> {
@@ -541,7 +552,7 @@ impl Services {
             });
         }
         let plans = self.store.care_plans(&root.path).await?;
-        let done = self.store.follow_ups(&root.path, NaiveDate::MIN, day).await?;
+        let done = self.store.follow_ups(&root.path, EARLIEST, day).await?;
         for plan in &plans {
             let mine = done.iter().filter(|f| f.person_id == plan.person_id);
             let today = mine.clone().filter(|f| f.done_on == day).count() as u64;

@@ -468,14 +468,7 @@ async fn care_page(
         .await?
         .into_iter()
         .find(|l| l.plan.person_id == person_id);
-    let follow_ups: Vec<_> = state
-        .services
-        .store
-        .follow_ups(&state.services.visible_org(&page.actor, person.org_id).await?.path, NaiveDate::MIN, today)
-        .await?
-        .into_iter()
-        .filter(|f| f.person_id == person_id)
-        .collect();
+    let follow_ups = state.services.follow_ups_of(&page.actor, person_id).await?;
     // Readings of the plan's days (or of today), masked unless revealed.
     let from = plan.as_ref().map_or(today, |p| p.starts_on);
     let to = plan.as_ref().and_then(|p| p.ends_on).unwrap_or(today).min(today).max(from);
