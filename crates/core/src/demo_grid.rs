@@ -14,7 +14,7 @@ use crate::auth::Actor;
 use crate::error::Result;
 use crate::grid::{HEAD, RosterRow};
 use crate::id_number::check_char;
-use crate::model::Id;
+use crate::model::{Id, PersonQuery};
 use crate::service::{
     CarePlanInput, DisinfectionInput, FollowUpInput, HealthCheckInput, KeyPersonInput, LeaveInput, ScreeningInput,
     VisitInput,
@@ -33,11 +33,12 @@ pub const GRIDS: &[(&str, &str, u32)] = &[
 pub const SCREENING: &str = "新冠肺炎疫情防控入户排查";
 
 const SURNAMES: &[&str] = &[
-    "韦", "覃", "黄", "蓝", "莫", "李", "王", "陈", "刘", "杨", "梁", "陆", "罗", "潘", "谢", "周", "吴", "赵", "农", "卢",
+    "韦", "覃", "黄", "蓝", "莫", "李", "王", "陈", "刘", "杨", "梁", "陆", "罗", "潘", "谢", "周", "吴", "赵", "农",
+    "卢",
 ];
 const GIVEN: &[&str] = &[
-    "丽", "芳", "军", "强", "敏", "静", "华", "勇", "秀", "兰", "明", "辉", "玲", "东", "平", "红", "燕", "峰", "林", "春",
-    "建", "国", "志", "海", "云", "霞", "桂", "英", "宁", "松",
+    "丽", "芳", "军", "强", "敏", "静", "华", "勇", "秀", "兰", "明", "辉", "玲", "东", "平", "红", "燕", "峰", "林",
+    "春", "建", "国", "志", "海", "云", "霞", "桂", "英", "宁", "松",
 ];
 
 /// Deterministic, so the demo is the same every time.
@@ -58,7 +59,15 @@ fn day(m: u32, d: u32) -> NaiveDate {
 }
 
 /// A synthetic roster of one grid: households of one to five members.
-fn roster(rng: &mut Lcg, grid: &str, households: u32, used: &mut HashSet<String>, row: &mut usize) -> Vec<RosterRow> {
+/// Names already in the register are not reused, so that a name in a ledger
+/// (a participant) still finds one person.
+fn roster(
+    rng: &mut Lcg,
+    grid: &str,
+    households: u32,
+    (used, taken): (&mut HashSet<String>, &HashSet<String>),
+    row: &mut usize,
+) -> Vec<RosterRow> {
     let mut rows = Vec::new();
     for n in 0..households {
         let address = format!("{grid}{}栋{}单元{}室", 1 + n / 24, 1 + (n / 8) % 3, 101 + (n % 8) / 2 * 100 + n % 2);
@@ -73,7 +82,12 @@ fn roster(rng: &mut Lcg, grid: &str, households: u32, used: &mut HashSet<String>
                 _ => ("子女", (head_birth + 22 + rng.next(12) as i32).min(2019), rng.next(2) == 0),
             };
             let family = if relation == "配偶" { rng.pick(SURNAMES) } else { surname };
-            let name = format!("{family}{}{}", rng.pick(GIVEN), rng.pick(GIVEN));
+            let name = loop {
+                let name = format!("{family}{}{}", rng.pick(GIVEN), rng.pick(GIVEN));
+                if !taken.contains(&name) {
+                    break name;
+                }
+            };
             let birth = NaiveDate::from_ymd_opt(birth_year, 1 + rng.next(12) as u32, 1 + rng.next(28) as u32)
                 .unwrap_or_default();
             let id_number = loop {
@@ -138,8 +152,11 @@ pub async fn load(
     let mut used = HashSet::new();
     let mut row = 2;
     let mut rows = Vec::new();
+    let query = PersonQuery { scope_path: "/".into(), text: String::new(), org_id: None, page: 1, per_page: 10_000 };
+    let taken: HashSet<String> =
+        services.store.person_search(&query).await?.items.into_iter().map(|p| p.name).collect();
     for (grid, _, households) in GRIDS {
-        rows.extend(roster(&mut rng, grid, *households, &mut used, &mut row));
+        rows.extend(roster(&mut rng, grid, *households, (&mut used, &taken), &mut row));
     }
     services.roster_import(actor, org_id(crate::demo::DISTRICT), &rows, "2020年居民花名册.xlsx").await?;
 
@@ -259,8 +276,12 @@ pub async fn load(
                     person,
                     &HealthCheckInput {
                         checked_at: format!("{d} 08:30"),
-                        temperature: if fever { "37.6" } else { ["36.4", "36.5", "36.6", "36.7"][rng.next(4) as usize] }
-                            .into(),
+                        temperature: if fever {
+                            "37.6"
+                        } else {
+                            ["36.4", "36.5", "36.6", "36.7"][rng.next(4) as usize]
+                        }
+                        .into(),
                         symptoms: if fever { "轻微咳嗽".into() } else { String::new() },
                         by: grid.1.to_owned(),
                     },

@@ -23,11 +23,7 @@ pub struct Household {
 impl Household {
     /// The head's name (户主), or the first member's when none is marked.
     pub fn head(&self) -> &str {
-        self.members
-            .iter()
-            .find(|m| m.relation == HEAD)
-            .or(self.members.first())
-            .map_or("", |m| m.name.as_str())
+        self.members.iter().find(|m| m.relation == HEAD).or(self.members.first()).map_or("", |m| m.name.as_str())
     }
 }
 
@@ -85,7 +81,8 @@ pub struct RosterRow {
 impl RosterRow {
     /// Builds a row from (column key, text) cells.
     pub fn from_cells(row: usize, cells: &[(&str, String)]) -> RosterRow {
-        let get = |key: &str| cells.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+        let get =
+            |key: &str| cells.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
         RosterRow {
             row,
             name: get("name"),
@@ -404,7 +401,11 @@ impl FollowUpState {
 }
 
 /// The state of a plan on `today`, with the next due day.
-pub fn follow_up_state(plan: &CarePlan, last_done: Option<NaiveDate>, today: NaiveDate) -> (FollowUpState, Option<NaiveDate>) {
+pub fn follow_up_state(
+    plan: &CarePlan,
+    last_done: Option<NaiveDate>,
+    today: NaiveDate,
+) -> (FollowUpState, Option<NaiveDate>) {
     match plan.next_due(last_done) {
         None => (FollowUpState::Finished, None),
         Some(d) if d < today => (FollowUpState::Overdue, Some(d)),

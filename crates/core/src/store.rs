@@ -10,8 +10,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::cases::{Case, CaseStep};
 use crate::error::Result;
-use crate::grid::*;
 use crate::evidence::{Attachment, AttachmentOwner, Evidence, NewEvidence, NewFile};
+use crate::grid::*;
 use crate::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
 };
@@ -291,7 +291,12 @@ pub trait Store: Send + Sync + 'static {
         to: NaiveDateTime,
     ) -> Result<Vec<HealthCheck>>;
     async fn health_check_add(&self, check: HealthCheck, ctx: &AuditCtx) -> Result<HealthCheck>;
-    async fn disinfections(&self, scope_path: &str, from: NaiveDateTime, to: NaiveDateTime) -> Result<Vec<Disinfection>>;
+    async fn disinfections(
+        &self,
+        scope_path: &str,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+    ) -> Result<Vec<Disinfection>>;
     async fn disinfection_add(&self, entry: Disinfection, ctx: &AuditCtx) -> Result<Disinfection>;
 
     // --- overview ---

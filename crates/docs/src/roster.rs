@@ -19,9 +19,7 @@ pub fn read_roster(bytes: &[u8], mapping: &[(String, String)]) -> Result<Vec<Ros
         .iter()
         .map(|(key, header, required, aliases)| {
             let mut headers: Vec<String> = vec![(*header).to_owned()];
-            headers.extend(
-                mapping.iter().filter(|(k, _)| k == key || k == header).map(|(_, h)| h.trim().to_owned()),
-            );
+            headers.extend(mapping.iter().filter(|(k, _)| k == key || k == header).map(|(_, h)| h.trim().to_owned()));
             headers.extend(aliases.iter().map(|a| (*a).to_owned()));
             ColumnSpec { key, headers, required: *required }
         })
@@ -45,11 +43,8 @@ fn cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError> {
         Some(first) if first.contains('\t') && !first.contains(',') => b'\t',
         _ => b',',
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|_| SheetError::NotSpreadsheet)?;
@@ -178,7 +173,10 @@ mod tests {
         let mapping = vec![("身份证号".to_owned(), "证件号".to_owned())];
         let rows = read_roster(&gbk, &mapping).unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].row, rows[0].name.as_str(), rows[0].id_number.as_str()), (4, "韦丽华", "45900119800101002X"));
+        assert_eq!(
+            (rows[0].row, rows[0].name.as_str(), rows[0].id_number.as_str()),
+            (4, "韦丽华", "45900119800101002X")
+        );
         assert_eq!((rows[0].grid.as_str(), rows[0].mobile.as_str()), ("第一社区第一网格", "13800000000"));
         // Without the mapping, the missing column is named.
         assert_eq!(read_roster(&gbk, &[]), Err(SheetError::NoHeader("身份证号".into())));

@@ -100,7 +100,11 @@ fn normalize(s: &str) -> String {
 /// The rows under the header, each with its 1-based row number, as (column
 /// key, text) pairs. The header is the first row among the first ten that
 /// holds every required column; `top` is the sheet row of `rows[0]`.
-pub fn rows_under_header(top: usize, rows: &[Vec<String>], columns: &[ColumnSpec]) -> Result<Vec<SheetRow>, SheetError> {
+pub fn rows_under_header(
+    top: usize,
+    rows: &[Vec<String>],
+    columns: &[ColumnSpec],
+) -> Result<Vec<SheetRow>, SheetError> {
     let find = |row: &[String], spec: &ColumnSpec| {
         spec.headers.iter().find_map(|h| row.iter().position(|cell| normalize(cell) == normalize(h)))
     };
@@ -114,11 +118,8 @@ pub fn rows_under_header(top: usize, rows: &[Vec<String>], columns: &[ColumnSpec
             .max_by_key(|row| columns.iter().filter(|c| find(row, c).is_some()).count())
             .cloned()
             .unwrap_or_default();
-        let missing: Vec<&str> = columns
-            .iter()
-            .filter(|c| c.required && find(&best, c).is_none())
-            .map(|c| c.headers[0].as_str())
-            .collect();
+        let missing: Vec<&str> =
+            columns.iter().filter(|c| c.required && find(&best, c).is_none()).map(|c| c.headers[0].as_str()).collect();
         return Err(SheetError::NoHeader(missing.join("、")));
     };
     let header = &rows[header_at];

@@ -341,11 +341,8 @@ impl Services {
             .filter(|p| cadre_id.is_none_or(|c| p.cadre_id == c))
             .map(|plan| {
                 // The schedule on `day` counts follow-ups before it; one done that day settles it.
-                let before = done
-                    .iter()
-                    .filter(|f| f.person_id == plan.person_id && f.done_on < day)
-                    .map(|f| f.done_on)
-                    .max();
+                let before =
+                    done.iter().filter(|f| f.person_id == plan.person_id && f.done_on < day).map(|f| f.done_on).max();
                 let (mut state, next_due) = follow_up_state(&plan, before, day);
                 if today.contains_key(&plan.person_id) && state != FollowUpState::Finished {
                     state = FollowUpState::Scheduled;
@@ -400,7 +397,12 @@ impl Services {
         self.store.follow_up_add(f, person.org_id, &actor.ctx()).await
     }
 
-    pub async fn health_check_add(&self, actor: &Actor, person_id: Id, input: &HealthCheckInput) -> Result<HealthCheck> {
+    pub async fn health_check_add(
+        &self,
+        actor: &Actor,
+        person_id: Id,
+        input: &HealthCheckInput,
+    ) -> Result<HealthCheck> {
         let person = self.person_get(actor, person_id).await?;
         actor.require(Role::Recorder)?;
         let mut problems = Problems::new();
@@ -518,7 +520,8 @@ impl Services {
         };
         let mut lines: Vec<ReportLine> =
             units.iter().map(|u| ReportLine { org_id: u.id, org_name: u.name.clone(), ..Default::default() }).collect();
-        let mut other = ReportLine { org_id: root.id, org_name: format!("{}（本级）", root.name), ..Default::default() };
+        let mut other =
+            ReportLine { org_id: root.id, org_name: format!("{}（本级）", root.name), ..Default::default() };
         let index = |org_id: Id| -> Option<usize> {
             let id = line_of(org_id);
             units.iter().position(|u| u.id == id)

@@ -74,11 +74,22 @@ impl Services {
             Some(id) => self.visible_org(actor, id).await?.path,
             None => actor.scope_path.clone(),
         };
-        Ok(self.store.org_subtree(&root).await?.into_iter().filter(|o| o.kind == OrgKind::Grid && !o.is_closed()).collect())
+        Ok(self
+            .store
+            .org_subtree(&root)
+            .await?
+            .into_iter()
+            .filter(|o| o.kind == OrgKind::Grid && !o.is_closed())
+            .collect())
     }
 
     /// Checks every row of a roster: all errors at once, with row and column.
-    pub async fn roster_check(&self, actor: &Actor, org_id: Option<Id>, rows: &[RosterRow]) -> Result<Vec<RosterEntry>> {
+    pub async fn roster_check(
+        &self,
+        actor: &Actor,
+        org_id: Option<Id>,
+        rows: &[RosterRow],
+    ) -> Result<Vec<RosterEntry>> {
         actor.require(Role::Recorder)?;
         if rows.is_empty() {
             return Err(Error::invalid("file", "文件中没有居民数据"));
@@ -297,7 +308,11 @@ impl Services {
                 }
             })
             .collect::<Vec<_>>();
-        let what = if reveal { "导出居民花名册（含完整身份证号和电话）" } else { "导出居民花名册（已脱敏）" };
+        let what = if reveal {
+            "导出居民花名册（含完整身份证号和电话）"
+        } else {
+            "导出居民花名册（已脱敏）"
+        };
         self.store
             .audit_append(
                 AuditRecord::new(&actor.ctx(), if reveal { "view_personal" } else { "export" }, "resident")
@@ -385,7 +400,8 @@ impl Services {
                     other => other,
                 })?;
                 let relation: String = input.relation.trim().chars().take(20).collect();
-                if relation == HEAD && household.members.iter().any(|m| m.relation == HEAD && m.person_id != person_id) {
+                if relation == HEAD && household.members.iter().any(|m| m.relation == HEAD && m.person_id != person_id)
+                {
                     return Err(Error::invalid("relation", "该户已有户主"));
                 }
                 Some((household.id, relation))
@@ -584,14 +600,19 @@ impl Services {
                 continue;
             };
             if visited_on < s.starts_on || visited_on > s.ends_on || input.visitor.trim().is_empty() {
-                errors.push(FieldError::new(format!("visits[{n}]"), format!("第{n}条：走访日期不在排查期间或缺少走访人")));
+                errors.push(FieldError::new(
+                    format!("visits[{n}]"),
+                    format!("第{n}条：走访日期不在排查期间或缺少走访人"),
+                ));
                 continue;
             }
             let mut statuses = Vec::new();
             for (p, st) in &input.statuses {
                 match PersonStatus::parse(st) {
                     Some(st) if h.members.iter().any(|m| m.person_id == *p) => statuses.push((*p, st)),
-                    _ => errors.push(FieldError::new(format!("visits[{n}].statuses"), format!("第{n}条：人员状态无效"))),
+                    _ => {
+                        errors.push(FieldError::new(format!("visits[{n}].statuses"), format!("第{n}条：人员状态无效")))
+                    }
                 }
             }
             if statuses.is_empty() && result == VisitResult::AllSeen {
@@ -654,7 +675,13 @@ impl Services {
     }
 
     /// The visits of a campaign that the actor may see, newest first.
-    pub async fn visits(&self, actor: &Actor, screening_id: Id, household_id: Option<Id>, limit: u32) -> Result<Vec<Visit>> {
+    pub async fn visits(
+        &self,
+        actor: &Actor,
+        screening_id: Id,
+        household_id: Option<Id>,
+        limit: u32,
+    ) -> Result<Vec<Visit>> {
         self.screening_get(actor, screening_id).await?;
         if let Some(h) = household_id {
             self.household_get(actor, h).await?;

@@ -23,8 +23,8 @@ use std::sync::Arc;
 
 pub use activities::{ActivityFilter, ActivityInput, ParticipantInput};
 pub use care::{
-    CarePlanInput, DisinfectionInput, FollowUpInput, FollowUpLine, HealthCheckInput, HealthCheckView, KeyPersonInput, LeaveInput,
-    parse_datetime,
+    CarePlanInput, DisinfectionInput, FollowUpInput, FollowUpLine, HealthCheckInput, HealthCheckView, KeyPersonInput,
+    LeaveInput, parse_datetime,
 };
 pub use cases::{CaseFilter, CaseInput, CaseStepInput, CaseView};
 pub use grid::{CoverageView, HouseholdInput, MAX_ROSTER_ROWS, ResidentInput, ScreeningInput, VisitInput};

@@ -39,10 +39,21 @@ fn naive(r: &Row, name: &str) -> DbResult<NaiveDateTime> {
     Ok(r.ts(name)?.naive_utc())
 }
 
-fn audit_entry<T: serde::Serialize>(c: &mut dyn Conn, ctx: &AuditCtx, action: &str, entity: &str, id: Id, org_id: Id, after: &T) -> Result<()> {
+fn audit_entry<T: serde::Serialize>(
+    c: &mut dyn Conn,
+    ctx: &AuditCtx,
+    action: &str,
+    entity: &str,
+    id: Id,
+    org_id: Id,
+    after: &T,
+) -> Result<()> {
     audit::append(
         c,
-        &AuditRecord::new(ctx, action, entity).entity_id(id).org(org_id).after(serde_json::to_value(after).unwrap_or_default()),
+        &AuditRecord::new(ctx, action, entity)
+            .entity_id(id)
+            .org(org_id)
+            .after(serde_json::to_value(after).unwrap_or_default()),
     )
 }
 
@@ -110,7 +121,11 @@ pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household
     args.push(offset(q.page, q.per_page).into());
     let items = household_rows(
         c,
-        &format!("SELECT h.id, h.org_id, h.address {sql} ORDER BY o.path, h.address, h.id LIMIT ${} OFFSET ${}", n + 1, n + 2),
+        &format!(
+            "SELECT h.id, h.org_id, h.address {sql} ORDER BY o.path, h.address, h.id LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        ),
         &args,
     )?;
     Ok(Page { items, total: total as u64, page: q.page, per_page: q.per_page })
@@ -256,7 +271,8 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
     }
     let mut missing: Vec<(Id, &str)> = Vec::new();
     for e in entries {
-        if !households.contains_key(&(e.grid_id, e.address.clone())) && !missing.contains(&(e.grid_id, e.address.as_str()))
+        if !households.contains_key(&(e.grid_id, e.address.clone()))
+            && !missing.contains(&(e.grid_id, e.address.as_str()))
         {
             missing.push((e.grid_id, &e.address));
             households.insert((e.grid_id, e.address.clone()), 0);
@@ -342,7 +358,18 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
         c.execute(
             "UPDATE persons SET org_id = $1, name = $2, name_pinyin = $3, name_initials = $4, gender = $5,
                  birth_date = $6, mobile = $7, notes = $8, updated_at = $9 WHERE id = $10",
-            params![org_id, &state.name, pinyin, initials, state.gender.clone(), state.birth_date, state.mobile.clone(), &state.notes, ctx.at, *person_id],
+            params![
+                org_id,
+                &state.name,
+                pinyin,
+                initials,
+                state.gender.clone(),
+                state.birth_date,
+                state.mobile.clone(),
+                &state.notes,
+                ctx.at,
+                *person_id
+            ],
         )?;
         links.push((*person_id, household_id, e.grid_id, &e.relation));
         outcome.changed += 1;
@@ -391,7 +418,12 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
     for chunk in links.chunks(CHUNK) {
         let mut args = Vec::with_capacity(chunk.len() * 4);
         for (person, household, grid, relation) in chunk {
-            args.extend([Value::Int(*person), Value::Int(*household), Value::Int(*grid), Value::Text((*relation).to_owned())]);
+            args.extend([
+                Value::Int(*person),
+                Value::Int(*household),
+                Value::Int(*grid),
+                Value::Text((*relation).to_owned()),
+            ]);
         }
         c.execute(
             &format!(
@@ -520,7 +552,8 @@ fn visit_rows(c: &mut dyn Conn, filter: &str, args: &[Value], limit: u32) -> Res
                 grid_id: r.i64("grid_id")?,
                 visited_on: r.opt_date("visited_on")?.unwrap_or_default(),
                 visitor: r.text("visitor")?,
-                result: VisitResult::parse(&result).ok_or_else(|| DbError::Other(format!("unknown visit result {result}")))?,
+                result: VisitResult::parse(&result)
+                    .ok_or_else(|| DbError::Other(format!("unknown visit result {result}")))?,
                 note: r.text("note")?,
                 statuses: statuses.remove(&id).unwrap_or_default(),
             })
@@ -541,7 +574,16 @@ pub fn visit_record(c: &mut dyn Conn, v: &Visit, ctx: &AuditCtx) -> Result<Visit
         .query_one(
             "INSERT INTO visits (screening_id, household_id, grid_id, visited_on, visitor, result, note, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            params![v.screening_id, v.household_id, v.grid_id, v.visited_on, &v.visitor, v.result.as_str(), &v.note, ctx.at],
+            params![
+                v.screening_id,
+                v.household_id,
+                v.grid_id,
+                v.visited_on,
+                &v.visitor,
+                v.result.as_str(),
+                &v.note,
+                ctx.at
+            ],
         )?
         .i64("id")?;
     for (person, status) in &v.statuses {
@@ -633,16 +675,18 @@ pub fn coverage(c: &mut dyn Conn, screening_id: Id) -> Result<Vec<GridCoverage>>
         by_grid.push(GridCoverage { grid_id: r.i64("grid_id")?, grid_name: r.text("name")?, ..Default::default() });
     }
     let grids = "(SELECT grid_id FROM screening_grids WHERE screening_id = $1)";
-    let counts: [(&str, fn(&mut GridCoverage, u64)); 4] = [
-        (
-            "SELECT org_id AS grid_id, COUNT(*) AS n FROM households WHERE org_id IN {grids} GROUP BY org_id",
-            |g, n| g.households = n,
-        ),
+    type Count = (&'static str, fn(&mut GridCoverage, u64));
+    let counts: [Count; 4] = [
+        ("SELECT org_id AS grid_id, COUNT(*) AS n FROM households WHERE org_id IN {grids} GROUP BY org_id", |g, n| {
+            g.households = n
+        }),
         (
             "SELECT grid_id, COUNT(DISTINCT household_id) AS n FROM visits WHERE screening_id = $1 GROUP BY grid_id",
             |g, n| g.visited = n,
         ),
-        ("SELECT grid_id, COUNT(*) AS n FROM residents WHERE grid_id IN {grids} GROUP BY grid_id", |g, n| g.residents = n),
+        ("SELECT grid_id, COUNT(*) AS n FROM residents WHERE grid_id IN {grids} GROUP BY grid_id", |g, n| {
+            g.residents = n
+        }),
         (
             "SELECT s.grid_id, COUNT(*) AS n FROM person_statuses s JOIN residents r ON r.person_id = s.person_id
              WHERE s.screening_id = $1 GROUP BY s.grid_id",
@@ -661,7 +705,12 @@ pub fn coverage(c: &mut dyn Conn, screening_id: Id) -> Result<Vec<GridCoverage>>
 }
 
 /// Households of the campaign's grids (or of one) not yet visited.
-pub fn missed_households(c: &mut dyn Conn, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Household>> {
+pub fn missed_households(
+    c: &mut dyn Conn,
+    screening_id: Id,
+    grid_id: Option<Id>,
+    limit: u32,
+) -> Result<Vec<Household>> {
     let grid_filter = if grid_id.is_some() { " AND h.org_id = $2" } else { "" };
     let mut args = params![screening_id].to_vec();
     args.extend(grid_id.map(Value::Int));
@@ -774,7 +823,13 @@ pub fn key_person_enter(c: &mut dyn Conn, k: &KeyPerson, ctx: &AuditCtx) -> Resu
     Ok(after)
 }
 
-pub fn key_person_leave(c: &mut dyn Conn, id: Id, left_on: NaiveDate, reason: &str, ctx: &AuditCtx) -> Result<KeyPerson> {
+pub fn key_person_leave(
+    c: &mut dyn Conn,
+    id: Id,
+    left_on: NaiveDate,
+    reason: &str,
+    ctx: &AuditCtx,
+) -> Result<KeyPerson> {
     let before = key_person_get(c, id)?.ok_or(Error::NotFound)?;
     c.execute(
         "UPDATE key_persons SET left_on = $1, leave_reason = $2, updated_at = $3 WHERE id = $4",
@@ -815,7 +870,10 @@ fn plan_from_row(r: &Row) -> DbResult<CarePlan> {
 }
 
 pub fn care_plans(c: &mut dyn Conn, scope_path: &str) -> Result<Vec<CarePlan>> {
-    let rows = c.query(&format!("{PLAN_SELECT} WHERE o.path LIKE $1 ESCAPE '\\' ORDER BY o.path, p.name_pinyin"), &[scope(scope_path)])?;
+    let rows = c.query(
+        &format!("{PLAN_SELECT} WHERE o.path LIKE $1 ESCAPE '\\' ORDER BY o.path, p.name_pinyin"),
+        &[scope(scope_path)],
+    )?;
     Ok(rows.iter().map(plan_from_row).collect::<DbResult<_>>()?)
 }
 
@@ -919,7 +977,14 @@ pub fn health_check_add(c: &mut dyn Conn, h: &HealthCheck, ctx: &AuditCtx) -> Re
         .query_one(
             "INSERT INTO health_checks (person_id, checked_at, temperature, symptoms, by_name, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            &[h.person_id.into(), ts(h.checked_at), Value::Real(h.temperature), (&h.symptoms).into(), (&h.by).into(), ctx.at.into()],
+            &[
+                h.person_id.into(),
+                ts(h.checked_at),
+                Value::Real(h.temperature),
+                (&h.symptoms).into(),
+                (&h.by).into(),
+                ctx.at.into(),
+            ],
         )?
         .i64("id")?;
     // The audit log keeps that a reading was taken, not the reading itself.
@@ -933,7 +998,12 @@ pub fn health_check_add(c: &mut dyn Conn, h: &HealthCheck, ctx: &AuditCtx) -> Re
     Ok(HealthCheck { id, ..h.clone() })
 }
 
-pub fn disinfections(c: &mut dyn Conn, scope_path: &str, from: NaiveDateTime, to: NaiveDateTime) -> Result<Vec<Disinfection>> {
+pub fn disinfections(
+    c: &mut dyn Conn,
+    scope_path: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<Disinfection>> {
     let rows = c.query(
         "SELECT d.id, d.org_id, d.place, d.done_at, d.by_name, d.agent FROM disinfections d JOIN orgs o ON o.id = d.org_id
          WHERE o.path LIKE $1 ESCAPE '\\' AND d.done_at >= $2 AND d.done_at < $3 ORDER BY d.done_at DESC, d.id DESC",

@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use taizhang_core::Result;
 use taizhang_core::cases::{Case, CaseStep};
 use taizhang_core::evidence::{Attachment, AttachmentOwner, Evidence, NewEvidence, NewFile};
+use taizhang_core::grid::*;
 use taizhang_core::ledger::{
     Activity, ActivityCounts, ActivityFields, ActivityQuery, ActivityRow, Campaign, PlanItem, Rectification, WorkArea,
 };
@@ -23,7 +24,6 @@ use taizhang_core::model::*;
 use taizhang_core::project::{ProgressUpdate, Project};
 use taizhang_core::responsibility::{Duty, Pledge};
 use taizhang_core::review::ReviewItem;
-use taizhang_core::grid::*;
 use taizhang_core::store::{HouseholdQuery, Store};
 use taizhang_core::summary::SavedSummary;
 use taizhang_core::target::Target;

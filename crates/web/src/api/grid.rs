@@ -114,10 +114,8 @@ pub async fn household_list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<HouseholdListQuery>,
 ) -> Result<Json<HouseholdPage>, ApiError> {
-    let page = state
-        .services
-        .households(&actor, q.grid_id, &q.q, q.page.unwrap_or(1), q.per_page.unwrap_or(50))
-        .await?;
+    let page =
+        state.services.households(&actor, q.grid_id, &q.q, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
     Ok(Json(page.into()))
 }
 
@@ -384,8 +382,13 @@ pub async fn screening_create(
     ApiActor(actor): ApiActor,
     ApiJson(b): ApiJson<ScreeningBody>,
 ) -> Result<(StatusCode, Json<ScreeningOut>), ApiError> {
-    let input =
-        ScreeningInput { org_id: b.org_id, name: b.name, starts_on: b.starts_on, ends_on: b.ends_on, grid_ids: b.grid_ids };
+    let input = ScreeningInput {
+        org_id: b.org_id,
+        name: b.name,
+        starts_on: b.starts_on,
+        ends_on: b.ends_on,
+        grid_ids: b.grid_ids,
+    };
     Ok((StatusCode::CREATED, Json(state.services.screening_create(&actor, &input).await?.into())))
 }
 
@@ -635,8 +638,12 @@ pub async fn key_person_enter(
     ApiActor(actor): ApiActor,
     ApiJson(b): ApiJson<KeyPersonBody>,
 ) -> Result<(StatusCode, Json<KeyPersonOut>), ApiError> {
-    let input =
-        KeyPersonInput { key_group_id: b.key_group_id, person_id: b.person_id, entered_on: b.entered_on, reason: b.reason };
+    let input = KeyPersonInput {
+        key_group_id: b.key_group_id,
+        person_id: b.person_id,
+        entered_on: b.entered_on,
+        reason: b.reason,
+    };
     Ok((StatusCode::CREATED, Json(state.services.key_person_enter(&actor, &input).await?.into())))
 }
 
@@ -870,7 +877,8 @@ pub async fn health_check_add(
     IdPath(id): IdPath,
     ApiJson(b): ApiJson<HealthCheckBody>,
 ) -> Result<(StatusCode, Json<HealthCheckOut>), ApiError> {
-    let input = HealthCheckInput { checked_at: b.checked_at, temperature: b.temperature, symptoms: b.symptoms, by: b.by };
+    let input =
+        HealthCheckInput { checked_at: b.checked_at, temperature: b.temperature, symptoms: b.symptoms, by: b.by };
     let check = state.services.health_check_add(&actor, id, &input).await?;
     // The answer repeats what was sent, masked like every other answer.
     Ok((StatusCode::CREATED, Json(HealthCheckView { check, revealed: false }.into())))

@@ -159,12 +159,18 @@ pub async fn household_update(
     let input = HouseholdInput { grid_id: id_of(&f, "grid_id"), address: one(&f, "address") };
     match state.services.household_save(&page.actor, Some(id), &input).await {
         Ok(_) => Ok(see_other(&format!("/households/{id}"))),
-        Err(e) => household_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await,
+        Err(e) => {
+            household_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
+        }
     }
 }
 
 /// A member of the household enters a key group.
-pub async fn key_enter(State(state): State<AppState>, PageId(id): PageId, CsrfForm(page, f): CsrfForm<Fields>) -> PageResult {
+pub async fn key_enter(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, f): CsrfForm<Fields>,
+) -> PageResult {
     let input = KeyPersonInput {
         key_group_id: id_of(&f, "key_group_id"),
         person_id: id_of(&f, "person_id"),
@@ -173,7 +179,9 @@ pub async fn key_enter(State(state): State<AppState>, PageId(id): PageId, CsrfFo
     };
     match state.services.key_person_enter(&page.actor, &input).await {
         Ok(k) => Ok(see_other(&format!("/care/{}", k.person_id))),
-        Err(e) => household_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await,
+        Err(e) => {
+            household_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
+        }
     }
 }
 
@@ -210,7 +218,9 @@ pub async fn roster_import(State(state): State<AppState>, CsrfMultipart(page, pa
     let org_id = text_field(&parts, "org_id").parse().ok();
     let mapping = text_field(&parts, "mapping");
     match crate::sheets::roster_import(&state.services, &page.actor, org_id, &file.bytes, &mapping, &source).await {
-        Ok(o) => render(&page, "roster_import.html", json!({ "orgs": orgs, "result": o, "problems": [], "error": null })),
+        Ok(o) => {
+            render(&page, "roster_import.html", json!({ "orgs": orgs, "result": o, "problems": [], "error": null }))
+        }
         Err(Error::Invalid(errors)) => {
             let problems: Vec<Value> = crate::sheets::roster_problems(&errors)
                 .into_iter()
@@ -239,7 +249,8 @@ pub struct ExportQuery {
 
 pub async fn roster_export(State(state): State<AppState>, page: PageActor, Query(q): Query<ExportQuery>) -> PageResult {
     let reveal = !q.reveal.is_empty();
-    let (name, bytes) = crate::sheets::roster_export(&state.services, &page.actor, q.org_id.parse().ok(), reveal).await?;
+    let (name, bytes) =
+        crate::sheets::roster_export(&state.services, &page.actor, q.org_id.parse().ok(), reveal).await?;
     Ok(crate::sheets::xlsx_response(&name, bytes))
 }
 
@@ -351,11 +362,12 @@ pub async fn screening(
 }
 
 /// Records a visit: the household, the result and each member's status (`status_<person id>`).
-pub async fn visit_create(State(state): State<AppState>, PageId(id): PageId, CsrfForm(page, f): CsrfForm<Fields>) -> PageResult {
-    let statuses = f
-        .iter()
-        .filter_map(|(k, v)| Some((k.strip_prefix("status_")?.parse().ok()?, v.clone())))
-        .collect();
+pub async fn visit_create(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, f): CsrfForm<Fields>,
+) -> PageResult {
+    let statuses = f.iter().filter_map(|(k, v)| Some((k.strip_prefix("status_")?.parse().ok()?, v.clone()))).collect();
     let input = VisitInput {
         household_id: id_of(&f, "household_id"),
         visited_on: one(&f, "visited_on"),
@@ -397,10 +409,7 @@ async fn key_persons_page(
     let list = state.services.key_persons(&page.actor, None, if all { None } else { Some(today) }).await?;
     let orgs = state.services.org_tree(&page.actor).await?;
     let name_of = |id: i64| orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default();
-    let rows: Vec<Value> = list
-        .iter()
-        .map(|k| json!({ "k": k, "org": name_of(k.org_id) }))
-        .collect();
+    let rows: Vec<Value> = list.iter().map(|k| json!({ "k": k, "org": name_of(k.org_id) })).collect();
     let groups = state.services.key_groups(&page.actor).await?;
     render_status(
         page,
@@ -421,17 +430,24 @@ pub async fn key_persons(State(state): State<AppState>, page: PageActor, Query(q
 pub async fn key_group_create(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<Fields>) -> PageResult {
     match state.services.key_group_create(&page.actor, id_of(&f, "org_id"), &one(&f, "name")).await {
         Ok(_) => Ok(see_other("/key-persons")),
-        Err(e) => key_persons_page(&state, &page, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await,
+        Err(e) => {
+            key_persons_page(&state, &page, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
+        }
     }
 }
 
-pub async fn key_leave(State(state): State<AppState>, PageId(id): PageId, CsrfForm(page, f): CsrfForm<Fields>) -> PageResult {
+pub async fn key_leave(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, f): CsrfForm<Fields>,
+) -> PageResult {
     let input = LeaveInput { left_on: one(&f, "left_on"), reason: one(&f, "reason") };
     match state.services.key_person_leave(&page.actor, id, &input).await {
         Ok(k) => Ok(see_other(&format!("/care/{}", k.person_id))),
         Err(e) => {
             let k = state.services.key_person_get(&page.actor, id).await?;
-            care_page(&state, &page, k.person_id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
+            care_page(&state, &page, k.person_id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f))
+                .await
         }
     }
 }
@@ -509,7 +525,9 @@ async fn cadre_candidates(state: &AppState, org_id: i64) -> Result<Vec<Value>, c
     for org in orgs {
         for m in store.memberships_of_org(org).await? {
             if m.role != "居民" && !out.iter().any(|v| v["id"] == json!(m.person_id)) {
-                out.push(json!({ "id": m.person_id, "name": m.person_name, "role": format!("{}{}", m.org_name, m.role) }));
+                out.push(
+                    json!({ "id": m.person_id, "name": m.person_name, "role": format!("{}{}", m.org_name, m.role) }),
+                );
             }
         }
     }
@@ -525,7 +543,11 @@ pub async fn care(
     care_page(&state, &page, id, !q.reveal.is_empty(), StatusCode::OK, BTreeMap::new(), json!({})).await
 }
 
-pub async fn care_plan_save(State(state): State<AppState>, PageId(id): PageId, CsrfForm(page, f): CsrfForm<Fields>) -> PageResult {
+pub async fn care_plan_save(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, f): CsrfForm<Fields>,
+) -> PageResult {
     let input = CarePlanInput {
         cadre_id: id_of(&f, "cadre_id"),
         measures: one(&f, "measures"),
@@ -535,19 +557,31 @@ pub async fn care_plan_save(State(state): State<AppState>, PageId(id): PageId, C
     };
     match state.services.care_plan_save(&page.actor, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/care/{id}"))),
-        Err(e) => care_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await,
+        Err(e) => {
+            care_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
+        }
     }
 }
 
-pub async fn follow_up_add(State(state): State<AppState>, PageId(id): PageId, CsrfForm(page, f): CsrfForm<Fields>) -> PageResult {
+pub async fn follow_up_add(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, f): CsrfForm<Fields>,
+) -> PageResult {
     let input = FollowUpInput { done_on: one(&f, "done_on"), by: one(&f, "by"), findings: one(&f, "findings") };
     match state.services.follow_up_add(&page.actor, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/care/{id}"))),
-        Err(e) => care_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await,
+        Err(e) => {
+            care_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
+        }
     }
 }
 
-pub async fn health_check_add(State(state): State<AppState>, PageId(id): PageId, CsrfForm(page, f): CsrfForm<Fields>) -> PageResult {
+pub async fn health_check_add(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, f): CsrfForm<Fields>,
+) -> PageResult {
     let input = HealthCheckInput {
         checked_at: one(&f, "checked_at").replace('T', " "),
         temperature: one(&f, "temperature"),
@@ -556,7 +590,9 @@ pub async fn health_check_add(State(state): State<AppState>, PageId(id): PageId,
     };
     match state.services.health_check_add(&page.actor, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/care/{id}"))),
-        Err(e) => care_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await,
+        Err(e) => {
+            care_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
+        }
     }
 }
 
@@ -573,7 +609,8 @@ pub struct BoardQuery {
 
 pub async fn follow_ups(State(state): State<AppState>, page: PageActor, Query(q): Query<BoardQuery>) -> PageResult {
     let day = day_or_today(&q.day);
-    let lines = state.services.follow_up_board(&page.actor, q.org_id.parse().ok(), q.cadre_id.parse().ok(), day).await?;
+    let lines =
+        state.services.follow_up_board(&page.actor, q.org_id.parse().ok(), q.cadre_id.parse().ok(), day).await?;
     let wanted = FollowUpState::parse(&q.state);
     let count = |s: FollowUpState| lines.iter().filter(|l| l.state == s).count();
     let counts = json!({ "due_today": count(FollowUpState::DueToday), "overdue": count(FollowUpState::Overdue),
@@ -584,8 +621,10 @@ pub async fn follow_ups(State(state): State<AppState>, page: PageActor, Query(q)
     let rows: Vec<Value> = lines
         .iter()
         .filter(|l| wanted.is_none_or(|w| l.state == w))
-        .map(|l| json!({ "plan": l.plan, "last_done": l.last_done, "next_due": l.next_due, "state": l.state,
-            "state_label": l.state.label(), "done_today": l.done_today }))
+        .map(|l| {
+            json!({ "plan": l.plan, "last_done": l.last_done, "next_due": l.next_due, "state": l.state,
+            "state_label": l.state.label(), "done_today": l.done_today })
+        })
         .collect();
     let grids = state.services.grids_under(&page.actor, None).await?;
     render(
@@ -621,8 +660,10 @@ async fn disinfections_page(
     let orgs = state.services.org_tree(&page.actor).await?;
     let rows: Vec<Value> = list
         .iter()
-        .map(|d| json!({ "d": d, "done_at": d.done_at.format("%Y-%m-%d %H:%M").to_string(),
-            "org": orgs.iter().find(|o| o.id == d.org_id).map(|o| o.name.clone()) }))
+        .map(|d| {
+            json!({ "d": d, "done_at": d.done_at.format("%Y-%m-%d %H:%M").to_string(),
+            "org": orgs.iter().find(|o| o.id == d.org_id).map(|o| o.name.clone()) })
+        })
         .collect();
     render_status(
         page,
@@ -652,8 +693,15 @@ pub async fn disinfection_add(State(state): State<AppState>, CsrfForm(page, f): 
         Ok(_) => Ok(see_other("/disinfections")),
         Err(e) => {
             let errors = form_errors(e)?;
-            disinfections_page(&state, &page, &RangeQuery::default(), StatusCode::UNPROCESSABLE_ENTITY, errors, values(&f))
-                .await
+            disinfections_page(
+                &state,
+                &page,
+                &RangeQuery::default(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                values(&f),
+            )
+            .await
         }
     }
 }
@@ -668,9 +716,7 @@ pub struct ReportQuery {
 pub async fn daily_report(State(state): State<AppState>, page: PageActor, Query(q): Query<ReportQuery>) -> PageResult {
     let day = day_or_today(&q.day);
     let report = state.services.daily_report(&page.actor, q.org_id.parse().ok(), day).await?;
-    let line = |l: &taizhang_core::grid::ReportLine| {
-        json!({ "l": l, "household_percent": l.coverage.household_percent(), "person_percent": l.coverage.person_percent() })
-    };
+    let line = |l: &taizhang_core::grid::ReportLine| json!({ "l": l, "household_percent": l.coverage.household_percent(), "person_percent": l.coverage.person_percent() });
     let orgs = state.services.org_tree(&page.actor).await?;
     render(
         &page,
@@ -682,7 +728,11 @@ pub async fn daily_report(State(state): State<AppState>, page: PageActor, Query(
     )
 }
 
-pub async fn daily_report_export(State(state): State<AppState>, page: PageActor, Query(q): Query<ReportQuery>) -> PageResult {
+pub async fn daily_report_export(
+    State(state): State<AppState>,
+    page: PageActor,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
     let report = state.services.daily_report(&page.actor, q.org_id.parse().ok(), day_or_today(&q.day)).await?;
     let (name, bytes) = crate::sheets::daily_report_workbook(&report)?;
     Ok(crate::sheets::xlsx_response(&name, bytes))

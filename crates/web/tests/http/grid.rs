@@ -126,10 +126,10 @@ async fn the_daily_report_is_the_same_in_the_api_and_the_workbook() {
     let fever = json_of(&app, &token, "/api/v1/daily-report?day=2020-02-01").await["total"]["abnormal_checks"].clone();
     let mut abnormal = fever.as_u64().unwrap();
     for d in 26..=31 {
-        abnormal += json_of(&app, &token, &format!("/api/v1/daily-report?day=2020-01-{d}")).await["total"]
-            ["abnormal_checks"]
-            .as_u64()
-            .unwrap();
+        abnormal +=
+            json_of(&app, &token, &format!("/api/v1/daily-report?day=2020-01-{d}")).await["total"]["abnormal_checks"]
+                .as_u64()
+                .unwrap();
     }
     assert_eq!(abnormal, 1, "the demo has one abnormal reading in its first week");
 
@@ -192,13 +192,18 @@ async fn a_roster_imports_whole_merges_by_id_number_and_round_trips() {
     // Every export is audited, the unmasked one as a view of personal data.
     let audit = json_of(&app, &app.token("admin").await, "/api/v1/audit?per_page=100").await;
     let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
-    assert!(actions.contains(&"view_personal") && actions.contains(&"export") && actions.contains(&"import"), "{actions:?}");
+    assert!(
+        actions.contains(&"view_personal") && actions.contains(&"export") && actions.contains(&"import"),
+        "{actions:?}"
+    );
 
     // A CSV saved by Excel in GBK, with other headers and a mapping.
     let id = id_number("1980-01-02", 41);
     let text = format!("新村花名册\n名字,证件号,家庭住址,网格\n黄大明,{id},新村9栋202室,{grid}\n");
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
-    let (status, body) = import(&app, &token, "map=%E8%BA%AB%E4%BB%BD%E8%AF%81%E5%8F%B7%3D%E8%AF%81%E4%BB%B6%E5%8F%B7", gbk.to_vec()).await;
+    let (status, body) =
+        import(&app, &token, "map=%E8%BA%AB%E4%BB%BD%E8%AF%81%E5%8F%B7%3D%E8%AF%81%E4%BB%B6%E5%8F%B7", gbk.to_vec())
+            .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["added"], 1);
 }
@@ -257,7 +262,8 @@ async fn a_bad_roster_lands_nothing_and_names_every_row_and_column() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
     let range = book.worksheet_range_at(0).unwrap().unwrap();
-    let lines: Vec<String> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
+    let lines: Vec<String> =
+        range.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
     assert!(lines.iter().any(|l| l.starts_with("4|身份证号|")), "{lines:?}");
 
     // Not a spreadsheet; too large.
@@ -293,9 +299,7 @@ async fn visits_count_toward_coverage_only_in_the_workers_own_grid() {
     let worker = app.token("wangge1").await;
     let mine = households(&app, &worker, one.id).await["items"][0].clone();
     let members = mine["members"].as_array().unwrap().len() as u64;
-    let visit = |household: &Value| {
-        json!({ "household_id": household["id"], "visited_on": today.to_string(), "visitor": "谢美玲", "result": "all_seen" })
-    };
+    let visit = |household: &Value| json!({ "household_id": household["id"], "visited_on": today.to_string(), "visitor": "谢美玲", "result": "all_seen" });
     let r = app.send(&worker, "POST", &format!("/api/v1/screenings/{id}/visits"), visit(&mine)).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let c = json_of(&app, &worker, &format!("/api/v1/screenings/{id}")).await;
@@ -326,7 +330,10 @@ async fn visits_count_toward_coverage_only_in_the_workers_own_grid() {
     let mut away = visit(&second);
     away["result"] = json!("部分外出");
     away["statuses"] = json!(statuses);
-    assert_eq!(app.send(&admin, "POST", &format!("/api/v1/screenings/{id}/visits"), away).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.send(&admin, "POST", &format!("/api/v1/screenings/{id}/visits"), away).await.status(),
+        StatusCode::CREATED
+    );
     let r = app.send(&admin, "POST", "/api/v1/households", json!({ "grid_id": two.id, "address": "新建8栋" })).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let r = app.send(&admin, "POST", "/api/v1/households", json!({ "grid_id": two.id, "address": "新建8栋" })).await;
@@ -353,9 +360,20 @@ async fn key_persons_get_one_plan_a_follow_up_schedule_and_masked_readings() {
     let day = |n: i64| (today + Duration::days(n)).to_string();
 
     // No plan before the person is a key person.
-    let cadre = app.services.store.person_search(&taizhang_core::model::PersonQuery {
-        scope_path: "/".into(), text: "谢美玲".into(), org_id: None, page: 1, per_page: 5,
-    }).await.unwrap().items[0].id;
+    let cadre = app
+        .services
+        .store
+        .person_search(&taizhang_core::model::PersonQuery {
+            scope_path: "/".into(),
+            text: "谢美玲".into(),
+            org_id: None,
+            page: 1,
+            per_page: 5,
+        })
+        .await
+        .unwrap()
+        .items[0]
+        .id;
     let plan = json!({ "cadre_id": cadre, "measures": "居家观察，每两天随访", "every_days": 2, "starts_on": day(-4) });
     let r = app.send(&token, "PUT", &format!("/api/v1/people/{person}/care-plan"), plan.clone()).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -380,10 +398,14 @@ async fn key_persons_get_one_plan_a_follow_up_schedule_and_masked_readings() {
     assert!(due.as_array().unwrap().iter().any(|l| l["plan"]["person_id"] == person));
     app.send(&token, "POST", &format!("/api/v1/people/{person}/follow-ups"), follow(day(0))).await;
     let line = board_line(&app, &token, &board_path, person).await;
-    assert_eq!((line["state"].as_str(), line["next_due"].as_str(), line["done_today"].as_u64()), (Some("scheduled"), Some(day(2).as_str()), Some(1)));
+    assert_eq!(
+        (line["state"].as_str(), line["next_due"].as_str(), line["done_today"].as_u64()),
+        (Some("scheduled"), Some(day(2).as_str()), Some(1))
+    );
 
     // Health data: masked by default, revealed only with the permission, audited.
-    let check = json!({ "checked_at": format!("{today} 08:00"), "temperature": "38.2", "symptoms": "发热", "by": "谢美玲" });
+    let check =
+        json!({ "checked_at": format!("{today} 08:00"), "temperature": "38.2", "symptoms": "发热", "by": "谢美玲" });
     let r = app.send(&token, "POST", &format!("/api/v1/people/{person}/health-checks"), check).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let bad = json!({ "checked_at": "昨天", "temperature": "98", "by": "" });
@@ -395,19 +417,42 @@ async fn key_persons_get_one_plan_a_follow_up_schedule_and_masked_readings() {
     assert_eq!((masked[0]["temperature"].as_str(), masked[0]["abnormal"].is_null()), (Some("**.*"), true));
     let viewer = app.token("chakan").await;
     assert_eq!(app.get(&viewer, &format!("{path}&reveal=true")).await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.get(&viewer, &format!("/api/v1/health-checks?day={today}&abnormal=true")).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&viewer, &format!("/api/v1/health-checks?day={today}&abnormal=true")).await.status(),
+        StatusCode::FORBIDDEN
+    );
     let shown = json_of(&app, &token, &format!("{path}&reveal=true")).await;
     assert_eq!((shown[0]["temperature"].as_str(), shown[0]["abnormal"].as_bool()), (Some("38.2"), Some(true)));
     let audit = json_of(&app, &app.token("admin").await, "/api/v1/audit?per_page=20").await;
-    assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "view_personal" && e["entity"] == "health_check"));
+    assert!(
+        audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "view_personal" && e["entity"] == "health_check")
+    );
     let report = json_of(&app, &token, &format!("/api/v1/daily-report?day={today}")).await;
     assert_eq!(report["total"]["abnormal_checks"], 1);
     assert_eq!(report["total"]["under_care"], 1);
 
     // Leaving: not before entering; then off the list of the day, history kept.
-    let r = app.send(&token, "POST", &format!("/api/v1/key-persons/{stay}/leave"), json!({ "left_on": day(-9), "reason": "期满" })).await;
+    let r = app
+        .send(
+            &token,
+            "POST",
+            &format!("/api/v1/key-persons/{stay}/leave"),
+            json!({ "left_on": day(-9), "reason": "期满" }),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = app.send(&token, "POST", &format!("/api/v1/key-persons/{stay}/leave"), json!({ "left_on": day(0), "reason": "观察期满" })).await;
+    let r = app
+        .send(
+            &token,
+            "POST",
+            &format!("/api/v1/key-persons/{stay}/leave"),
+            json!({ "left_on": day(0), "reason": "观察期满" }),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let active = json_of(&app, &token, &format!("/api/v1/key-persons?active_on={today}")).await;
     assert!(!active.as_array().unwrap().iter().any(|k| k["person_id"] == person));
@@ -434,7 +479,8 @@ async fn grid_records_of_another_district_are_not_found() {
     ] {
         assert_eq!(app.get(&other, &path).await.status(), StatusCode::NOT_FOUND, "{path}");
     }
-    let visit = json!({ "household_id": household["id"], "visited_on": "2020-01-30", "visitor": "x", "result": "all_seen" });
+    let visit =
+        json!({ "household_id": household["id"], "visited_on": "2020-01-30", "visitor": "x", "result": "all_seen" });
     let r = app.send(&other, "POST", &format!("/api/v1/screenings/{screening}/visits"), visit).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = app.send(&other, "POST", &format!("/api/v1/people/{person}/follow-ups"), json!({})).await;
@@ -479,7 +525,12 @@ async fn grid_pages_show_the_records_and_errors_beside_the_field() {
     let r = b.post("/households", &[("grid_id", &grid.id.to_string()), ("address", "")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("住址不能为空"));
-    let r = b.post(&format!("/care/{key}/health-checks"), &[("checked_at", "2020-02-01T08:00"), ("temperature", "abc"), ("by", "x")]).await;
+    let r = b
+        .post(
+            &format!("/care/{key}/health-checks"),
+            &[("checked_at", "2020-02-01T08:00"), ("temperature", "abc"), ("by", "x")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("请填写体温"));
 

@@ -118,7 +118,7 @@ async fn a_bad_file_is_refused_whole_with_every_row_and_column_named() {
     assert_eq!(r.json::<Value>().await.unwrap()["imported"], 2);
     assert_eq!(total(&app, &token).await, before + 2);
     let admin = app.token("admin").await;
-    let log: Value = app.get(&admin, "/api/v1/audit?action=import").await.json().await.unwrap();
+    let log: Value = app.get(&admin, "/api/v1/audit?action=import&entity=activity").await.json().await.unwrap();
     assert_eq!(log["total"], 1);
 }
 
