@@ -155,3 +155,38 @@ fn summary_writes_each_format_and_refuses_bad_input() {
     assert!(!std::path::Path::new(&file("x.docx")).exists(), "nothing written on error");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn import_roster_prints_counts_or_every_bad_row() {
+    let db = TestDb::new();
+    assert!(taizhang(&db, &["demo", "--no-serve"]).status.success());
+    let dir = std::env::temp_dir().join(format!("taizhang-roster-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let id = |birth: &str| {
+        let first17 = format!("459003{birth}001");
+        format!("{first17}{}", taizhang_core::id_number::check_char(&first17).unwrap())
+    };
+    let good = format!(
+        "2020年花名册\n名字,公民证号,家庭住址,网格,与户主关系\n张三,{},测试楼1号,第一社区第一网格,户主\n张小三,{},测试楼1号,第一社区第一网格,子女\n",
+        id("19800101"),
+        id("20100101")
+    );
+    std::fs::write(path("good.csv"), good).unwrap();
+    let out = taizhang(&db, &["import", "roster", "--org", "X矿矿区党委", "--map", "身份证号=公民证号", &path("good.csv")]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).contains("新增 2 人，变更 0 人，未变 0 人，新建 1 户"), "{}", stdout(&out));
+    let again = taizhang(&db, &["import", "roster", "--org", "X矿矿区党委", &path("good.csv")]);
+    assert!(stdout(&again).contains("新增 0 人，变更 0 人，未变 2 人"), "{}", stdout(&again));
+
+    std::fs::write(path("bad.csv"), "姓名,身份证号,住址,所属网格\n李四,123,测试楼2号,第一社区第一网格\n").unwrap();
+    let out = taizhang(
+        &db,
+        &["import", "roster", "--org", "X矿矿区党委", "--report", &path("report.xlsx"), &path("bad.csv")],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("第2行“身份证号”") && err.contains("整个文件均未导入"), "{err}");
+    assert!(std::fs::read(path("report.xlsx")).unwrap().starts_with(b"PK"));
+    std::fs::remove_dir_all(&dir).ok();
+}

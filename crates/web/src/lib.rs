@@ -8,7 +8,7 @@ mod error;
 mod evidence;
 mod pages;
 mod reports;
-mod sheets;
+pub mod sheets;
 mod templates;
 
 use std::net::SocketAddr;
