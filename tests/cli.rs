@@ -173,10 +173,12 @@ fn import_roster_prints_counts_or_every_bad_row() {
         id("20100101")
     );
     std::fs::write(path("good.csv"), good).unwrap();
-    let out = taizhang(&db, &["import", "roster", "--org", "X矿矿区党委", "--map", "身份证号=公民证号", &path("good.csv")]);
+    let out =
+        taizhang(&db, &["import", "roster", "--org", "X矿矿区党委", "--map", "身份证号=公民证号", &path("good.csv")]);
     assert!(out.status.success(), "{out:?}");
     assert!(stdout(&out).contains("新增 2 人，变更 0 人，未变 0 人，新建 1 户"), "{}", stdout(&out));
-    let again = taizhang(&db, &["import", "roster", "--org", "X矿矿区党委", &path("good.csv")]);
+    let again =
+        taizhang(&db, &["import", "roster", "--org", "X矿矿区党委", "--map", "身份证号=公民证号", &path("good.csv")]);
     assert!(stdout(&again).contains("新增 0 人，变更 0 人，未变 2 人"), "{}", stdout(&again));
 
     std::fs::write(path("bad.csv"), "姓名,身份证号,住址,所属网格\n李四,123,测试楼2号,第一社区第一网格\n").unwrap();
