@@ -6,6 +6,7 @@
 //! schema when `TAIZHANG_PG_URL` is set (both removed afterwards), unless
 //! `--database-url` names one to use as it is.
 
+mod grid;
 mod http;
 mod ledgers;
 mod report;
@@ -33,15 +34,24 @@ struct Cli {
 enum Command {
     /// Load activities into a county of many districts, then time dashboards.
     Ledgers(ledgers::Args),
+    /// A county's population in grids: a 100,000-row roster imported end to
+    /// end, and the coverage of a screening over every household.
+    Grid(grid::Args),
     /// Serve the demo district in-process and time API calls over loopback.
     Http(http::Args),
-    /// Both, with their defaults, each on a fresh database.
+    /// (Internal) import one roster file in this process and print its
+    /// figures as JSON: how `grid` measures an import with its own memory.
+    #[command(hide = true)]
+    RosterChild(grid::ChildArgs),
+    /// Each of the above, with their defaults, each on a fresh database.
     All,
 }
 
 /// A database for one run; a fresh one is removed when this is dropped.
 pub struct Db {
     pub store: Arc<dyn Store>,
+    /// The database's address, for child processes.
+    pub url: String,
     pub url_kind: &'static str,
     sqlite_path: Option<std::path::PathBuf>,
     fresh: Option<TestDb>,
@@ -56,7 +66,7 @@ impl Db {
         let url = given.map(str::to_owned).or_else(|| fresh.as_ref().map(|t| t.url.clone())).unwrap_or_default();
         let store = taizhang_store::open(&url).await.with_context(|| "opening the bench database".to_owned())?;
         let sqlite_path = url.strip_prefix("sqlite:").map(|p| std::path::PathBuf::from(p.trim_start_matches("//")));
-        Ok(Db { url_kind: if fresh.is_some() { "fresh" } else { "given" }, store, sqlite_path, fresh })
+        Ok(Db { url_kind: if fresh.is_some() { "fresh" } else { "given" }, store, url, sqlite_path, fresh })
     }
 
     /// Size of the SQLite database with its write-ahead log, in bytes.
@@ -91,16 +101,23 @@ pub fn nproc() -> usize {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     let url = cli.database_url.as_deref();
     match cli.command {
         Command::Ledgers(args) => ledgers::run(&args, url).await,
+        Command::Grid(args) => grid::run(&args, url).await,
+        Command::RosterChild(args) => grid::child(&args, url.unwrap_or_default()).await,
         Command::Http(args) => http::run(&args, url).await,
         Command::All => {
             if url.is_some() {
                 bail!("`all` needs fresh databases: drop --database-url (set TAIZHANG_PG_URL for PostgreSQL)");
             }
             ledgers::run(&ledgers::Args::default(), None).await?;
+            grid::run(&grid::Args::default(), None).await?;
             http::run(&http::Args::default(), None).await
         }
     }

@@ -79,23 +79,27 @@ pub struct RosterRow {
 }
 
 impl RosterRow {
-    /// Builds a row from (column key, text) cells.
-    pub fn from_cells(row: usize, cells: &[(&str, String)]) -> RosterRow {
-        let get =
-            |key: &str| cells.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
-        RosterRow {
-            row,
-            name: get("name"),
-            gender: get("gender"),
-            id_number: get("id_number"),
-            birth_date: get("birth_date"),
-            mobile: get("mobile"),
-            address: get("address"),
-            head: get("head"),
-            relation: get("relation"),
-            grid: get("grid"),
-            notes: get("notes"),
+    /// Builds a row from (column key, text) cells, taking the texts.
+    pub fn from_cells(row: usize, cells: Vec<(&str, String)>) -> RosterRow {
+        let mut r = RosterRow { row, ..Default::default() };
+        for (key, value) in cells {
+            let value = if value.trim().len() == value.len() { value } else { value.trim().to_owned() };
+            let slot = match key {
+                "name" => &mut r.name,
+                "gender" => &mut r.gender,
+                "id_number" => &mut r.id_number,
+                "birth_date" => &mut r.birth_date,
+                "mobile" => &mut r.mobile,
+                "address" => &mut r.address,
+                "head" => &mut r.head,
+                "relation" => &mut r.relation,
+                "grid" => &mut r.grid,
+                "notes" => &mut r.notes,
+                _ => continue,
+            };
+            *slot = value;
         }
+        r
     }
 
     /// The cells in column order (for exports and templates).

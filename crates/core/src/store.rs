@@ -235,6 +235,8 @@ pub trait Store: Send + Sync + 'static {
     // --- grid work ---
     async fn households(&self, query: &HouseholdQuery) -> Result<Page<Household>>;
     async fn household_get(&self, id: Id) -> Result<Option<Household>>;
+    /// The households with these ids (those that exist), with their members.
+    async fn households_by_ids(&self, ids: Vec<Id>) -> Result<Vec<Household>>;
     /// Stores a new household (its `id` is 0) or replaces its grid and address;
     /// a second household at the same address of a grid is a conflict on `address`.
     async fn household_save(&self, household: Household, ctx: &AuditCtx) -> Result<Household>;

@@ -24,9 +24,9 @@ pub fn read_roster(bytes: &[u8], mapping: &[(String, String)]) -> Result<Vec<Ros
             ColumnSpec { key, headers, required: *required }
         })
         .collect();
-    Ok(rows_under_header(top, &rows, &specs)?
+    Ok(rows_under_header(top, rows, &specs)?
         .into_iter()
-        .map(|(row, values)| RosterRow::from_cells(row, &values))
+        .map(|(row, values)| RosterRow::from_cells(row, values))
         .collect())
 }
 

@@ -61,12 +61,19 @@ pub fn cell_text(cell: &Data) -> String {
 /// filled with its top-left value (offices merge 住址 or 户主 down a
 /// household's rows), and the 0-based sheet row of the first row.
 pub fn xlsx_cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
-    let range = book.worksheet_range_at(0).ok_or(SheetError::NoSheet)?.map_err(|_| SheetError::NotXlsx)?;
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
-    if let Some(Ok(merged)) = book.worksheet_merge_cells_at(0) {
-        for region in merged {
+    std::thread::scope(|scope| {
+        // The merged regions need a second pass over the sheet's XML: it
+        // runs on another core while this one reads the cells.
+        let merged = scope.spawn(|| {
+            let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).ok()?;
+            book.worksheet_merge_cells_at(0)?.ok()
+        });
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
+        let range = book.worksheet_range_at(0).ok_or(SheetError::NoSheet)?.map_err(|_| SheetError::NotXlsx)?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let mut rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+        drop(range);
+        for region in merged.join().ok().flatten().unwrap_or_default() {
             let (r0, c0) = region.start;
             let (r1, c1) = region.end;
             let at = |r: u32, c: u32| Some((r.checked_sub(top)? as usize, c.checked_sub(left)? as usize));
@@ -81,8 +88,8 @@ pub fn xlsx_cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError>
                 }
             }
         }
-    }
-    Ok((top as usize, rows))
+        Ok((top as usize, rows))
+    })
 }
 
 /// A column to find under a header: its key, the headers it may carry (the
@@ -102,7 +109,7 @@ fn normalize(s: &str) -> String {
 /// holds every required column; `top` is the sheet row of `rows[0]`.
 pub fn rows_under_header(
     top: usize,
-    rows: &[Vec<String>],
+    mut rows: Vec<Vec<String>>,
     columns: &[ColumnSpec],
 ) -> Result<Vec<SheetRow>, SheetError> {
     let find = |row: &[String], spec: &ColumnSpec| {
@@ -124,14 +131,20 @@ pub fn rows_under_header(
     };
     let header = &rows[header_at];
     let positions: Vec<(&'static str, Option<usize>)> = columns.iter().map(|c| (c.key, find(header, c))).collect();
-    let mut out = Vec::new();
-    for (i, row) in rows.iter().enumerate().skip(header_at + 1) {
+    // Cells are moved out of the rows, unless two columns share one.
+    let shared =
+        positions.iter().enumerate().any(|(i, (_, a))| a.is_some() && positions[..i].iter().any(|(_, b)| b == a));
+    let mut out = Vec::with_capacity(rows.len().saturating_sub(header_at + 1));
+    for (i, row) in rows.iter_mut().enumerate().skip(header_at + 1) {
         if row.iter().all(|c| c.is_empty()) {
             continue;
         }
         let values = positions
             .iter()
-            .map(|(key, at)| (*key, at.and_then(|a| row.get(a)).cloned().unwrap_or_default()))
+            .map(|(key, at)| {
+                let cell = at.and_then(|a| row.get_mut(a));
+                (*key, cell.map(|c| if shared { c.clone() } else { std::mem::take(c) }).unwrap_or_default())
+            })
             .collect();
         out.push((top + i + 1, values));
     }
@@ -146,7 +159,7 @@ pub fn read_rows(bytes: &[u8], columns: &[(&'static str, &'static str, bool)]) -
         .iter()
         .map(|(key, header, required)| ColumnSpec { key, headers: vec![(*header).to_owned()], required: *required })
         .collect();
-    rows_under_header(top, &rows, &specs)
+    rows_under_header(top, rows, &specs)
 }
 
 /// An error report: one line per problem, with the row and column named.

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "summaries", include_str!("../migrations/postgres/0009_summaries.sql")),
     (10, "summary_templates", include_str!("../migrations/postgres/0010_summary_templates.sql")),
     (11, "grid", include_str!("../migrations/postgres/0011_grid.sql")),
+    (12, "drop_mobile_index", include_str!("../migrations/postgres/0012_drop_mobile_index.sql")),
 ];
 
 pub struct Manager {

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "summaries", include_str!("../migrations/sqlite/0009_summaries.sql")),
     (10, "summary_templates", include_str!("../migrations/sqlite/0010_summary_templates.sql")),
     (11, "grid", include_str!("../migrations/sqlite/0011_grid.sql")),
+    (12, "drop_mobile_index", include_str!("../migrations/sqlite/0012_drop_mobile_index.sql")),
 ];
 
 pub struct Manager {
@@ -41,7 +42,8 @@ impl r2d2::ManageConnection for Manager {
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA temp_store = MEMORY;",
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -32768;",
         )?;
         Ok(conn)
     }
@@ -134,6 +136,7 @@ impl Conn for SqliteConn<'_> {
 
     fn refresh_statistics(&mut self) -> DbResult<()> {
         // Analyses the tables whose statistics are missing or stale.
-        self.batch("PRAGMA optimize=0x10002")
+        // Bounded: an import must not turn into a full scan of a large table.
+        self.batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
     }
 }

@@ -558,22 +558,17 @@ impl Services {
     pub async fn visits_import(&self, actor: &Actor, screening_id: Id, inputs: &[VisitInput]) -> Result<usize> {
         let s = self.screening_get(actor, screening_id).await?;
         actor.require(Role::Recorder)?;
-        let mut households: HashMap<Id, Household> = HashMap::new();
-        for grid in &s.grid_ids {
-            if let Ok(g) = self.visible_org(actor, *grid).await {
-                let page = self
-                    .store
-                    .households(&HouseholdQuery {
-                        scope_path: g.path,
-                        grid_id: Some(g.id),
-                        text: String::new(),
-                        page: 1,
-                        per_page: u32::MAX / 2,
-                    })
-                    .await?;
-                households.extend(page.items.into_iter().map(|h| (h.id, h)));
-            }
-        }
+        let mine: std::collections::HashSet<Id> =
+            self.grids_under(actor, None).await?.into_iter().map(|g| g.id).filter(|g| s.grid_ids.contains(g)).collect();
+        let ids: Vec<Id> = inputs.iter().filter_map(|v| v.household_id).collect();
+        let households: HashMap<Id, Household> = self
+            .store
+            .households_by_ids(ids)
+            .await?
+            .into_iter()
+            .filter(|h| mine.contains(&h.org_id))
+            .map(|h| (h.id, h))
+            .collect();
         let mut errors = Vec::new();
         let mut visits = Vec::with_capacity(inputs.len());
         let mut seen = std::collections::HashSet::new();

@@ -28,6 +28,19 @@ fn value_rows(rows: usize, width: usize) -> String {
     (0..rows).map(|r| format!("({})", placeholders(r * width + 1, width))).collect::<Vec<_>>().join(", ")
 }
 
+/// Like [`value_rows`], each row ending with `$shared` repeated `repeat`
+/// times (one bound value, such as the import's timestamp, for every row).
+fn value_rows_shared(rows: usize, width: usize, repeat: usize) -> String {
+    let shared = rows * width + 1;
+    (0..rows)
+        .map(|r| {
+            let own = placeholders(r * width + 1, width);
+            format!("({own}{})", format!(", ${shared}").repeat(repeat))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Rows per multi-row statement: well inside both engines' parameter limits.
 const CHUNK: usize = 500;
 
@@ -133,6 +146,22 @@ pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household
 
 pub fn household_get(c: &mut dyn Conn, id: Id) -> Result<Option<Household>> {
     Ok(household_rows(c, "SELECT h.id, h.org_id, h.address FROM households h WHERE h.id = $1", params![id])?.pop())
+}
+
+pub fn households_by_ids(c: &mut dyn Conn, ids: &[Id]) -> Result<Vec<Household>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let args: Vec<Value> = chunk.iter().map(|id| Value::Int(*id)).collect();
+        out.extend(household_rows(
+            c,
+            &format!(
+                "SELECT h.id, h.org_id, h.address FROM households h WHERE h.id IN ({})",
+                placeholders(1, chunk.len())
+            ),
+            &args,
+        )?);
+    }
+    Ok(out)
 }
 
 fn unique_household(e: DbError) -> Error {
@@ -254,6 +283,8 @@ struct RosterState {
 /// Imports a checked roster in one transaction: new people and households
 /// in multi-row statements, changed people updated, unchanged ones left.
 pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ctx: &AuditCtx) -> Result<RosterOutcome> {
+    let started = std::time::Instant::now();
+    let lap = |what: &str| tracing::debug!(phase = what, ms = started.elapsed().as_millis() as u64, "roster import");
     let mut outcome = RosterOutcome::default();
     // Households: the existing ones of the grids named, then the missing ones.
     let mut grids: Vec<Id> = entries.iter().map(|e| e.grid_id).collect();
@@ -271,22 +302,22 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
     }
     let mut missing: Vec<(Id, &str)> = Vec::new();
     for e in entries {
-        if !households.contains_key(&(e.grid_id, e.address.clone()))
-            && !missing.contains(&(e.grid_id, e.address.as_str()))
-        {
+        // A placeholder marks an address already queued, so each is added once.
+        if let std::collections::hash_map::Entry::Vacant(slot) = households.entry((e.grid_id, e.address.clone())) {
+            slot.insert(0);
             missing.push((e.grid_id, &e.address));
-            households.insert((e.grid_id, e.address.clone()), 0);
         }
     }
     for chunk in missing.chunks(CHUNK) {
         let mut args = Vec::with_capacity(chunk.len() * 3);
         for (grid, address) in chunk {
-            args.extend([Value::Int(*grid), Value::Text((*address).to_owned()), ctx.at.into(), ctx.at.into()]);
+            args.extend([Value::Int(*grid), Value::Text((*address).to_owned())]);
         }
+        args.push(ctx.at.into());
         let rows = c.query(
             &format!(
                 "INSERT INTO households (org_id, address, created_at, updated_at) VALUES {} RETURNING id, org_id, address",
-                value_rows(chunk.len(), 4)
+                value_rows_shared(chunk.len(), 2, 2)
             ),
             &args,
         )?;
@@ -295,6 +326,7 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
         }
         outcome.households_added += rows.len();
     }
+    lap("households");
     // People already registered, with their household.
     let mut existing: HashMap<String, (Id, RosterState)> = HashMap::new();
     let numbers: Vec<String> = entries.iter().map(|e| e.id_number.as_str().to_owned()).collect();
@@ -329,6 +361,7 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
             );
         }
     }
+    lap("existing people");
     let grid_of_household: HashMap<Id, Id> = households.iter().map(|((g, _), h)| (*h, *g)).collect();
     let mut new: Vec<&RosterEntry> = Vec::new();
     let mut links: Vec<(Id, Id, Id, &str)> = Vec::new();
@@ -374,8 +407,11 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
         links.push((*person_id, household_id, e.grid_id, &e.relation));
         outcome.changed += 1;
     }
+    lap("changed people");
+    // In ID-number order, the unique index grows at its end rather than at random places.
+    new.sort_unstable_by(|a, b| a.id_number.as_str().cmp(b.id_number.as_str()));
     for chunk in new.chunks(CHUNK) {
-        let mut args = Vec::with_capacity(chunk.len() * 12);
+        let mut args = Vec::with_capacity(chunk.len() * 10 + 1);
         for e in chunk {
             let (pinyin, initials) = name_keys(&e.name);
             args.extend([
@@ -389,17 +425,16 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
                 e.mobile.as_ref().map(|m| m.as_str().to_owned()).into(),
                 Value::Bool(false),
                 Value::Text(e.notes.clone()),
-                ctx.at.into(),
-                ctx.at.into(),
             ]);
         }
+        args.push(ctx.at.into());
         let rows = c
             .query(
                 &format!(
                     "INSERT INTO persons (org_id, name, name_pinyin, name_initials, gender, birth_date, id_number, mobile,
                          party_member, notes, created_at, updated_at)
                      VALUES {} RETURNING id, id_number",
-                    value_rows(chunk.len(), 12)
+                    value_rows_shared(chunk.len(), 10, 2)
                 ),
                 &args,
             )
@@ -415,6 +450,7 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
         }
         outcome.added += chunk.len();
     }
+    lap("new people");
     for chunk in links.chunks(CHUNK) {
         let mut args = Vec::with_capacity(chunk.len() * 4);
         for (person, household, grid, relation) in chunk {
@@ -435,6 +471,7 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
             &args,
         )?;
     }
+    lap("residents");
     let record = AuditRecord::new(ctx, "import", "resident")
         .detail(format!(
             "从“{source}”导入居民花名册：新增{}人，变更{}人，未变{}人，新建{}户",
@@ -687,11 +724,11 @@ pub fn coverage(c: &mut dyn Conn, screening_id: Id) -> Result<Vec<GridCoverage>>
         ("SELECT grid_id, COUNT(*) AS n FROM residents WHERE grid_id IN {grids} GROUP BY grid_id", |g, n| {
             g.residents = n
         }),
-        (
-            "SELECT s.grid_id, COUNT(*) AS n FROM person_statuses s JOIN residents r ON r.person_id = s.person_id
-             WHERE s.screening_id = $1 GROUP BY s.grid_id",
-            |g, n| g.with_status = n,
-        ),
+        // Statuses count in the grid of their visit (an index-only count); a
+        // person who has since moved is capped by the grid's residents below.
+        ("SELECT grid_id, COUNT(*) AS n FROM person_statuses WHERE screening_id = $1 GROUP BY grid_id", |g, n| {
+            g.with_status = n
+        }),
     ];
     for (sql, set) in counts {
         for r in c.query(&sql.replace("{grids}", grids), params![screening_id])? {
@@ -700,6 +737,10 @@ pub fn coverage(c: &mut dyn Conn, screening_id: Id) -> Result<Vec<GridCoverage>>
                 set(g, r.i64("n")? as u64);
             }
         }
+    }
+    for g in &mut by_grid {
+        g.visited = g.visited.min(g.households);
+        g.with_status = g.with_status.min(g.residents);
     }
     Ok(by_grid)
 }

@@ -440,6 +440,9 @@ impl Store for SqlStore {
     async fn household_get(&self, id: Id) -> Result<Option<Household>> {
         self.read(move |c| grid::household_get(c, id)).await
     }
+    async fn households_by_ids(&self, ids: Vec<Id>) -> Result<Vec<Household>> {
+        self.read(move |c| grid::households_by_ids(c, &ids)).await
+    }
     async fn household_save(&self, household: Household, ctx: &AuditCtx) -> Result<Household> {
         let ctx = ctx.clone();
         self.write(move |c| grid::household_save(c, &household, &ctx)).await
