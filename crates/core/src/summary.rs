@@ -116,6 +116,47 @@ pub struct ProjectFacts {
     pub done_in_period: Vec<String>,
 }
 
+/// Epidemic prevention in grids: the leading group, the door-to-door
+/// screening begun in the period, key persons with their plans, follow-ups,
+/// health checks and disinfections.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Epidemic {
+    /// "疫情防控工作领导小组", when the subtree has one.
+    pub leading_group: Option<String>,
+    /// Screening campaigns begun in the period, over the subtree's grids.
+    pub screenings: Vec<String>,
+    pub households: u64,
+    /// Households visited, citing the campaign ("screening:3").
+    pub visited: Figure,
+    pub residents: u64,
+    pub with_status: u64,
+    /// Percent of households visited and of residents accounted for ("100", "99.5").
+    pub household_percent: String,
+    pub person_percent: String,
+    /// People who entered a key group in the period.
+    pub key_persons: Figure,
+    /// Of those, how many have their care plan (一人一策).
+    pub with_plan: u64,
+    /// Released from a key group in the period.
+    pub released: u64,
+    pub follow_ups: Figure,
+    pub health_checks: u64,
+    pub abnormal_checks: u64,
+    pub disinfections: Figure,
+}
+
+impl Epidemic {
+    /// Anything recorded at all.
+    pub fn any(&self) -> bool {
+        self.leading_group.is_some()
+            || self.visited.n > 0
+            || self.key_persons.n > 0
+            || self.follow_ups.n > 0
+            || self.health_checks > 0
+            || self.disinfections.n > 0
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Sanitation {
     pub activities: Figure,
@@ -169,6 +210,8 @@ pub struct SummaryData {
     pub publicity: Publicity,
     /// Publicity by campaign or work area, for the sub-sections.
     pub epidemic_publicity: Publicity,
+    /// Grid work against the epidemic (screening, key persons, follow-ups).
+    pub epidemic: Epidemic,
     pub anti_crime: Publicity,
     pub health_publicity: Publicity,
     pub security_publicity: Publicity,

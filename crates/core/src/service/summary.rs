@@ -349,7 +349,69 @@ impl Services {
                 Section::Plan => data.plans.push(item.text),
             }
         }
+        data.epidemic = self.epidemic_facts(&tree, start, as_of).await?;
+        let e = &data.epidemic;
+        if e.households > e.visited.n {
+            data.warnings.push(format!(
+                "{}尚有{}户未走访、{}人未登记状态，不宜写“社区不漏户、户不漏人”。",
+                e.screenings.join("、"),
+                e.households - e.visited.n,
+                e.residents.saturating_sub(e.with_status)
+            ));
+        }
+        if e.with_plan < e.key_persons.n {
+            data.warnings.push(format!("有{}名重点人员还没有一人一策。", e.key_persons.n - e.with_plan));
+        }
         Ok(data)
+    }
+
+    /// The epidemic-prevention facts of a subtree between two days.
+    async fn epidemic_facts(&self, tree: &[crate::model::Org], start: NaiveDate, end: NaiveDate) -> Result<Epidemic> {
+        let Some(root) = tree.first() else { return Ok(Epidemic::default()) };
+        let mut e = Epidemic {
+            leading_group: tree
+                .iter()
+                .find(|o| o.kind == OrgKind::LeadingGroup && o.name.contains("疫情"))
+                .map(|o| o.name.clone()),
+            ..Default::default()
+        };
+        let mut campaigns = Vec::new();
+        for s in self.store.screenings_covering(&root.path).await? {
+            if s.starts_on < start || s.starts_on > end {
+                continue;
+            }
+            for g in self.store.coverage(s.id).await? {
+                if tree.iter().any(|o| o.id == g.grid_id) {
+                    e.households += g.households;
+                    e.visited.n += g.visited;
+                    e.residents += g.residents;
+                    e.with_status += g.with_status;
+                }
+            }
+            campaigns.push(s.id);
+            e.screenings.push(s.name);
+        }
+        e.visited.cite = Figure::of("screening", &campaigns).cite;
+        let text = |p: f64| if p.fract() == 0.0 { format!("{p:.0}") } else { format!("{p:.1}") };
+        e.household_percent = text(crate::grid::percent(e.visited.n, e.households));
+        e.person_percent = text(crate::grid::percent(e.with_status, e.residents));
+        let key = self.store.key_persons(&root.path, None).await?;
+        let entered: Vec<&crate::grid::KeyPerson> =
+            key.iter().filter(|k| k.entered_on >= start && k.entered_on <= end).collect();
+        e.key_persons = Figure::of("key_person", &entered.iter().map(|k| k.id).collect::<Vec<_>>());
+        e.released = key.iter().filter(|k| k.left_on.is_some_and(|d| d >= start && d <= end)).count() as u64;
+        let plans = self.store.care_plans(&root.path).await?;
+        e.with_plan = entered.iter().filter(|k| plans.iter().any(|p| p.person_id == k.person_id)).count() as u64;
+        let follow_ups = self.store.follow_ups(&root.path, start, end).await?;
+        e.follow_ups = Figure::cited("follow_up", &follow_ups.iter().map(|f| f.id).collect::<Vec<_>>(), None);
+        let day = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN);
+        let (from, to) = (day(start), day(end + chrono::Duration::days(1)));
+        let checks = self.store.health_checks(&root.path, None, from, to).await?;
+        e.health_checks = checks.len() as u64;
+        e.abnormal_checks = checks.iter().filter(|c| c.abnormal()).count() as u64;
+        let done = self.store.disinfections(&root.path, from, to).await?;
+        e.disinfections = Figure::cited("disinfection", &done.iter().map(|d| d.id).collect::<Vec<_>>(), None);
+        Ok(e)
     }
 
     /// The post (in `org`) of the leader (组长) of a leading group.

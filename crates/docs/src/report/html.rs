@@ -37,6 +37,10 @@ fn cite_href(cite: &str) -> Option<String> {
         "case" => "/cases?ids=",
         "project" => return Some(format!("/projects/{}", ids[0])),
         "pledge" => return Some("/responsibility".to_owned()),
+        "screening" => return Some(format!("/screenings/{}", ids[0])),
+        "key_person" => return Some("/key-persons?all=1".to_owned()),
+        "follow_up" => return Some("/follow-ups".to_owned()),
+        "disinfection" => return Some("/disinfections".to_owned()),
         "rectification" => return Some("/rectifications".to_owned()),
         _ => return None,
     };

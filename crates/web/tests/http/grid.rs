@@ -341,6 +341,10 @@ async fn visits_count_toward_coverage_only_in_the_workers_own_grid() {
     let c = json_of(&app, &admin, &format!("/api/v1/screenings/{id}")).await;
     assert_eq!(c["total"]["households"].as_u64(), Some(households_before + 1));
     assert_eq!(c["total"]["visited"], 2);
+    // A summary of the year may not claim that no household was missed.
+    let summary = json_of(&app, &admin, &format!("/api/v1/summary?period={}", today.format("%Y"))).await;
+    let warnings = summary["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().contains("户未走访")), "{warnings:?}");
 }
 
 /// A person's line on the follow-up board.

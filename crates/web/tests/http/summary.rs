@@ -46,7 +46,20 @@ async fn the_2020_h1_summary_states_the_seeds_facts_in_its_order() {
             "县庆县礼我在一线",
         ],
         &["以黄文秀为代表"],
-        &["疫情防控宣传"],
+        // Epidemic prevention: the grid work behind the seed's sentence.
+        &[
+            "成立疫情防控工作领导小组",
+            "“社区不漏户、户不漏人”",
+            "户、人覆盖率分别达到100%和100%",
+            "排查出重点人员12人，按照一人一策建好台帐",
+            "跟踪随访",
+            "健康监测",
+            "信息报送",
+            "动态化管理",
+            "消毒",
+            "网格化、地毯式摸排管理",
+            "疫情防控知识宣传",
+        ],
         &["扫黑除恶专项斗争宣传，利用", "横幅", "展板", "标语"],
         &["卫生计生政策宣传", "社会治安综合治理宣传", "信访", "矛盾纠纷"],
         // Volunteer service.
@@ -94,6 +107,10 @@ async fn the_2020_h1_summary_states_the_seeds_facts_in_its_order() {
     assert!(list.contains("共 4 条"), "the four sessions and nothing else");
     assert!(list.contains("只显示工作总结中该数字所依据的记录"), "the list says why it is short");
     assert!(!text.contains("[["), "no markup leaks into the text");
+    // The households visited open the campaign with its coverage.
+    let visited = html.find("户</a>、排查").expect("a cited count of households");
+    let href = &html[html[..visited].rfind("href=\"").unwrap() + 6..visited];
+    assert!(href.starts_with("/screenings/"), "{href}");
     assert_eq!(s["warnings"], serde_json::json!([]), "the records support every claim of H1");
 }
 
