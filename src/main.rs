@@ -300,7 +300,7 @@ async fn import_roster(
         Err(e) => return Err(e.into()),
     };
     progress.stage(2, &format!("写入 {} 行", entries.len()));
-    let outcome = services.store.roster_import(entries, source, &actor.ctx()).await?;
+    let outcome = services.roster_store(&actor, entries, &source).await?;
     progress.stage(3, "完成");
     eprintln!();
     println!(

@@ -75,7 +75,7 @@ pub async fn child(args: &ChildArgs, url: &str) -> Result<()> {
     let read = t0.elapsed();
     let entries = services.roster_check(&actor, Some(args.org), &rows).await?;
     let checked = t0.elapsed();
-    let outcome = services.store.roster_import(entries, "bench.xlsx".into(), &actor.ctx()).await?;
+    let outcome = services.roster_store(&actor, entries, "bench.xlsx").await?;
     let stored = t0.elapsed();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
@@ -171,7 +171,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
         if batch.len() >= 100_000 || h + 1 == args.households {
             let start = Instant::now();
             let n = batch.len();
-            db.store.roster_import(std::mem::take(&mut batch), "bench.xlsx".into(), &actor.ctx()).await?;
+            services.roster_store(&actor, std::mem::take(&mut batch), "bench.xlsx").await?;
             load += start.elapsed();
             eprintln!(
                 "loaded {} of {} residents ({} in this batch)",

@@ -245,11 +245,17 @@ pub trait Store: Send + Sync + 'static {
     async fn resident_get(&self, person_id: Id) -> Result<Option<Resident>>;
     /// Residents of the grids of a subtree (or of one grid), by grid and household.
     async fn residents(&self, scope_path: &str, grid_id: Option<Id>) -> Result<Vec<Resident>>;
-    /// (ID number, person id, org path) of the people holding these numbers.
-    async fn persons_by_id_numbers(&self, numbers: Vec<String>) -> Result<Vec<(String, Id, String)>>;
     /// Imports a checked roster in one transaction with one audit entry,
-    /// merging by ID number and creating the households it names.
-    async fn roster_import(&self, entries: Vec<RosterEntry>, source: String, ctx: &AuditCtx) -> Result<RosterOutcome>;
+    /// merging by ID number and creating the households it names. An ID
+    /// number already registered outside `scope_path` is an input error on
+    /// its row, and nothing is written.
+    async fn roster_import(
+        &self,
+        entries: Vec<RosterEntry>,
+        scope_path: String,
+        source: String,
+        ctx: &AuditCtx,
+    ) -> Result<RosterOutcome>;
 
     /// Campaigns run by the orgs of a subtree, newest first.
     async fn screenings(&self, scope_path: &str) -> Result<Vec<Screening>>;

@@ -236,21 +236,6 @@ impl Services {
                 notes: r.notes.trim().chars().take(500).collect(),
             });
         }
-        // Numbers already registered outside the actor's subtree cannot be merged.
-        let numbers: Vec<String> = entries.iter().map(|e| e.id_number.as_str().to_owned()).collect();
-        let outside: HashMap<String, ()> = self
-            .store
-            .persons_by_id_numbers(numbers)
-            .await?
-            .into_iter()
-            .filter(|(_, _, path)| !actor.sees(path))
-            .map(|(n, _, _)| (n, ()))
-            .collect();
-        for e in &entries {
-            if outside.contains_key(e.id_number.as_str()) {
-                errors.push(row_error(e.row, "id_number", "该身份证号已登记在您管辖范围以外的单位，请联系上级核实"));
-            }
-        }
         if !errors.is_empty() {
             errors.sort_by_key(|e| {
                 e.field.strip_prefix("rows[").and_then(|r| r.split(']').next()).and_then(|r| r.parse::<usize>().ok())
@@ -269,7 +254,15 @@ impl Services {
         source: &str,
     ) -> Result<RosterOutcome> {
         let entries = self.roster_check(actor, org_id, rows).await?;
-        self.store.roster_import(entries, source.chars().take(200).collect(), &actor.ctx()).await
+        self.roster_store(actor, entries, source).await
+    }
+
+    /// Stores rows [`Services::roster_check`] passed, in one transaction; a
+    /// number registered outside the actor's subtree fails its row.
+    pub async fn roster_store(&self, actor: &Actor, entries: Vec<RosterEntry>, source: &str) -> Result<RosterOutcome> {
+        actor.require(Role::Recorder)?;
+        let source = source.chars().take(200).collect();
+        self.store.roster_import(entries, actor.scope_path.clone(), source, &actor.ctx()).await
     }
 
     /// The roster of a subtree (or one grid) as spreadsheet rows: ID numbers

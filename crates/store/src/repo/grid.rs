@@ -9,7 +9,7 @@ use taizhang_core::grid::*;
 use taizhang_core::model::{AuditCtx, AuditRecord, Id, Page};
 use taizhang_core::search_keys::name_keys;
 use taizhang_core::store::HouseholdQuery;
-use taizhang_core::{Error, Result};
+use taizhang_core::{Error, FieldError, Result};
 
 use super::{audit, like_escape, offset};
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
@@ -249,25 +249,6 @@ pub fn resident_get(c: &mut dyn Conn, person_id: Id) -> Result<Option<Resident>>
     Ok(row.as_ref().map(resident_from_row).transpose()?)
 }
 
-/// (ID number, person id, org path) of the people holding these ID numbers.
-pub fn persons_by_id_numbers(c: &mut dyn Conn, numbers: &[String]) -> Result<Vec<(String, Id, String)>> {
-    let mut out = Vec::new();
-    for chunk in numbers.chunks(CHUNK) {
-        let args: Vec<Value> = chunk.iter().map(|n| Value::Text(n.clone())).collect();
-        for r in c.query(
-            &format!(
-                "SELECT p.id_number, p.id, o.path FROM persons p JOIN orgs o ON o.id = p.org_id
-                 WHERE p.id_number IN ({})",
-                placeholders(1, chunk.len())
-            ),
-            &args,
-        )? {
-            out.push((r.text("id_number")?, r.i64("id")?, r.text("path")?));
-        }
-    }
-    Ok(out)
-}
-
 /// A person as the roster holds them, for comparison on re-import.
 #[derive(PartialEq)]
 struct RosterState {
@@ -282,10 +263,73 @@ struct RosterState {
 
 /// Imports a checked roster in one transaction: new people and households
 /// in multi-row statements, changed people updated, unchanged ones left.
-pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ctx: &AuditCtx) -> Result<RosterOutcome> {
+pub fn roster_import(
+    c: &mut dyn Conn,
+    entries: &[RosterEntry],
+    scope_path: &str,
+    source: &str,
+    ctx: &AuditCtx,
+) -> Result<RosterOutcome> {
     let started = std::time::Instant::now();
     let lap = |what: &str| tracing::debug!(phase = what, ms = started.elapsed().as_millis() as u64, "roster import");
     let mut outcome = RosterOutcome::default();
+    // People already registered, with their household.
+    let mut existing: HashMap<String, (Id, RosterState)> = HashMap::new();
+    let mut outside: Vec<String> = Vec::new();
+    let numbers: Vec<String> = entries.iter().map(|e| e.id_number.as_str().to_owned()).collect();
+    for chunk in numbers.chunks(CHUNK) {
+        let args: Vec<Value> = chunk.iter().map(|n| Value::Text(n.clone())).collect();
+        for r in c.query(
+            &format!(
+                "SELECT p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.mobile, p.notes, r.household_id,
+                     r.relation, o.path
+                 FROM persons p JOIN orgs o ON o.id = p.org_id LEFT JOIN residents r ON r.person_id = p.id
+                 WHERE p.id_number IN ({})",
+                placeholders(1, chunk.len())
+            ),
+            &args,
+        )? {
+            if !r.text("path")?.starts_with(scope_path) {
+                outside.push(r.text("id_number")?);
+                continue;
+            }
+            let household = match r.opt_i64("household_id")? {
+                Some(h) => Some((h, r.text("relation")?)),
+                None => None,
+            };
+            existing.insert(
+                r.text("id_number")?,
+                (
+                    r.i64("id")?,
+                    RosterState {
+                        org_id: r.i64("org_id")?,
+                        name: r.text("name")?,
+                        gender: r.opt_text("gender")?,
+                        birth_date: r.opt_date("birth_date")?,
+                        mobile: r.opt_text("mobile")?,
+                        notes: r.text("notes")?,
+                        household,
+                    },
+                ),
+            );
+        }
+    }
+    // A number registered outside the importer's subtree is never merged.
+    if !outside.is_empty() {
+        let header = roster_header("id_number");
+        let errors = entries
+            .iter()
+            .filter(|e| outside.iter().any(|n| n == e.id_number.as_str()))
+            .map(|e| {
+                FieldError::new(
+                    format!("rows[{}].id_number", e.row),
+                    format!("第{}行“{header}”：该身份证号已登记在您管辖范围以外的单位，请联系上级核实", e.row),
+                )
+            })
+            .collect();
+        return Err(Error::Invalid(errors));
+    }
+    lap("existing people");
     // Households: the existing ones of the grids named, then the missing ones.
     let mut grids: Vec<Id> = entries.iter().map(|e| e.grid_id).collect();
     grids.sort_unstable();
@@ -327,40 +371,6 @@ pub fn roster_import(c: &mut dyn Conn, entries: &[RosterEntry], source: &str, ct
         outcome.households_added += rows.len();
     }
     lap("households");
-    // People already registered, with their household.
-    let mut existing: HashMap<String, (Id, RosterState)> = HashMap::new();
-    let numbers: Vec<String> = entries.iter().map(|e| e.id_number.as_str().to_owned()).collect();
-    for chunk in numbers.chunks(CHUNK) {
-        let args: Vec<Value> = chunk.iter().map(|n| Value::Text(n.clone())).collect();
-        for r in c.query(
-            &format!(
-                "SELECT p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.mobile, p.notes, r.household_id, r.relation
-                 FROM persons p LEFT JOIN residents r ON r.person_id = p.id WHERE p.id_number IN ({})",
-                placeholders(1, chunk.len())
-            ),
-            &args,
-        )? {
-            let household = match r.opt_i64("household_id")? {
-                Some(h) => Some((h, r.text("relation")?)),
-                None => None,
-            };
-            existing.insert(
-                r.text("id_number")?,
-                (
-                    r.i64("id")?,
-                    RosterState {
-                        org_id: r.i64("org_id")?,
-                        name: r.text("name")?,
-                        gender: r.opt_text("gender")?,
-                        birth_date: r.opt_date("birth_date")?,
-                        mobile: r.opt_text("mobile")?,
-                        notes: r.text("notes")?,
-                        household,
-                    },
-                ),
-            );
-        }
-    }
     lap("existing people");
     let grid_of_household: HashMap<Id, Id> = households.iter().map(|((g, _), h)| (*h, *g)).collect();
     let mut new: Vec<&RosterEntry> = Vec::new();

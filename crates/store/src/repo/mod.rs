@@ -458,12 +458,15 @@ impl Store for SqlStore {
         let scope_path = scope_path.to_owned();
         self.read(move |c| grid::residents(c, &scope_path, grid_id)).await
     }
-    async fn persons_by_id_numbers(&self, numbers: Vec<String>) -> Result<Vec<(String, Id, String)>> {
-        self.read(move |c| grid::persons_by_id_numbers(c, &numbers)).await
-    }
-    async fn roster_import(&self, entries: Vec<RosterEntry>, source: String, ctx: &AuditCtx) -> Result<RosterOutcome> {
+    async fn roster_import(
+        &self,
+        entries: Vec<RosterEntry>,
+        scope_path: String,
+        source: String,
+        ctx: &AuditCtx,
+    ) -> Result<RosterOutcome> {
         let ctx = ctx.clone();
-        let outcome = self.write(move |c| grid::roster_import(c, &entries, &source, &ctx)).await?;
+        let outcome = self.write(move |c| grid::roster_import(c, &entries, &scope_path, &source, &ctx)).await?;
         self.read(|c| Ok(c.refresh_statistics()?)).await?;
         Ok(outcome)
     }

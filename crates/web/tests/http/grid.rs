@@ -472,7 +472,7 @@ async fn grid_records_of_another_district_are_not_found() {
     let household = households(&app, &token, grid.id).await["items"][0].clone();
     let person = household["members"][0]["person_id"].as_i64().unwrap();
     let screening = demo_screening(&app, &token).await;
-    let (other, _) = second_district(&app).await;
+    let (other, y) = second_district(&app).await;
     for path in [
         format!("/api/v1/households/{}", household["id"]),
         format!("/api/v1/screenings/{screening}"),
@@ -494,6 +494,14 @@ async fn grid_records_of_another_district_are_not_found() {
     let (status, body) = import(&app, &other, "", workbook(&rows)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(field_errors(&body)[0].1.contains("不是您管辖范围内的网格"), "{body}");
+    let body = json!({ "parent_id": y["id"], "kind": "grid", "name": "Y矿第一网格" });
+    assert_eq!(app.send(&other, "POST", "/api/v1/orgs", body).await.status(), StatusCode::CREATED);
+    let ours = app.services.store.person_get(person).await.unwrap().unwrap().id_number.unwrap();
+    let rows = vec![row("冒名", ours.as_str(), "外村1号", "Y矿第一网格", "")];
+    let (status, body) = import(&app, &other, "", workbook(&rows)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_errors(&body)[0].1.contains("管辖范围以外"), "{body}");
+    assert_eq!(app.services.store.person_get(person).await.unwrap().unwrap().name, household["members"][0]["name"]);
     assert!(json_of(&app, &other, "/api/v1/screenings").await.as_array().unwrap().is_empty());
     assert!(json_of(&app, &other, "/api/v1/key-persons").await.as_array().unwrap().is_empty());
 }
