@@ -50,8 +50,8 @@ pub struct VisitInput {
     pub visitor: String,
     pub result: String,
     pub note: String,
-    /// (person id, status) of the members found; with 全部见面 and none
-    /// given, every member counts as seen.
+    /// (person id, status) of members; the others take the status the
+    /// result implies (seen, or away from an empty household, or unreachable).
     pub statuses: Vec<(Id, String)>,
 }
 
@@ -61,6 +61,23 @@ pub struct CoverageView {
     pub screening: Screening,
     pub grids: Vec<GridCoverage>,
     pub total: GridCoverage,
+}
+
+/// Every member of a visited household gets a status (户不漏人): those not
+/// named take the one the visit's result implies: seen when everyone was
+/// seen or only the named were away, away from an empty household,
+/// unreachable where the door stayed shut.
+fn fill_statuses(statuses: &mut Vec<(Id, PersonStatus)>, members: &[Member], result: VisitResult) {
+    let default = match result {
+        VisitResult::AllSeen | VisitResult::SomeAway => PersonStatus::Seen,
+        VisitResult::Vacant => PersonStatus::Away,
+        VisitResult::Refused => PersonStatus::Unreachable,
+    };
+    for m in members {
+        if !statuses.iter().any(|(p, _)| *p == m.person_id) {
+            statuses.push((m.person_id, default));
+        }
+    }
 }
 
 fn row_error(row: usize, key: &str, message: impl std::fmt::Display) -> FieldError {
@@ -525,8 +542,8 @@ impl Services {
                 }
                 statuses.push((*person, st));
             }
-            if statuses.is_empty() && result == Some(VisitResult::AllSeen) {
-                statuses = h.members.iter().map(|m| (m.person_id, PersonStatus::Seen)).collect();
+            if let Some(result) = result {
+                fill_statuses(&mut statuses, &h.members, result);
             }
         }
         problems.finish()?;
@@ -603,9 +620,7 @@ impl Services {
                     }
                 }
             }
-            if statuses.is_empty() && result == VisitResult::AllSeen {
-                statuses = h.members.iter().map(|m| (m.person_id, PersonStatus::Seen)).collect();
-            }
+            fill_statuses(&mut statuses, &h.members, result);
             visits.push(Visit {
                 id: 0,
                 screening_id,

@@ -449,7 +449,8 @@ pub struct VisitBody {
     /// all_seen, some_away, vacant, refused (or 全部见面, 部分外出, 空户, 拒绝配合).
     pub result: String,
     pub note: String,
-    /// Each member's status; with all_seen and none given, everyone counts as seen.
+    /// Members' statuses; the others take the one the result implies: seen
+    /// (all_seen, some_away), away (vacant) or unreachable (refused).
     pub statuses: Vec<PersonStatusBody>,
 }
 
