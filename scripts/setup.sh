@@ -5,12 +5,18 @@ set -euo pipefail
 
 need_apt=()
 command -v pg_isready >/dev/null 2>&1 || need_apt+=(postgresql-client)
+# PDF summaries: LibreOffice converts the DOCX, with free CJK fonts standing in
+# for the official faces; the tests read the PDF's text with pdftotext.
+command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need_apt+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -q "AR PL UKai" || need_apt+=(fonts-arphic-ukai)
 
 if ((${#need_apt[@]})); then
   if command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
   else
     echo "setup: please install ${need_apt[*]}" >&2
     exit 1

@@ -60,7 +60,7 @@ enum Command {
         /// 2020H1, 2020, 2020Q3, 2020-07 ...
         #[arg(long)]
         period: String,
-        /// docx, html or md; default: from the output file's extension.
+        /// docx, pdf, html or md; default: from the output file's extension.
         #[arg(long)]
         format: Option<String>,
         /// The file to write.
@@ -221,7 +221,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let extension = output.extension().and_then(|e| e.to_str()).unwrap_or_default().to_owned();
             let wanted = format.unwrap_or(extension);
             let Some(format) = Format::parse(&wanted) else {
-                anyhow::bail!("--format：不支持的格式“{wanted}”，可用 docx、html、md");
+                anyhow::bail!("--format：不支持的格式“{wanted}”，可用 docx、pdf、html、md");
             };
             let services = open(&config).await?;
             let actor = Actor::system("cli");

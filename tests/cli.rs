@@ -134,9 +134,12 @@ fn summary_writes_each_format_and_refuses_bad_input() {
     let dir = std::env::temp_dir().join(format!("taizhang-summary-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
-    for (name, starts) in
-        [("s.docx", &b"PK"[..]), ("s.md", "# 2020年上半年".as_bytes()), ("s.html", b"<!doctype html>")]
-    {
+    for (name, starts) in [
+        ("s.docx", &b"PK"[..]),
+        ("s.pdf", b"%PDF"),
+        ("s.md", "# 2020年上半年".as_bytes()),
+        ("s.html", b"<!doctype html>"),
+    ] {
         let out = taizhang(&db, &["summary", "--org", "X矿矿区党委", "--period", "2020H1", "-o", &file(name)]);
         assert!(out.status.success(), "{out:?}");
         assert!(stdout(&out).contains("已生成“2020年上半年X矿矿区宣传思想文化工作总结”"), "{}", stdout(&out));
@@ -150,8 +153,8 @@ fn summary_writes_each_format_and_refuses_bad_input() {
     let bad = taizhang(&db, &["summary", "--org", "没有这个组织", "--period", "2020H1", "-o", &file("x.docx")]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--org"), "{bad:?}");
-    let bad = taizhang(&db, &["summary", "--org", "X矿矿区党委", "--period", "2020H1", "-o", &file("x.pdf")]);
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("不支持的格式“pdf”"), "{bad:?}");
+    let bad = taizhang(&db, &["summary", "--org", "X矿矿区党委", "--period", "2020H1", "-o", &file("x.odt")]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("不支持的格式“odt”"), "{bad:?}");
     assert!(!std::path::Path::new(&file("x.docx")).exists(), "nothing written on error");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -41,6 +41,10 @@ pub enum Error {
     /// A uniqueness rule was broken (field, message).
     #[error("{}", .0.message)]
     Conflict(FieldError),
+    /// A helper the server relies on is missing or failed (the PDF
+    /// converter); the text, in Chinese, says what to do instead.
+    #[error("{0}")]
+    Unavailable(String),
     /// The storage engine failed. The text is for logs, never for users.
     #[error("storage failure: {0}")]
     Storage(String),

@@ -16,6 +16,7 @@ fn status_of(error: &Error) -> StatusCode {
         Error::Forbidden => StatusCode::FORBIDDEN,
         Error::Unauthenticated => StatusCode::UNAUTHORIZED,
         Error::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+        Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         Error::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -28,6 +29,7 @@ fn code_of(error: &Error) -> &'static str {
         Error::Forbidden => "forbidden",
         Error::Unauthenticated => "unauthenticated",
         Error::TooManyAttempts(_) => "too_many_attempts",
+        Error::Unavailable(_) => "unavailable",
         Error::Storage(_) => "internal",
     }
 }
@@ -53,7 +55,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable kind: invalid, conflict, not_found, forbidden,
-    /// unauthenticated, too_many_attempts, bad_request, internal.
+    /// unauthenticated, too_many_attempts, bad_request, unavailable, internal.
     pub code: String,
     /// Chinese message for people.
     pub message: String,

@@ -59,16 +59,22 @@ fn markup(source: &str, data: &taizhang_core::summary::SummaryData) -> Result<St
     report::render(source, data).map_err(|e| Error::invalid("source", e.to_string()))
 }
 
-/// "docx", "html" or "md", as an input error on `format` otherwise.
+/// "docx", "pdf", "html" or "md", as an input error on `format` otherwise.
 pub fn format(raw: &str) -> Result<Format, Error> {
     Format::parse(if raw.trim().is_empty() { "docx" } else { raw })
-        .ok_or_else(|| Error::invalid("format", "格式应为 docx、html 或 md"))
+        .ok_or_else(|| Error::invalid("format", "格式应为 docx、pdf、html 或 md"))
 }
 
-/// The summary as a download named after its title.
-pub fn download(doc: &Document, format: Format) -> Result<Response, Error> {
-    let bytes = report::write(doc, format).map_err(Error::Storage)?;
-    let name = crate::sheets::encode_filename(&format!("{}.{}", doc.title, format.extension()));
+/// The summary as a download named after its title. Written on a blocking
+/// thread: a PDF waits for LibreOffice.
+pub async fn download(doc: Document, format: Format) -> Result<Response, Error> {
+    let title = doc.title.clone();
+    let bytes = tokio::task::spawn_blocking(move || report::write(&doc, format))
+        .await
+        .map_err(|e| Error::Storage(e.to_string()))?
+        .map_err(|e| if format == Format::Pdf { Error::Unavailable(e) } else { Error::Storage(e) })?;
+    let doc_title = title;
+    let name = crate::sheets::encode_filename(&format!("{doc_title}.{}", format.extension()));
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),

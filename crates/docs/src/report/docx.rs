@@ -66,6 +66,17 @@ fn page_number_footer(align: AlignmentType) -> Footer {
 
 /// The document as DOCX bytes.
 pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
+    build(doc, true)
+}
+
+/// The same for conversion to PDF by LibreOffice, which spreads characters
+/// over Word's character grid instead of condensing them: the line grid
+/// only, so that the free fonts set about 28 characters to the line.
+pub(super) fn docx_for_pdf(doc: &Document) -> Result<Vec<u8>, String> {
+    build(doc, false)
+}
+
+fn build(doc: &Document, char_grid: bool) -> Result<Vec<u8>, String> {
     let mut d = Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(
@@ -82,9 +93,11 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
         .default_line_spacing(exact_lines())
         .footer(page_number_footer(AlignmentType::Right))
         .even_footer(page_number_footer(AlignmentType::Left));
-    d.document = d.document.doc_grid(
-        DocGrid::new().grid_type(DocGridType::LinesAndChars).line_pitch(LINE_PITCH as usize).char_space(CHAR_SPACE),
-    );
+    d.document = d.document.doc_grid(if char_grid {
+        DocGrid::new().grid_type(DocGridType::LinesAndChars).line_pitch(LINE_PITCH as usize).char_space(CHAR_SPACE)
+    } else {
+        DocGrid::new().grid_type(DocGridType::Lines).line_pitch(LINE_PITCH as usize)
+    });
     let title = Paragraph::new()
         .align(AlignmentType::Center)
         .line_spacing(exact_lines())

@@ -16,6 +16,7 @@
 mod docx;
 mod html;
 mod markdown;
+mod pdf;
 mod template;
 
 pub use docx::docx;
@@ -29,15 +30,17 @@ use taizhang_core::numerals::to_chinese;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Docx,
+    Pdf,
     Html,
     Markdown,
 }
 
 impl Format {
-    /// `docx`, `html` or `md` (also the extension of a file name).
+    /// `docx`, `pdf`, `html` or `md` (also the extension of a file name).
     pub fn parse(s: &str) -> Option<Format> {
         match s.trim().trim_start_matches('.').to_ascii_lowercase().as_str() {
             "docx" => Some(Format::Docx),
+            "pdf" => Some(Format::Pdf),
             "html" | "htm" => Some(Format::Html),
             "md" | "markdown" => Some(Format::Markdown),
             _ => None,
@@ -47,6 +50,7 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::Docx => "docx",
+            Format::Pdf => "pdf",
             Format::Html => "html",
             Format::Markdown => "md",
         }
@@ -55,16 +59,19 @@ impl Format {
     pub fn content_type(self) -> &'static str {
         match self {
             Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Pdf => "application/pdf",
             Format::Html => "text/html; charset=utf-8",
             Format::Markdown => "text/markdown; charset=utf-8",
         }
     }
 }
 
-/// The document written in a format; HTML as a whole page.
+/// The document written in a format; HTML as a whole page. PDF waits for
+/// LibreOffice (about a second): call it where blocking is allowed.
 pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, String> {
     Ok(match format {
         Format::Docx => docx(doc)?,
+        Format::Pdf => pdf::from_docx(&docx::docx_for_pdf(doc)?)?,
         Format::Html => format!(
             "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n{}</body></html>\n",
             html::escape(&doc.title),

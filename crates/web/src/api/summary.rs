@@ -17,7 +17,7 @@ pub struct SummaryQuery {
     pub org_id: Option<i64>,
     /// 2020H1, 2020, 2020Q3, 2020-07
     pub period: String,
-    /// docx, html or md (downloads only; default docx)
+    /// docx, pdf, html or md (downloads only; default docx; pdf needs LibreOffice, see scripts/setup.sh)
     pub format: String,
 }
 
@@ -63,7 +63,7 @@ pub async fn summary_download(
 ) -> Result<Response, ApiError> {
     let format = crate::reports::format(&q.format)?;
     let (doc, _) = crate::reports::summary(&state.services, &actor, q.org_id, &q.period).await?;
-    Ok(crate::reports::download(&doc, format)?)
+    Ok(crate::reports::download(doc, format).await?)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -134,5 +134,5 @@ pub async fn version_download(
 ) -> Result<Response, ApiError> {
     let format = crate::reports::format(&q.format)?;
     let saved = state.services.summary_version(&actor, id).await?;
-    Ok(crate::reports::download(&taizhang_docs::report::parse(&saved.markup), format)?)
+    Ok(crate::reports::download(taizhang_docs::report::parse(&saved.markup), format).await?)
 }

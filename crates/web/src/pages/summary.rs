@@ -58,7 +58,7 @@ pub async fn show(State(state): State<AppState>, page: PageActor, Query(q): Quer
 pub async fn download(State(state): State<AppState>, page: PageActor, Query(q): Query<SummaryQuery>) -> PageResult {
     let format = crate::reports::format(&q.format)?;
     let (doc, _) = crate::reports::summary(&state.services, &page.actor, q.org_id.parse().ok(), &q.period()).await?;
-    Ok(crate::reports::download(&doc, format)?)
+    Ok(crate::reports::download(doc, format).await?)
 }
 
 fn version_json(v: &taizhang_core::summary::SavedSummary) -> serde_json::Value {
@@ -101,5 +101,5 @@ pub async fn version_download(
 ) -> PageResult {
     let format = crate::reports::format(&q.format)?;
     let saved = state.services.summary_version(&page.actor, id).await?;
-    Ok(crate::reports::download(&taizhang_docs::report::parse(&saved.markup), format)?)
+    Ok(crate::reports::download(taizhang_docs::report::parse(&saved.markup), format).await?)
 }

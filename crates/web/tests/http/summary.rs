@@ -194,6 +194,16 @@ async fn bad_periods_unknown_orgs_and_the_downloads() {
     assert!(r.text().await.unwrap().starts_with("# 2020年上半年"));
     let r = app.get(&token, "/api/v1/summary/download?period=2020H1&format=pdfx").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // PDF: the same document through LibreOffice, with its text and page numbers.
+    let r = app.get(&token, "/api/v1/summary/download?period=2020H1&format=pdf").await;
+    assert_eq!(r.status(), StatusCode::OK, "LibreOffice is installed by scripts/setup.sh");
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&r.bytes().await.unwrap());
+    for fact in
+        ["2020年上半年X矿矿区宣传思想文化工作总结", "党委理论学习中心组学习4次", "志愿服务活动7次", "—1—", "—2—"]
+    {
+        assert!(text.contains(fact), "“{fact}” in the PDF:\n{text}");
+    }
 
     let b = app.browser("chakan").await;
     let (status, html) = b.get("/summary?period=2020H1").await;
@@ -292,4 +302,15 @@ async fn templates_are_edited_checked_and_inherited() {
     assert_eq!(b.post("/summary/template/reset", &[("period", "2020H1")]).await.status(), StatusCode::SEE_OTHER);
     let (_, s) = summary(&app, &token, "period=2020H1").await;
     assert!(s["title"].as_str().unwrap().contains("宣传思想文化工作总结"), "back to the default");
+}
+
+/// The text of a PDF, by `pdftotext` (installed by scripts/setup.sh), without
+/// the spaces and line breaks of its layout.
+fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("taizhang-test-{}-{}.pdf", std::process::id(), pdf.len()));
+    std::fs::write(&path, pdf).unwrap();
+    let out =
+        std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (scripts/setup.sh)");
+    std::fs::remove_file(&path).ok();
+    String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect()
 }
