@@ -49,6 +49,22 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write a consistent copy of the database (SQLite: while the server
+    /// runs; PostgreSQL: pg_dump, custom format).
+    Backup {
+        /// The backup file to write; it must not exist yet.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+    },
+    /// Put a backup back. Stop the server first; an existing database is
+    /// replaced only with --force.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+        /// Replace the data of an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Import records from a spreadsheet.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -232,6 +248,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let bytes = report::write(&doc, format).map_err(anyhow::Error::msg)?;
             std::fs::write(&output, bytes).with_context(|| format!("无法写入 {}", output.display()))?;
             println!("已生成“{}”：{}", doc.title, output.display());
+        }
+        Command::Backup { output } => {
+            let url = config.database_url();
+            let target = output.clone();
+            tokio::task::spawn_blocking(move || taizhang_store::backup::backup(&url, &target)).await??;
+            println!("已备份到 {}", output.display());
+        }
+        Command::Restore { file, force } => {
+            let url = config.database_url();
+            let source = file.clone();
+            tokio::task::spawn_blocking(move || taizhang_store::backup::restore(&url, &source, force)).await??;
+            // Opening runs any migrations a backup from an older version needs.
+            let services = open(&config).await?;
+            match services.audit_verify().await? {
+                Ok(n) => println!("已从 {} 恢复：审计日志 {n} 条，哈希链完整。", file.display()),
+                Err(broken) => anyhow::bail!("恢复后的审计日志不完整：{broken}"),
+            }
         }
         Command::Import(ImportCommand::Roster { org, map, report, file }) => {
             return import_roster(&config, &org, &map, report.as_deref(), &file).await;

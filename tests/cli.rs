@@ -195,3 +195,60 @@ fn import_roster_prints_counts_or_every_bad_row() {
     assert!(std::fs::read(path("report.xlsx")).unwrap().starts_with(b"PK"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn backup_and_restore_round_trip() {
+    let db = TestDb::new();
+    assert!(taizhang(&db, &["demo", "--no-serve"]).status.success());
+    let dir = std::env::temp_dir().join(format!("taizhang-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(if db.is_postgres() { "taizhang.dump" } else { "taizhang.db" });
+    let file = file.to_string_lossy().into_owned();
+    let entries = |o: &Output| stdout(o).split("共 ").nth(1).and_then(|s| s.split(' ').next()).map(str::to_owned);
+    let before = taizhang(&db, &["audit", "verify"]);
+    let out = taizhang(&db, &["backup", "-o", &file]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(taizhang(&db, &["backup", "-o", &file]).stderr.len() > 0, "an existing file is not overwritten");
+    // A change after the backup, then the backup put back.
+    let add = taizhang(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "later",
+            "--name",
+            "后来者",
+            "--org",
+            "X矿矿区党委",
+            "--password",
+            "a-long-password-1",
+        ],
+    );
+    assert!(add.status.success(), "{add:?}");
+    let refused = taizhang(&db, &["restore", &file]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"), "{refused:?}");
+    let out = taizhang(&db, &["restore", "--force", &file]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).contains("哈希链完整"), "{}", stdout(&out));
+    let after = taizhang(&db, &["audit", "verify"]);
+    assert_eq!(entries(&after), entries(&before), "the audit log is as it was at the backup");
+    let again = taizhang(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "later",
+            "--name",
+            "后来者",
+            "--org",
+            "X矿矿区党委",
+            "--password",
+            "a-long-password-1",
+        ],
+    );
+    assert!(again.status.success(), "the account added after the backup is gone: {again:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}

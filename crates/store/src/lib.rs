@@ -7,6 +7,7 @@
 //! embedded in the binary and run at start. A shipped migration is never
 //! edited; a change is a new file.
 
+pub mod backup;
 mod conn;
 mod migrate;
 mod postgres;
