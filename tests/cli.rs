@@ -208,7 +208,9 @@ fn backup_and_restore_round_trip() {
     let before = taizhang(&db, &["audit", "verify"]);
     let out = taizhang(&db, &["backup", "-o", &file]);
     assert!(out.status.success(), "{out:?}");
-    assert!(taizhang(&db, &["backup", "-o", &file]).stderr.len() > 0, "an existing file is not overwritten");
+    let twice = taizhang(&db, &["backup", "-o", &file]);
+    assert!(!twice.status.success(), "an existing file is not overwritten");
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("已存在"), "{twice:?}");
     // A change after the backup, then the backup put back.
     let add = taizhang(
         &db,
