@@ -27,6 +27,9 @@ pub trait Store: Send + Sync + 'static {
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
 
+    /// The connection pool now: (connections open, of which idle, largest size).
+    fn pool_status(&self) -> (u32, u32, u32);
+
     /// Cheap liveness probe.
     async fn ping(&self) -> Result<()>;
 

@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod error;
 mod evidence;
+mod metrics;
 mod pages;
 mod reports;
 pub mod sheets;
@@ -44,14 +45,18 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
 }
 
-/// The whole site: pages, API, static files, health check.
+/// The whole site: pages, API, static files, health check, metrics.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
+    let metrics = Arc::new(metrics::Metrics::default());
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::render))
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .fallback(pages::not_found)
+        .layer(axum::Extension(metrics))
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

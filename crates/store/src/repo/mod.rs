@@ -49,6 +49,13 @@ impl Store for SqlStore {
         }
     }
 
+    fn pool_status(&self) -> (u32, u32, u32) {
+        match &*self.pool() {
+            crate::Pool::Sqlite(p) => (p.state().connections, p.state().idle_connections, p.max_size()),
+            crate::Pool::Postgres(p) => (p.state().connections, p.state().idle_connections, p.max_size()),
+        }
+    }
+
     async fn ping(&self) -> Result<()> {
         self.read(|c| Ok(c.query_one("SELECT 1 AS one", &[]).map(|_| ())?)).await
     }

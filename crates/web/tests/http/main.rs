@@ -10,6 +10,7 @@ mod api_people;
 mod evidence;
 mod governance;
 mod grid;
+mod ops;
 mod pages;
 mod permissions;
 mod sheets;
