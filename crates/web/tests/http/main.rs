@@ -13,5 +13,6 @@ mod grid;
 mod ops;
 mod pages;
 mod permissions;
+mod probe;
 mod sheets;
 mod summary;
