@@ -11,6 +11,9 @@ command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need_apt+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -q "AR PL UKai" || need_apt+=(fonts-arphic-ukai)
+# Browser tests: Debian's Chromium driven through chromedriver.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 
 if ((${#need_apt[@]})); then
   if command -v apt-get >/dev/null 2>&1; then

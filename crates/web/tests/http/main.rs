@@ -7,6 +7,7 @@ mod api_auth;
 mod api_ledgers;
 mod api_orgs;
 mod api_people;
+mod browser;
 mod evidence;
 mod governance;
 mod grid;

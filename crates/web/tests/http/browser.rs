@@ -1,0 +1,220 @@
+//! Browser tests: real Chromium, headless, driven over the W3C WebDriver
+//! protocol by chromedriver (Debian's chromium and chromium-driver, installed
+//! by `scripts/setup.sh`). A user signs in, enters a person with a wrong ID
+//! number and sees the error beside the field, records an activity and adds
+//! a photo, sees the dashboard count it, and downloads the summary as DOCX.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, spawn_app};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// chromedriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One browser session.
+struct Browser {
+    http: reqwest::Client,
+    session: String,
+    _driver: Driver,
+}
+
+impl Browser {
+    async fn start() -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(std::env::var("TAIZHANG_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (scripts/setup.sh installs chromium and chromium-driver)");
+        let driver = Driver { child, url: format!("http://127.0.0.1:{port}") };
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        while http.get(format!("{}/status", driver.url)).send().await.is_err() {
+            assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": std::env::var("TAIZHANG_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"],
+            },
+        } } });
+        let r: Value =
+            http.post(format!("{}/session", driver.url)).json(&caps).send().await.unwrap().json().await.unwrap();
+        let session = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_owned();
+        Browser { http, session, _driver: driver }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self._driver.url, self.session);
+        let mut req = self.http.request(method, url);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap().json::<Value>().await.unwrap()["value"].clone()
+    }
+
+    async fn go(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url }))).await;
+    }
+
+    /// The first element matching a CSS selector, waiting up to ten seconds.
+    async fn find(&self, css: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let v = self
+                .call(reqwest::Method::POST, "/element", Some(json!({ "using": "css selector", "value": css })))
+                .await;
+            if let Some(id) = v[ELEMENT].as_str() {
+                return id.to_owned();
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "no element {css}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        self.call(reqwest::Method::POST, &format!("/element/{el}/value"), Some(json!({ "text": text }))).await;
+    }
+
+    async fn click(&self, css: &str) {
+        let el = self.find(css).await;
+        self.call(reqwest::Method::POST, &format!("/element/{el}/click"), Some(json!({}))).await;
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let el = self.find(css).await;
+        self.call(reqwest::Method::GET, &format!("/element/{el}/text"), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    async fn script(&self, script: &str, args: Value) -> Value {
+        self.call(reqwest::Method::POST, "/execute/sync", Some(json!({ "script": script, "args": args }))).await
+    }
+
+    /// Waits until the page's address passes `test`.
+    async fn wait_url(&self, test: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let url = self.call(reqwest::Method::GET, "/url", None).await.as_str().unwrap_or_default().to_owned();
+            if test(&url) {
+                return url;
+            }
+            let page = self.call(reqwest::Method::GET, "/source", None).await;
+            let errors: Vec<&str> = page.as_str().unwrap_or_default().split("class=\"error\"").skip(1).collect();
+            assert!(started.elapsed() < Duration::from_secs(10), "still at {url}: {errors:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn dashboard_total(&self, base: &str) -> u64 {
+        self.go(&format!("{base}/dashboard?period=2020H1")).await;
+        self.text(".tile strong").await.trim().parse().expect("the dashboard's total")
+    }
+}
+
+#[tokio::test]
+async fn a_recorder_works_through_the_pages_in_a_real_browser() {
+    let app = spawn_app().await;
+    let base = app.base.clone();
+    let b = Browser::start().await;
+    let district = app.org("X矿矿区党委").await.id;
+
+    // Sign in.
+    b.go(&format!("{base}/login")).await;
+    b.type_into("#f-username", "kuangqu").await;
+    b.type_into("#f-password", PASSWORD).await;
+    b.click("form button[type=submit]").await;
+    b.wait_url(|u| !u.contains("/login")).await;
+    b.find("header .me").await;
+
+    // A wrong ID number: the error sits beside its field, the typed name stays.
+    b.go(&format!("{base}/people/new")).await;
+    b.script("document.querySelector('#f-org_id').value = arguments[0];", json!([district.to_string()])).await;
+    b.type_into("#f-name", "赵六").await;
+    b.type_into("#f-id_number", "110105194912310021").await;
+    b.click("form.card button[type=submit]").await;
+    let error = b.text("#e-id_number").await;
+    assert!(error.contains("校验位"), "{error}");
+    let beside = b
+        .script(
+            "return document.querySelector('#e-id_number').closest('.field').querySelector('#f-id_number') !== null;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(beside, json!(true), "the message is in the field's own block");
+    let kept = b.script("return document.querySelector('#f-name').value;", json!([])).await;
+    assert_eq!(kept, json!("赵六"));
+
+    // An activity of the half-year, then a photo of it.
+    let before = b.dashboard_total(&base).await;
+    b.go(&format!("{base}/activities/new")).await;
+    b.script(
+        "document.querySelector('#f-org_id').value = arguments[0];
+         document.querySelector('#f-kind').value = 'meeting';
+         document.querySelector('#f-date').value = '2020-05-20';",
+        json!([district.to_string()]),
+    )
+    .await;
+    b.type_into("#f-title", "浏览器测试：支部书记例会").await;
+    b.type_into("#f-place", "矿区党委会议室").await;
+    b.click("form.card button[type=submit]").await;
+    b.wait_url(|u| u.rsplit('/').next().is_some_and(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit())))
+        .await;
+    let photo = std::env::temp_dir().join(format!("taizhang-browser-{}.png", std::process::id()));
+    std::fs::write(&photo, PNG).unwrap();
+    b.type_into("#f-file", &photo.to_string_lossy()).await;
+    b.click("form[enctype='multipart/form-data'] button[type=submit]").await;
+    b.find(".evidence img").await;
+    std::fs::remove_file(&photo).ok();
+    assert_eq!(b.dashboard_total(&base).await, before + 1, "the dashboard counts the new record");
+
+    // The summary, downloaded as Word by the signed-in browser.
+    b.go(&format!("{base}/summary?period=2020H1")).await;
+    let href = b.script("return document.querySelector('a.button[href*=\"format=docx\"]').href;", json!([])).await;
+    let href = href.as_str().expect("the Word download link").to_owned();
+    let head = b
+        .call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({
+                "script": "const done = arguments[arguments.length - 1];
+                   fetch(arguments[0]).then(r => r.arrayBuffer().then(buf => done([r.status, r.headers.get('content-type'), Array.from(new Uint8Array(buf).slice(0, 2)), buf.byteLength])));",
+                "args": [href],
+            })),
+        )
+        .await;
+    assert_eq!(head[0], 200, "{head}");
+    assert!(head[1].as_str().unwrap().contains("wordprocessingml"), "{head}");
+    assert_eq!(head[2], json!([80, 75]), "a DOCX is a zip: PK");
+    assert!(head[3].as_u64().unwrap() > 5_000, "{head}");
+}
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49,
+    0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
