@@ -26,6 +26,12 @@ if ((${#need_apt[@]})); then
   fi
 fi
 
+# The OpenAPI fuzz run (scripts/schemathesis.sh).
+if ! command -v schemathesis >/dev/null 2>&1; then
+  echo "setup: installing schemathesis"
+  python3 -m pip install --quiet schemathesis
+fi
+
 for component in rustfmt clippy; do
   if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
     rustup component add "$component"
