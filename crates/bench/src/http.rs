@@ -60,6 +60,13 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
         let _ = stopped.await;
     }));
     let base = format!("http://{addr}");
+    // The baseline: a bare axum handler in the same process, on its own port.
+    let bare_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let bare_addr = bare_listener.local_addr()?;
+    let bare = tokio::spawn(async move {
+        let app = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        axum::serve(bare_listener, app).await
+    });
     let client = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
 
     let login: serde_json::Value = client
@@ -75,15 +82,20 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
         bail!("the sign-in answer holds no token");
     };
 
+    let bare_base = format!("http://{bare_addr}");
     let endpoints = [
-        ("GET /healthz (baseline)", "/healthz", false),
-        ("GET /api/v1/people?per_page=50", "/api/v1/people?per_page=50", true),
-        ("GET /api/v1/dashboard?period=2020H1", "/api/v1/dashboard?period=2020H1", true),
+        ("GET / of a bare axum handler (baseline)", bare_base.as_str(), "/", false),
+        ("GET /healthz (routing and a store ping)", base.as_str(), "/healthz", false),
+        ("GET /api/v1/people?per_page=50", base.as_str(), "/api/v1/people?per_page=50", true),
+        ("GET /api/v1/dashboard?period=2020H1", base.as_str(), "/api/v1/dashboard?period=2020H1", true),
+        ("GET /api/v1/activities?per_page=50", base.as_str(), "/api/v1/activities?per_page=50", true),
+        ("GET /api/v1/households?per_page=50", base.as_str(), "/api/v1/households?per_page=50", true),
+        ("GET /api/v1/cases", base.as_str(), "/api/v1/cases", true),
     ];
     let load_before = crate::load_average();
     let mut results = Vec::new();
-    for (label, path, auth) in endpoints {
-        let url = format!("{base}{path}");
+    for (label, host, path, auth) in endpoints {
+        let url = format!("{host}{path}");
         let token = auth.then(|| token.clone());
         results.push((label, hammer(&client, &url, token.as_deref(), args).await));
     }
@@ -92,6 +104,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     drop(client);
     let _ = stop.send(());
     let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
+    bare.abort();
 
     let mut t = Table::new(format!(
         "HTTP API over loopback: demo district, {} requests per endpoint at concurrency {}, engine {}",
