@@ -271,8 +271,14 @@ pub trait Store: Send + Sync + 'static {
     /// Records many visits of one campaign, at most one per household, in one
     /// transaction with one audit entry.
     async fn visits_import(&self, screening_id: Id, visits: Vec<Visit>, ctx: &AuditCtx) -> Result<usize>;
-    /// The latest visits of a campaign (of one household when given).
-    async fn visits(&self, screening_id: Id, household_id: Option<Id>, limit: u32) -> Result<Vec<Visit>>;
+    /// The latest visits of a campaign (of one household, or one grid, when given).
+    async fn visits(
+        &self,
+        screening_id: Id,
+        household_id: Option<Id>,
+        grid_id: Option<Id>,
+        limit: u32,
+    ) -> Result<Vec<Visit>>;
     /// A campaign's coverage per grid.
     async fn coverage(&self, screening_id: Id) -> Result<Vec<GridCoverage>>;
     async fn missed_households(&self, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Household>>;

@@ -50,6 +50,9 @@ fn cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError> {
         let record = record.map_err(|_| SheetError::NotSpreadsheet)?;
         // The reader skips blank lines; keep row numbers those of the file.
         let line = record.position().map_or(0, |p| p.line() as usize);
+        if line > crate::sheet::MAX_ROWS as usize {
+            return Err(SheetError::TooLarge);
+        }
         while rows.len() + 1 < line {
             rows.push(Vec::new());
         }
@@ -199,6 +202,14 @@ mod tests {
         assert!(taizhang_core::id_number::looks_like_excel_mangled(&rows[0].id_number), "{}", rows[0].id_number);
         assert_eq!((rows[1].address.as_str(), rows[1].grid.as_str()), ("1栋101", "第一社区第一网格"));
         assert_eq!(read_roster(b"\x89PNG\r\n\x1a\n\0\0\0", &[]), Err(SheetError::NotSpreadsheet));
+        // A cell far down the sheet is refused, without allocating the rectangle up to it.
+        let mut far = Workbook::new();
+        let sheet = far.add_worksheet();
+        sheet.write(0, 0, "姓名").unwrap();
+        sheet.write(1_048_000, 16_000, "x").unwrap();
+        assert_eq!(read_roster(&far.save_to_buffer().unwrap(), &[]), Err(SheetError::TooLarge));
+        let blank_lines = "\n".repeat(300_000);
+        assert!(read_roster(format!("{blank_lines}姓名\n").as_bytes(), &[]).is_err());
         assert_eq!(read_roster(&[0xD0, 0xCF, 0x11, 0xE0, 1, 2], &[]), Err(SheetError::OldXls));
     }
 }

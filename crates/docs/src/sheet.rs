@@ -19,6 +19,8 @@ pub enum SheetError {
     NotSpreadsheet,
     #[error("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")]
     OldXls,
+    #[error("表格超过25万行，请分成多个文件导入")]
+    TooLarge,
     #[error("生成 Excel 文件失败：{0}")]
     Write(String),
 }
@@ -69,28 +71,55 @@ pub fn xlsx_cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError>
             book.worksheet_merge_cells_at(0)?.ok()
         });
         let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
-        let range = book.worksheet_range_at(0).ok_or(SheetError::NoSheet)?.map_err(|_| SheetError::NotXlsx)?;
-        let (top, left) = range.start().unwrap_or((0, 0));
-        let mut rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
-        drop(range);
+        let name = book.sheet_names().first().cloned().ok_or(SheetError::NoSheet)?;
+        // Cell by cell, never as one dense rectangle: a file claiming a cell
+        // at XFD1048576 must not make us allocate the whole sheet.
+        let mut reader = book.worksheet_cells_reader(&name).map_err(|_| SheetError::NotXlsx)?;
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(|_| SheetError::NotXlsx)? {
+            let (r, c) = cell.get_position();
+            if r >= MAX_ROWS {
+                return Err(SheetError::TooLarge);
+            }
+            if c >= MAX_COLUMNS {
+                continue;
+            }
+            let text = cell_text(&Data::from(cell.get_value().clone()));
+            if text.is_empty() {
+                continue;
+            }
+            let (r, c) = (r as usize, c as usize);
+            if rows.len() <= r {
+                rows.resize_with(r + 1, Vec::new);
+            }
+            if rows[r].len() <= c {
+                rows[r].resize(c + 1, String::new());
+            }
+            rows[r][c] = text;
+        }
+        drop(reader);
         for region in merged.join().ok().flatten().unwrap_or_default() {
-            let (r0, c0) = region.start;
-            let (r1, c1) = region.end;
-            let at = |r: u32, c: u32| Some((r.checked_sub(top)? as usize, c.checked_sub(left)? as usize));
-            let Some(value) = at(r0, c0).and_then(|(r, c)| rows.get(r)?.get(c)).cloned() else { continue };
-            for r in r0..=r1 {
-                for c in c0..=c1 {
-                    if let Some((r, c)) = at(r, c)
-                        && let Some(cell) = rows.get_mut(r).and_then(|row| row.get_mut(c))
-                    {
-                        cell.clone_from(&value);
-                    }
+            let (r0, c0) = (region.start.0 as usize, region.start.1 as usize);
+            let Some(value) = rows.get(r0).and_then(|row| row.get(c0)).cloned() else { continue };
+            // Only the cells that exist are filled: a region may claim the whole sheet.
+            let r1 = (region.end.0 as usize).min(rows.len().saturating_sub(1));
+            let c1 = (region.end.1 as usize).min(MAX_COLUMNS as usize - 1);
+            for row in rows.iter_mut().take(r1 + 1).skip(r0) {
+                if row.len() <= c1 {
+                    row.resize(c1 + 1, String::new());
+                }
+                for cell in &mut row[c0..=c1] {
+                    cell.clone_from(&value);
                 }
             }
         }
-        Ok((top as usize, rows))
+        Ok((0, rows))
     })
 }
+
+/// Largest sheet read: more rows is refused, more columns are ignored.
+pub const MAX_ROWS: u32 = 250_000;
+pub const MAX_COLUMNS: u32 = 200;
 
 /// A column to find under a header: its key, the headers it may carry (the
 /// first is its own name) and whether it must be present.

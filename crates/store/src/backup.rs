@@ -55,7 +55,11 @@ pub fn backup(url: &str, file: &Path) -> Result<(), BackupError> {
         return Err(BackupError::Exists(file.display().to_string()));
     }
     if let Some(path) = sqlite_path(url) {
-        let conn = rusqlite::Connection::open(&path).map_err(|e| BackupError::Failed(e.to_string()))?;
+        // Read-only: a mistyped path must fail, not create an empty database.
+        let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| BackupError::Failed(format!("无法打开数据库 {}：{e}", path.display())))?;
+        conn.query_row("SELECT COUNT(*) FROM orgs", [], |r| r.get::<_, i64>(0))
+            .map_err(|_| BackupError::Failed(format!("{} 不是台账数据库", path.display())))?;
         conn.execute("VACUUM INTO ?1", [file.to_string_lossy()]).map_err(|e| BackupError::Failed(e.to_string()))?;
         return Ok(());
     }
@@ -109,6 +113,37 @@ pub fn restore(url: &str, file: &Path, force: bool) -> Result<(), BackupError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         if !file.exists() {
             return Err(bad("文件不存在".to_owned()));
+        }
+        // The dump names its schema; restoring must go to the same one.
+        let listing = Command::new("pg_restore").arg("--list").arg(file).output().map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                BackupError::Failed("找不到 pg_restore（请运行 scripts/setup.sh）".to_owned())
+            }
+            _ => BackupError::Failed(e.to_string()),
+        })?;
+        if !listing.status.success() {
+            return Err(bad(String::from_utf8_lossy(&listing.stderr).trim().to_owned()));
+        }
+        let want = pg_schema(url).unwrap_or_else(|| "public".to_owned());
+        let listing = String::from_utf8_lossy(&listing.stdout);
+        let schemas: std::collections::BTreeSet<&str> = listing
+            .lines()
+            .filter(|l| !l.starts_with(';'))
+            .filter_map(|l| {
+                // "TABLE schema name owner" or "TABLE DATA schema name owner".
+                let (_, rest) = l.split_once(" TABLE ")?;
+                let mut words = rest.split_whitespace();
+                match words.next()? {
+                    "DATA" => words.next(),
+                    schema => Some(schema),
+                }
+            })
+            .collect();
+        if schemas.iter().any(|s| *s != want) {
+            return Err(bad(format!(
+                "备份属于模式 {}，而目标是 {want}",
+                schemas.iter().copied().collect::<Vec<_>>().join("、")
+            )));
         }
         let mut command = Command::new("pg_restore");
         command.args(["--no-owner", "--no-password", "--single-transaction", "--exit-on-error"]);

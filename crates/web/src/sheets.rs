@@ -97,7 +97,11 @@ pub async fn template(services: &Services, actor: &Actor) -> Result<Vec<u8>, Err
 
 /// Reads and imports an uploaded workbook.
 pub async fn import(services: &Services, actor: &Actor, bytes: &[u8], source: &str) -> Result<usize, Error> {
-    let rows = taizhang_docs::read_activities(bytes).map_err(sheet_error)?;
+    let bytes = bytes.to_vec();
+    let rows = tokio::task::spawn_blocking(move || taizhang_docs::read_activities(&bytes))
+        .await
+        .map_err(|e| Error::Storage(e.to_string()))?
+        .map_err(sheet_error)?;
     services.activity_import(actor, rows, source).await
 }
 
@@ -156,7 +160,12 @@ pub async fn roster_import(
     mapping: &str,
     source: &str,
 ) -> Result<taizhang_core::grid::RosterOutcome, Error> {
-    let rows = taizhang_docs::read_roster(bytes, &parse_mapping(mapping)).map_err(sheet_error)?;
+    let (bytes, mapping) = (bytes.to_vec(), parse_mapping(mapping));
+    // Reading a spreadsheet is CPU work: off the async workers.
+    let rows = tokio::task::spawn_blocking(move || taizhang_docs::read_roster(&bytes, &mapping))
+        .await
+        .map_err(|e| Error::Storage(e.to_string()))?
+        .map_err(sheet_error)?;
     services.roster_import(actor, org_id, &rows, source).await
 }
 

@@ -139,7 +139,8 @@ fn datetime_field(problems: &mut Problems, field: &str, label: &str, raw: &str) 
 const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
 
 fn day_range(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
-    (day.and_time(NaiveTime::MIN), (day + Duration::days(1)).and_time(NaiveTime::MIN))
+    let next = day.succ_opt().unwrap_or(day);
+    (day.and_time(NaiveTime::MIN), next.and_time(NaiveTime::MIN))
 }
 
 impl Services {
@@ -259,8 +260,9 @@ impl Services {
         let cadre = match input.cadre_id {
             Some(id) => match self.store.person_get(id).await? {
                 Some(c) => match self.store.org_get(c.org_id).await? {
-                    // The cadre works at the person's org, above it, or in the actor's subtree.
-                    Some(o) if org.path.starts_with(&o.path) || actor.sees(&o.path) => Some(c),
+                    // The cadre works at the person's org, the org just above it,
+                    // or in the actor's subtree.
+                    Some(o) if o.id == org.id || Some(o.id) == org.parent_id || actor.sees(&o.path) => Some(c),
                     _ => None,
                 },
                 None => None,

@@ -306,7 +306,12 @@ impl Services {
                 RosterRow {
                     row: 0,
                     gender: view.person.gender.map(|g| g.label().to_owned()).unwrap_or_default(),
-                    birth_date: view.person.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+                    // The birth date is digits 7–14 of the ID number: shown only with it.
+                    birth_date: if view.revealed {
+                        view.person.birth_date.map(|d| d.to_string()).unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
                     id_number: view.id_number.unwrap_or_default(),
                     mobile: view.mobile.unwrap_or_default(),
                     head: heads.get(&r.household_id).cloned().unwrap_or_default(),
@@ -659,22 +664,35 @@ impl Services {
         grid_id: Option<Id>,
         limit: u32,
     ) -> Result<(Vec<Household>, Vec<Resident>)> {
-        self.screening_get(actor, screening_id).await?;
+        let s = self.screening_get(actor, screening_id).await?;
+        let grids = self.campaign_grids(actor, &s, grid_id).await?;
+        let (mut households, mut persons) = (Vec::new(), Vec::new());
+        // One query over the campaign when the actor sees all of it; else one
+        // per grid of theirs, so that the limit applies to what they may see.
+        let each: Vec<Option<Id>> =
+            if grids.len() == s.grid_ids.len() { vec![None] } else { grids.into_iter().map(Some).collect() };
+        for g in each {
+            let left = limit.saturating_sub(households.len() as u32);
+            if left > 0 {
+                households.extend(self.store.missed_households(screening_id, g, left).await?);
+            }
+            let left = limit.saturating_sub(persons.len() as u32);
+            if left > 0 {
+                persons.extend(self.store.missed_persons(screening_id, g, left).await?);
+            }
+        }
+        Ok((households, persons))
+    }
+
+    /// The grids of a campaign the actor may see (or the one asked for, if they may).
+    async fn campaign_grids(&self, actor: &Actor, s: &Screening, grid_id: Option<Id>) -> Result<Vec<Id>> {
         let visible: Vec<Id> = self.grids_under(actor, None).await?.into_iter().map(|g| g.id).collect();
-        let grid_id = match grid_id {
-            Some(g) if !visible.contains(&g) => return Err(Error::NotFound),
-            Some(g) => Some(g),
-            // A grid worker sees only their own grid; others see every grid of the campaign.
-            None if visible.len() == 1 => visible.first().copied(),
-            None => None,
-        };
-        let households = self.store.missed_households(screening_id, grid_id, limit).await?;
-        let persons = self.store.missed_persons(screening_id, grid_id, limit).await?;
-        let keep = |g: Id| grid_id.is_some() || visible.contains(&g);
-        Ok((
-            households.into_iter().filter(|h| keep(h.org_id)).collect(),
-            persons.into_iter().filter(|p| keep(p.grid_id)).collect(),
-        ))
+        let mine: Vec<Id> = s.grid_ids.iter().copied().filter(|g| visible.contains(g)).collect();
+        match grid_id {
+            Some(g) if mine.contains(&g) => Ok(vec![g]),
+            Some(_) => Err(Error::NotFound),
+            None => Ok(mine),
+        }
     }
 
     /// The visits of a campaign that the actor may see, newest first.
@@ -685,17 +703,21 @@ impl Services {
         household_id: Option<Id>,
         limit: u32,
     ) -> Result<Vec<Visit>> {
-        self.screening_get(actor, screening_id).await?;
+        let s = self.screening_get(actor, screening_id).await?;
         if let Some(h) = household_id {
             self.household_get(actor, h).await?;
+            return self.store.visits(screening_id, Some(h), None, limit).await;
         }
-        let visible: Vec<Id> = self.grids_under(actor, None).await?.into_iter().map(|g| g.id).collect();
-        Ok(self
-            .store
-            .visits(screening_id, household_id, limit)
-            .await?
-            .into_iter()
-            .filter(|v| visible.contains(&v.grid_id))
-            .collect())
+        let grids = self.campaign_grids(actor, &s, None).await?;
+        if grids.len() == s.grid_ids.len() {
+            return self.store.visits(screening_id, None, None, limit).await;
+        }
+        let mut out = Vec::new();
+        for g in grids {
+            out.extend(self.store.visits(screening_id, None, Some(g), limit).await?);
+        }
+        out.sort_by(|a, b| b.visited_on.cmp(&a.visited_on).then(b.id.cmp(&a.id)));
+        out.truncate(limit as usize);
+        Ok(out)
     }
 }

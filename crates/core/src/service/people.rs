@@ -48,7 +48,12 @@ pub struct PersonView {
 }
 
 impl PersonView {
-    pub fn masked(person: Person) -> PersonView {
+    pub fn masked(mut person: Person) -> PersonView {
+        // The birth date is digits 7–14 of the ID number: beside the masked
+        // number it would give most of it away, so it is hidden with it.
+        if person.id_number.is_some() {
+            person.birth_date = None;
+        }
         PersonView {
             id_number: person.id_number.as_ref().map(IdNumber::masked),
             mobile: person.mobile.as_ref().map(Mobile::masked),

@@ -4,6 +4,7 @@
 //! `scripts/setup.sh` installs them. Each conversion runs in a folder and a
 //! LibreOffice profile of its own, and is stopped after two minutes.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,11 +47,16 @@ fn fonts_conf() -> String {
 struct Scratch(PathBuf);
 
 impl Scratch {
+    /// A new folder, never one left behind by an earlier process.
     fn new() -> std::io::Result<Scratch> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
-        let name = format!("taizhang-pdf-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let name = format!("taizhang-pdf-{}-{nanos}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
         let dir = std::env::temp_dir().join(name);
-        std::fs::create_dir_all(&dir)?;
+        std::fs::create_dir(&dir)?;
         Ok(Scratch(dir))
     }
 }
@@ -72,7 +78,10 @@ pub fn from_docx(docx: &[u8]) -> Result<Vec<u8>, String> {
     std::fs::write(&input, docx).map_err(|e| format!("无法生成 PDF：{e}"))?;
     let conf = scratch.0.join("fonts.conf");
     std::fs::write(&conf, fonts_conf()).map_err(|e| format!("无法生成 PDF：{e}"))?;
+    // A process group of its own: `soffice` starts the real office process as
+    // a child, and a timeout must stop both.
     let mut child = Command::new(soffice())
+        .process_group(0)
         .arg(format!("-env:UserInstallation={}", file_url(&scratch.0.join("profile"))))
         .args(["--headless", "--norestore", "--nologo", "--convert-to", "pdf", "--outdir"])
         .arg(&scratch.0)
@@ -94,6 +103,7 @@ pub fn from_docx(docx: &[u8]) -> Result<Vec<u8>, String> {
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if started.elapsed() > TIMEOUT => {
+                let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", child.id())).status();
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err("无法生成 PDF：转换超时，请稍后重试或下载 Word 文档".to_owned());

@@ -180,7 +180,24 @@ pub fn household_save(c: &mut dyn Conn, h: &Household, ctx: &AuditCtx) -> Result
                 params![h.org_id, &h.address, ctx.at, h.id],
             )
             .map_err(unique_household)?;
+            let old_grid = before.as_ref().map_or(h.org_id, |b| b.org_id);
+            if old_grid != h.org_id {
+                // Members' records follow the household to its new grid, and so
+                // do its visits and their statuses, so coverage counts them there.
+                c.execute(
+                    "UPDATE persons SET org_id = $1 WHERE org_id = $2
+                         AND id IN (SELECT person_id FROM residents WHERE household_id = $3)",
+                    params![h.org_id, old_grid, h.id],
+                )?;
+                c.execute("UPDATE visits SET grid_id = $1 WHERE household_id = $2", params![h.org_id, h.id])?;
+            }
             c.execute("UPDATE residents SET grid_id = $1 WHERE household_id = $2", params![h.org_id, h.id])?;
+            let members: Vec<Id> = c
+                .query("SELECT person_id FROM residents WHERE household_id = $1", params![h.id])?
+                .iter()
+                .map(|r| r.i64("person_id"))
+                .collect::<DbResult<_>>()?;
+            sync_status_grids(c, &members)?;
             h.id
         }
         None => c
@@ -202,6 +219,12 @@ pub fn resident_set(c: &mut dyn Conn, person_id: Id, household: Option<(Id, Stri
     match &household {
         Some((household_id, relation)) => {
             let grid = household_get(c, *household_id)?.ok_or(Error::NotFound)?.org_id;
+            // A resident's record follows them to the new grid; a cadre's stays.
+            c.execute(
+                "UPDATE persons SET org_id = $1 WHERE id = $2
+                     AND org_id = (SELECT grid_id FROM residents WHERE person_id = $2)",
+                params![grid, person_id],
+            )?;
             c.execute(
                 "INSERT INTO residents (person_id, household_id, grid_id, relation) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (person_id) DO UPDATE SET household_id = $2, grid_id = $3, relation = $4",
@@ -212,8 +235,25 @@ pub fn resident_set(c: &mut dyn Conn, person_id: Id, household: Option<(Id, Stri
             c.execute("DELETE FROM residents WHERE person_id = $1", params![person_id])?;
         }
     }
+    sync_status_grids(c, &[person_id])?;
     let after = household.map(|(h, r)| serde_json::json!({ "household_id": h, "relation": r }));
     audit_entry(c, ctx, "update", "resident", person_id, org_id, &after)
+}
+
+/// Statuses of these people count in the grid they live in now (after a move).
+fn sync_status_grids(c: &mut dyn Conn, people: &[Id]) -> Result<()> {
+    for chunk in people.chunks(CHUNK) {
+        let args: Vec<Value> = chunk.iter().map(|id| Value::Int(*id)).collect();
+        c.execute(
+            &format!(
+                "UPDATE person_statuses SET grid_id = (SELECT r.grid_id FROM residents r WHERE r.person_id = person_statuses.person_id)
+                 WHERE person_id IN ({}) AND EXISTS (SELECT 1 FROM residents r WHERE r.person_id = person_statuses.person_id)",
+                placeholders(1, chunk.len())
+            ),
+            &args,
+        )?;
+    }
+    Ok(())
 }
 
 const RESIDENT_SELECT: &str = "SELECT p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.mobile,
@@ -274,7 +314,8 @@ pub fn roster_import(
     let lap = |what: &str| tracing::debug!(phase = what, ms = started.elapsed().as_millis() as u64, "roster import");
     let mut outcome = RosterOutcome::default();
     // People already registered, with their household.
-    let mut existing: HashMap<String, (Id, RosterState)> = HashMap::new();
+    // (person id, the grid they live in now, their state)
+    let mut existing: HashMap<String, (Id, Option<Id>, RosterState)> = HashMap::new();
     let mut outside: Vec<String> = Vec::new();
     let numbers: Vec<String> = entries.iter().map(|e| e.id_number.as_str().to_owned()).collect();
     for chunk in numbers.chunks(CHUNK) {
@@ -282,7 +323,7 @@ pub fn roster_import(
         for r in c.query(
             &format!(
                 "SELECT p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.mobile, p.notes, r.household_id,
-                     r.relation, o.path
+                     r.relation, r.grid_id, o.path
                  FROM persons p JOIN orgs o ON o.id = p.org_id LEFT JOIN residents r ON r.person_id = p.id
                  WHERE p.id_number IN ({})",
                 placeholders(1, chunk.len())
@@ -297,10 +338,12 @@ pub fn roster_import(
                 Some(h) => Some((h, r.text("relation")?)),
                 None => None,
             };
+            let old_grid = r.opt_i64("grid_id")?;
             existing.insert(
                 r.text("id_number")?,
                 (
                     r.i64("id")?,
+                    old_grid,
                     RosterState {
                         org_id: r.i64("org_id")?,
                         name: r.text("name")?,
@@ -372,18 +415,20 @@ pub fn roster_import(
     }
     lap("households");
     lap("existing people");
-    let grid_of_household: HashMap<Id, Id> = households.iter().map(|((g, _), h)| (*h, *g)).collect();
     let mut new: Vec<&RosterEntry> = Vec::new();
     let mut links: Vec<(Id, Id, Id, &str)> = Vec::new();
+    let mut moved: Vec<Id> = Vec::new();
     for e in entries {
         let household_id = households[&(e.grid_id, e.address.clone())];
-        let Some((person_id, old)) = existing.get(e.id_number.as_str()) else {
+        let Some((person_id, old_grid, old)) = existing.get(e.id_number.as_str()) else {
             new.push(e);
             continue;
         };
         // A resident's record follows them to their new grid; a cadre's stays with their org.
-        let old_grid = old.household.as_ref().and_then(|(h, _)| grid_of_household.get(h).copied());
         let org_id = if old_grid.is_some_and(|g| g == old.org_id) { e.grid_id } else { old.org_id };
+        if old_grid.is_some_and(|g| g != e.grid_id) {
+            moved.push(*person_id);
+        }
         let state = RosterState {
             org_id,
             name: e.name.clone(),
@@ -480,6 +525,42 @@ pub fn roster_import(
             ),
             &args,
         )?;
+    }
+    sync_status_grids(c, &moved)?;
+    // One head per household, counting the members already registered.
+    let touched: Vec<Id> = {
+        let mut t: Vec<Id> = links.iter().filter(|l| l.3 == HEAD).map(|l| l.1).collect();
+        t.sort_unstable();
+        t.dedup();
+        t
+    };
+    let mut two_heads = Vec::new();
+    for chunk in touched.chunks(CHUNK) {
+        let args: Vec<Value> = chunk.iter().map(|id| Value::Int(*id)).collect();
+        for r in c.query(
+            &format!(
+                "SELECT household_id FROM residents WHERE relation = '户主' AND household_id IN ({})
+                 GROUP BY household_id HAVING COUNT(*) > 1",
+                placeholders(1, chunk.len())
+            ),
+            &args,
+        )? {
+            two_heads.push(r.i64("household_id")?);
+        }
+    }
+    if !two_heads.is_empty() {
+        let header = roster_header("relation");
+        let errors = entries
+            .iter()
+            .filter(|e| e.relation == HEAD && two_heads.contains(&households[&(e.grid_id, e.address.clone())]))
+            .map(|e| {
+                FieldError::new(
+                    format!("rows[{}].relation", e.row),
+                    format!("第{}行“{header}”：该户已登记了另一位户主，请先核对", e.row),
+                )
+            })
+            .collect();
+        return Err(Error::Invalid(errors));
     }
     lap("residents");
     let record = AuditRecord::new(ctx, "import", "resident")
@@ -608,11 +689,18 @@ fn visit_rows(c: &mut dyn Conn, filter: &str, args: &[Value], limit: u32) -> Res
         .collect()
 }
 
-/// The latest visits of a campaign (of one household when given).
-pub fn visits(c: &mut dyn Conn, screening_id: Id, household_id: Option<Id>, limit: u32) -> Result<Vec<Visit>> {
-    match household_id {
-        Some(h) => visit_rows(c, "v.screening_id = $1 AND v.household_id = $2", params![screening_id, h], limit),
-        None => visit_rows(c, "v.screening_id = $1", params![screening_id], limit),
+/// The latest visits of a campaign (of one household, or one grid, when given).
+pub fn visits(
+    c: &mut dyn Conn,
+    screening_id: Id,
+    household_id: Option<Id>,
+    grid_id: Option<Id>,
+    limit: u32,
+) -> Result<Vec<Visit>> {
+    match (household_id, grid_id) {
+        (Some(h), _) => visit_rows(c, "v.screening_id = $1 AND v.household_id = $2", params![screening_id, h], limit),
+        (None, Some(g)) => visit_rows(c, "v.screening_id = $1 AND v.grid_id = $2", params![screening_id, g], limit),
+        (None, None) => visit_rows(c, "v.screening_id = $1", params![screening_id], limit),
     }
 }
 

@@ -500,8 +500,14 @@ impl Store for SqlStore {
         let ctx = ctx.clone();
         self.write(move |c| grid::visits_import(c, screening_id, &visits, &ctx)).await
     }
-    async fn visits(&self, screening_id: Id, household_id: Option<Id>, limit: u32) -> Result<Vec<Visit>> {
-        self.read(move |c| grid::visits(c, screening_id, household_id, limit)).await
+    async fn visits(
+        &self,
+        screening_id: Id,
+        household_id: Option<Id>,
+        grid_id: Option<Id>,
+        limit: u32,
+    ) -> Result<Vec<Visit>> {
+        self.read(move |c| grid::visits(c, screening_id, household_id, grid_id, limit)).await
     }
     async fn coverage(&self, screening_id: Id) -> Result<Vec<GridCoverage>> {
         self.read(move |c| grid::coverage(c, screening_id)).await

@@ -18,9 +18,13 @@ async fn register_a_person_with_checked_id_and_mobile() {
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let p: Value = r.json().await.unwrap();
-    // Gender and birth date come from the ID number; personal data is masked.
+    // Gender and birth date come from the ID number; personal data is masked,
+    // the birth date with it (it is digits 7–14 of the number).
     assert_eq!(p["gender"], "female");
-    assert_eq!(p["birth_date"], "1949-12-31");
+    assert_eq!(p["birth_date"], Value::Null);
+    let admin = app.token("admin").await;
+    let shown: Value = app.get(&admin, &format!("/api/v1/people/{}?reveal=true", p["id"])).await.json().await.unwrap();
+    assert_eq!(shown["birth_date"], "1949-12-31");
     assert_eq!(p["id_number"], "1101**********002X");
     assert_eq!(p["mobile"], "138****5678");
     assert_eq!(p["revealed"], false);
@@ -202,5 +206,6 @@ async fn a_patch_changes_only_the_fields_given() {
     let r = app.send(&token, "PATCH", &path, json!({ "id_number": "440524188001010014" })).await;
     let changed: Value = r.json().await.unwrap();
     assert_eq!(changed["gender"], "male");
+    let changed: Value = app.get(&token, &format!("{path}?reveal=true")).await.json().await.unwrap();
     assert_eq!(changed["birth_date"], "1880-01-01");
 }
