@@ -281,20 +281,7 @@ impl Services {
             }
         };
         let starts_on = date_field(&mut problems, "starts_on", "开始日期", &input.starts_on, true);
-        let ends_on = match input.ends_on.trim() {
-            "" => None,
-            s => match parse_date(s) {
-                Some(d) if starts_on.is_some_and(|st| d < st) => {
-                    problems.add("ends_on", "结束日期不能早于开始日期");
-                    None
-                }
-                Some(d) => Some(d),
-                None => {
-                    problems.add("ends_on", "结束日期格式应为“2020-02-14”");
-                    None
-                }
-            },
-        };
+        let ends_on = super::end_date_field(&mut problems, "ends_on", "结束日期", &input.ends_on, starts_on, false);
         problems.finish()?;
         let cadre = cadre.expect("checked");
         let plan = CarePlan {

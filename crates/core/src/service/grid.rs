@@ -461,17 +461,7 @@ impl Services {
         let org = self.org_field(actor, input.org_id, &mut problems).await;
         let name = required_text(&mut problems, "name", "排查名称", &input.name, 100);
         let starts_on = date_field(&mut problems, "starts_on", "开始日期", &input.starts_on, true);
-        let ends_on = match super::parse_date(input.ends_on.trim()) {
-            Some(d) if starts_on.is_some_and(|s| d < s) => {
-                problems.add("ends_on", "结束日期不能早于开始日期");
-                None
-            }
-            Some(d) => Some(d),
-            None => {
-                problems.add("ends_on", "请填写结束日期，格式如“2020-02-10”");
-                None
-            }
-        };
+        let ends_on = super::end_date_field(&mut problems, "ends_on", "结束日期", &input.ends_on, starts_on, true);
         let mut grid_ids = input.grid_ids.clone();
         grid_ids.sort_unstable();
         grid_ids.dedup();

@@ -144,6 +144,36 @@ pub(crate) fn date_field(
     }
 }
 
+/// The end of a span (a plan, a campaign): required or optional, not before
+/// `start`, and unlike [`date_field`] it may lie in the future.
+pub(crate) fn end_date_field(
+    problems: &mut crate::error::Problems,
+    field: &str,
+    label: &str,
+    raw: &str,
+    start: Option<chrono::NaiveDate>,
+    required: bool,
+) -> Option<chrono::NaiveDate> {
+    match raw.trim() {
+        "" if required => {
+            problems.add(field, format!("请填写{label}，格式如“2020-02-10”"));
+            None
+        }
+        "" => None,
+        s => match parse_date(s) {
+            Some(d) if start.is_some_and(|st| d < st) => {
+                problems.add(field, format!("{label}不能早于开始日期"));
+                None
+            }
+            Some(d) => Some(d),
+            None => {
+                problems.add(field, format!("{label}格式应为“2020-02-10”"));
+                None
+            }
+        },
+    }
+}
+
 /// An upload that may be absent, checked by `check`; its errors are recorded
 /// with the form's other problems rather than returned alone.
 pub(crate) fn optional_upload(
