@@ -138,7 +138,38 @@ fn datetime_field(problems: &mut Problems, field: &str, label: &str, raw: &str) 
 /// Before any record (both engines store it, unlike `NaiveDate::MIN`).
 const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
 
-fn day_range(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+/// Where each plan's follow-ups stand on `day`, from the follow-ups done up
+/// to that day (one pass over them). The schedule counts those before the
+/// day; one done on the day itself settles it.
+fn follow_up_lines(plans: Vec<CarePlan>, done: &[FollowUp], day: NaiveDate) -> Vec<FollowUpLine> {
+    // Per person: the last follow-up before the day, the last at all, and how many on the day.
+    let mut by_person: HashMap<Id, (Option<NaiveDate>, Option<NaiveDate>, u32)> = HashMap::new();
+    for f in done {
+        let e = by_person.entry(f.person_id).or_default();
+        if f.done_on < day {
+            e.0 = e.0.max(Some(f.done_on));
+        }
+        e.1 = e.1.max(Some(f.done_on));
+        if f.done_on == day {
+            e.2 += 1;
+        }
+    }
+    plans
+        .into_iter()
+        .map(|plan| {
+            let (before, last_done, done_today) = by_person.get(&plan.person_id).copied().unwrap_or_default();
+            let (mut state, mut next_due) = follow_up_state(&plan, before, day);
+            if done_today > 0 && state != FollowUpState::Finished {
+                state = FollowUpState::Scheduled;
+                next_due = plan.next_due(Some(day));
+            }
+            FollowUpLine { last_done, next_due, state, done_today, plan }
+        })
+        .collect()
+}
+
+/// From the start of a day to the start of the next (readings, disinfections).
+pub(super) fn day_range(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     let next = day.succ_opt().unwrap_or(day);
     (day.and_time(NaiveTime::MIN), next.and_time(NaiveTime::MIN))
 }
@@ -316,39 +347,8 @@ impl Services {
         let scope = self.scope_of(actor, org_id).await?;
         let plans = self.store.care_plans(&scope).await?;
         let done = self.store.follow_ups(&scope, EARLIEST, day).await?;
-        let mut last: HashMap<Id, NaiveDate> = HashMap::new();
-        let mut today: HashMap<Id, u32> = HashMap::new();
-        for f in &done {
-            let e = last.entry(f.person_id).or_insert(f.done_on);
-            *e = (*e).max(f.done_on);
-            if f.done_on == day {
-                *today.entry(f.person_id).or_default() += 1;
-            }
-        }
-        Ok(plans
-            .into_iter()
-            .filter(|p| cadre_id.is_none_or(|c| p.cadre_id == c))
-            .map(|plan| {
-                // The schedule on `day` counts follow-ups before it; one done that day settles it.
-                let before =
-                    done.iter().filter(|f| f.person_id == plan.person_id && f.done_on < day).map(|f| f.done_on).max();
-                let (mut state, next_due) = follow_up_state(&plan, before, day);
-                if today.contains_key(&plan.person_id) && state != FollowUpState::Finished {
-                    state = FollowUpState::Scheduled;
-                }
-                FollowUpLine {
-                    last_done: last.get(&plan.person_id).copied(),
-                    next_due: if state == FollowUpState::Scheduled && today.contains_key(&plan.person_id) {
-                        plan.next_due(Some(day))
-                    } else {
-                        next_due
-                    },
-                    state,
-                    done_today: today.get(&plan.person_id).copied().unwrap_or(0),
-                    plan,
-                }
-            })
-            .collect())
+        let plans = plans.into_iter().filter(|p| cadre_id.is_none_or(|c| p.cadre_id == c)).collect();
+        Ok(follow_up_lines(plans, &done, day))
     }
 
     /// Every follow-up of a person, newest first.
@@ -545,13 +545,10 @@ impl Services {
         }
         let plans = self.store.care_plans(&root.path).await?;
         let done = self.store.follow_ups(&root.path, EARLIEST, day).await?;
-        for plan in &plans {
-            let mine = done.iter().filter(|f| f.person_id == plan.person_id);
-            let today = mine.clone().filter(|f| f.done_on == day).count() as u64;
-            let before = mine.filter(|f| f.done_on < day).map(|f| f.done_on).max();
-            let overdue = today == 0 && follow_up_state(plan, before, day).0 == FollowUpState::Overdue;
-            bump(plan.org_id, &mut |l| {
-                l.follow_ups_done += today;
+        for line in follow_up_lines(plans, &done, day) {
+            let overdue = line.state == FollowUpState::Overdue;
+            bump(line.plan.org_id, &mut |l| {
+                l.follow_ups_done += u64::from(line.done_today);
                 l.follow_ups_overdue += u64::from(overdue);
             });
         }

@@ -404,8 +404,7 @@ impl Services {
         e.with_plan = entered.iter().filter(|k| plans.iter().any(|p| p.person_id == k.person_id)).count() as u64;
         let follow_ups = self.store.follow_ups(&root.path, start, end).await?;
         e.follow_ups = Figure::cited("follow_up", &follow_ups.iter().map(|f| f.id).collect::<Vec<_>>(), None);
-        let day = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN);
-        let (from, to) = (day(start), day(end + chrono::Duration::days(1)));
+        let (from, to) = (super::care::day_range(start).0, super::care::day_range(end).1);
         let checks = self.store.health_checks(&root.path, None, from, to).await?;
         e.health_checks = checks.len() as u64;
         e.abnormal_checks = checks.iter().filter(|c| c.abnormal()).count() as u64;
