@@ -136,15 +136,15 @@ const GIVEN: &[&str] = &[
 ];
 
 /// A small deterministic generator, so the demo is the same every time.
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn next(&mut self, bound: u64) -> u64 {
+    pub(crate) fn next(&mut self, bound: u64) -> u64 {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % bound
     }
 
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+    pub(crate) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.next(items.len() as u64) as usize]
     }
 }

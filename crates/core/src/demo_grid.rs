@@ -11,6 +11,7 @@ use chrono::{Duration, NaiveDate};
 
 use crate::Services;
 use crate::auth::Actor;
+use crate::demo::Lcg;
 use crate::error::Result;
 use crate::grid::{HEAD, RosterRow};
 use crate::id_number::check_char;
@@ -40,19 +41,6 @@ const GIVEN: &[&str] = &[
     "丽", "芳", "军", "强", "敏", "静", "华", "勇", "秀", "兰", "明", "辉", "玲", "东", "平", "红", "燕", "峰", "林",
     "春", "建", "国", "志", "海", "云", "霞", "桂", "英", "宁", "松",
 ];
-
-/// Deterministic, so the demo is the same every time.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, bound: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % bound
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.next(items.len() as u64) as usize]
-    }
-}
 
 fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2020, m, d).unwrap_or_default()
