@@ -262,7 +262,7 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
     }
     crate::demo_ledgers::load(services, actor, &|name| org_id(name), &cadres, &volunteers).await?;
     crate::demo_governance::load(services, actor, &|name| org_id(name), &cadres).await?;
-    crate::demo_grid::load(services, actor, &|name| org_id(name), &cadres).await?;
+    people += crate::demo_grid::load(services, actor, &|name| org_id(name), &cadres).await?;
     Ok(DemoReport { loaded: true, orgs: orgs.len(), people })
 }
 

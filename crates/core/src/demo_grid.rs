@@ -130,12 +130,13 @@ const KEY_PERSONS: &[(i64, &str, &str)] = &[
     (12, "2月5日自深圳返乡", "居家隔离观察人员"),
 ];
 
+/// Loads the grid records; returns how many residents the roster added.
 pub async fn load(
     services: &Services,
     actor: &Actor,
     org_id: &dyn Fn(&str) -> Option<Id>,
     cadres: &HashMap<&str, Id>,
-) -> Result<()> {
+) -> Result<usize> {
     let mut rng = Lcg(1990);
     let mut used = HashSet::new();
     let mut row = 2;
@@ -146,7 +147,8 @@ pub async fn load(
     for (grid, _, households) in GRIDS {
         rows.extend(roster(&mut rng, grid, *households, (&mut used, &taken), &mut row));
     }
-    services.roster_import(actor, org_id(crate::demo::DISTRICT), &rows, "2020年居民花名册.xlsx").await?;
+    let residents_added =
+        services.roster_import(actor, org_id(crate::demo::DISTRICT), &rows, "2020年居民花名册.xlsx").await?.added;
 
     let centre = org_id("X矿矿区管委中心");
     let screening = services
@@ -314,5 +316,5 @@ pub async fn load(
         }
         d += Duration::days(2);
     }
-    Ok(())
+    Ok(residents_added)
 }
