@@ -141,6 +141,25 @@ enum AuditCommand {
     Verify,
 }
 
+/// The argument that makes this program a template worker (see
+/// `taizhang_docs::report::worker`): the server starts it to render a
+/// template a user wrote, one per render, in a process of its own.
+const TEMPLATE_WORKER: &str = "render-template";
+
+/// Renders one template from standard input to standard output, within a
+/// memory and CPU limit: a template that builds huge strings ends this
+/// process, never the server.
+fn template_worker() -> ExitCode {
+    let memory = taizhang_web::TEMPLATE_MEMORY;
+    if rlimit::Resource::AS.set(memory, memory).is_err() || rlimit::Resource::CPU.set(10, 10).is_err() {
+        return ExitCode::FAILURE;
+    }
+    match taizhang_docs::report::worker(std::io::stdin().lock(), std::io::stdout().lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::FAILURE,
+    }
+}
+
 fn main() -> ExitCode {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into());
@@ -150,6 +169,10 @@ fn main() -> ExitCode {
         log.json().init();
     } else {
         log.init();
+    }
+    // The template worker: before anything else, and without a runtime.
+    if std::env::args().nth(1).as_deref() == Some(TEMPLATE_WORKER) {
+        return template_worker();
     }
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -350,10 +373,15 @@ async fn serve(config: &Config, services: Arc<Services>, listen: SocketAddr) -> 
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("无法监听 {listen}"))?;
     let address = listener.local_addr()?;
     println!("台账已启动：http://{address}/");
-    let state = AppState {
+    let state = AppState::new(
         services,
-        config: Arc::new(WebConfig { secure_cookies: config.secure_cookies, ..WebConfig::default() }),
-    };
+        WebConfig {
+            secure_cookies: config.secure_cookies,
+            // User templates render in a child process of this same program.
+            template_worker: std::env::current_exe().ok(),
+            ..WebConfig::default()
+        },
+    );
     taizhang_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }

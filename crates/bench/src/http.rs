@@ -55,7 +55,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState { services: services.clone(), config: Arc::new(WebConfig::default()) };
+    let state = AppState::new(services.clone(), WebConfig::default());
     let server = tokio::spawn(serve(listener, state, async {
         let _ = stopped.await;
     }));

@@ -144,56 +144,90 @@ impl Actor {
     }
 }
 
-/// Slows and then refuses repeated failed sign-ins for one username.
+/// Slows and then refuses repeated failed sign-ins for one username from
+/// one source address.
 ///
-/// After [`Throttle::SLOW_AFTER`] failures each further attempt waits a little
-/// longer; after [`Throttle::LOCK_AFTER`] failures the name is refused for
-/// [`Throttle::LOCK_FOR`]. A success clears the count.
+/// Every attempt is counted before its password is checked
+/// ([`Throttle::begin`]), under one lock, so that parallel attempts cannot all
+/// read the same count: after [`Throttle::SLOW_AFTER`] attempts each further
+/// one waits a little longer, and once [`Throttle::LOCK_AFTER`] attempts have
+/// been counted the name is refused from that address for
+/// [`Throttle::LOCK_FOR`]. A success clears the count ([`Throttle::succeeded`]).
+///
+/// The count is kept per account *and* address, so that nobody can lock an
+/// account out for everyone else. The map is bounded: expired entries are
+/// dropped, and it never holds more than [`Throttle::MAX_ENTRIES`].
 #[derive(Debug, Default)]
 pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    attempts: Mutex<HashMap<(String, String), (u32, Instant)>>,
 }
 
 impl Throttle {
     pub const SLOW_AFTER: u32 = 3;
     pub const LOCK_AFTER: u32 = 5;
     pub const LOCK_FOR: Duration = Duration::from_secs(15 * 60);
+    /// Most (account, address) pairs remembered at once.
+    pub const MAX_ENTRIES: usize = 10_000;
 
-    fn key(username: &str) -> String {
-        username.trim().to_lowercase()
+    fn key(username: &str, ip: Option<&str>) -> (String, String) {
+        (username.trim().to_lowercase(), ip.unwrap_or_default().to_owned())
     }
 
-    /// Before checking a password: the delay to apply, or a refusal.
-    pub fn before_attempt(&self, username: &str) -> Result<Duration> {
-        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        match map.get(&Self::key(username)) {
-            Some((count, last)) if last.elapsed() < Self::LOCK_FOR => {
-                if *count >= Self::LOCK_AFTER {
-                    let left = Self::LOCK_FOR.saturating_sub(last.elapsed()).as_secs().max(1);
-                    Err(Error::TooManyAttempts(left))
-                } else if *count >= Self::SLOW_AFTER {
-                    Ok(Duration::from_millis(300 * u64::from(count - Self::SLOW_AFTER + 1)))
-                } else {
-                    Ok(Duration::ZERO)
-                }
-            }
-            _ => Ok(Duration::ZERO),
+    /// Before checking a password: counts the attempt and returns the delay
+    /// to apply, or refuses when the limit is reached.
+    pub fn begin(&self, username: &str, ip: Option<&str>) -> Result<Duration> {
+        let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        let key = Self::key(username, ip);
+        if !map.contains_key(&key) && map.len() >= Self::MAX_ENTRIES {
+            Self::make_room(&mut map);
         }
-    }
-
-    pub fn failed(&self, username: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = map.entry(Self::key(username)).or_insert((0, Instant::now()));
+        let entry = map.entry(key).or_insert((0, Instant::now()));
         if entry.1.elapsed() >= Self::LOCK_FOR {
-            entry.0 = 0;
+            *entry = (0, Instant::now());
         }
-        entry.0 += 1;
-        entry.1 = Instant::now();
+        let (count, last) = *entry;
+        if count >= Self::LOCK_AFTER {
+            let left = Self::LOCK_FOR.saturating_sub(last.elapsed()).as_secs().max(1);
+            return Err(Error::TooManyAttempts(left));
+        }
+        *entry = (count + 1, Instant::now());
+        Ok(if count >= Self::SLOW_AFTER {
+            Duration::from_millis(300 * u64::from(count - Self::SLOW_AFTER + 1))
+        } else {
+            Duration::ZERO
+        })
     }
 
-    pub fn succeeded(&self, username: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(&Self::key(username));
+    /// A successful sign-in clears the count of its account and address.
+    pub fn succeeded(&self, username: &str, ip: Option<&str>) {
+        let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(&Self::key(username, ip));
+    }
+
+    /// Number of (account, address) pairs remembered.
+    pub fn len(&self) -> usize {
+        self.attempts.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Frees at least one place: expired entries first, then the entry that
+    /// has waited longest among those not locked (a lock is dropped only when
+    /// every entry is locked).
+    fn make_room(map: &mut HashMap<(String, String), (u32, Instant)>) {
+        map.retain(|_, (_, last)| last.elapsed() < Self::LOCK_FOR);
+        while map.len() >= Self::MAX_ENTRIES {
+            let oldest = map
+                .iter()
+                .min_by_key(|(_, (count, last))| (*count >= Self::LOCK_AFTER, *last))
+                .map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => map.remove(&k),
+                None => break,
+            };
+        }
     }
 }
 
@@ -213,18 +247,65 @@ mod tests {
     #[test]
     fn throttle_slows_then_locks() {
         let t = Throttle::default();
+        let ip = Some("10.0.0.1");
         for _ in 0..Throttle::SLOW_AFTER {
-            assert_eq!(t.before_attempt("Admin").unwrap(), Duration::ZERO);
-            t.failed("admin");
+            assert_eq!(t.begin("Admin", ip).unwrap(), Duration::ZERO);
         }
-        assert!(t.before_attempt("admin").unwrap() > Duration::ZERO);
-        for _ in Throttle::SLOW_AFTER..Throttle::LOCK_AFTER {
-            t.failed("admin");
+        assert!(t.begin("admin", ip).unwrap() > Duration::ZERO);
+        for _ in Throttle::SLOW_AFTER + 1..Throttle::LOCK_AFTER {
+            t.begin("admin", ip).unwrap();
         }
-        assert!(matches!(t.before_attempt("admin"), Err(Error::TooManyAttempts(_))));
-        assert_eq!(t.before_attempt("other").unwrap(), Duration::ZERO);
-        t.succeeded("admin");
-        assert_eq!(t.before_attempt("admin").unwrap(), Duration::ZERO);
+        assert!(matches!(t.begin("admin", ip), Err(Error::TooManyAttempts(_))));
+        assert_eq!(t.begin("other", ip).unwrap(), Duration::ZERO);
+        t.succeeded("admin", ip);
+        assert_eq!(t.begin("admin", ip).unwrap(), Duration::ZERO);
+    }
+
+    #[test]
+    fn attempts_are_counted_before_the_check_even_in_parallel() {
+        let t = std::sync::Arc::new(Throttle::default());
+        let allowed = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let threads: Vec<_> = (0..30)
+            .map(|_| {
+                let (t, allowed) = (t.clone(), allowed.clone());
+                std::thread::spawn(move || {
+                    if t.begin("admin", Some("10.0.0.1")).is_ok() {
+                        allowed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    }
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|h| h.join().unwrap());
+        assert_eq!(allowed.load(std::sync::atomic::Ordering::SeqCst), Throttle::LOCK_AFTER);
+        assert!(t.begin("admin", Some("10.0.0.1")).is_err());
+    }
+
+    #[test]
+    fn a_lock_holds_for_one_address_only() {
+        let t = Throttle::default();
+        for _ in 0..Throttle::LOCK_AFTER {
+            t.begin("admin", Some("203.0.113.9")).unwrap();
+        }
+        assert!(matches!(t.begin("admin", Some("203.0.113.9")), Err(Error::TooManyAttempts(_))));
+        // The same account from another address is neither slowed nor locked.
+        assert_eq!(t.begin("admin", Some("10.0.0.1")).unwrap(), Duration::ZERO);
+        // A success elsewhere does not lift the lock of the attacking address.
+        t.succeeded("admin", Some("10.0.0.1"));
+        assert!(matches!(t.begin("admin", Some("203.0.113.9")), Err(Error::TooManyAttempts(_))));
+    }
+
+    #[test]
+    fn the_throttle_stays_bounded() {
+        let t = Throttle::default();
+        for _ in 0..Throttle::LOCK_AFTER {
+            t.begin("admin", Some("203.0.113.9")).unwrap();
+        }
+        for i in 0..Throttle::MAX_ENTRIES + 50 {
+            let _ = t.begin(&format!("user{i}"), Some("198.51.100.1"));
+        }
+        assert!(t.len() <= Throttle::MAX_ENTRIES);
+        // Unlocked entries make room first: the lock is kept.
+        assert!(matches!(t.begin("admin", Some("203.0.113.9")), Err(Error::TooManyAttempts(_))));
     }
 
     #[test]

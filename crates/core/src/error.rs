@@ -45,6 +45,10 @@ pub enum Error {
     /// converter); the text, in Chinese, says what to do instead.
     #[error("{0}")]
     Unavailable(String),
+    /// Heavy work (an import, a PDF, a template) is already running at the
+    /// limit the server allows; the text, in Chinese, says to try again.
+    #[error("{0}")]
+    Busy(String),
     /// The storage engine failed. The text is for logs, never for users.
     #[error("storage failure: {0}")]
     Storage(String),
@@ -71,6 +75,14 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A character no document can carry, since XML 1.0 (the inside of .xlsx and
+/// .docx files) forbids it: NUL and the other C0 controls but tab, line feed
+/// and carriage return, and U+FFFE and U+FFFF. (Lone surrogates, the other
+/// characters XML forbids, cannot occur in a Rust string.)
+pub fn xml_invalid(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
 /// Collects field errors while an input is checked, so that every wrong field
 /// is reported at once rather than the first one only.
 #[derive(Debug, Default)]
@@ -96,6 +108,18 @@ impl Problems {
         }
     }
 
+    /// Refuses text holding a character no document can carry
+    /// ([`xml_invalid`]), which would break every export it reaches; the
+    /// message names the field by `label`. True when the text is clean.
+    pub fn text(&mut self, field: &str, label: &str, value: &str) -> bool {
+        if value.chars().any(xml_invalid) {
+            self.add(field, format!("{label}含有无法识别的控制字符（常由复制粘贴带入），请删除后重新填写"));
+            false
+        } else {
+            true
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -108,5 +132,24 @@ impl Problems {
     /// Ok when nothing was recorded.
     pub fn finish(self) -> Result<()> {
         if self.0.is_empty() { Ok(()) } else { Err(Error::Invalid(self.0)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_no_document_can_carry_is_refused_by_field() {
+        for bad in ["\u{FFFF}", "\u{FFFE}", "\u{0}", "\u{1}", "\u{B}", "\u{1F}"] {
+            let mut problems = Problems::new();
+            assert!(!problems.text("title", "活动名称", &format!("学习{bad}会")), "{bad:?}");
+            let Err(Error::Invalid(errors)) = problems.finish() else { panic!("{bad:?} refused") };
+            assert_eq!(errors[0].field, "title");
+            assert!(errors[0].message.starts_with("活动名称"), "{}", errors[0].message);
+        }
+        let mut problems = Problems::new();
+        assert!(problems.text("summary", "活动内容", "第一行\n第二行\r\n\t缩进 \u{FFFD} 😀 \u{7F}"));
+        assert!(problems.is_empty());
     }
 }

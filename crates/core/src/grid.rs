@@ -454,6 +454,74 @@ pub struct Disinfection {
 
 // --- daily report (信息报送) ---
 
+/// A count of health checks as shown to one account. Readings are personal
+/// data, and a count of one or two in a community points at the persons
+/// behind it: accounts without the personal-data permission see such a count
+/// as "<3" ([`HealthCount::Few`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthCount {
+    Exact(u64),
+    /// Between 1 and [`HealthCount::SHOWN_FROM`] − 1, hidden.
+    Few,
+}
+
+impl HealthCount {
+    /// The smallest count (above zero) shown as a number to everyone.
+    pub const SHOWN_FROM: u64 = 3;
+
+    /// The number, unless it is hidden.
+    pub fn exact(self) -> Option<u64> {
+        match self {
+            HealthCount::Exact(n) => Some(n),
+            HealthCount::Few => None,
+        }
+    }
+
+    pub fn is_hidden(self) -> bool {
+        self == HealthCount::Few
+    }
+
+    /// Adds to an exact count (the report is added up before anything is hidden).
+    pub fn add(&mut self, n: u64) {
+        if let HealthCount::Exact(m) = self {
+            *m += n;
+        }
+    }
+
+    /// The count as shown to an account without the personal-data permission.
+    pub fn hide_small(self) -> HealthCount {
+        match self {
+            HealthCount::Exact(n) if (1..Self::SHOWN_FROM).contains(&n) => HealthCount::Few,
+            other => other,
+        }
+    }
+}
+
+impl Default for HealthCount {
+    fn default() -> Self {
+        HealthCount::Exact(0)
+    }
+}
+
+impl std::fmt::Display for HealthCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HealthCount::Exact(n) => write!(f, "{n}"),
+            HealthCount::Few => write!(f, "<{}", Self::SHOWN_FROM),
+        }
+    }
+}
+
+/// A number, or the text "<3" when hidden.
+impl Serialize for HealthCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            HealthCount::Exact(n) => serializer.serialize_u64(*n),
+            HealthCount::Few => serializer.collect_str(self),
+        }
+    }
+}
+
 /// The figures of one community (or the whole org) on one day.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ReportLine {
@@ -465,8 +533,8 @@ pub struct ReportLine {
     pub under_care: u64,
     /// Left a key group that day.
     pub released: u64,
-    pub checks: u64,
-    pub abnormal_checks: u64,
+    pub checks: HealthCount,
+    pub abnormal_checks: HealthCount,
     pub follow_ups_done: u64,
     pub follow_ups_overdue: u64,
     pub disinfections: u64,
@@ -479,12 +547,18 @@ impl ReportLine {
         self.new_key_persons += o.new_key_persons;
         self.under_care += o.under_care;
         self.released += o.released;
-        self.checks += o.checks;
-        self.abnormal_checks += o.abnormal_checks;
+        self.checks.add(o.checks.exact().unwrap_or_default());
+        self.abnormal_checks.add(o.abnormal_checks.exact().unwrap_or_default());
         self.follow_ups_done += o.follow_ups_done;
         self.follow_ups_overdue += o.follow_ups_overdue;
         self.disinfections += o.disinfections;
         self.coverage.add(&o.coverage);
+    }
+
+    /// Hides the counts of health checks from 1 to 2 (see [`HealthCount`]).
+    pub fn hide_small_health_counts(&mut self) {
+        self.checks = self.checks.hide_small();
+        self.abnormal_checks = self.abnormal_checks.hide_small();
     }
 }
 
@@ -496,6 +570,9 @@ pub struct DailyReport {
     pub day: NaiveDate,
     pub lines: Vec<ReportLine>,
     pub total: ReportLine,
+    /// Counts of health checks from 1 to 2 are hidden (the account lacks the
+    /// personal-data permission).
+    pub small_counts_hidden: bool,
 }
 
 #[cfg(test)]
@@ -535,6 +612,20 @@ mod tests {
         assert_eq!(follow_up_state(&p, Some(d("2020-02-13")), d("2020-03-01")).0, FollowUpState::Finished);
         // Zero days would never move on; it counts as one.
         assert_eq!(plan(0, None).next_due(Some(d("2020-02-01"))), Some(d("2020-02-02")));
+    }
+
+    #[test]
+    fn small_health_counts_are_hidden() {
+        let shown: Vec<String> = (0..5).map(|n| HealthCount::Exact(n).hide_small().to_string()).collect();
+        assert_eq!(shown, ["0", "<3", "<3", "3", "4"]);
+        assert_eq!(serde_json::to_value(HealthCount::Few).unwrap(), serde_json::json!("<3"));
+        assert_eq!(serde_json::to_value(HealthCount::Exact(2)).unwrap(), serde_json::json!(2));
+        let mut total = ReportLine::default();
+        let line = ReportLine { checks: HealthCount::Exact(2), abnormal_checks: HealthCount::Exact(1), ..Default::default() };
+        total.add(&line);
+        total.add(&line);
+        total.hide_small_health_counts();
+        assert_eq!((total.checks, total.abnormal_checks), (HealthCount::Exact(4), HealthCount::Few));
     }
 
     #[test]

@@ -357,7 +357,22 @@ pub struct AuditCtx {
     pub at: DateTime<Utc>,
 }
 
-/// One audit-log entry as it is to be appended.
+/// Longest actor name an audit entry keeps (longer ones are cut, with "…").
+pub const AUDIT_MAX_NAME: usize = 64;
+/// Longest detail text an audit entry keeps (longer ones are cut, with "…").
+pub const AUDIT_MAX_DETAIL: usize = 500;
+
+/// `text` cut to its first `max` characters, with "…" when it was longer.
+pub fn bounded(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// One audit-log entry as it is to be appended. The actor's name and the
+/// detail text are bounded when set ([`AUDIT_MAX_NAME`], [`AUDIT_MAX_DETAIL`]):
+/// the log is append-only, so nothing unbounded may reach it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditRecord {
     pub at: DateTime<Utc>,
@@ -379,7 +394,7 @@ impl AuditRecord {
         AuditRecord {
             at: ctx.at,
             user_id: ctx.user_id,
-            username: ctx.username.clone(),
+            username: bounded(&ctx.username, AUDIT_MAX_NAME),
             ip: ctx.ip.clone(),
             action: action.to_owned(),
             entity: entity.to_owned(),
@@ -412,7 +427,8 @@ impl AuditRecord {
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = detail.into();
+        let detail = detail.into();
+        self.detail = if detail.chars().count() > AUDIT_MAX_DETAIL { bounded(&detail, AUDIT_MAX_DETAIL) } else { detail };
         self
     }
 }
@@ -447,4 +463,23 @@ pub struct Overview {
     pub people: u64,
     pub party_members: u64,
     pub users: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_entries_keep_names_and_details_bounded() {
+        assert_eq!(bounded("abc", 3), "abc");
+        assert_eq!(bounded("abcd", 3), "abc…");
+        assert_eq!(bounded("张伟张伟", 2), "张伟…");
+        let ctx = AuditCtx { user_id: None, username: "x".repeat(500_000), ip: None, at: chrono::Utc::now() };
+        let r = AuditRecord::new(&ctx, "login_failed", "session").detail("细".repeat(100_000));
+        assert_eq!(r.username.chars().count(), AUDIT_MAX_NAME + 1);
+        assert!(r.username.ends_with('…'));
+        assert_eq!(r.detail.chars().count(), AUDIT_MAX_DETAIL + 1);
+        let short = AuditRecord::new(&AuditCtx { username: "admin".into(), ..ctx }, "login", "session").detail("web");
+        assert_eq!((short.username.as_str(), short.detail.as_str()), ("admin", "web"));
+    }
 }

@@ -76,6 +76,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<(Session, User)>>;
     async fn session_delete(&self, token_hash: &str) -> Result<()>;
     async fn sessions_delete_for_user(&self, user_id: Id) -> Result<()>;
+    /// Ends every session and API token of the account except the one with
+    /// this token hash (the one that changed the password).
+    async fn sessions_delete_others(&self, user_id: Id, keep_token_hash: &str) -> Result<()>;
 
     // --- audit log ---
     /// Appends an entry that is not tied to a change (sign-in, unmasked view).

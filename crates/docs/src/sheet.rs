@@ -21,6 +21,8 @@ pub enum SheetError {
     OldXls,
     #[error("表格超过25万行，请分成多个文件导入")]
     TooLarge,
+    #[error("表格内容过多（超过200万个单元格，或文字、共享字符串过多），请分成多个文件导入")]
+    TooManyCells,
     #[error("生成 Excel 文件失败：{0}")]
     Write(String),
 }
@@ -62,59 +64,267 @@ pub fn cell_text(cell: &Data) -> String {
 /// The first sheet of an .xlsx as text cells, with every merged region
 /// filled with its top-left value (offices merge 住址 or 户主 down a
 /// household's rows), and the 0-based sheet row of the first row.
+///
+/// The work is bounded by what is kept, never by what the file claims: the
+/// package is unzipped once with caps ([`preflight`]), cells are read one by
+/// one and counted (those past the column cap too), merged regions fill only
+/// rows and columns that hold cells, and every kept cell and byte of text
+/// counts against [`MAX_CELLS`] and [`MAX_TEXT_BYTES`].
 pub fn xlsx_cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError> {
-    std::thread::scope(|scope| {
-        // The merged regions need a second pass over the sheet's XML: it
-        // runs on another core while this one reads the cells.
-        let merged = scope.spawn(|| {
-            let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).ok()?;
-            book.worksheet_merge_cells_at(0)?.ok()
-        });
-        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
-        let name = book.sheet_names().first().cloned().ok_or(SheetError::NoSheet)?;
-        // Cell by cell, never as one dense rectangle: a file claiming a cell
-        // at XFD1048576 must not make us allocate the whole sheet.
-        let mut reader = book.worksheet_cells_reader(&name).map_err(|_| SheetError::NotXlsx)?;
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        while let Some(cell) = reader.next_cell().map_err(|_| SheetError::NotXlsx)? {
-            let (r, c) = cell.get_position();
-            if r >= MAX_ROWS {
-                return Err(SheetError::TooLarge);
-            }
-            if c >= MAX_COLUMNS {
+    let merged = preflight(bytes)?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
+    let name = book.sheet_names().first().cloned().ok_or(SheetError::NoSheet)?;
+    // Cell by cell, never as one dense rectangle: a file claiming a cell
+    // at XFD1048576 must not make us allocate the whole sheet.
+    let mut reader = book.worksheet_cells_reader(&name).map_err(|_| SheetError::NotXlsx)?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut budget = Budget::default();
+    let mut widest = 0usize;
+    while let Some(cell) = reader.next_cell().map_err(|_| SheetError::NotXlsx)? {
+        budget.seen += 1;
+        if budget.seen > MAX_CELLS_SEEN {
+            return Err(SheetError::TooManyCells);
+        }
+        let (r, c) = cell.get_position();
+        if r >= MAX_ROWS {
+            return Err(SheetError::TooLarge);
+        }
+        if c >= MAX_COLUMNS {
+            continue;
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        let (r, c) = (r as usize, c as usize);
+        widest = widest.max(c + 1);
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        budget.keep(rows[r].len(), c + 1, text.len())?;
+        if rows[r].len() <= c {
+            rows[r].resize(c + 1, String::new());
+        }
+        rows[r][c] = text;
+    }
+    drop(reader);
+    for region in merged {
+        let (r0, c0) = (region.start.0 as usize, region.start.1 as usize);
+        let Some(value) = rows.get(r0).and_then(|row| row.get(c0)).cloned() else { continue };
+        // Only rows and columns that hold cells are filled: a region may
+        // claim the whole sheet.
+        let r1 = (region.end.0 as usize).min(rows.len().saturating_sub(1));
+        let c1 = (region.end.1 as usize).min(widest.saturating_sub(1));
+        for row in rows.iter_mut().take(r1 + 1).skip(r0) {
+            if row.is_empty() || c0 > c1 {
                 continue;
             }
-            let text = cell_text(&Data::from(cell.get_value().clone()));
-            if text.is_empty() {
-                continue;
+            budget.keep(row.len(), c1 + 1, value.len() * (c1 + 1 - c0))?;
+            if row.len() <= c1 {
+                row.resize(c1 + 1, String::new());
             }
-            let (r, c) = (r as usize, c as usize);
-            if rows.len() <= r {
-                rows.resize_with(r + 1, Vec::new);
-            }
-            if rows[r].len() <= c {
-                rows[r].resize(c + 1, String::new());
-            }
-            rows[r][c] = text;
-        }
-        drop(reader);
-        for region in merged.join().ok().flatten().unwrap_or_default() {
-            let (r0, c0) = (region.start.0 as usize, region.start.1 as usize);
-            let Some(value) = rows.get(r0).and_then(|row| row.get(c0)).cloned() else { continue };
-            // Only the cells that exist are filled: a region may claim the whole sheet.
-            let r1 = (region.end.0 as usize).min(rows.len().saturating_sub(1));
-            let c1 = (region.end.1 as usize).min(MAX_COLUMNS as usize - 1);
-            for row in rows.iter_mut().take(r1 + 1).skip(r0) {
-                if row.len() <= c1 {
-                    row.resize(c1 + 1, String::new());
-                }
-                for cell in &mut row[c0..=c1] {
-                    cell.clone_from(&value);
-                }
+            for cell in &mut row[c0..=c1] {
+                cell.clone_from(&value);
             }
         }
-        Ok((0, rows))
-    })
+    }
+    Ok((0, rows))
+}
+
+/// Largest number of cells (kept or filled from a merged region, empty
+/// places between them included) read from one sheet.
+pub const MAX_CELLS: usize = 2_000_000;
+/// Largest amount of cell text read from one sheet.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+/// Largest number of cells parsed, those past the column cap included.
+pub const MAX_CELLS_SEEN: usize = 4_000_000;
+/// Largest workbook once unzipped, all parts together.
+pub const MAX_UNZIPPED_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest shared-strings part (all the sheet's texts), unzipped, and its
+/// largest number of strings: the reader holds them all in memory.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 32 * 1024 * 1024;
+pub const MAX_SHARED_STRINGS: usize = 1_000_000;
+/// Most merged regions read from the first sheet.
+pub const MAX_MERGED_REGIONS: usize = 100_000;
+
+/// What a sheet has cost so far.
+#[derive(Default)]
+struct Budget {
+    seen: usize,
+    cells: usize,
+    text: usize,
+}
+
+impl Budget {
+    /// Counts a row growing from `len` to at least `width` cells and `text` more bytes.
+    fn keep(&mut self, len: usize, width: usize, text: usize) -> Result<(), SheetError> {
+        self.cells += width.saturating_sub(len);
+        self.text = self.text.saturating_add(text);
+        if self.cells > MAX_CELLS || self.text > MAX_TEXT_BYTES {
+            return Err(SheetError::TooManyCells);
+        }
+        Ok(())
+    }
+}
+
+/// A merged region: top-left and bottom-right (row, column), 0-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    pub start: (u32, u32),
+    pub end: (u32, u32),
+}
+
+/// Unzips the package once, each part as a stream with caps (the whole
+/// package, the shared strings and their count), and returns the merged
+/// regions of the first sheet, found in that same pass: the sheet itself is
+/// then parsed only once, for its cells.
+pub fn preflight(bytes: &[u8]) -> Result<Vec<Region>, SheetError> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
+    let small = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Option<String> {
+        let mut text = String::new();
+        zip.by_name(name).ok()?.take(1024 * 1024).read_to_string(&mut text).ok()?;
+        Some(text)
+    };
+    let first_sheet = small(&mut zip, "xl/workbook.xml")
+        .zip(small(&mut zip, "xl/_rels/workbook.xml.rels"))
+        .and_then(|(book, rels)| first_sheet_path(&book, &rels));
+    let mut total = 0u64;
+    let mut regions = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|_| SheetError::NotXlsx)?;
+        let name = part.name().to_owned();
+        let strings = name == "xl/sharedStrings.xml";
+        let sheet = first_sheet.as_deref() == Some(name.as_str());
+        let mut scan = MergeScan::default();
+        let (mut size, mut count, mut tail) = (0u64, 0usize, Vec::<u8>::new());
+        loop {
+            let n = part.read(&mut chunk).map_err(|_| SheetError::NotXlsx)?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            total += n as u64;
+            if total > MAX_UNZIPPED_BYTES || (strings && size > MAX_SHARED_STRINGS_BYTES) {
+                return Err(SheetError::TooManyCells);
+            }
+            if strings {
+                // "<si>" or "<si " opens each string; the tail of the last
+                // chunk catches one split across two.
+                tail.extend_from_slice(&chunk[..n]);
+                count += tail.windows(4).filter(|w| w[..3] == *b"<si" && matches!(w[3], b'>' | b' ')).count();
+                let keep = tail.len().min(3);
+                tail.drain(..tail.len() - keep);
+                if count > MAX_SHARED_STRINGS {
+                    return Err(SheetError::TooManyCells);
+                }
+            }
+            if sheet {
+                scan.feed(&chunk[..n]);
+            }
+        }
+        if sheet {
+            regions = scan.regions();
+        }
+    }
+    Ok(regions)
+}
+
+/// The path in the package of the first sheet listed in the workbook.
+fn first_sheet_path(book: &str, rels: &str) -> Option<String> {
+    let sheets = book.find("<sheets").or_else(|| book.find(":sheets"))?;
+    let sheet = &book[sheets + 7..];
+    let element = &sheet[sheet.find("sheet ")?..];
+    let element = &element[..element.find('>')?];
+    // r:id="rId1" (the prefix of the relationships namespace varies).
+    let id = attribute(element, ":id")?;
+    let mut rest = rels;
+    while let Some(at) = rest.find("Relationship ") {
+        let element = &rest[at..];
+        let end = element.find('>')?;
+        let (element, after) = (&element[..end], &element[end..]);
+        if attribute(element, " Id").as_deref() == Some(id.as_str()) {
+            let target = attribute(element, "Target")?;
+            return Some(match target.strip_prefix('/') {
+                Some(absolute) => absolute.to_owned(),
+                None => format!("xl/{target}"),
+            });
+        }
+        rest = after;
+    }
+    None
+}
+
+/// The value of the attribute whose name ends with `name` in an element's text.
+fn attribute(element: &str, name: &str) -> Option<String> {
+    let at = element.find(&format!("{name}=\""))? + name.len() + 2;
+    let value = &element[at..];
+    Some(value[..value.find('"')?].to_owned())
+}
+
+/// Finds `<mergeCell ref="A1:B3"/>` elements in a sheet's XML as it streams
+/// by: the bytes after the `mergeCells` element opens are kept (capped) and
+/// read at the end; everything before it is only searched.
+#[derive(Default)]
+struct MergeScan {
+    carry: Vec<u8>,
+    found: Option<Vec<u8>>,
+}
+
+impl MergeScan {
+    const MARK: &'static [u8] = b"mergeCells";
+    const MAX_KEPT: usize = 16 * 1024 * 1024;
+
+    fn feed(&mut self, bytes: &[u8]) {
+        match &mut self.found {
+            Some(kept) => {
+                let room = Self::MAX_KEPT.saturating_sub(kept.len());
+                kept.extend_from_slice(&bytes[..bytes.len().min(room)]);
+            }
+            None => {
+                self.carry.extend_from_slice(bytes);
+                if let Some(at) = self.carry.windows(Self::MARK.len()).position(|w| w == Self::MARK) {
+                    self.found = Some(self.carry.split_off(at));
+                    self.carry = Vec::new();
+                } else {
+                    let keep = self.carry.len().min(Self::MARK.len());
+                    self.carry.drain(..self.carry.len() - keep);
+                }
+            }
+        }
+    }
+
+    fn regions(self) -> Vec<Region> {
+        let Some(kept) = self.found else { return Vec::new() };
+        let text = String::from_utf8_lossy(&kept);
+        text.split("mergeCell ")
+            .skip(1)
+            .filter_map(|element| attribute(&element[..element.find('>')?], "ref"))
+            .filter_map(|r| parse_range(&r))
+            .take(MAX_MERGED_REGIONS)
+            .collect()
+    }
+}
+
+/// "A1:C3" (or "B2") as a region.
+fn parse_range(text: &str) -> Option<Region> {
+    let (a, b) = text.split_once(':').unwrap_or((text, text));
+    let (start, end) = (parse_cell(a)?, parse_cell(b)?);
+    Some(Region { start: (start.0.min(end.0), start.1.min(end.1)), end: (start.0.max(end.0), start.1.max(end.1)) })
+}
+
+/// "C3" as (row, column), 0-based.
+fn parse_cell(text: &str) -> Option<(u32, u32)> {
+    let text = text.trim().replace('$', "");
+    let digits = text.find(|c: char| c.is_ascii_digit())?;
+    let (letters, number) = text.split_at(digits);
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let column = letters.bytes().fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1)) - 1;
+    let row: u32 = number.parse().ok()?;
+    Some((row.checked_sub(1)?, column))
 }
 
 /// Largest sheet read: more rows is refused, more columns are ignored.
@@ -214,4 +424,109 @@ pub fn error_report(title: &str, problems: &[(Option<usize>, String, String)]) -
     sheet.set_column_width(1, 16)?;
     sheet.set_column_width(2, 80)?;
     Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// A workbook written by hand, so that it can claim what a real one never would.
+    fn package(sheet: &str, strings: Option<&str>) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let mut part = |name: &str, text: &str| {
+            out.start_file(name, options).unwrap();
+            out.write_all(text.as_bytes()).unwrap();
+        };
+        part(
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#,
+        );
+        part(
+            "xl/workbook.xml",
+            r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId7"/></sheets></workbook>"#,
+        );
+        part(
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/data.xml"/></Relationships>"#,
+        );
+        part("xl/worksheets/data.xml", sheet);
+        if let Some(strings) = strings {
+            part("xl/sharedStrings.xml", strings);
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    fn sheet_xml(cells: &str, merges: &str) -> String {
+        format!(
+            r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{cells}</sheetData>{merges}</worksheet>"#
+        )
+    }
+
+    fn inline(r: &str, text: &str) -> String {
+        format!(r#"<c r="{r}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+    }
+
+    #[test]
+    fn merged_regions_are_found_in_the_first_sheet_and_fill_only_cells_that_exist() {
+        let cells = format!(
+            "<row r=\"1\">{}{}</row><row r=\"2\">{}</row><row r=\"250000\">{}</row>",
+            inline("A1", "1栋"),
+            inline("B1", "张三"),
+            inline("B2", "李四"),
+            inline("B250000", "王五")
+        );
+        // The region claims the whole column; only rows with cells are filled.
+        let bytes = package(&sheet_xml(&cells, r#"<mergeCells count="1"><mergeCell ref="A1:A1048576"/></mergeCells>"#), None);
+        assert_eq!(preflight(&bytes).unwrap(), vec![Region { start: (0, 0), end: (1_048_575, 0) }]);
+        let (_, rows) = xlsx_cells(&bytes).unwrap();
+        assert_eq!(rows[1], vec!["1栋".to_owned(), "李四".to_owned()]);
+        assert_eq!(rows[249_999], vec!["1栋".to_owned(), "王五".to_owned()]);
+        assert!(rows[2].is_empty());
+    }
+
+    #[test]
+    fn a_merged_region_over_many_rows_stops_at_the_cell_budget() {
+        // One cell far right in each of 20,000 rows: the region would fill
+        // four million cells.
+        let mut cells = String::new();
+        for r in 1..=20_000 {
+            cells.push_str(&format!("<row r=\"{r}\">{}</row>", inline(&format!("GR{r}"), "x")));
+        }
+        let bytes = package(&sheet_xml(&cells, r#"<mergeCells count="1"><mergeCell ref="A1:GR20000"/></mergeCells>"#), None);
+        assert_eq!(xlsx_cells(&bytes), Err(SheetError::TooManyCells));
+    }
+
+    #[test]
+    fn cells_past_the_column_cap_are_counted_and_refused() {
+        let row: String = (0..1000).map(|i| format!("<c r=\"{}{}\"><v>1</v></c>", "ZZ", i + 1)).collect();
+        let mut cells = String::new();
+        for r in 1..=4_100 {
+            cells.push_str(&format!("<row r=\"{r}\">{}</row>", row.replace("ZZ1\"", &format!("ZZ{r}\""))));
+        }
+        let bytes = package(&sheet_xml(&cells, ""), None);
+        assert_eq!(xlsx_cells(&bytes), Err(SheetError::TooManyCells));
+    }
+
+    #[test]
+    fn shared_strings_are_capped_in_size_and_count() {
+        let cells = format!("<row r=\"1\">{}</row>", inline("A1", "x"));
+        let many: String = "<si><t>a</t></si>".repeat(MAX_SHARED_STRINGS + 1);
+        let strings = format!(r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{many}</sst>"#);
+        assert_eq!(preflight(&package(&sheet_xml(&cells, ""), Some(&strings))), Err(SheetError::TooManyCells));
+        let big = format!("<si><t>{}</t></si>", "长".repeat(12 * 1024 * 1024));
+        let strings = format!(r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{big}</sst>"#);
+        assert_eq!(xlsx_cells(&package(&sheet_xml(&cells, ""), Some(&strings))), Err(SheetError::TooManyCells));
+        assert_eq!(xlsx_cells(b"PK\x03\x04 not really a zip"), Err(SheetError::NotXlsx));
+    }
+
+    #[test]
+    fn ranges_parse() {
+        assert_eq!(parse_range("B2"), Some(Region { start: (1, 1), end: (1, 1) }));
+        assert_eq!(parse_range("$C$3:A1"), Some(Region { start: (0, 0), end: (2, 2) }));
+        assert_eq!(parse_range("A0"), None);
+        assert_eq!(parse_range("ABCD1"), None);
+    }
 }

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "summary_templates", include_str!("../migrations/postgres/0010_summary_templates.sql")),
     (11, "grid", include_str!("../migrations/postgres/0011_grid.sql")),
     (12, "drop_mobile_index", include_str!("../migrations/postgres/0012_drop_mobile_index.sql")),
+    (13, "open_membership_unique", include_str!("../migrations/postgres/0013_open_membership_unique.sql")),
 ];
 
 pub struct Manager {

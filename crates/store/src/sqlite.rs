@@ -1,6 +1,6 @@
 //! The embedded engine: SQLite through rusqlite, WAL mode.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "summary_templates", include_str!("../migrations/sqlite/0010_summary_templates.sql")),
     (11, "grid", include_str!("../migrations/sqlite/0011_grid.sql")),
     (12, "drop_mobile_index", include_str!("../migrations/sqlite/0012_drop_mobile_index.sql")),
+    (13, "open_membership_unique", include_str!("../migrations/sqlite/0013_open_membership_unique.sql")),
 ];
 
 pub struct Manager {
@@ -33,6 +34,7 @@ impl r2d2::ManageConnection for Manager {
     type Error = rusqlite::Error;
 
     fn connect(&self) -> Result<Connection, rusqlite::Error> {
+        create_private(&self.path);
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -45,6 +47,7 @@ impl r2d2::ManageConnection for Manager {
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -32768;",
         )?;
+        keep_private(&self.path);
         Ok(conn)
     }
 
@@ -56,6 +59,47 @@ impl r2d2::ManageConnection for Manager {
         false
     }
 }
+
+/// The database holds personal data: its file is created readable by the
+/// owner only (0600), before SQLite would create it with the umask's mode.
+#[cfg(unix)]
+fn create_private(path: &Path) {
+    use std::os::unix::fs::OpenOptionsExt;
+    if !path.exists()
+        && let Err(e) = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+        && e.kind() != std::io::ErrorKind::AlreadyExists
+    {
+        tracing::warn!(path = %path.display(), error = %e, "cannot create the database file");
+    }
+}
+
+#[cfg(not(unix))]
+fn create_private(_path: &Path) {}
+
+/// Takes group and other access away from the database and its `-wal` and
+/// `-shm` files (SQLite gives those the database's mode; a file restored or
+/// created by an older version may be 0644).
+#[cfg(unix)]
+fn keep_private(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut paths = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        paths.push(PathBuf::from(name));
+    }
+    for p in paths {
+        if let Ok(meta) = std::fs::metadata(&p)
+            && meta.permissions().mode() & 0o077 != 0
+            && let Err(e) = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+        {
+            tracing::warn!(path = %p.display(), error = %e, "cannot make the database file private");
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_private(_path: &Path) {}
 
 fn db_error(e: rusqlite::Error) -> DbError {
     match &e {

@@ -172,7 +172,9 @@ where
     }
 }
 
-/// JSON body whose syntax errors are answered in Chinese, as 400.
+/// JSON body whose errors are answered in Chinese, as 400: syntax errors,
+/// and values of the wrong type or range with the field they are in (as
+/// `error.fields`, e.g. `participants[0].person_id`).
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -183,22 +185,102 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::extract::rejection::JsonRejection;
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::JsonDataError(e)) => {
-                Err(ApiError::bad_request(format!("请求内容字段有误：{}", e.body_text())))
-            }
-            Err(JsonRejection::JsonSyntaxError(_)) => Err(ApiError::bad_request("请求内容不是有效的 JSON")),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::bad_request("请求头 Content-Type 应为 application/json"))
-            }
-            Err(JsonRejection::BytesRejection(_)) => Err(ApiError {
-                status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                ..ApiError::bad_request("请求内容过大")
-            }),
-            Err(other) => Err(ApiError::bad_request(other.body_text())),
+        if !json_content_type(req.headers()) {
+            return Err(ApiError::bad_request("请求头 Content-Type 应为 application/json"));
         }
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| ApiError {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            ..ApiError::bad_request("请求内容过大")
+        })?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
+        deserializer.end().map_err(|_| ApiError::bad_request("请求内容不是有效的 JSON"))?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// `application/json` or any `application/…+json`.
+fn json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// A JSON body that does not fit the request's shape, in Chinese, naming the field.
+fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    use serde_json::error::Category;
+    if !matches!(error.inner().classify(), Category::Data) {
+        return ApiError::bad_request("请求内容不是有效的 JSON");
+    }
+    let path = error.path().to_string();
+    let text = error.inner().to_string();
+    // serde_json appends the position; the field's path says more.
+    let text = text.rfind(" at line ").map_or(text.as_str(), |at| &text[..at]);
+    let (field, problem) = json_problem(if path == "." { "" } else { &path }, text);
+    let message = if field.is_empty() {
+        format!("请求内容格式不对：{problem}")
+    } else if problem == MISSING {
+        format!("请求内容格式不对：缺少字段 {field}")
+    } else {
+        format!("请求内容格式不对：字段 {field} {problem}")
+    };
+    let mut answer = ApiError::bad_request(message);
+    if !field.is_empty() {
+        answer.body.error.fields.push(crate::error::FieldErrorBody { field, message: problem });
+    }
+    answer
+}
+
+const MISSING: &str = "缺少此字段";
+
+/// The field (its path) and the problem in Chinese, from serde's message
+/// (`invalid type: string "3", expected u32`, `missing field `x``, …).
+fn json_problem(path: &str, text: &str) -> (String, String) {
+    let quoted = |rest: &str| rest.split('`').nth(1).unwrap_or_default().to_owned();
+    let child = |name: String| if path.is_empty() { name } else { format!("{path}.{name}") };
+    let expected = |text: &str| text.rsplit_once(", expected ").map(|(_, e)| e.trim()).unwrap_or_default().to_owned();
+    if let Some(rest) = text.strip_prefix("missing field ") {
+        return (child(quoted(rest)), MISSING.to_owned());
+    }
+    if let Some(rest) = text.strip_prefix("unknown field ") {
+        return (child(quoted(rest)), "不是可接受的字段".to_owned());
+    }
+    if let Some(rest) = text.strip_prefix("duplicate field ") {
+        return (child(quoted(rest)), "重复出现".to_owned());
+    }
+    let problem = if text.starts_with("invalid type: ") || text.starts_with("invalid value: ") {
+        format!("应为{}", expected_in_chinese(&expected(text)))
+    } else if let Some(rest) = text.strip_prefix("unknown variant ") {
+        format!("取值“{}”不是可选的值", quoted(rest))
+    } else if text.starts_with("invalid length ") {
+        "数量不对".to_owned()
+    } else if text.starts_with("number out of range") {
+        "数值超出范围".to_owned()
+    } else if !text.is_ascii() {
+        // A message of this project's own types, already in Chinese.
+        format!("有误：{text}")
+    } else {
+        "值无效".to_owned()
+    };
+    (path.to_owned(), problem)
+}
+
+/// What serde expected, in Chinese.
+fn expected_in_chinese(expected: &str) -> &'static str {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "非负整数",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "整数",
+        "f32" | "f64" => "数字",
+        "a boolean" => "true 或 false",
+        "a string" | "a borrowed string" | "a character" | "a char" => "文本",
+        "a sequence" => "列表（数组）",
+        e if e.starts_with("struct ") || e.starts_with("a map") || e.starts_with("map") => "对象",
+        e if e.contains("date and time") || e.contains("datetime") => "日期时间（如 2020-07-10T09:00:00）",
+        e if e.contains("date") => "日期（如 2020-07-10）",
+        e if e.contains("time") => "时间（如 09:00）",
+        _ => "正确的格式",
     }
 }
 

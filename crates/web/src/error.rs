@@ -17,6 +17,7 @@ fn status_of(error: &Error) -> StatusCode {
         Error::Unauthenticated => StatusCode::UNAUTHORIZED,
         Error::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
         Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
         Error::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -30,6 +31,7 @@ fn code_of(error: &Error) -> &'static str {
         Error::Unauthenticated => "unauthenticated",
         Error::TooManyAttempts(_) => "too_many_attempts",
         Error::Unavailable(_) => "unavailable",
+        Error::Busy(_) => "busy",
         Error::Storage(_) => "internal",
     }
 }
@@ -55,7 +57,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable kind: invalid, conflict, not_found, forbidden,
-    /// unauthenticated, too_many_attempts, bad_request, unavailable, internal.
+    /// unauthenticated, too_many_attempts, busy, bad_request, unavailable, internal.
     pub code: String,
     /// Chinese message for people.
     pub message: String,

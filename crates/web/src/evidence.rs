@@ -4,7 +4,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use taizhang_core::evidence::{Attachment, Evidence};
 
-/// The stored file (or its JPEG thumbnail), never rendered inline as HTML.
+/// The stored file (or its JPEG thumbnail), never rendered inline as HTML
+/// and never kept in a cache: evidence may show people.
 pub fn file_response(evidence: &Evidence, bytes: Vec<u8>, thumbnail: bool) -> Response {
     let content_type = if thumbnail { "image/jpeg" } else { evidence.content_type.as_str() };
     stored_file(&evidence.file_name, &evidence.content_type, content_type, bytes)
@@ -27,7 +28,7 @@ fn stored_file(file_name: &str, stored_type: &str, content_type: &str, bytes: Ve
             (header::CONTENT_TYPE, content_type),
             (header::CONTENT_DISPOSITION, format!("{disposition}; filename*=UTF-8''{name}")),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         bytes,
     )

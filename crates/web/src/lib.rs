@@ -6,10 +6,12 @@ mod api;
 mod auth;
 mod error;
 mod evidence;
+pub mod gates;
 mod metrics;
 mod pages;
 mod reports;
 pub mod sheets;
+pub use reports::TEMPLATE_MEMORY;
 mod templates;
 
 use std::net::SocketAddr;
@@ -31,11 +33,15 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The program that renders user-written templates in a process of its
+    /// own, with a memory and time limit (`taizhang render-template`). Without
+    /// it they render on a blocking thread with a time limit only.
+    pub template_worker: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, max_body_bytes: 2 * 1024 * 1024 }
+        WebConfig { secure_cookies: false, max_body_bytes: 2 * 1024 * 1024, template_worker: None }
     }
 }
 
@@ -43,6 +49,13 @@ impl Default for WebConfig {
 pub struct AppState {
     pub services: Arc<Services>,
     pub config: Arc<WebConfig>,
+    pub gates: Arc<gates::Gates>,
+}
+
+impl AppState {
+    pub fn new(services: Arc<Services>, config: WebConfig) -> AppState {
+        AppState { services, config: Arc::new(config), gates: Arc::new(gates::Gates::default()) }
+    }
 }
 
 /// The whole site: pages, API, static files, health check, metrics.
@@ -58,8 +71,30 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(axum::Extension(metrics))
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::map_response(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The pages' policy: scripts and styles only from this site (htmx is served
+/// from `/static`; templates carry no inline script), inline `style`
+/// attributes for bar widths and tree indents, never inside a frame.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data: blob:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers on every answer (pages, API, files, errors). Answers
+/// that set no `Cache-Control` of their own (pages, JSON, exports and
+/// downloads, which may show personal data) are not stored by browsers or
+/// proxies; static files keep theirs.
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, ApiError> {

@@ -221,13 +221,15 @@ pub fn daily_report_workbook(report: &taizhang_core::grid::DailyReport) -> Resul
     ];
     let row = |l: &taizhang_core::grid::ReportLine| -> Vec<Cell> {
         let n = |v: u64| Cell::Number(v as f64);
+        // A hidden count of health checks is the text "<3", as on the page.
+        let count = |c: taizhang_core::grid::HealthCount| c.exact().map_or_else(|| Cell::from(c.to_string()), n);
         vec![
             Cell::from(l.org_name.as_str()),
             n(l.new_key_persons),
             n(l.under_care),
             n(l.released),
-            n(l.checks),
-            n(l.abnormal_checks),
+            count(l.checks),
+            count(l.abnormal_checks),
             n(l.follow_ups_done),
             n(l.follow_ups_overdue),
             n(l.disinfections),

@@ -1,11 +1,15 @@
 use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 
-use super::{Services, parse_date, required_text};
+use super::{Services, bad_date, parse_date, plain_texts, required_text};
 use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
 use crate::ledger::*;
 use crate::model::{Id, Org, Page, Role};
+
+/// Largest count an activity records (other attendees, banners, boards,
+/// posts, people reached).
+pub const MAX_COUNT: u32 = 1_000_000;
 
 /// One participant as typed or sent.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -151,6 +155,17 @@ impl Services {
         if input.summary.chars().count() > 5000 {
             problems.add("summary", "活动内容不能超过5000个字");
         }
+        plain_texts(
+            &mut problems,
+            &[
+                ("summary", "活动内容", &input.summary),
+                ("place", "活动地点", &input.place),
+                ("host", "主持人", &input.host),
+                ("reported_by", "上报人", &input.reported_by),
+                ("role_models", "典型人物", &input.role_models.concat()),
+                ("materials", "学习材料", &input.materials.concat()),
+            ],
+        );
         let date = match input.date.trim() {
             "" => {
                 problems.add("date", "请填写活动日期");
@@ -163,7 +178,7 @@ impl Services {
                 }
                 Some(d) => Some(d),
                 None => {
-                    problems.add("date", format!("活动日期“{raw}”格式应为“2020-07-10”"));
+                    problems.add("date", bad_date("活动日期", raw, format!("活动日期“{raw}”格式应为“2020-07-10”")));
                     None
                 }
             },
@@ -186,6 +201,7 @@ impl Services {
             if attendance == Some(Attendance::Leave) && p.leave_reason.trim().is_empty() {
                 problems.add(&field("leave_reason"), format!("{row}请假，请填写请假原因"));
             }
+            problems.text(&field("leave_reason"), &format!("{row}的请假原因"), &p.leave_reason);
             if let Some(h) = p.hours
                 && !(h > 0.0 && h <= 24.0)
             {
@@ -246,13 +262,24 @@ impl Services {
                 }
                 Some(d) => Some(d),
                 None => {
-                    problems.add("reported_on", "上报日期格式应为“2020-07-10”");
+                    problems.add("reported_on", bad_date("上报日期", raw, "上报日期格式应为“2020-07-10”"));
                     None
                 }
             },
         };
         if reported_on.is_some() && input.reported_by.trim().is_empty() {
             problems.add("reported_by", "请填写上报人");
+        }
+        for (field, label, n) in [
+            ("others_count", "其他参加人数", input.others_count),
+            ("banners", "横幅数量", input.banners),
+            ("boards", "展板数量", input.boards),
+            ("posts", "推文数量", input.posts),
+            ("reached", "受众人数", input.reached),
+        ] {
+            if n > MAX_COUNT {
+                problems.add(field, format!("{label}不能超过{MAX_COUNT}"));
+            }
         }
         problems.finish()?;
         Ok(ActivityFields {
@@ -313,7 +340,10 @@ impl Services {
         actor.require(Role::Recorder)?;
         let mut fields = activity.fields;
         let mut problems = Problems::new();
-        let on = problems.check("reported_on", parse_date(on.trim()).ok_or("上报日期格式应为“2020-07-10”"));
+        let on = problems.check(
+            "reported_on",
+            parse_date(on.trim()).ok_or_else(|| bad_date("上报日期", on.trim(), "上报日期格式应为“2020-07-10”")),
+        );
         if let Some(d) = on
             && d < fields.date
         {
@@ -337,7 +367,7 @@ impl Services {
                 None => Ok(None),
                 Some(s) => parse_date(s)
                     .map(Some)
-                    .ok_or_else(|| Error::invalid(field, format!("日期“{s}”格式应为“2020-07-10”"))),
+                    .ok_or_else(|| Error::invalid(field, bad_date("日期", s, format!("日期“{s}”格式应为“2020-07-10”")))),
             }
         };
         let (mut from, mut to) = (date("from", &f.from)?, date("to", &f.to)?);

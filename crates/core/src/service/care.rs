@@ -107,7 +107,7 @@ pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
     let s = s.trim();
     for f in ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-            return Some(t);
+            return super::date_in_range(t.date()).then_some(t);
         }
     }
     let (date, time) = s.split_once([' ', 'T'])?;
@@ -408,6 +408,7 @@ impl Services {
             }
         };
         let by = required_text(&mut problems, "by", "监测人", &input.by, 50);
+        problems.text("symptoms", "症状", &input.symptoms);
         problems.finish()?;
         let check = HealthCheck {
             id: 0,
@@ -466,6 +467,7 @@ impl Services {
         let place = required_text(&mut problems, "place", "消毒场所", &input.place, 200);
         let done_at = datetime_field(&mut problems, "done_at", "消毒时间", &input.done_at);
         let by = required_text(&mut problems, "by", "消毒人员", &input.by, 100);
+        problems.text("agent", "消毒剂", &input.agent);
         problems.finish()?;
         let d = Disinfection {
             id: 0,
@@ -539,8 +541,8 @@ impl Services {
         for c in self.store.health_checks(&root.path, None, from, to).await? {
             let abnormal = c.abnormal();
             bump(c.org_id, &mut |l| {
-                l.checks += 1;
-                l.abnormal_checks += u64::from(abnormal);
+                l.checks.add(1);
+                l.abnormal_checks.add(u64::from(abnormal));
             });
         }
         let plans = self.store.care_plans(&root.path).await?;
@@ -582,6 +584,12 @@ impl Services {
             lines.push(other);
         }
         lines.iter().for_each(|l| total.add(l));
-        Ok(DailyReport { org_id: root.id, org_name: root.name.clone(), day, lines, total })
+        // One or two readings in a line would point at the persons behind
+        // them: without the permission such counts are shown as "<3".
+        let small_counts_hidden = !actor.can_view_personal;
+        if small_counts_hidden {
+            lines.iter_mut().chain(std::iter::once(&mut total)).for_each(ReportLine::hide_small_health_counts);
+        }
+        Ok(DailyReport { org_id: root.id, org_name: root.name.clone(), day, lines, total, small_counts_hidden })
     }
 }

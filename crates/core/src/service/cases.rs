@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Services, date_field, parse_date, required_text};
+use super::{Services, date_field, parse_date, plain_texts, required_text};
 use crate::auth::{Actor, now};
 use crate::cases::{Case, CaseCounts, CaseKind, CaseStatus, CaseStep, Outcome, count};
 use crate::error::{Error, Problems, Result};
@@ -111,6 +111,15 @@ impl Services {
         if closed_on.is_none() && outcome.is_some() && !problems.has("closed_on") {
             problems.add("closed_on", "已有办理结果时请填写办结日期");
         }
+        plain_texts(
+            &mut problems,
+            &[
+                ("parties", "当事人（发现地点）", &input.parties),
+                ("reported_by", "反映人（发现人）", &input.reported_by),
+                ("handler", "承办人", &input.handler),
+                ("resolution", "处理情况", &input.resolution),
+            ],
+        );
         let text = |s: &str, max: usize| s.trim().chars().take(max).collect::<String>();
         problems.finish()?;
         let at = now();
@@ -143,6 +152,7 @@ impl Services {
             problems.add("date", "办理日期不能早于受理日期");
         }
         let text = required_text(&mut problems, "text", "办理情况", &input.text, 2000);
+        problems.text("by", "经办人", &input.by);
         problems.finish()?;
         let step = CaseStep {
             id: 0,

@@ -227,6 +227,11 @@ impl Services {
                 }
                 s => s.to_owned(),
             };
+            for (key, text) in [("name", name), ("address", address), ("relation", &relation), ("notes", &r.notes)] {
+                if text.chars().any(crate::error::xml_invalid) {
+                    errors.push(row_error(r.row, key, "含有无法识别的控制字符，请删除后重新导入"));
+                }
+            }
             if relation == HEAD
                 && let Some(grid) = grid_id
             {
@@ -415,6 +420,9 @@ impl Services {
                     other => other,
                 })?;
                 let relation: String = input.relation.trim().chars().take(20).collect();
+                let mut problems = Problems::new();
+                problems.text("relation", "与户主关系", &relation);
+                problems.finish()?;
                 if relation == HEAD && household.members.iter().any(|m| m.relation == HEAD && m.person_id != person_id)
                 {
                     return Err(Error::invalid("relation", "该户已有户主"));
@@ -541,6 +549,7 @@ impl Services {
                 fill_statuses(&mut statuses, &h.members, result);
             }
         }
+        problems.text("note", "备注", &input.note);
         problems.finish()?;
         let h = household.expect("checked");
         let visit = Visit {
@@ -603,6 +612,13 @@ impl Services {
                 errors.push(FieldError::new(
                     format!("visits[{n}]"),
                     format!("第{n}条：走访日期不在排查期间或缺少走访人"),
+                ));
+                continue;
+            }
+            if format!("{}{}", input.visitor, input.note).chars().any(crate::error::xml_invalid) {
+                errors.push(FieldError::new(
+                    format!("visits[{n}]"),
+                    format!("第{n}条：走访人或备注含有无法识别的控制字符，请删除后重新填写"),
                 ));
                 continue;
             }

@@ -29,7 +29,8 @@ pub use care::{
 pub use cases::{CaseFilter, CaseInput, CaseStepInput, CaseView};
 pub use grid::{CoverageView, HouseholdInput, MAX_ROSTER_ROWS, ResidentInput, ScreeningInput, VisitInput};
 pub use orgs::{OrgInput, OrgUpdate};
-pub use people::{PersonInput, PersonPatch, PersonView, parse_date};
+pub use people::{MAX_YEAR, MIN_YEAR, PersonInput, PersonPatch, PersonView, date_in_range, parse_date};
+pub(crate) use people::{bad_date, year_param};
 pub use plans::{PlanItemInput, PlanMonth, RectificationInput, RectificationProgress, RectificationView};
 pub use projects::{MilestoneInput, ProgressInput, ProjectInput};
 pub use responsibility::{DutyInput, PledgeInput};
@@ -95,7 +96,8 @@ impl Services {
     }
 }
 
-/// Trims a required text field and checks its length.
+/// Trims a required text field and checks its length and its characters
+/// (none that a document cannot carry, see [`crate::error::xml_invalid`]).
 pub(crate) fn required_text(
     problems: &mut crate::error::Problems,
     field: &str,
@@ -110,8 +112,18 @@ pub(crate) fn required_text(
     } else if value.chars().count() > max {
         problems.add(field, format!("{label}不能超过{max}个字"));
         None
+    } else if !problems.text(field, label, value) {
+        None
     } else {
         Some(value.to_owned())
+    }
+}
+
+/// Checks the characters of optional text fields, each given as
+/// (field, label, value); see [`crate::error::Problems::text`].
+pub(crate) fn plain_texts(problems: &mut crate::error::Problems, fields: &[(&str, &str, &str)]) {
+    for (field, label, value) in fields {
+        problems.text(field, label, value);
     }
 }
 
@@ -137,7 +149,7 @@ pub(crate) fn date_field(
             }
             Some(d) => Some(d),
             None => {
-                problems.add(field, format!("{label}格式应为“2020-07-10”"));
+                problems.add(field, bad_date(label, s, format!("{label}格式应为“2020-07-10”")));
                 None
             }
         },
@@ -167,7 +179,7 @@ pub(crate) fn end_date_field(
             }
             Some(d) => Some(d),
             None => {
-                problems.add(field, format!("{label}格式应为“2020-02-10”"));
+                problems.add(field, bad_date(label, s, format!("{label}格式应为“2020-02-10”")));
                 None
             }
         },

@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::{Services, required_text};
@@ -72,8 +72,24 @@ impl PersonView {
     }
 }
 
+/// Earliest year of any date the register accepts.
+pub const MIN_YEAR: i32 = 1900;
+/// Latest year of any date the register accepts.
+pub const MAX_YEAR: i32 = 2100;
+
+/// Is the date within the years the register accepts ([`MIN_YEAR`]–[`MAX_YEAR`])?
+pub fn date_in_range(date: NaiveDate) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&date.year())
+}
+
 /// Parses a date as offices write it: 2020-07-10, 2020/7/10, 2020.7.10, 2020年7月10日.
+/// Dates outside the years 1900–2100 are refused, like malformed ones: every
+/// date input of pages, API and imports goes through here.
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
+    parse_any_date(input).filter(|d| date_in_range(*d))
+}
+
+fn parse_any_date(input: &str) -> Option<NaiveDate> {
     let cleaned: String = input.trim().replace(['年', '月', '/', '.'], "-").replace('日', "");
     let mut parts = cleaned.split('-').map(str::trim);
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
@@ -81,6 +97,25 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// The message for a date field that [`parse_date`] refused: the range for
+/// a real date outside it, `format` (which names the field) otherwise.
+pub(crate) fn bad_date(label: &str, raw: &str, format: impl Into<String>) -> String {
+    if parse_any_date(raw).is_some() {
+        format!("{label}应在{MIN_YEAR}年至{MAX_YEAR}年之间")
+    } else {
+        format.into()
+    }
+}
+
+/// A year given as a query parameter (`field`), within 1900–2100.
+pub(crate) fn year_param(field: &str, year: i32) -> Result<i32> {
+    if (MIN_YEAR..=MAX_YEAR).contains(&year) {
+        Ok(year)
+    } else {
+        Err(Error::invalid(field, format!("年份应在{MIN_YEAR}年至{MAX_YEAR}年之间")))
+    }
 }
 
 impl Services {
@@ -106,7 +141,7 @@ impl Services {
                 }
                 Some(date) => Some(date),
                 None => {
-                    problems.add("birth_date", "出生日期格式应为“2020-07-10”");
+                    problems.add("birth_date", bad_date("出生日期", raw, "出生日期格式应为“2020-07-10”"));
                     None
                 }
             },
@@ -128,6 +163,7 @@ impl Services {
         if input.notes.chars().count() > 2000 {
             problems.add("notes", "备注不能超过2000个字");
         }
+        problems.text("notes", "备注", &input.notes);
         let org_id = match input.org_id {
             None => {
                 problems.add("org_id", "请选择所属组织");
@@ -195,11 +231,13 @@ impl Services {
             Some(id) => self.visible_org(actor, id).await?.path,
             None => actor.scope_path.clone(),
         };
+        let text = crate::search_keys::normalize_query(text);
+        self.phone_search_allowed(actor, &text).await?;
         let page = self
             .store
             .person_search(&PersonQuery {
                 scope_path,
-                text: crate::search_keys::normalize_query(text),
+                text,
                 org_id: None,
                 page: page.max(1),
                 per_page: per_page.clamp(1, 200),
@@ -211,6 +249,34 @@ impl Services {
             page: page.page,
             per_page: page.per_page,
         })
+    }
+
+    /// Digits search phone numbers. The masked number shows its last four
+    /// digits, so without the personal-data permission a search matches
+    /// those four exactly or the whole number, never another tail: a tail
+    /// that grows one digit at a time would read the hidden ones. With the
+    /// permission any tail may be searched, and a partial tail longer than
+    /// four digits is written to the audit log like any other unmasking.
+    async fn phone_search_allowed(&self, actor: &Actor, text: &str) -> Result<()> {
+        if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit()) {
+            return Ok(());
+        }
+        let n = text.len();
+        if n == 4 || n == 11 {
+            return Ok(());
+        }
+        if !actor.can_view_personal {
+            return Err(Error::invalid("q", "按手机号查找请输入后四位或完整的11位号码"));
+        }
+        if n > 4 {
+            self.store
+                .audit_append(
+                    AuditRecord::new(&actor.ctx(), "view_personal", "person")
+                        .detail(format!("按手机号尾号（{n}位）查找人员")),
+                )
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn person_create(&self, actor: &Actor, input: &PersonInput) -> Result<Person> {
@@ -232,6 +298,11 @@ impl Services {
     pub async fn person_patch(&self, actor: &Actor, id: Id, patch: PersonPatch) -> Result<Person> {
         let current = self.person_get(actor, id).await?;
         let rederive = patch.id_number.is_some();
+        // Without the permission the birth date of a person with an ID number
+        // is hidden (it is part of the number): it stays derived from the
+        // number, and a given date is ignored rather than compared, so that
+        // no answer tells whether a guess was right.
+        let derived_birth = !actor.can_view_personal && !rederive && current.id_number.is_some();
         let keep = |new: Option<String>, old: String| new.unwrap_or(old);
         let input = PersonInput {
             org_id: Some(patch.org_id.unwrap_or(current.org_id)),
@@ -242,6 +313,7 @@ impl Services {
                 None => current.gender.map(|g| g.as_str().to_owned()).unwrap_or_default(),
             },
             birth_date: match patch.birth_date {
+                _ if derived_birth => String::new(),
                 Some(d) => d,
                 None if rederive => String::new(),
                 None => current.birth_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -289,9 +361,10 @@ impl Services {
         actor.require(Role::Recorder)?;
         let mut problems = Problems::new();
         let role = required_text(&mut problems, "role", "职务（角色）", role, 20);
+        problems.text("note", "备注", note);
         let started_on = match started_on.trim() {
             "" => None,
-            raw => problems.check("started_on", parse_date(raw).ok_or("任职日期格式应为“2020-07-10”")),
+            raw => problems.check("started_on", parse_date(raw).ok_or_else(|| bad_date("任职日期", raw, "任职日期格式应为“2020-07-10”"))),
         };
         let person = match person_id {
             Some(id) => self.person_get(actor, id).await.ok(),
@@ -311,22 +384,29 @@ impl Services {
         }
         problems.finish()?;
         let (person, org, role) = (person.expect("checked"), org.expect("checked"), role.expect("checked"));
+        let taken = || Error::conflict("role", format!("{}已在{}担任{}", person.name, org.name, role));
         let existing = self.store.memberships_of_person(person.id).await?;
         if existing.iter().any(|m| m.org_id == org.id && m.role == role && m.ended_on.is_none()) {
-            return Err(Error::conflict("role", format!("{}已在{}担任{}", person.name, org.name, role)));
+            return Err(taken());
         }
+        // A parallel request may have passed the check too: the unique index
+        // of open memberships refuses the second row with the same answer.
         self.store
             .membership_create(
                 NewMembership {
                     person_id: person.id,
                     org_id: org.id,
-                    role,
+                    role: role.clone(),
                     started_on,
                     note: note.trim().chars().take(200).collect(),
                 },
                 &actor.ctx(),
             )
             .await
+            .map_err(|e| match e {
+                Error::Conflict(_) => taken(),
+                other => other,
+            })
     }
 
     pub async fn membership_delete(&self, actor: &Actor, id: Id) -> Result<Membership> {
@@ -352,5 +432,19 @@ mod tests {
         for s in ["2020-13-01", "2020-02-30", "20200710", "", "2020-07"] {
             assert_eq!(parse_date(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn dates_stay_within_1900_to_2100() {
+        assert!(parse_date("1900-01-01").is_some());
+        assert!(parse_date("2100-12-31").is_some());
+        for s in ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31", "-5-01-01"] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+        assert_eq!(super::bad_date("活动日期", "0001-01-01", "格式"), "活动日期应在1900年至2100年之间");
+        assert_eq!(super::bad_date("活动日期", "昨天", "格式"), "格式");
+        assert!(super::year_param("year", 2147483647).is_err());
+        assert!(super::year_param("year", 1899).is_err());
+        assert_eq!(super::year_param("year", 2020).unwrap(), 2020);
     }
 }

@@ -1,7 +1,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{Services, date_field, parse_date, required_text};
+use super::{Services, date_field, parse_date, plain_texts, required_text};
 use crate::auth::Actor;
 use crate::error::{Error, Problems, Result};
 use crate::ledger::{ActivityQuery, ActivityRow, PlanItem, Rectification, RectificationStatus};
@@ -70,6 +70,9 @@ impl Services {
     /// org did in each month: theory-study sessions, or for a volunteer team
     /// its volunteer activities.
     pub async fn study_plan(&self, actor: &Actor, org_id: Id, year: i32) -> Result<Vec<PlanMonth>> {
+        // Out of range, the year's dates would not exist and the list below
+        // would lose its date filter.
+        let year = super::year_param("year", year)?;
         let org = self.visible_org(actor, org_id).await?;
         let items: Vec<PlanItem> =
             self.store.plan_items(&org.path, year).await?.into_iter().filter(|i| i.org_id == org.id).collect();
@@ -106,6 +109,7 @@ impl Services {
             problems.add("month", "月份应为1至12");
         }
         let topic = required_text(&mut problems, "topic", "计划内容", &input.topic, 200);
+        problems.text("materials", "学习材料或说明", &input.materials);
         problems.finish()?;
         let item = PlanItem {
             id: 0,
@@ -179,6 +183,7 @@ impl Services {
                 }
             },
         };
+        problems.text("requirement", "整改要求", &input.requirement);
         problems.finish()?;
         let order = Rectification {
             id: 0,
@@ -225,6 +230,7 @@ impl Services {
         if reinspected_on.is_none() && p.passed.is_some() {
             problems.add("reinspected_on", "请填写复查日期");
         }
+        plain_texts(&mut problems, &[("reinspected_by", "复查人", &p.reinspected_by), ("note", "说明", &p.note)]);
         problems.finish()?;
         if rectified_on.is_some() {
             order.rectified_on = rectified_on;

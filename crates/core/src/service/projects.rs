@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{Services, date_field, required_text};
+use super::{Services, date_field, plain_texts, required_text};
 use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
 use crate::evidence::{Attachment, AttachmentOwner, NewFile};
@@ -68,6 +68,9 @@ impl Services {
                 problems.add(&field, format!("第{}个节点的名称不能为空", i + 1));
                 continue;
             }
+            if !problems.text(&field, &format!("第{}个节点的名称", i + 1), name) {
+                continue;
+            }
             let done_on = date_field(&mut problems, &field, &format!("节点“{name}”的完成日期"), &m.done_on, false);
             let id = m.id.unwrap_or(0);
             if id > 0 && !old.as_ref().is_some_and(|o| o.milestones.iter().any(|x| x.id == id)) {
@@ -75,6 +78,7 @@ impl Services {
             }
             milestones.push(Milestone { id, name: name.chars().take(100).collect(), done_on });
         }
+        problems.text("description", "项目内容", &input.description);
         problems.finish()?;
         let project = Project {
             id: id.unwrap_or(0),
@@ -133,6 +137,7 @@ impl Services {
         {
             problems.add(if p > 100 || !input.reason.trim().is_empty() { "percent" } else { "reason" }, message);
         }
+        plain_texts(&mut problems, &[("note", "进展情况", &input.note), ("reason", "进度回退原因", &input.reason)]);
         let photo = super::optional_upload(&mut problems, photo, |name, bytes| checked_photo("photo", name, bytes));
         problems.finish()?;
         let update = ProgressUpdate {

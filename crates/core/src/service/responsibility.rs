@@ -147,6 +147,7 @@ impl Services {
         {
             problems.add("signed_on", format!("签订日期应在{}年或{y}年内", y - 1));
         }
+        problems.text("duties", "责任内容", &input.duties);
         let scan = super::optional_upload(&mut problems, scan, |name, bytes| NewFile::check("scan", name, bytes));
         problems.finish()?;
         let signer = signer.expect("checked");
@@ -192,6 +193,7 @@ impl Services {
     /// The chain from an org (default: the actor's) down: every open org with
     /// its first-responsible person, other leaders, pledges and gaps for `year`.
     pub async fn responsibility_chain(&self, actor: &Actor, org_id: Option<Id>, year: i32) -> Result<Vec<ChainLink>> {
+        let year = super::year_param("year", year)?;
         let root = match org_id.or(actor.org_id) {
             Some(id) => self.visible_org(actor, id).await?,
             None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,

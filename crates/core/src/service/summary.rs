@@ -505,6 +505,15 @@ impl Services {
         Ok(TemplateSource { org_id: None, org_name: None, source: None })
     }
 
+    /// May the actor edit (and so preview) the template of this org? An org
+    /// admin's work; asked before any template is rendered, since a template
+    /// is code that runs on the server.
+    pub async fn summary_template_may_edit(&self, actor: &Actor, org_id: Option<Id>) -> Result<Id> {
+        actor.require(crate::model::Role::OrgAdmin)?;
+        let id = org_id.or(actor.org_id).ok_or_else(|| Error::invalid("org_id", "请选择组织"))?;
+        Ok(self.visible_org(actor, id).await?.id)
+    }
+
     /// Keeps an org's own template (checked by the caller, who can render it),
     /// or drops it when `source` is `None`. An org admin's work.
     pub async fn summary_template_set(&self, actor: &Actor, org_id: Id, source: Option<&str>) -> Result<()> {

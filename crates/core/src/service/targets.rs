@@ -109,6 +109,7 @@ impl Services {
             let field = |name: &str| format!("exemptions[{i}].{name}");
             let start = parse_date(&e.start);
             let end = parse_date(&e.end);
+            problems.text(&field("reason"), &format!("{row}的原因"), &e.reason);
             if start.is_none() {
                 problems.add(&field("start"), format!("{row}的开始日期格式应为“2020-01-20”"));
             }
@@ -150,6 +151,7 @@ impl Services {
     /// The targets of the orgs in `org`'s subtree for `year`, each judged at
     /// the end of `as_of`. One grouped query serves every target.
     pub async fn target_statuses(&self, org: &Org, year: i32, as_of: NaiveDate) -> Result<Vec<TargetStatus>> {
+        let year = super::year_param("year", year)?;
         let targets = self.store.target_list(&org.path, year).await?;
         if targets.is_empty() {
             return Ok(Vec::new());

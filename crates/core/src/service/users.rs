@@ -4,12 +4,15 @@ use serde::Deserialize;
 use super::{Services, required_text};
 use crate::auth::{self, Actor, now};
 use crate::error::{Error, Problems, Result};
-use crate::model::{AuditRecord, Id, NewUser, Role, Session, SessionKind, User, UserChange};
+use crate::model::{AuditRecord, Id, NewUser, Role, Session, SessionKind, User, UserChange, bounded};
 
 /// How long a web session lives without a new sign-in.
 pub const WEB_SESSION_HOURS: i64 = 12;
 /// How long an API token from `POST /api/v1/auth/login` lives.
 pub const API_TOKEN_DAYS: i64 = 30;
+
+/// Longest username a sign-in looks up; longer ones are refused unread.
+pub const MAX_LOGIN_NAME: usize = 64;
 
 /// A new account as typed in a form, sent as JSON or given on the command line.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -41,6 +44,15 @@ pub struct LoginOutcome {
     pub csrf: String,
 }
 
+/// Granting the personal-data permission (on creation or by an update):
+/// only an administrator who holds the permission may give it, and only
+/// inside their scope (the caller has checked the scope).
+fn check_grant_personal(actor: &Actor, problems: &mut Problems) {
+    if !actor.is_admin() || !actor.can_view_personal {
+        problems.add("can_view_personal", "您本人没有查看个人信息权限，不能授予该权限");
+    }
+}
+
 fn valid_username(name: &str) -> bool {
     (3..=32).contains(&name.len())
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'))
@@ -55,7 +67,18 @@ impl Services {
         kind: SessionKind,
         ip: Option<String>,
     ) -> Result<LoginOutcome> {
-        let delay = self.throttle.before_attempt(username)?;
+        if username.trim().chars().count() > MAX_LOGIN_NAME {
+            // Refused before any lookup, and answered like a wrong password;
+            // the audit entry keeps only the start of the name.
+            let ctx = Actor::system(&bounded(username.trim(), MAX_LOGIN_NAME)).with_ip(ip).ctx();
+            self.store
+                .audit_append(AuditRecord::new(&ctx, "login_failed", "session").detail("用户名或密码错误"))
+                .await?;
+            return Err(Error::Unauthenticated);
+        }
+        // The attempt is counted now, before the password is checked, so
+        // that parallel attempts cannot all pass the throttle.
+        let delay = self.throttle.begin(username, ip.as_deref())?;
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
@@ -65,10 +88,10 @@ impl Services {
         let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
             .await
             .map_err(|e| Error::Storage(e.to_string()))?;
-        let ctx = Actor::system(username.trim()).with_ip(ip).ctx();
+        let ctx = Actor::system(username.trim()).with_ip(ip.clone()).ctx();
         match user {
             Some(user) if matches && !user.disabled => {
-                self.throttle.succeeded(username);
+                self.throttle.succeeded(username, ip.as_deref());
                 let ctx = crate::model::AuditCtx { user_id: Some(user.id), ..ctx };
                 let token = auth::new_token();
                 let csrf = auth::new_token();
@@ -97,7 +120,6 @@ impl Services {
                 Ok(LoginOutcome { user, token, csrf })
             }
             _ => {
-                self.throttle.failed(username);
                 self.store
                     .audit_append(AuditRecord::new(&ctx, "login_failed", "session").detail("用户名或密码错误"))
                     .await?;
@@ -122,7 +144,16 @@ impl Services {
         self.store.audit_append(AuditRecord::new(&actor.ctx(), "logout", "session")).await
     }
 
-    pub async fn change_password(&self, actor: &Actor, old: &str, new: &str, repeat: &str) -> Result<()> {
+    /// Changes the actor's own password. Every other session and API token
+    /// of the account ends; the one of this request (`current_token`) stays.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current_token: &str,
+        old: &str,
+        new: &str,
+        repeat: &str,
+    ) -> Result<()> {
         let user_id = actor.user_id.ok_or(Error::Forbidden)?;
         let user = self.store.user_get(user_id).await?.ok_or(Error::NotFound)?;
         let mut problems = Problems::new();
@@ -137,7 +168,8 @@ impl Services {
         }
         problems.finish()?;
         let hash = auth::hash_password(new)?;
-        self.store.user_set_password(user_id, hash, &actor.ctx()).await
+        self.store.user_set_password(user_id, hash, &actor.ctx()).await?;
+        self.store.sessions_delete_others(user_id, &auth::token_hash(current_token)).await
     }
 
     pub async fn user_list(&self, actor: &Actor) -> Result<Vec<User>> {
@@ -179,6 +211,9 @@ impl Services {
             errors.into_iter().for_each(|_| problems.add("password", "密码至少需要8个字符，最多128个"));
         }
         let org = self.org_field(actor, input.org_id, &mut problems).await;
+        if input.can_view_personal {
+            check_grant_personal(actor, &mut problems);
+        }
         problems.finish()?;
         if self.store.user_by_username(&username).await?.is_some() {
             return Err(Error::conflict("username", format!("用户名“{username}”已被使用")));
@@ -228,6 +263,9 @@ impl Services {
         };
         if Some(id) == actor.user_id && (update.disabled == Some(true) || role.is_some_and(|r| r < user.role)) {
             problems.add("role", "不能停用自己的账号或降低自己的角色");
+        }
+        if update.can_view_personal == Some(true) && !user.can_view_personal {
+            check_grant_personal(actor, &mut problems);
         }
         problems.finish()?;
         let updated = self

@@ -22,7 +22,7 @@ mod template;
 pub use docx::docx;
 pub use html::html;
 pub use markdown::markdown;
-pub use template::{DEFAULT_SUMMARY, TemplateError, check, render};
+pub use template::{DEFAULT_SUMMARY, TemplateError, WorkerAnswer, WorkerRequest, check, render, worker};
 
 use taizhang_core::numerals::to_chinese;
 

@@ -103,22 +103,72 @@ pub fn check(source: &str) -> Result<(), TemplateError> {
         .map_err(|e| TemplateError { line: e.line(), message: explain(&e) })
 }
 
-/// Renders `source` over `data` into report markup.
+/// Renders `source` over `data` into report markup. The output is written
+/// into a buffer that refuses to grow past [`MAX_OUTPUT`], so a template
+/// that prints without end stops there, not after building it all.
 pub fn render(source: &str, data: &impl Serialize) -> Result<String, TemplateError> {
     let mut env = environment();
     env.add_template_owned("summary", source.to_owned())
         .map_err(|e| TemplateError { line: e.line(), message: explain(&e) })?;
     let template = env.get_template("summary").map_err(|e| TemplateError { line: e.line(), message: explain(&e) })?;
-    let out = template
-        .render(minijinja::context! { data => Value::from_serialize(data) })
-        .map_err(|e| TemplateError { line: e.line(), message: explain(&e) })?;
-    if out.len() > MAX_OUTPUT {
-        return Err(TemplateError {
-            line: None, message: format!("生成的文字超过{}KB上限", MAX_OUTPUT / 1024)
-        });
+    let mut out = Bounded(Vec::new());
+    let too_long = || TemplateError { line: None, message: format!("生成的文字超过{}KB上限", MAX_OUTPUT / 1024) };
+    match template.render_to_write(minijinja::context! { data => Value::from_serialize(data) }, &mut out) {
+        Ok(_) => {}
+        Err(_) if out.0.len() >= MAX_OUTPUT => return Err(too_long()),
+        Err(e) => return Err(TemplateError { line: e.line(), message: explain(&e) }),
     }
-    Ok(out)
+    String::from_utf8(out.0).map_err(|_| too_long())
 }
+
+/// A buffer that fails once it would hold more than [`MAX_OUTPUT`] bytes.
+struct Bounded(Vec<u8>);
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + buf.len() > MAX_OUTPUT {
+            self.0.resize(MAX_OUTPUT, 0);
+            return Err(std::io::Error::other("output too long"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The request a template worker reads: a template and the facts it runs over.
+#[derive(Serialize, serde::Deserialize)]
+pub struct WorkerRequest<D> {
+    pub source: String,
+    pub data: D,
+}
+
+/// A worker's answer: the markup, or the template's error.
+#[derive(Serialize, serde::Deserialize)]
+pub enum WorkerAnswer {
+    Markup(String),
+    Failed { line: Option<usize>, message: String },
+}
+
+/// The template worker's whole life: one [`WorkerRequest`] read as JSON from
+/// `input`, one [`WorkerAnswer`] written as JSON to `output`. The program
+/// that runs it (in a child process with a memory and time limit) is the
+/// sandbox of templates that users write.
+pub fn worker(input: impl std::io::Read, output: impl std::io::Write) -> std::io::Result<()> {
+    let request: WorkerRequest<serde_json::Value> =
+        serde_json::from_reader(input.take(MAX_WORKER_INPUT)).map_err(std::io::Error::other)?;
+    let answer = match render(&request.source, &request.data) {
+        Ok(markup) => WorkerAnswer::Markup(markup),
+        Err(e) => WorkerAnswer::Failed { line: e.line, message: e.message },
+    };
+    serde_json::to_writer(output, &answer).map_err(std::io::Error::other)
+}
+
+/// Largest request a worker reads: a county's facts with room to spare.
+const MAX_WORKER_INPUT: u64 = 256 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {
@@ -136,6 +186,8 @@ mod tests {
         let e = render("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}", &data)
             .unwrap_err();
         assert!(e.message.contains("无限循环") || e.message.contains("上限"), "{e}");
+        let e = render("{% for i in range(100000) %}{{ 'x' * 1000000 }}{% endfor %}", &data).unwrap_err();
+        assert!(e.message.contains("上限"), "{e}");
         let e = render("{% include 'etc/passwd' %}", &data).unwrap_err();
         assert!(e.message.contains("不能引用其他模板"), "{e}");
     }

@@ -156,6 +156,10 @@ impl Store for SqlStore {
     async fn sessions_delete_for_user(&self, user_id: Id) -> Result<()> {
         self.write(move |c| users::session_delete(c, "user_id = $1", user_id)).await
     }
+    async fn sessions_delete_others(&self, user_id: Id, keep_token_hash: &str) -> Result<()> {
+        let keep = keep_token_hash.to_owned();
+        self.write(move |c| users::sessions_delete_others(c, user_id, &keep)).await
+    }
 
     async fn audit_append(&self, record: AuditRecord) -> Result<()> {
         self.write(move |c| audit::append(c, &record)).await

@@ -50,7 +50,11 @@ pub fn search(c: &mut dyn Conn, q: &PersonQuery) -> Result<Page<Person>> {
     let text = q.text.trim();
     if !text.is_empty() {
         let esc = like_escape(text);
-        if text.chars().all(|ch| ch.is_ascii_digit()) {
+        if text.len() == 11 && text.chars().all(|ch| ch.is_ascii_digit()) {
+            // A whole phone number.
+            args.push(text.into());
+            sql.push_str(&format!(" AND p.mobile = ${}", args.len()));
+        } else if text.chars().all(|ch| ch.is_ascii_digit()) {
             // Digits: the tail of a phone number.
             args.push(format!("%{esc}").into());
             sql.push_str(&format!(" AND p.mobile LIKE ${} ESCAPE '\\'", args.len()));
@@ -212,7 +216,12 @@ pub fn membership_create(c: &mut dyn Conn, new: &NewMembership, ctx: &AuditCtx) 
             "INSERT INTO memberships (person_id, org_id, role, started_on, note, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             params![new.person_id, new.org_id, &new.role, new.started_on, &new.note, ctx.at],
-        )?
+        )
+        .map_err(|e| match e {
+            // memberships_open_unique: the same open role twice.
+            DbError::Unique(_) => Error::conflict("role", format!("该人员已在该组织担任{}", new.role)),
+            other => other.into(),
+        })?
         .i64("id")?;
     let m = membership_get(c, id)?.ok_or(Error::NotFound)?;
     audit::append(

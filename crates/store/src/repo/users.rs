@@ -8,6 +8,10 @@ use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 const COLUMNS: &str =
     "id, username, display_name, role, org_id, can_view_personal, disabled, password_hash, created_at";
 
+/// Audit details of a change of the personal-data permission.
+const PERSONAL_GRANTED: &str = "授予查看个人信息权限";
+const PERSONAL_REVOKED: &str = "收回查看个人信息权限";
+
 fn from_row(row: &Row) -> DbResult<User> {
     let role = row.text("role")?;
     Ok(User {
@@ -62,7 +66,11 @@ pub fn create(c: &mut dyn Conn, new: &NewUser, ctx: &AuditCtx) -> Result<User> {
         })?
         .i64("id")?;
     let user = get_where(c, "id = $1", id)?.ok_or(Error::NotFound)?;
-    audit::append(c, &AuditRecord::new(ctx, "create", "user").entity_id(id).org(user.org_id).after(user.audit_json()))?;
+    let detail = if user.can_view_personal { PERSONAL_GRANTED } else { "" };
+    audit::append(
+        c,
+        &AuditRecord::new(ctx, "create", "user").entity_id(id).org(user.org_id).after(user.audit_json()).detail(detail),
+    )?;
     Ok(user)
 }
 
@@ -82,13 +90,19 @@ pub fn update(c: &mut dyn Conn, id: Id, change: &UserChange, ctx: &AuditCtx) -> 
         ],
     )?;
     let after = get_where(c, "id = $1", id)?.ok_or(Error::NotFound)?;
+    let detail = match (before.can_view_personal, after.can_view_personal) {
+        (false, true) => PERSONAL_GRANTED,
+        (true, false) => PERSONAL_REVOKED,
+        _ => "",
+    };
     audit::append(
         c,
         &AuditRecord::new(ctx, "update", "user")
             .entity_id(id)
             .org(after.org_id)
             .before(before.audit_json())
-            .after(after.audit_json()),
+            .after(after.audit_json())
+            .detail(detail),
     )?;
     Ok(after)
 }
@@ -131,5 +145,10 @@ pub fn session_get(c: &mut dyn Conn, token_hash: &str, now: DateTime<Utc>) -> Re
 
 pub fn session_delete(c: &mut dyn Conn, condition: &str, key: impl Into<Value>) -> Result<()> {
     c.execute(&format!("DELETE FROM sessions WHERE {condition}"), &[key.into()])?;
+    Ok(())
+}
+
+pub fn sessions_delete_others(c: &mut dyn Conn, user_id: Id, keep_token_hash: &str) -> Result<()> {
+    c.execute("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", params![user_id, keep_token_hash])?;
     Ok(())
 }

@@ -4,7 +4,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use std::net::SocketAddr;
 use taizhang_core::model::SessionKind;
 
-use super::dto::{LoginBody, LoginOut, MeOut};
+use super::dto::{LoginBody, LoginOut, MeOut, PasswordBody};
 use crate::AppState;
 use crate::auth::{ApiActor, ApiJson};
 use crate::error::{ApiError, ErrorBody};
@@ -23,6 +23,16 @@ pub async fn login(
     Ok(Json(LoginOut { token: outcome.token, user: outcome.user.into() }))
 }
 
+/// The bearer token of a call.
+fn bearer(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim()
+}
+
 /// Revokes the token of this call.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
 pub async fn logout(
@@ -30,13 +40,24 @@ pub async fn logout(
     ApiActor(actor): ApiActor,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default()
-        .trim();
-    state.services.logout(&actor, token).await?;
+    state.services.logout(&actor, bearer(&headers)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the caller's own password. Every other session and API token of
+/// the account is revoked; the token of this call stays valid.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordBody,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .services
+        .change_password(&actor, bearer(&headers), &body.old_password, &body.new_password, &body.repeat_password)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -13,6 +13,13 @@ pub struct LoginBody {
     pub password: String,
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordBody {
+    pub old_password: String,
+    pub new_password: String,
+    pub repeat_password: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct LoginOut {
     /// Send as `Authorization: Bearer TOKEN`.
@@ -196,6 +203,7 @@ impl From<PersonPatchBody> for PersonPatch {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PersonListQuery {
     /// Name, pinyin (zhangwei), initials (zw) or the tail of a mobile number.
     #[serde(default)]
@@ -206,6 +214,7 @@ pub struct PersonListQuery {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RevealQuery {
     /// Unmask ID number and mobile (needs the personal-data permission; audited).
     #[serde(default)]
@@ -370,6 +379,7 @@ pub struct AuditPage {
 }
 
 #[derive(Deserialize, IntoParams, Default, Clone)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct AuditListQuery {
     pub username: Option<String>,

@@ -111,6 +111,7 @@ impl From<ChainLink> for ChainLinkOut {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ChainQuery {
     pub org_id: Option<i64>,
@@ -245,6 +246,7 @@ pub async fn pledge_delete(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct FileQuery {
     /// The file's name.
@@ -379,6 +381,7 @@ pub struct CaseListOut {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct CaseQuery {
     pub org_id: Option<i64>,
@@ -616,6 +619,7 @@ fn project_out(p: Project, on: NaiveDate) -> ProjectOut {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ProjectQuery {
     pub org_id: Option<i64>,
@@ -842,6 +846,7 @@ pub struct ReviewOut {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ReviewQuery {
     pub org_id: Option<i64>,

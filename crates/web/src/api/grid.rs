@@ -84,6 +84,7 @@ impl From<Page<Household>> for HouseholdPage {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct HouseholdListQuery {
     pub grid_id: Option<i64>,
@@ -203,6 +204,7 @@ pub async fn resident_set(
 // --- the roster ---
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct RosterImportQuery {
     /// The org whose grids the rows name (default: the caller's).
@@ -254,6 +256,7 @@ pub async fn roster_import(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct RosterExportQuery {
     pub org_id: Option<i64>,
@@ -404,6 +407,7 @@ pub async fn screening_get(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct MissedQuery {
     pub grid_id: Option<i64>,
@@ -514,6 +518,7 @@ pub async fn visit_create(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct VisitListQuery {
     pub household_id: Option<i64>,
@@ -600,6 +605,7 @@ impl From<KeyPerson> for KeyPersonOut {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct KeyPersonQuery {
     pub org_id: Option<i64>,
@@ -764,6 +770,7 @@ impl From<FollowUpLine> for FollowUpLineOut {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct FollowUpQuery {
     pub org_id: Option<i64>,
@@ -886,6 +893,7 @@ pub async fn health_check_add(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct HealthCheckQuery {
     pub org_id: Option<i64>,
@@ -947,6 +955,7 @@ pub struct DisinfectionBody {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct RangeQuery {
     pub org_id: Option<i64>,
@@ -988,8 +997,12 @@ pub struct ReportLineOut {
     pub new_key_persons: u64,
     pub under_care: u64,
     pub released: u64,
-    pub checks: u64,
-    pub abnormal_checks: u64,
+    /// Health checks taken that day. `null` when the count is 1 or 2 and the
+    /// account lacks the personal-data permission (shown as "<3", see
+    /// `small_counts_hidden`).
+    pub checks: Option<u64>,
+    /// Abnormal readings that day; `null` like `checks` when 1 or 2 and hidden.
+    pub abnormal_checks: Option<u64>,
     pub follow_ups_done: u64,
     pub follow_ups_overdue: u64,
     pub disinfections: u64,
@@ -1004,8 +1017,8 @@ impl From<&ReportLine> for ReportLineOut {
             new_key_persons: l.new_key_persons,
             under_care: l.under_care,
             released: l.released,
-            checks: l.checks,
-            abnormal_checks: l.abnormal_checks,
+            checks: l.checks.exact(),
+            abnormal_checks: l.abnormal_checks.exact(),
             follow_ups_done: l.follow_ups_done,
             follow_ups_overdue: l.follow_ups_overdue,
             disinfections: l.disinfections,
@@ -1021,9 +1034,13 @@ pub struct DailyReportOut {
     pub day: NaiveDate,
     pub lines: Vec<ReportLineOut>,
     pub total: ReportLineOut,
+    /// True when counts of health checks from 1 to 2 are given as `null`
+    /// ("<3"): the account lacks the personal-data permission.
+    pub small_counts_hidden: bool,
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct DailyReportQuery {
     pub org_id: Option<i64>,
@@ -1046,6 +1063,7 @@ pub async fn daily_report(
         day: r.day,
         lines: r.lines.iter().map(Into::into).collect(),
         total: (&r.total).into(),
+        small_counts_hidden: r.small_counts_hidden,
     }))
 }
 

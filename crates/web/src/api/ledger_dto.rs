@@ -249,6 +249,7 @@ pub struct ActivityPage {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ActivityListQuery {
     pub org_id: Option<i64>,
@@ -426,6 +427,7 @@ impl From<TargetStatus> for TargetOut {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct TargetListQuery {
     pub org_id: Option<i64>,
@@ -504,6 +506,7 @@ impl DashboardOut {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct DashboardQuery {
     pub org_id: Option<i64>,

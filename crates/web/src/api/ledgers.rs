@@ -254,6 +254,7 @@ pub async fn activity_template(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ImportQuery {
     /// Name of the file, for the audit log.
@@ -322,6 +323,7 @@ impl From<taizhang_core::evidence::Evidence> for EvidenceOut {
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct EvidenceQuery {
     /// The file's name, e.g. 活动照片.jpg.
@@ -410,12 +412,14 @@ pub async fn kinds(State(state): State<AppState>, ApiActor(actor): ApiActor) -> 
 
 /// Adds an activity kind for the administrator's org and the orgs below; its name is its code.
 #[utoipa::path(post, path = "/api/v1/kinds", tag = "ledgers", request_body = RenameBody,
-    responses((status = 201), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = KindOut), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn kind_create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiJson(b): ApiJson<RenameBody>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<(StatusCode, Json<KindOut>), ApiError> {
     state.services.kind_create(&actor, &b.name).await?;
-    Ok(StatusCode::CREATED)
+    // The service stores the trimmed name as both code and label.
+    let name = b.name.trim().to_owned();
+    Ok((StatusCode::CREATED, Json(KindOut { code: name.clone(), label: name })))
 }

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/password", post(auth::change_password))
         .route("/me", get(auth::me))
         .route("/orgs", get(orgs::list).post(orgs::create))
         .route("/orgs/{id}", get(orgs::get).patch(orgs::update))
@@ -151,7 +152,7 @@ async fn not_found() -> crate::ApiError {
 #[openapi(
     info(title = "台账 Taizhang API", version = "1", description = "基层工作台账：组织、人员、任职、用户、审计日志，工作台账与目标，责任体系、信访矛盾纠纷、工程项目、存在问题与下一步打算，网格、户、居民花名册、入户排查、重点人群、一人一策、随访、健康监测、消毒与信息报送。除登录外，所有接口需在请求头携带 Authorization: Bearer TOKEN。"),
     paths(
-        auth::login, auth::logout, auth::me,
+        auth::login, auth::logout, auth::change_password, auth::me,
         orgs::list, orgs::create, orgs::get, orgs::update, orgs::memberships,
         people::list, people::create, people::get, people::update, people::remove, people::memberships,
         people::membership_create, people::membership_delete,

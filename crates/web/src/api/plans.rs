@@ -12,6 +12,7 @@ use crate::auth::{ApiActor, ApiJson, ApiQuery, IdPath};
 use crate::error::{ApiError, ErrorBody};
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct PlanQuery {
     pub org_id: Option<i64>,
@@ -194,6 +195,7 @@ impl From<RectificationView> for RectificationOut {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct RectificationQuery {
     pub org_id: Option<i64>,

@@ -11,6 +11,7 @@ use crate::auth::{ApiActor, ApiQuery};
 use crate::error::{ApiError, ErrorBody};
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct SummaryQuery {
     /// Default: the signed-in account's org.
@@ -42,7 +43,7 @@ pub async fn summary(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<SummaryQuery>,
 ) -> Result<Json<SummaryOut>, ApiError> {
-    let (doc, warnings) = crate::reports::summary(&state.services, &actor, q.org_id, &q.period).await?;
+    let (doc, warnings) = crate::reports::summary(&state, &actor, q.org_id, &q.period).await?;
     Ok(Json(SummaryOut {
         warnings,
         title: doc.title.clone(),
@@ -62,8 +63,8 @@ pub async fn summary_download(
     ApiQuery(q): ApiQuery<SummaryQuery>,
 ) -> Result<Response, ApiError> {
     let format = crate::reports::format(&q.format)?;
-    let (doc, _) = crate::reports::summary(&state.services, &actor, q.org_id, &q.period).await?;
-    Ok(crate::reports::download(doc, format).await?)
+    let (doc, _) = crate::reports::summary(&state, &actor, q.org_id, &q.period).await?;
+    Ok(crate::reports::download(&state, doc, format).await?)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -106,7 +107,7 @@ pub async fn keep(
     ApiActor(actor): ApiActor,
     crate::auth::ApiJson(b): crate::auth::ApiJson<KeepBody>,
 ) -> Result<(axum::http::StatusCode, Json<SummaryVersionOut>), ApiError> {
-    let saved = crate::reports::keep(&state.services, &actor, b.org_id, &b.period).await?;
+    let saved = crate::reports::keep(&state, &actor, b.org_id, &b.period).await?;
     Ok((axum::http::StatusCode::CREATED, Json(saved.into())))
 }
 
@@ -134,5 +135,5 @@ pub async fn version_download(
 ) -> Result<Response, ApiError> {
     let format = crate::reports::format(&q.format)?;
     let saved = state.services.summary_version(&actor, id).await?;
-    Ok(crate::reports::download(taizhang_docs::report::parse(&saved.markup), format).await?)
+    Ok(crate::reports::download(&state, taizhang_docs::report::parse(&saved.markup), format).await?)
 }

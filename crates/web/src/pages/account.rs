@@ -26,7 +26,7 @@ pub struct PasswordForm {
 pub async fn submit(State(state): State<AppState>, CsrfForm(page, form): CsrfForm<PasswordForm>) -> PageResult {
     let result = state
         .services
-        .change_password(&page.actor, &form.old_password, &form.new_password, &form.repeat_password)
+        .change_password(&page.actor, &page.token, &form.old_password, &form.new_password, &form.repeat_password)
         .await;
     let (status, errors, done) = match result {
         Ok(()) => (StatusCode::OK, BTreeMap::new(), true),

@@ -21,8 +21,24 @@ pub struct Next {
 }
 
 /// Only local paths: never send a user to another site after sign-in.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+/// Browsers drop tabs and newlines from an address (`/\t/evil.example/`
+/// becomes `//evil.example/`), so control characters go first; what is left
+/// must be `/` followed by something other than `/` or `\`. Bytes outside
+/// printable ASCII are percent-encoded so the answer is a valid `Location`.
+fn safe_next(next: &str) -> String {
+    let cleaned: String = next.chars().filter(|c| !c.is_control()).collect();
+    let local = match cleaned.as_bytes() {
+        [b'/'] => true,
+        [b'/', second, ..] => *second != b'/' && *second != b'\\',
+        _ => false,
+    };
+    if !local {
+        return "/".to_owned();
+    }
+    cleaned
+        .bytes()
+        .map(|b| if b.is_ascii_graphic() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
 }
 
 fn login_page(state: &AppState, status: StatusCode, next: &str, username: &str, error: Option<String>) -> PageResult {
@@ -40,7 +56,7 @@ fn login_page(state: &AppState, status: StatusCode, next: &str, username: &str, 
 }
 
 pub async fn form(State(state): State<AppState>, Query(q): Query<Next>) -> PageResult {
-    login_page(&state, StatusCode::OK, safe_next(&q.next), "", None)
+    login_page(&state, StatusCode::OK, &safe_next(&q.next), "", None)
 }
 
 #[derive(Deserialize)]
@@ -61,7 +77,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> PageResult {
-    let next = safe_next(&form.next).to_owned();
+    let next = safe_next(&form.next);
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same_secret(&expected, &form._csrf) {
         return login_page(&state, StatusCode::FORBIDDEN, &next, &form.username, Some("页面已过期，请重新登录".into()));
@@ -105,4 +121,20 @@ pub async fn logout(
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_local_path_without_control_characters() {
+        for evil in ["/\t/evil.example/", "/\n/x", "//evil", "/\\evil", "\t//evil", "https://evil", "evil", ""] {
+            assert_eq!(safe_next(evil), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next("/"), "/");
+        assert_eq!(safe_next("/activities?page=2"), "/activities?page=2");
+        assert_eq!(safe_next("/a\tb"), "/ab");
+        assert_eq!(safe_next("/people?q=张 三"), "/people?q=%E5%BC%A0%20%E4%B8%89");
+    }
 }

@@ -224,9 +224,36 @@ pub fn period_or_current_half(period: &str) -> String {
     }
 }
 
-/// After a successful post: back to a page (POST-redirect-GET).
+/// After a successful post: back to a page (POST-redirect-GET). `to` is built
+/// by the handler from numbers or with [`local_url`], never from raw input; an
+/// address that still cannot be a header goes home rather than failing after
+/// the change was saved.
 pub fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
+    if axum::http::HeaderValue::from_str(to).is_ok() {
+        Redirect::to(to).into_response()
+    } else {
+        tracing::warn!(to, "redirect to an address that is not a header value");
+        Redirect::to("/").into_response()
+    }
+}
+
+/// A local address with its query values percent-encoded, so that whatever a
+/// form sent (newlines, `&`, Chinese) stays inside its value.
+pub fn local_url(path: &str, query: &[(&str, &str)]) -> String {
+    match serde_urlencoded::to_string(query) {
+        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_owned(),
+    }
+}
+
+/// The org chosen in a form's `org_id`: none when empty, the field's error
+/// when it is not a number (checked before anything is written).
+pub fn form_org_id(raw: &str) -> Result<Option<i64>, Error> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse().map(Some).map_err(|_| Error::invalid("org_id", "所选组织无效，请重新选择"))
 }
 
 pub fn org_json(org: &Org) -> Value {
@@ -263,6 +290,7 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "htmx.min.js" => (include_bytes!("../../static/htmx.min.js"), "text/javascript; charset=utf-8"),
         "app.css" => (include_bytes!("../../static/app.css"), "text/css; charset=utf-8"),
         "upload.js" => (include_bytes!("../../static/upload.js"), "text/javascript; charset=utf-8"),
+        "app.js" => (include_bytes!("../../static/app.js"), "text/javascript; charset=utf-8"),
         _ => return PageError::from(Error::NotFound).into_response(),
     };
     ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

@@ -26,7 +26,7 @@ impl ReviewQuery {
     }
 
     fn back(&self) -> String {
-        format!("/reviews?org_id={}&period={}", self.org_id, self.period())
+        super::local_url("/reviews", &[("org_id", &self.org_id), ("period", &self.period())])
     }
 }
 
@@ -113,19 +113,43 @@ async fn after(
     }
 }
 
+/// The form's org, checked before anything is written: a wrong one shows the
+/// review again with the error beside the org choice.
+async fn org_of(state: &AppState, page: &PageActor, f: &ItemForm) -> Result<Option<i64>, PageResult> {
+    match super::form_org_id(&f.org_id) {
+        Ok(id) => Ok(id),
+        Err(e) => {
+            let errors = super::error_map(&e.field_errors());
+            Err(review_page(state, page, &f.query(), StatusCode::UNPROCESSABLE_ENTITY, errors).await)
+        }
+    }
+}
+
 pub async fn item_add(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<ItemForm>) -> PageResult {
-    let r = state.services.review_item_add(&page.actor, f.org_id.parse().ok(), &f.period, &f.section, &f.text).await;
+    let org_id = match org_of(&state, &page, &f).await {
+        Ok(id) => id,
+        Err(shown) => return shown,
+    };
+    let r = state.services.review_item_add(&page.actor, org_id, &f.period, &f.section, &f.text).await;
     after(&state, &page, &f.query(), "new.", r.map(|_| ())).await
 }
 
 pub async fn accept(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<ItemForm>) -> PageResult {
+    let org_id = match org_of(&state, &page, &f).await {
+        Ok(id) => id,
+        Err(shown) => return shown,
+    };
     let text = Some(f.text.as_str()).filter(|t| !t.trim().is_empty());
-    let r = state.services.review_accept(&page.actor, f.org_id.parse().ok(), &f.period, &f.key, text).await;
+    let r = state.services.review_accept(&page.actor, org_id, &f.period, &f.key, text).await;
     after(&state, &page, &f.query(), &format!("{}.", f.key), r.map(|_| ())).await
 }
 
 pub async fn dismiss(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<ItemForm>) -> PageResult {
-    let r = state.services.review_dismiss(&page.actor, f.org_id.parse().ok(), &f.period, &f.key).await;
+    let org_id = match org_of(&state, &page, &f).await {
+        Ok(id) => id,
+        Err(shown) => return shown,
+    };
+    let r = state.services.review_dismiss(&page.actor, org_id, &f.period, &f.key).await;
     after(&state, &page, &f.query(), &format!("{}.", f.key), r).await
 }
 

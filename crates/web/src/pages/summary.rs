@@ -32,7 +32,7 @@ impl SummaryQuery {
 pub async fn show(State(state): State<AppState>, page: PageActor, Query(q): Query<SummaryQuery>) -> PageResult {
     let orgs = state.services.org_tree(&page.actor).await?;
     let (preview, warnings, errors, status) =
-        match crate::reports::summary(&state.services, &page.actor, q.org_id.parse().ok(), &q.period()).await {
+        match crate::reports::summary(&state, &page.actor, q.org_id.parse().ok(), &q.period()).await {
             Ok((doc, warnings)) => (Some(taizhang_docs::report::html(&doc)), warnings, BTreeMap::new(), StatusCode::OK),
             Err(e) => (None, Vec::new(), form_errors(e)?, StatusCode::UNPROCESSABLE_ENTITY),
         };
@@ -57,8 +57,8 @@ pub async fn show(State(state): State<AppState>, page: PageActor, Query(q): Quer
 
 pub async fn download(State(state): State<AppState>, page: PageActor, Query(q): Query<SummaryQuery>) -> PageResult {
     let format = crate::reports::format(&q.format)?;
-    let (doc, _) = crate::reports::summary(&state.services, &page.actor, q.org_id.parse().ok(), &q.period()).await?;
-    Ok(crate::reports::download(doc, format).await?)
+    let (doc, _) = crate::reports::summary(&state, &page.actor, q.org_id.parse().ok(), &q.period()).await?;
+    Ok(crate::reports::download(&state, doc, format).await?)
 }
 
 fn version_json(v: &taizhang_core::summary::SavedSummary) -> serde_json::Value {
@@ -78,7 +78,7 @@ pub struct KeepForm {
 
 /// Keeps the summary as generated now, as a version.
 pub async fn keep(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<KeepForm>) -> PageResult {
-    let saved = crate::reports::keep(&state.services, &page.actor, f.org_id.parse().ok(), &f.period).await?;
+    let saved = crate::reports::keep(&state, &page.actor, f.org_id.parse().ok(), &f.period).await?;
     Ok(see_other(&format!("/summary/versions/{}", saved.id)))
 }
 
@@ -101,5 +101,5 @@ pub async fn version_download(
 ) -> PageResult {
     let format = crate::reports::format(&q.format)?;
     let saved = state.services.summary_version(&page.actor, id).await?;
-    Ok(crate::reports::download(taizhang_docs::report::parse(&saved.markup), format).await?)
+    Ok(crate::reports::download(&state, taizhang_docs::report::parse(&saved.markup), format).await?)
 }

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{PageResult, form_errors, org_json, render, render_status, see_other};
+use super::{PageResult, form_errors, form_org_id, local_url, org_json, render, render_status, see_other};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -73,8 +73,9 @@ pub async fn edit(State(state): State<AppState>, page: PageActor, Query(q): Quer
 /// or the error with its line.
 pub async fn preview(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<TemplateForm>) -> PageResult {
     let period = period_or_default(&f.period);
+    state.services.summary_template_may_edit(&page.actor, f.org_id.parse().ok()).await?;
     let result =
-        crate::reports::render(&state.services, &page.actor, f.org_id.parse().ok(), &period, Some(&f.source)).await;
+        crate::reports::render(&state, &page.actor, f.org_id.parse().ok(), &period, Some(&f.source)).await;
     let (html, errors) = match result {
         Ok((doc, _)) => (Some(taizhang_docs::report::html(&doc)), BTreeMap::new()),
         Err(e) => (None, form_errors(e)?),
@@ -85,16 +86,23 @@ pub async fn preview(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<
 /// Saves the org's own template after rendering it over the org's records:
 /// a template that fails is shown again with its error, not saved.
 pub async fn save(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<TemplateForm>) -> PageResult {
-    let org_id = f.org_id.parse().ok();
     let period = period_or_default(&f.period);
-    let checked = crate::reports::render(&state.services, &page.actor, org_id, &period, Some(&f.source)).await;
+    let org_id = match form_org_id(&f.org_id) {
+        Ok(id) => id,
+        Err(e) => {
+            let errors = form_errors(e)?;
+            return editor(&state, &page, None, &period, Some(f.source), StatusCode::UNPROCESSABLE_ENTITY, errors)
+                .await;
+        }
+    };
+    let checked = crate::reports::render(&state, &page.actor, org_id, &period, Some(&f.source)).await;
     let result = match (checked, org_id.or(page.actor.org_id)) {
         (Ok(_), Some(id)) => state.services.summary_template_set(&page.actor, id, Some(&f.source)).await,
         (Ok(_), None) => Err(taizhang_core::Error::invalid("org_id", "请选择组织")),
         (Err(e), _) => Err(e),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/summary/template?org_id={}&period={period}", f.org_id))),
+        Ok(()) => Ok(see_other(&back(&f.org_id, &period))),
         Err(e) => {
             let errors = form_errors(e)?;
             editor(&state, &page, org_id, &period, Some(f.source), StatusCode::UNPROCESSABLE_ENTITY, errors).await
@@ -104,9 +112,22 @@ pub async fn save(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<Tem
 
 /// Drops the org's own template: back to the inherited one.
 pub async fn reset(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<TemplateForm>) -> PageResult {
-    let Some(id) = f.org_id.parse().ok().or(page.actor.org_id) else {
+    let period = period_or_default(&f.period);
+    let org_id = match form_org_id(&f.org_id) {
+        Ok(id) => id,
+        Err(e) => {
+            let errors = form_errors(e)?;
+            return editor(&state, &page, None, &period, None, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+        }
+    };
+    let Some(id) = org_id.or(page.actor.org_id) else {
         return Err(taizhang_core::Error::invalid("org_id", "请选择组织").into());
     };
     state.services.summary_template_set(&page.actor, id, None).await?;
-    Ok(see_other(&format!("/summary/template?org_id={}&period={}", f.org_id, period_or_default(&f.period))))
+    Ok(see_other(&back(&f.org_id, &period)))
+}
+
+/// The editor of the org and period a form was sent from.
+fn back(org_id: &str, period: &str) -> String {
+    local_url("/summary/template", &[("org_id", org_id), ("period", period)])
 }

@@ -28,10 +28,7 @@ pub async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState {
-        services: services.clone(),
-        config: Arc::new(WebConfig { max_body_bytes: 64 * 1024, ..WebConfig::default() }),
-    };
+    let state = AppState::new(services.clone(), WebConfig { max_body_bytes: 64 * 1024, ..WebConfig::default() });
     tokio::spawn(taizhang_web::serve(listener, state, async {
         let _ = rx.await;
     }));

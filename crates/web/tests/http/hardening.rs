@@ -1,0 +1,1 @@
+//! Regression tests of the hardening issue (filled in below).
