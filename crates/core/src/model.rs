@@ -126,6 +126,10 @@ pub struct Person {
     pub gender: Option<Gender>,
     pub birth_date: Option<NaiveDate>,
     pub id_number: Option<IdNumber>,
+    /// A number typed for this person that another person already holds,
+    /// kept until an account that may see both resolves it (see
+    /// `Services::person_create`). Shown masked exactly like `id_number`.
+    pub id_number_pending: Option<IdNumber>,
     pub mobile: Option<Mobile>,
     pub party_member: bool,
     pub notes: String,
@@ -134,6 +138,12 @@ pub struct Person {
 }
 
 impl Person {
+    /// The ID number as shown (masked) to anyone: the registered one, or
+    /// one pending a check, which looks the same.
+    pub fn shown_id_number(&self) -> Option<&IdNumber> {
+        self.id_number.as_ref().or(self.id_number_pending.as_ref())
+    }
+
     /// The person as the audit log keeps it: personal data masked, so that the
     /// log never becomes a second copy of the register.
     pub fn audit_json(&self) -> serde_json::Value {
@@ -142,8 +152,9 @@ impl Person {
             "org_id": self.org_id,
             "name": self.name,
             "gender": self.gender.map(|g| g.as_str()),
-            "birth_date": self.birth_date,
-            "id_number": self.id_number.as_ref().map(|n| n.masked()),
+            // Digits 7–14 of the ID number: hidden with it, as pages hide it.
+            "birth_date": if self.shown_id_number().is_some() { None } else { self.birth_date },
+            "id_number": self.shown_id_number().map(|n| n.masked()),
             "mobile": self.mobile.as_ref().map(|m| m.masked()),
             "party_member": self.party_member,
             "notes": self.notes,
@@ -159,6 +170,8 @@ pub struct PersonFields {
     pub gender: Option<Gender>,
     pub birth_date: Option<NaiveDate>,
     pub id_number: Option<IdNumber>,
+    /// See [`Person::id_number_pending`].
+    pub id_number_pending: Option<IdNumber>,
     pub mobile: Option<Mobile>,
     pub party_member: bool,
     pub notes: String,

@@ -44,6 +44,8 @@ pub trait Store: Send + Sync + 'static {
 
     // --- people ---
     async fn person_get(&self, id: Id) -> Result<Option<Person>>;
+    /// The person who holds an ID number, anywhere in the register.
+    async fn person_by_id_number(&self, number: &crate::id_number::IdNumber) -> Result<Option<Person>>;
     async fn person_search(&self, query: &PersonQuery) -> Result<Page<Person>>;
     async fn person_create(&self, fields: PersonFields, ctx: &AuditCtx) -> Result<Person>;
     async fn person_update(&self, id: Id, fields: PersonFields, ctx: &AuditCtx) -> Result<Person>;

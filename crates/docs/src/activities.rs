@@ -6,6 +6,7 @@ use taizhang_core::ledger::{SHEET_COLUMNS, SHEET_REQUIRED, SheetActivity};
 
 use crate::sheet::{SheetError, read_rows};
 use crate::table::{Cell, Column, table_workbook};
+use crate::xml_safe;
 
 /// The sheet's columns with whether an import requires them. The export
 /// writes the same columns (with 序号 and 参加人数 in front), so an export
@@ -146,7 +147,7 @@ pub fn activity_template(choices: &TemplateChoices) -> Result<Vec<u8>, SheetErro
         for (i, (key, name, required)) in columns().into_iter().enumerate() {
             let text = if required { format!("{name}*") } else { name.to_owned() };
             sheet.write_with_format(1, i as u16, text.as_str(), &header)?;
-            sheet.write(2, i as u16, value(&choices.sample, key))?;
+            sheet.write(2, i as u16, xml_safe(value(&choices.sample, key)).as_ref())?;
             sheet.set_column_width(
                 i as u16,
                 if matches!(key, "title" | "summary" | "participants") { 24 } else { 12 },
@@ -174,7 +175,7 @@ pub fn activity_template(choices: &TemplateChoices) -> Result<Vec<u8>, SheetErro
         let header = SHEET_COLUMNS.iter().find(|c| c.0 == *key).map_or("", |c| c.1);
         sheet.write(0, n as u16, header)?;
         for (i, item) in items.iter().enumerate() {
-            sheet.write(i as u32 + 1, n as u16, item.as_str())?;
+            sheet.write(i as u32 + 1, n as u16, xml_safe(item).as_ref())?;
         }
     }
     sheet.set_hidden(true);

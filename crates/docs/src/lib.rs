@@ -9,9 +9,11 @@ mod roster;
 mod sheet;
 mod table;
 mod thumbnail;
+mod xml_text;
 
 pub use activities::{ActivityExport, TemplateChoices, activities_workbook, activity_template, read_activities};
 pub use roster::{read_roster, roster_template, roster_workbook};
 pub use sheet::{SheetError, error_report};
 pub use table::{Cell, Column, table_workbook};
 pub use thumbnail::{THUMBNAIL_SIZE, thumbnail};
+pub use xml_text::xml_safe;

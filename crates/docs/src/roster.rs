@@ -7,6 +7,7 @@ use taizhang_core::grid::{ROSTER_COLUMNS, RosterRow};
 
 use crate::sheet::{ColumnSpec, SheetError, rows_under_header, xlsx_cells};
 use crate::table::{Cell, table_workbook};
+use crate::xml_safe;
 
 /// Column widths of the roster, in column order.
 const WIDTHS: [u16; 10] = [10, 6, 22, 12, 14, 28, 10, 10, 16, 16];
@@ -110,7 +111,7 @@ pub fn roster_template(grids: &[String], relations: &[&str], sample: &RosterRow)
         sheet.set_column_format(2, &text)?;
         sheet.set_column_format(4, &text)?;
         for (i, value) in sample.cells().iter().enumerate() {
-            sheet.write_string(2, i as u16, value)?;
+            sheet.write_string(2, i as u16, xml_safe(value).as_ref())?;
         }
         for (n, (key, items)) in lists.iter().enumerate() {
             if items.is_empty() {
@@ -133,7 +134,7 @@ pub fn roster_template(grids: &[String], relations: &[&str], sample: &RosterRow)
     for (n, (key, items)) in lists.iter().enumerate() {
         sheet.write(0, n as u16, taizhang_core::grid::roster_header(key))?;
         for (i, item) in items.iter().enumerate() {
-            sheet.write(i as u32 + 1, n as u16, item.as_str())?;
+            sheet.write(i as u32 + 1, n as u16, xml_safe(item).as_ref())?;
         }
     }
     sheet.set_hidden(true);

@@ -407,7 +407,7 @@ pub fn error_report(title: &str, problems: &[(Option<usize>, String, String)]) -
     let sheet = book.add_worksheet();
     sheet.set_name("错误报告")?;
     let bold = Format::new().set_bold();
-    sheet.write_with_format(0, 0, title, &bold)?;
+    sheet.write_with_format(0, 0, crate::xml_safe(title).as_ref(), &bold)?;
     for (col, header) in ["行号", "列", "问题"].iter().enumerate() {
         sheet.write_with_format(2, col as u16, *header, &bold)?;
     }
@@ -417,8 +417,9 @@ pub fn error_report(title: &str, problems: &[(Option<usize>, String, String)]) -
             Some(n) => sheet.write(r, 0, *n as u32)?,
             None => sheet.write(r, 0, "")?,
         };
-        sheet.write(r, 1, column.as_str())?;
-        sheet.write(r, 2, message.as_str())?;
+        // Messages quote what the file held, which may be any character.
+        sheet.write(r, 1, crate::xml_safe(column).as_ref())?;
+        sheet.write(r, 2, crate::xml_safe(message).as_ref())?;
     }
     sheet.set_column_width(0, 8)?;
     sheet.set_column_width(1, 16)?;

@@ -13,9 +13,11 @@ pub const THUMBNAIL_SIZE: u32 = 320;
 pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().ok()?;
     let mut limits = Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
+    // A 48-megapixel phone photo (8000×6000) decodes; a crafted 9000×9000
+    // image is refused from its header, before any pixel is allocated.
+    limits.max_image_width = Some(8_192);
+    limits.max_image_height = Some(8_192);
+    limits.max_alloc = Some(160 * 1024 * 1024);
     reader.limits(limits);
     let image = reader.decode().ok()?;
     let small = image.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8();

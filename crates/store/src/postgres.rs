@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "grid", include_str!("../migrations/postgres/0011_grid.sql")),
     (12, "drop_mobile_index", include_str!("../migrations/postgres/0012_drop_mobile_index.sql")),
     (13, "open_membership_unique", include_str!("../migrations/postgres/0013_open_membership_unique.sql")),
+    (14, "pending_id_number", include_str!("../migrations/postgres/0014_pending_id_number.sql")),
 ];
 
 pub struct Manager {

@@ -80,6 +80,7 @@ fn person(org_id: Id, name: &str, id_number: Option<&str>, mobile: Option<&str>)
         gender: None,
         birth_date: None,
         id_number: id_number.map(|n| taizhang_core::id_number::IdNumber::parse(n, today).unwrap()),
+        id_number_pending: None,
         mobile: mobile.map(|m| taizhang_core::mobile::Mobile::parse(m).unwrap()),
         party_member: false,
         notes: String::new(),

@@ -2,7 +2,33 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use taizhang_core::evidence::{Attachment, Evidence};
+use taizhang_core::evidence::{self, Attachment, Evidence};
+
+/// Attaches an uploaded file to an activity, for pages and API alike. Access
+/// is checked before a byte is decoded; a photo's thumbnail is then made on a
+/// blocking thread, a few at a time ([`crate::gates::Gates::images`]), within
+/// the decoder's limits on size.
+pub async fn attach(
+    state: &crate::AppState,
+    actor: &taizhang_core::auth::Actor,
+    activity_id: i64,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Evidence, taizhang_core::Error> {
+    state.services.evidence_may_add(actor, activity_id).await?;
+    let permit = state.gates.images.enter().await?;
+    let thumb = tokio::task::spawn_blocking({
+        let bytes = bytes.clone();
+        move || {
+            let _permit = permit;
+            taizhang_docs::thumbnail(&bytes)
+        }
+    })
+    .await
+    .ok()
+    .flatten();
+    state.services.evidence_add(actor, activity_id, file_name, bytes, thumb).await
+}
 
 /// The stored file (or its JPEG thumbnail), never rendered inline as HTML
 /// and never kept in a cache: evidence may show people.
@@ -22,7 +48,10 @@ fn stored_file(file_name: &str, stored_type: &str, content_type: &str, bytes: Ve
     let content_type = content_type.to_owned();
     let disposition =
         if stored_type.starts_with("image/") || stored_type == "application/pdf" { "inline" } else { "attachment" };
-    let name = crate::sheets::encode_filename(file_name);
+    // Files stored before names followed the type (or lost bidi controls)
+    // are sent under such a name too.
+    let file_name = evidence::name_for(&evidence::clean_file_name(file_name), stored_type);
+    let name = crate::sheets::encode_filename(&file_name);
     (
         [
             (header::CONTENT_TYPE, content_type),

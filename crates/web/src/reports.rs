@@ -102,7 +102,7 @@ async fn markup(state: &AppState, source: &str, data: &SummaryData) -> Result<St
             Err(_) => Err(stopped()),
         };
     };
-    let request = serde_json::to_vec(&report::WorkerRequest { source, data })
+    let request = serde_json::to_vec(&report::WorkerRequest { source: source.to_owned(), data })
         .map_err(|e| Error::Storage(e.to_string()))?;
     let mut child = tokio::process::Command::new(program)
         .arg("render-template")

@@ -7,6 +7,7 @@ use taizhang_core::auth::Actor;
 use taizhang_core::ledger::{CHANNELS, SheetActivity};
 use taizhang_core::service::ActivityFilter;
 use taizhang_core::{Error, FieldError, Services};
+use crate::AppState;
 use taizhang_docs::{ActivityExport, Cell, SheetError, TemplateChoices, table_workbook};
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -95,14 +96,21 @@ pub async fn template(services: &Services, actor: &Actor) -> Result<Vec<u8>, Err
     taizhang_docs::activity_template(&choices).map_err(sheet_error)
 }
 
-/// Reads and imports an uploaded workbook.
-pub async fn import(services: &Services, actor: &Actor, bytes: &[u8], source: &str) -> Result<usize, Error> {
+/// Reads and imports an uploaded workbook: the account's right to import
+/// is checked before the file is read, and the reading waits for its turn
+/// ([`crate::gates::Gates::imports`]).
+pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], source: &str) -> Result<usize, Error> {
+    state.services.activity_may_import(actor)?;
+    let permit = state.gates.imports.enter().await?;
     let bytes = bytes.to_vec();
-    let rows = tokio::task::spawn_blocking(move || taizhang_docs::read_activities(&bytes))
-        .await
-        .map_err(|e| Error::Storage(e.to_string()))?
-        .map_err(sheet_error)?;
-    services.activity_import(actor, rows, source).await
+    let rows = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        taizhang_docs::read_activities(&bytes)
+    })
+    .await
+    .map_err(|e| Error::Storage(e.to_string()))?
+    .map_err(sheet_error)?;
+    state.services.activity_import(actor, rows, source).await
 }
 
 /// Field errors of an activity import as (row, column, message) lines.
@@ -151,22 +159,28 @@ pub fn parse_mapping(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Reads and imports an uploaded roster (.xlsx or .csv) under an org.
+/// Reads and imports an uploaded roster (.xlsx or .csv) under an org, with
+/// the same checks before reading and the same turns as [`import`].
 pub async fn roster_import(
-    services: &Services,
+    state: &AppState,
     actor: &Actor,
     org_id: Option<i64>,
     bytes: &[u8],
     mapping: &str,
     source: &str,
 ) -> Result<taizhang_core::grid::RosterOutcome, Error> {
+    state.services.roster_may_import(actor, org_id).await?;
+    let permit = state.gates.imports.enter().await?;
     let (bytes, mapping) = (bytes.to_vec(), parse_mapping(mapping));
     // Reading a spreadsheet is CPU work: off the async workers.
-    let rows = tokio::task::spawn_blocking(move || taizhang_docs::read_roster(&bytes, &mapping))
-        .await
-        .map_err(|e| Error::Storage(e.to_string()))?
-        .map_err(sheet_error)?;
-    services.roster_import(actor, org_id, &rows, source).await
+    let rows = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        taizhang_docs::read_roster(&bytes, &mapping)
+    })
+    .await
+    .map_err(|e| Error::Storage(e.to_string()))?
+    .map_err(sheet_error)?;
+    state.services.roster_import(actor, org_id, &rows, source).await
 }
 
 /// The roster of an org as a workbook, with its file name (masked unless revealed; audited).

@@ -15,8 +15,7 @@ impl Services {
         bytes: Vec<u8>,
         thumbnail: Option<Vec<u8>>,
     ) -> Result<Evidence> {
-        self.activity_get(actor, activity_id).await?;
-        actor.require(Role::Recorder)?;
+        self.evidence_may_add(actor, activity_id).await?;
         let file = NewFile::check("file", file_name, bytes)?;
         let new = NewEvidence {
             activity_id,
@@ -27,6 +26,13 @@ impl Services {
             bytes: file.bytes,
         };
         self.store.evidence_add(new, &actor.ctx()).await
+    }
+
+    /// May the actor attach files to this activity? Asked before an upload
+    /// is read or decoded.
+    pub async fn evidence_may_add(&self, actor: &Actor, activity_id: Id) -> Result<()> {
+        self.activity_get(actor, activity_id).await?;
+        actor.require(Role::Recorder)
     }
 
     pub async fn evidence_list(&self, actor: &Actor, activity_id: Id) -> Result<Vec<Evidence>> {

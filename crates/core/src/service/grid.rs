@@ -267,6 +267,15 @@ impl Services {
         Ok(entries)
     }
 
+    /// May the actor import a roster under this org? Asked before a file is read.
+    pub async fn roster_may_import(&self, actor: &Actor, org_id: Option<Id>) -> Result<()> {
+        actor.require(Role::Recorder)?;
+        if let Some(id) = org_id {
+            self.visible_org(actor, id).await?;
+        }
+        Ok(())
+    }
+
     /// Checks and imports a roster: all rows land or none do; merged by ID number.
     pub async fn roster_import(
         &self,

@@ -51,11 +51,11 @@ impl PersonView {
     pub fn masked(mut person: Person) -> PersonView {
         // The birth date is digits 7–14 of the ID number: beside the masked
         // number it would give most of it away, so it is hidden with it.
-        if person.id_number.is_some() {
+        if person.shown_id_number().is_some() {
             person.birth_date = None;
         }
         PersonView {
-            id_number: person.id_number.as_ref().map(IdNumber::masked),
+            id_number: person.shown_id_number().map(IdNumber::masked),
             mobile: person.mobile.as_ref().map(Mobile::masked),
             person,
             revealed: false,
@@ -64,7 +64,7 @@ impl PersonView {
 
     pub(crate) fn revealed(person: Person) -> PersonView {
         PersonView {
-            id_number: person.id_number.as_ref().map(|n| n.as_str().to_owned()),
+            id_number: person.shown_id_number().map(|n| n.as_str().to_owned()),
             mobile: person.mobile.as_ref().map(|m| m.as_str().to_owned()),
             person,
             revealed: true,
@@ -185,6 +185,7 @@ impl Services {
             gender: gender.or(id_number.as_ref().map(IdNumber::gender)),
             birth_date: birth_date.or(id_number.as_ref().map(IdNumber::birth_date)),
             id_number,
+            id_number_pending: None,
             mobile,
             party_member: input.party_member,
             notes: input.notes.trim().to_owned(),
@@ -279,10 +280,31 @@ impl Services {
         Ok(())
     }
 
+    /// Records a person. An ID number that another person already holds is
+    /// a conflict only for an account that may see that person in full (in
+    /// its scope, with the personal-data permission). For any other account
+    /// the answer must not tell whether the number exists: the person is
+    /// recorded with the number pending (shown masked like any other) until
+    /// an account that may see both resolves it.
     pub async fn person_create(&self, actor: &Actor, input: &PersonInput) -> Result<Person> {
         actor.require(Role::Recorder)?;
         let fields = self.person_fields(actor, input).await?;
+        let fields = self.id_number_holder_check(actor, None, fields).await?;
         self.store.person_create(fields, &actor.ctx()).await
+    }
+
+    /// See [`Services::person_create`].
+    async fn id_number_holder_check(&self, actor: &Actor, id: Option<Id>, mut fields: PersonFields) -> Result<PersonFields> {
+        let Some(number) = &fields.id_number else { return Ok(fields) };
+        let Some(holder) = self.store.person_by_id_number(number).await? else { return Ok(fields) };
+        if Some(holder.id) == id {
+            return Ok(fields);
+        }
+        if actor.can_view_personal && self.visible_org(actor, holder.org_id).await.is_ok() {
+            return Err(Error::conflict("id_number", format!("该身份证号已登记为“{}”，请勿重复录入", holder.name)));
+        }
+        fields.id_number_pending = fields.id_number.take();
+        Ok(fields)
     }
 
     pub async fn person_update(&self, actor: &Actor, id: Id, input: &PersonInput) -> Result<Person> {
@@ -291,6 +313,7 @@ impl Services {
         let mut input = input.clone();
         input.org_id = input.org_id.or(Some(current.org_id));
         let fields = self.person_fields(actor, &input).await?;
+        let fields = self.id_number_holder_check(actor, Some(id), fields).await?;
         self.store.person_update(id, fields, &actor.ctx()).await
     }
 
@@ -298,6 +321,7 @@ impl Services {
     pub async fn person_patch(&self, actor: &Actor, id: Id, patch: PersonPatch) -> Result<Person> {
         let current = self.person_get(actor, id).await?;
         let rederive = patch.id_number.is_some();
+        let shown_id = current.shown_id_number().map(|n| n.as_str().to_owned()).unwrap_or_default();
         // Without the permission the birth date of a person with an ID number
         // is hidden (it is part of the number): it stays derived from the
         // number, and a given date is ignored rather than compared, so that
@@ -318,7 +342,7 @@ impl Services {
                 None if rederive => String::new(),
                 None => current.birth_date.map(|d| d.to_string()).unwrap_or_default(),
             },
-            id_number: keep(patch.id_number, current.id_number.map(|n| n.as_str().to_owned()).unwrap_or_default()),
+            id_number: keep(patch.id_number, shown_id),
             mobile: keep(patch.mobile, current.mobile.map(|m| m.as_str().to_owned()).unwrap_or_default()),
             party_member: patch.party_member.unwrap_or(current.party_member),
             notes: keep(patch.notes, current.notes),

@@ -120,8 +120,13 @@ impl Services {
 
     /// Checks every row; stores all of them in one transaction, or none and
     /// reports every bad row and column.
+    /// May the actor import activities? Asked before a file is read.
+    pub fn activity_may_import(&self, actor: &Actor) -> Result<()> {
+        actor.require(Role::Recorder)
+    }
+
     pub async fn activity_import(&self, actor: &Actor, rows: Vec<SheetActivity>, source: &str) -> Result<usize> {
-        actor.require(Role::Recorder)?;
+        self.activity_may_import(actor)?;
         if rows.is_empty() {
             return Err(Error::invalid("file", "文件中没有数据行"));
         }

@@ -9,6 +9,7 @@ use docx_rs::{
 };
 
 use super::{Block, Document, Span};
+use crate::xml_safe;
 
 /// Twips (1/20 pt) and half-points, as the format counts them.
 const PAGE_WIDTH: u32 = 11906;
@@ -40,7 +41,7 @@ fn exact_lines() -> LineSpacing {
 
 fn runs(mut p: Paragraph, spans: &[Span], face: &str) -> Paragraph {
     for s in spans {
-        p = p.add_run(Run::new().add_text(&s.text).fonts(fonts(face)).size(BODY_SIZE));
+        p = p.add_run(Run::new().add_text(xml_safe(&s.text)).fonts(fonts(face)).size(BODY_SIZE));
     }
     p
 }
@@ -101,7 +102,7 @@ fn build(doc: &Document, char_grid: bool) -> Result<Vec<u8>, String> {
     let title = Paragraph::new()
         .align(AlignmentType::Center)
         .line_spacing(exact_lines())
-        .add_run(Run::new().add_text(&doc.title).fonts(fonts(TITLE_FACE)).size(TITLE_SIZE));
+        .add_run(Run::new().add_text(xml_safe(&doc.title)).fonts(fonts(TITLE_FACE)).size(TITLE_SIZE));
     // The title, then one blank line before the body.
     d = d.add_paragraph(title).add_paragraph(Paragraph::new().line_spacing(exact_lines()));
     for block in &doc.blocks {
@@ -118,7 +119,7 @@ fn build(doc: &Document, char_grid: bool) -> Result<Vec<u8>, String> {
                     2 => KAITI,
                     _ => FANGSONG,
                 };
-                let p = indented.add_run(Run::new().add_text(marker).fonts(fonts(face)).size(BODY_SIZE));
+                let p = indented.add_run(Run::new().add_text(xml_safe(marker)).fonts(fonts(face)).size(BODY_SIZE));
                 runs(p, spans, face)
             }
             Block::Paragraph(spans) => runs(indented, spans, FANGSONG),

@@ -12,6 +12,11 @@
 //!
 //! Inside text, `[[shown text|activity:1,2,3]]` cites the records a figure
 //! came from: HTML links to them, DOCX and Markdown show the text alone.
+//!
+//! A backslash before one of `\ [ ] | # >` makes that character plain text
+//! ([`escape_markup`]). Templates get every string of their facts escaped
+//! this way, so that record text (a title written `[[9次|activity:1]]` or
+//! `## 标题`) never becomes a citation, a heading or a right-aligned line.
 
 mod docx;
 mod html;
@@ -126,24 +131,74 @@ pub fn text_of(spans: &[Span]) -> String {
     spans.iter().map(|s| s.text.as_str()).collect()
 }
 
-/// Splits text into spans at `[[text|cite]]`.
+/// The characters of the markup that a backslash makes plain text.
+const MARKUP: [char; 6] = ['\\', '[', ']', '|', '#', '>'];
+
+/// `text` as plain text in the markup: every markup character behind a
+/// backslash. [`parse`] takes the backslashes away again.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if MARKUP.contains(&c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The text an escaped markup text stands for.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(&next) if c == '\\' && MARKUP.contains(&next) => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where `pattern` first occurs in `text` outside escapes.
+fn find_unescaped(text: &str, pattern: &str) -> Option<usize> {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|(_, next)| MARKUP.contains(next)) {
+            chars.next();
+        } else if text[i..].starts_with(pattern) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Splits text into spans at `[[text|cite]]` (escaped brackets and bars are
+/// text) and takes the escapes away.
 fn spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(start) = rest.find("[[") {
-        let Some(len) = rest[start..].find("]]") else { break };
-        let inner = &rest[start + 2..start + len];
+    while let Some(start) = find_unescaped(rest, "[[") {
+        let after = &rest[start + 2..];
+        let Some(len) = find_unescaped(after, "]]") else { break };
+        let inner = &after[..len];
         if start > 0 {
-            out.push(Span { text: rest[..start].to_owned(), cite: None });
+            out.push(Span { text: unescape(&rest[..start]), cite: None });
         }
-        match inner.split_once('|') {
-            Some((shown, cite)) => out.push(Span { text: shown.to_owned(), cite: Some(cite.trim().to_owned()) }),
-            None => out.push(Span { text: inner.to_owned(), cite: None }),
+        match find_unescaped(inner, "|") {
+            Some(bar) => out.push(Span {
+                text: unescape(&inner[..bar]),
+                cite: Some(unescape(&inner[bar + 1..]).trim().to_owned()),
+            }),
+            None => out.push(Span { text: unescape(inner), cite: None }),
         }
-        rest = &rest[start + len + 2..];
+        rest = &after[len + 2..];
     }
     if !rest.is_empty() {
-        out.push(Span { text: rest.to_owned(), cite: None });
+        out.push(Span { text: unescape(rest), cite: None });
     }
     out
 }
@@ -181,7 +236,7 @@ pub fn parse(markup: &str) -> Document {
             let level = (prefix.len() - 2) as u8;
             let text = line[prefix.len()..].trim().to_owned();
             if level == 0 {
-                doc.title = text;
+                doc.title = text_of(&spans(&text));
             } else {
                 raw.push((level, text));
             }

@@ -106,19 +106,38 @@ pub fn check(source: &str) -> Result<(), TemplateError> {
 /// Renders `source` over `data` into report markup. The output is written
 /// into a buffer that refuses to grow past [`MAX_OUTPUT`], so a template
 /// that prints without end stops there, not after building it all.
+///
+/// Every string of `data` reaches the template escaped for the markup
+/// ([`super::escape_markup`]): record text shows as written, never as a
+/// citation, heading or right-aligned line; the template's own text and the
+/// `figure` filter's citations keep their meaning.
 pub fn render(source: &str, data: &impl Serialize) -> Result<String, TemplateError> {
+    let data = serde_json::to_value(data)
+        .map(escaped)
+        .map_err(|e| TemplateError { line: None, message: format!("数据无法输出（{e}）") })?;
     let mut env = environment();
     env.add_template_owned("summary", source.to_owned())
         .map_err(|e| TemplateError { line: e.line(), message: explain(&e) })?;
     let template = env.get_template("summary").map_err(|e| TemplateError { line: e.line(), message: explain(&e) })?;
     let mut out = Bounded(Vec::new());
     let too_long = || TemplateError { line: None, message: format!("生成的文字超过{}KB上限", MAX_OUTPUT / 1024) };
-    match template.render_to_write(minijinja::context! { data => Value::from_serialize(data) }, &mut out) {
+    match template.render_captured_to(minijinja::context! { data => Value::from_serialize(&data) }, &mut out) {
         Ok(_) => {}
         Err(_) if out.0.len() >= MAX_OUTPUT => return Err(too_long()),
         Err(e) => return Err(TemplateError { line: e.line(), message: explain(&e) }),
     }
     String::from_utf8(out.0).map_err(|_| too_long())
+}
+
+/// The facts with every string escaped for the markup (keys are names, not text).
+fn escaped(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        Json::String(s) => Json::String(super::escape_markup(&s)),
+        Json::Array(items) => Json::Array(items.into_iter().map(escaped).collect()),
+        Json::Object(map) => Json::Object(map.into_iter().map(|(k, v)| (k, escaped(v))).collect()),
+        other => other,
+    }
 }
 
 /// A buffer that fails once it would hold more than [`MAX_OUTPUT`] bytes.
@@ -202,5 +221,43 @@ mod tests {
         .unwrap();
         assert_eq!(out, "[[4次|activity:1,2,3,4]] 甲、乙和丙 一是甲；二是乙；三是丙。 十二");
         assert_eq!(render("{{ ['唯一一项。']|enumerate_cn }}", &data).unwrap(), "唯一一项。");
+    }
+
+    /// Record text that looks like markup stays text in the document: no
+    /// citation, heading or right-aligned line comes from it, and template
+    /// syntax in it is not run; the template's own citations still work.
+    #[test]
+    fn record_text_never_becomes_markup() {
+        let title = "[[假数字|activity:1]] [x](javascript:alert(1)) <img src=x onerror=alert(1)> {{ data }}";
+        let data = serde_json::json!({
+            "titles": [title, "## 假标题", ">> 假落款", "a\\[[b|activity:2]]"],
+            "f": { "n": 2, "cite": "activity:7,8" },
+            "name": "项目|甲]]",
+            "cite": "project:3",
+        });
+        let markup = render(
+            "# 总结\n\n{{ data.titles|join_cn }}，共{{ data.f|figure('次') }}。\n\n{{ data.titles[1] }}\n\n\
+             {{ data.titles[2] }}\n\n督促[[{{ data.name }}|{{ data.cite }}]]。\n\n{% for t in data.titles %}{{ t }}{% endfor %}\n",
+            &data,
+        )
+        .unwrap();
+        let doc = super::super::parse(&markup);
+        let cites: Vec<(String, String)> = doc
+            .blocks
+            .iter()
+            .flat_map(|b| match b {
+                super::super::Block::Paragraph(spans) => spans.clone(),
+                other => panic!("only paragraphs, not {other:?}"),
+            })
+            .filter_map(|s| Some((s.text, s.cite?)))
+            .collect();
+        assert_eq!(
+            cites,
+            [("2次".to_owned(), "activity:7,8".to_owned()), ("项目|甲]]".to_owned(), "project:3".to_owned())]
+        );
+        let text = doc.plain_text();
+        assert!(text.contains(&format!("{title}、## 假标题、>> 假落款、a\\[[b|activity:2]]，共2次。")), "{text}");
+        assert!(text.contains("\n## 假标题\n>> 假落款\n"), "{text}");
+        assert!(text.ends_with(&format!("{title}## 假标题>> 假落款a\\[[b|activity:2]]")), "{text}");
     }
 }

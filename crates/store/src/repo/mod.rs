@@ -83,6 +83,10 @@ impl Store for SqlStore {
     async fn person_get(&self, id: Id) -> Result<Option<Person>> {
         self.read(move |c| people::get(c, id)).await
     }
+    async fn person_by_id_number(&self, number: &taizhang_core::id_number::IdNumber) -> Result<Option<Person>> {
+        let number = number.clone();
+        self.read(move |c| people::by_id_number(c, &number)).await
+    }
     async fn person_search(&self, query: &PersonQuery) -> Result<Page<Person>> {
         let query = query.clone();
         self.read(move |c| people::search(c, &query)).await

@@ -7,7 +7,7 @@ use taizhang_core::{Error, Result};
 use super::{audit, like_escape, offset};
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 
-const COLUMNS: &str = "p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.mobile, p.party_member, p.notes, p.created_at, p.updated_at";
+const COLUMNS: &str = "p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.id_number_pending, p.mobile, p.party_member, p.notes, p.created_at, p.updated_at";
 
 pub(super) fn from_row(row: &Row) -> DbResult<Person> {
     Ok(Person {
@@ -17,6 +17,7 @@ pub(super) fn from_row(row: &Row) -> DbResult<Person> {
         gender: row.opt_text("gender")?.and_then(|g| Gender::parse(&g)),
         birth_date: row.opt_date("birth_date")?,
         id_number: row.opt_text("id_number")?.map(IdNumber::from_stored),
+        id_number_pending: row.opt_text("id_number_pending")?.map(IdNumber::from_stored),
         mobile: row.opt_text("mobile")?.map(Mobile::from_stored),
         party_member: row.bool("party_member")?,
         notes: row.text("notes")?,
@@ -37,6 +38,12 @@ fn unique_to_conflict(e: DbError) -> Error {
 
 pub fn get(c: &mut dyn Conn, id: Id) -> Result<Option<Person>> {
     let row = c.query_opt(&format!("SELECT {COLUMNS} FROM persons p WHERE p.id = $1"), params![id])?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+/// The person who holds an ID number, anywhere in the register.
+pub fn by_id_number(c: &mut dyn Conn, number: &IdNumber) -> Result<Option<Person>> {
+    let row = c.query_opt(&format!("SELECT {COLUMNS} FROM persons p WHERE p.id_number = $1"), params![number.as_str()])?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
@@ -99,6 +106,7 @@ fn field_params(f: &PersonFields, ctx: &AuditCtx) -> Vec<Value> {
         f.party_member,
         &f.notes,
         ctx.at,
+        f.id_number_pending.as_ref().map(|n| n.as_str().to_owned()),
     ]
     .to_vec()
 }
@@ -107,8 +115,8 @@ pub fn create(c: &mut dyn Conn, f: &PersonFields, ctx: &AuditCtx) -> Result<Pers
     let id = c
         .query_one(
             "INSERT INTO persons (org_id, name, name_pinyin, name_initials, gender, birth_date, id_number, mobile,
-                                  party_member, notes, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                                  party_member, notes, created_at, updated_at, id_number_pending)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
             &field_params(f, ctx),
         )
         .map_err(unique_to_conflict)?
@@ -127,8 +135,9 @@ pub fn update(c: &mut dyn Conn, id: Id, f: &PersonFields, ctx: &AuditCtx) -> Res
     args.push(id.into());
     c.execute(
         "UPDATE persons SET org_id = $1, name = $2, name_pinyin = $3, name_initials = $4, gender = $5,
-                birth_date = $6, id_number = $7, mobile = $8, party_member = $9, notes = $10, updated_at = $11
-         WHERE id = $12",
+                birth_date = $6, id_number = $7, mobile = $8, party_member = $9, notes = $10, updated_at = $11,
+                id_number_pending = $12
+         WHERE id = $13",
         &args,
     )
     .map_err(unique_to_conflict)?;

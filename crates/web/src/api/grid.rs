@@ -237,7 +237,7 @@ pub async fn roster_import(
     ApiBytes(body): ApiBytes,
 ) -> Result<Response, ApiError> {
     let source = if q.source.trim().is_empty() { "接口上传".to_owned() } else { q.source.trim().to_owned() };
-    match crate::sheets::roster_import(&state.services, &actor, q.org_id, &body, &q.map, &source).await {
+    match crate::sheets::roster_import(&state, &actor, q.org_id, &body, &q.map, &source).await {
         Ok(o) => Ok(Json(RosterOutcomeOut {
             added: o.added,
             changed: o.changed,

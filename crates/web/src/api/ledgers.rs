@@ -281,7 +281,7 @@ pub async fn activity_import(
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let source = if q.source.trim().is_empty() { "接口上传".to_owned() } else { q.source.trim().to_owned() };
-    match crate::sheets::import(&state.services, &actor, &body, &source).await {
+    match crate::sheets::import(&state, &actor, &body, &source).await {
         Ok(imported) => Ok(Json(ImportOut { imported }).into_response()),
         Err(taizhang_core::Error::Invalid(errors)) if q.report == "xlsx" => {
             let bytes = crate::sheets::error_report(&errors)?;
@@ -341,14 +341,7 @@ pub async fn evidence_add(
     ApiQuery(q): ApiQuery<EvidenceQuery>,
     crate::auth::ApiBytes(bytes): crate::auth::ApiBytes,
 ) -> Result<(StatusCode, Json<EvidenceOut>), ApiError> {
-    let thumb = tokio::task::spawn_blocking({
-        let bytes = bytes.clone();
-        move || taizhang_docs::thumbnail(&bytes)
-    })
-    .await
-    .ok()
-    .flatten();
-    let e = state.services.evidence_add(&actor, id, &q.name, bytes, thumb).await?;
+    let e = crate::evidence::attach(&state, &actor, id, &q.name, bytes).await?;
     Ok((StatusCode::CREATED, Json(e.into())))
 }
 

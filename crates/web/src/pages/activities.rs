@@ -392,7 +392,7 @@ pub async fn import(
         );
     };
     let source = file.file_name.clone().unwrap_or_else(|| "上传文件".to_owned());
-    match crate::sheets::import(&state.services, &page.actor, &file.bytes, &source).await {
+    match crate::sheets::import(&state, &page.actor, &file.bytes, &source).await {
         Ok(n) => render(&page, "import.html", json!({ "imported": n, "problems": [], "report": null, "error": null })),
         Err(taizhang_core::Error::Invalid(errors)) => {
             let problems: Vec<Value> = crate::sheets::problems(&errors)
@@ -425,15 +425,7 @@ pub async fn evidence_add(
     }
     for file in files {
         let name = file.file_name.clone().unwrap_or_default();
-        let bytes = file.bytes;
-        let thumb = tokio::task::spawn_blocking({
-            let bytes = bytes.clone();
-            move || taizhang_docs::thumbnail(&bytes)
-        })
-        .await
-        .ok()
-        .flatten();
-        if let Err(e) = state.services.evidence_add(&page.actor, id, &name, bytes, thumb).await {
+        if let Err(e) = crate::evidence::attach(&state, &page.actor, id, &name, file.bytes).await {
             let errors = form_errors(e)?;
             return show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
         }

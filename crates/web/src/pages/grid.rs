@@ -217,7 +217,7 @@ pub async fn roster_import(State(state): State<AppState>, CsrfMultipart(page, pa
     let source = file.file_name.clone().unwrap_or_else(|| "上传文件".to_owned());
     let org_id = text_field(&parts, "org_id").parse().ok();
     let mapping = text_field(&parts, "mapping");
-    match crate::sheets::roster_import(&state.services, &page.actor, org_id, &file.bytes, &mapping, &source).await {
+    match crate::sheets::roster_import(&state, &page.actor, org_id, &file.bytes, &mapping, &source).await {
         Ok(o) => {
             render(&page, "roster_import.html", json!({ "orgs": orgs, "result": o, "problems": [], "error": null }))
         }
