@@ -71,7 +71,7 @@ impl NewFile {
                 format!("文件超过{}MB，请压缩后再上传", MAX_EVIDENCE_BYTES / 1024 / 1024),
             ));
         }
-        if file_name.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        if file_name.chars().any(|c| c.is_control() || is_bidi_control(c) || crate::error::xml_invalid(c)) {
             // The name is not repeated: shown on a page, it would reorder the text around it.
             return Err(Error::invalid(
                 field,
@@ -227,7 +227,10 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
         assert_eq!(sniff(b"%PDF-1.7 ..."), Some("application/pdf"));
         assert_eq!(sniff(&package(&["[Content_Types].xml", "word/document.xml"])), Some(DOCX));
-        assert_eq!(sniff(&package(&["[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"])), Some(XLSX));
+        assert_eq!(
+            sniff(&package(&["[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"])),
+            Some(XLSX)
+        );
         // A zip is not a Word file because of its name or its first bytes.
         assert_eq!(sniff(b"PK\x03\x04...."), None);
         assert_eq!(sniff(&package(&["word/document.xml"])), None);
@@ -254,7 +257,9 @@ mod tests {
     #[test]
     fn names_with_control_or_bidi_characters_are_refused() {
         let png = b"\x89PNG\r\n\x1a\n....".to_vec();
-        for name in ["photo\u{202E}gnp.exe", "a\u{2067}b.png", "a\u{200F}.png", "a\u{0}b.png", "a\nb.png"] {
+        for name in
+            ["photo\u{202E}gnp.exe", "a\u{2067}b.png", "a\u{200F}.png", "a\u{0}b.png", "a\nb.png", "a\u{FFFF}.png"]
+        {
             let e = NewFile::check("file", name, png.clone()).unwrap_err();
             let fields = e.field_errors();
             assert_eq!(fields[0].field, "file", "{name:?}");

@@ -21,7 +21,7 @@ pub enum SheetError {
     OldXls,
     #[error("表格超过25万行，请分成多个文件导入")]
     TooLarge,
-    #[error("表格内容过多（超过200万个单元格，或文字、共享字符串过多），请分成多个文件导入")]
+    #[error("表格内容过多（超过200万个单元格，或文字超过32MB、共享字符串过多），请分成多个文件导入")]
     TooManyCells,
     #[error("生成 Excel 文件失败：{0}")]
     Write(String),
@@ -135,7 +135,7 @@ pub fn xlsx_cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError>
 /// places between them included) read from one sheet.
 pub const MAX_CELLS: usize = 2_000_000;
 /// Largest amount of cell text read from one sheet.
-pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_TEXT_BYTES: usize = 32 * 1024 * 1024;
 /// Largest number of cells parsed, those past the column cap included.
 pub const MAX_CELLS_SEEN: usize = 4_000_000;
 /// Largest workbook once unzipped, all parts together.

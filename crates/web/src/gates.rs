@@ -32,9 +32,46 @@ impl Gate {
     }
 }
 
+/// A thread of its own for one kind of work, taken in turn. Spreadsheets are
+/// read here rather than on the blocking pool: the memory one import used is
+/// then reused by the next, instead of staying behind in the heap of
+/// whichever pool thread happened to run it.
+pub struct Lane {
+    jobs: std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>,
+}
+
+impl Lane {
+    pub fn new(name: &str) -> Lane {
+        let (jobs, queue) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let spawned = std::thread::Builder::new().name(name.to_owned()).spawn(move || {
+            for job in queue {
+                // A job that panics answers nothing; the lane goes on.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::error!(%e, "cannot start the {name} thread");
+        }
+        Lane { jobs }
+    }
+
+    /// Runs `work` on the lane's thread and waits for its result.
+    pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = tx.send(work());
+            }))
+            .map_err(|_| Error::Storage("the work thread has stopped".into()))?;
+        rx.await.map_err(|_| Error::Storage("the work thread failed".into()))
+    }
+}
+
 /// The server's gates, and the PDFs already converted.
 pub struct Gates {
     pub imports: Gate,
+    /// Where spreadsheets are read, one at a time (see [`Lane`]).
+    pub import_lane: Lane,
     pub pdf: Gate,
     pub templates: Gate,
     pub images: Gate,
@@ -48,7 +85,10 @@ impl Default for Gates {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Gates {
-            imports: Gate::new(cores, Duration::from_secs(20), "正在进行的导入较多，请稍后再试"),
+            // One at a time: each may hold up to the reader's budget in
+            // memory, and the database takes one writer anyway.
+            imports: Gate::new(1, Duration::from_secs(20), "正在进行的导入较多，请稍后再试"),
+            import_lane: Lane::new("import"),
             pdf: Gate::new(cores.min(2), Duration::from_secs(30), "正在生成的PDF较多，请稍后再试"),
             templates: Gate::new(cores, Duration::from_secs(5), "正在预览或生成的自定义模板较多，请稍后再试"),
             images: Gate::new(cores, Duration::from_secs(20), "正在处理的照片较多，请稍后再试"),
@@ -89,6 +129,13 @@ mod tests {
         assert!(matches!(gate.enter().await, Err(Error::Busy(m)) if m == "忙"));
         drop(held);
         assert!(gate.enter().await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_lane_runs_work_in_turn_and_survives_a_panic() {
+        let lane = Lane::new("test");
+        assert!(lane.run(|| -> u8 { panic!("boom") }).await.is_err());
+        assert_eq!(lane.run(|| 2 + 2).await.unwrap(), 4);
     }
 
     #[test]

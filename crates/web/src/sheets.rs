@@ -103,13 +103,15 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], source: &str)
     state.services.activity_may_import(actor)?;
     let permit = state.gates.imports.enter().await?;
     let bytes = bytes.to_vec();
-    let rows = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        taizhang_docs::read_activities(&bytes)
-    })
-    .await
-    .map_err(|e| Error::Storage(e.to_string()))?
-    .map_err(sheet_error)?;
+    let rows = state
+        .gates
+        .import_lane
+        .run(move || {
+            let _permit = permit;
+            taizhang_docs::read_activities(&bytes)
+        })
+        .await?
+        .map_err(sheet_error)?;
     state.services.activity_import(actor, rows, source).await
 }
 
@@ -173,13 +175,15 @@ pub async fn roster_import(
     let permit = state.gates.imports.enter().await?;
     let (bytes, mapping) = (bytes.to_vec(), parse_mapping(mapping));
     // Reading a spreadsheet is CPU work: off the async workers.
-    let rows = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        taizhang_docs::read_roster(&bytes, &mapping)
-    })
-    .await
-    .map_err(|e| Error::Storage(e.to_string()))?
-    .map_err(sheet_error)?;
+    let rows = state
+        .gates
+        .import_lane
+        .run(move || {
+            let _permit = permit;
+            taizhang_docs::read_roster(&bytes, &mapping)
+        })
+        .await?
+        .map_err(sheet_error)?;
     state.services.roster_import(actor, org_id, &rows, source).await
 }
 

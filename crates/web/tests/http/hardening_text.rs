@@ -138,7 +138,8 @@ async fn uploaded_names_follow_the_detected_type_and_tricks_are_refused() {
     let disposition = file.headers()["content-disposition"].to_str().unwrap().to_owned();
     assert!(disposition.ends_with("''evil.png"), "{disposition}");
 
-    // A right-to-left override ("photo‮gnp.exe" shows as "photoexe.png") is refused.
+    // A right-to-left override (U+202E: "photo" + RLO + "gnp.exe" shows as
+    // "photoexe.png") and other bidi or control characters are refused.
     for name in ["photo\u{202E}gnp.exe", "a\u{2066}b.png", "a\u{200F}.png", "a\u{1}.png"] {
         let r = upload(&app, &token, id, name, crate::evidence::png()).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
