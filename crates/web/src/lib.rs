@@ -4,6 +4,7 @@
 
 mod api;
 mod auth;
+mod downloads;
 mod error;
 mod evidence;
 pub mod gates;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .route_layer(axum::middleware::from_fn(metrics::track))
+        .route_layer(axum::middleware::from_fn(downloads::unboost_files))
         .fallback(pages::not_found)
         .layer(axum::Extension(metrics))
         .layer(DefaultBodyLimit::max(limit))

@@ -35,10 +35,7 @@ fn safe_next(next: &str) -> String {
     if !local {
         return "/".to_owned();
     }
-    cleaned
-        .bytes()
-        .map(|b| if b.is_ascii_graphic() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    cleaned.bytes().map(|b| if b.is_ascii_graphic() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 fn login_page(state: &AppState, status: StatusCode, next: &str, username: &str, error: Option<String>) -> PageResult {
