@@ -156,7 +156,9 @@ async fn a_template_that_builds_huge_strings_is_stopped_without_stalling_the_ser
         assert!(took < Duration::from_secs(12), "a preview took {took:?}");
         // Stopped with its reason, or turned away while others ran.
         assert!(
-            status.is_success() || status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::TOO_MANY_REQUESTS,
+            status.is_success()
+                || status == StatusCode::UNPROCESSABLE_ENTITY
+                || status == StatusCode::TOO_MANY_REQUESTS,
             "{status}"
         );
         assert!(body.contains("模板"), "the preview says what stopped it: {status}");
@@ -186,7 +188,10 @@ fn merged_bomb(rows: usize) -> Vec<u8> {
         out.start_file(name, options).unwrap();
         out.write_all(text.as_bytes()).unwrap();
     };
-    part("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#);
+    part(
+        "[Content_Types].xml",
+        r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#,
+    );
     part(
         "xl/workbook.xml",
         r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
@@ -202,7 +207,9 @@ fn merged_bomb(rows: usize) -> Vec<u8> {
     for r in 2..=rows {
         sheet.push_str(&format!(r#"<row r="{r}"><c r="GR{r}"><v>1</v></c></row>"#));
     }
-    sheet.push_str(&format!(r#"</sheetData><mergeCells count="1"><mergeCell ref="A1:GR{rows}"/></mergeCells></worksheet>"#));
+    sheet.push_str(&format!(
+        r#"</sheetData><mergeCells count="1"><mergeCell ref="A1:GR{rows}"/></mergeCells></worksheet>"#
+    ));
     part("xl/worksheets/sheet1.xml", &sheet);
     out.finish().unwrap().into_inner()
 }
@@ -258,9 +265,7 @@ async fn huge_images_cost_nothing_before_access_and_little_after() {
     let http = Client::new();
     let admin = server.token(&http, "kuangqu").await;
     let mut png = Vec::new();
-    image::RgbImage::new(9000, 9000)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
+    image::RgbImage::new(9000, 9000).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
     let activity: Value = http
         .get(server.url("/api/v1/activities?per_page=1"))
         .bearer_auth(&admin)

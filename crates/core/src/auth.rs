@@ -219,10 +219,8 @@ impl Throttle {
     fn make_room(map: &mut HashMap<(String, String), (u32, Instant)>) {
         map.retain(|_, (_, last)| last.elapsed() < Self::LOCK_FOR);
         while map.len() >= Self::MAX_ENTRIES {
-            let oldest = map
-                .iter()
-                .min_by_key(|(_, (count, last))| (*count >= Self::LOCK_AFTER, *last))
-                .map(|(k, _)| k.clone());
+            let oldest =
+                map.iter().min_by_key(|(_, (count, last))| (*count >= Self::LOCK_AFTER, *last)).map(|(k, _)| k.clone());
             match oldest {
                 Some(k) => map.remove(&k),
                 None => break,

@@ -621,7 +621,8 @@ mod tests {
         assert_eq!(serde_json::to_value(HealthCount::Few).unwrap(), serde_json::json!("<3"));
         assert_eq!(serde_json::to_value(HealthCount::Exact(2)).unwrap(), serde_json::json!(2));
         let mut total = ReportLine::default();
-        let line = ReportLine { checks: HealthCount::Exact(2), abnormal_checks: HealthCount::Exact(1), ..Default::default() };
+        let line =
+            ReportLine { checks: HealthCount::Exact(2), abnormal_checks: HealthCount::Exact(1), ..Default::default() };
         total.add(&line);
         total.add(&line);
         total.hide_small_health_counts();

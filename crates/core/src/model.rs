@@ -441,7 +441,8 @@ impl AuditRecord {
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         let detail = detail.into();
-        self.detail = if detail.chars().count() > AUDIT_MAX_DETAIL { bounded(&detail, AUDIT_MAX_DETAIL) } else { detail };
+        self.detail =
+            if detail.chars().count() > AUDIT_MAX_DETAIL { bounded(&detail, AUDIT_MAX_DETAIL) } else { detail };
         self
     }
 }

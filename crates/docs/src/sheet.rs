@@ -480,7 +480,8 @@ mod tests {
             inline("B250000", "王五")
         );
         // The region claims the whole column; only rows with cells are filled.
-        let bytes = package(&sheet_xml(&cells, r#"<mergeCells count="1"><mergeCell ref="A1:A1048576"/></mergeCells>"#), None);
+        let bytes =
+            package(&sheet_xml(&cells, r#"<mergeCells count="1"><mergeCell ref="A1:A1048576"/></mergeCells>"#), None);
         assert_eq!(preflight(&bytes).unwrap(), vec![Region { start: (0, 0), end: (1_048_575, 0) }]);
         let (_, rows) = xlsx_cells(&bytes).unwrap();
         assert_eq!(rows[1], vec!["1栋".to_owned(), "李四".to_owned()]);
@@ -496,7 +497,8 @@ mod tests {
         for r in 1..=20_000 {
             cells.push_str(&format!("<row r=\"{r}\">{}</row>", inline(&format!("GR{r}"), "x")));
         }
-        let bytes = package(&sheet_xml(&cells, r#"<mergeCells count="1"><mergeCell ref="A1:GR20000"/></mergeCells>"#), None);
+        let bytes =
+            package(&sheet_xml(&cells, r#"<mergeCells count="1"><mergeCell ref="A1:GR20000"/></mergeCells>"#), None);
         assert_eq!(xlsx_cells(&bytes), Err(SheetError::TooManyCells));
     }
 
@@ -515,10 +517,14 @@ mod tests {
     fn shared_strings_are_capped_in_size_and_count() {
         let cells = format!("<row r=\"1\">{}</row>", inline("A1", "x"));
         let many: String = "<si><t>a</t></si>".repeat(MAX_SHARED_STRINGS + 1);
-        let strings = format!(r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{many}</sst>"#);
+        let strings = format!(
+            r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{many}</sst>"#
+        );
         assert_eq!(preflight(&package(&sheet_xml(&cells, ""), Some(&strings))), Err(SheetError::TooManyCells));
         let big = format!("<si><t>{}</t></si>", "长".repeat(12 * 1024 * 1024));
-        let strings = format!(r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{big}</sst>"#);
+        let strings = format!(
+            r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{big}</sst>"#
+        );
         assert_eq!(xlsx_cells(&package(&sheet_xml(&cells, ""), Some(&strings))), Err(SheetError::TooManyCells));
         assert_eq!(xlsx_cells(b"PK\x03\x04 not really a zip"), Err(SheetError::NotXlsx));
     }

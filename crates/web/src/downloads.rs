@@ -28,10 +28,8 @@ pub async fn unboost_files(req: Request, next: Next) -> Response {
 /// An HTML page that htmx may swap in: not a file sent as an attachment.
 fn is_page(response: &Response) -> bool {
     let headers = response.headers();
-    let html = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/html"));
+    let html =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
     let attachment = headers
         .get(header::CONTENT_DISPOSITION)
         .and_then(|v| v.to_str().ok())

@@ -6,8 +6,8 @@ use std::time::Duration;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use taizhang_core::auth::Actor;
-use taizhang_core::{Error, Services};
 use taizhang_core::summary::SummaryData;
+use taizhang_core::{Error, Services};
 use taizhang_docs::report::{self, Document, Format};
 use tokio::io::AsyncWriteExt;
 

@@ -1,13 +1,13 @@
 //! Spreadsheet answers shared by pages and API: exports, the import
 //! template, error reports.
 
+use crate::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use taizhang_core::auth::Actor;
 use taizhang_core::ledger::{CHANNELS, SheetActivity};
 use taizhang_core::service::ActivityFilter;
 use taizhang_core::{Error, FieldError, Services};
-use crate::AppState;
 use taizhang_docs::{ActivityExport, Cell, SheetError, TemplateChoices, table_workbook};
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -365,9 +365,9 @@ impl Services {
         let date = |field: &str, raw: &Option<String>| -> Result<Option<NaiveDate>> {
             match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => Ok(None),
-                Some(s) => parse_date(s)
-                    .map(Some)
-                    .ok_or_else(|| Error::invalid(field, bad_date("日期", s, format!("日期“{s}”格式应为“2020-07-10”")))),
+                Some(s) => parse_date(s).map(Some).ok_or_else(|| {
+                    Error::invalid(field, bad_date("日期", s, format!("日期“{s}”格式应为“2020-07-10”")))
+                }),
             }
         };
         let (mut from, mut to) = (date("from", &f.from)?, date("to", &f.to)?);

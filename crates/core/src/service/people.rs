@@ -294,7 +294,12 @@ impl Services {
     }
 
     /// See [`Services::person_create`].
-    async fn id_number_holder_check(&self, actor: &Actor, id: Option<Id>, mut fields: PersonFields) -> Result<PersonFields> {
+    async fn id_number_holder_check(
+        &self,
+        actor: &Actor,
+        id: Option<Id>,
+        mut fields: PersonFields,
+    ) -> Result<PersonFields> {
         let Some(number) = &fields.id_number else { return Ok(fields) };
         let Some(holder) = self.store.person_by_id_number(number).await? else { return Ok(fields) };
         if Some(holder.id) == id {
@@ -388,7 +393,10 @@ impl Services {
         problems.text("note", "备注", note);
         let started_on = match started_on.trim() {
             "" => None,
-            raw => problems.check("started_on", parse_date(raw).ok_or_else(|| bad_date("任职日期", raw, "任职日期格式应为“2020-07-10”"))),
+            raw => problems.check(
+                "started_on",
+                parse_date(raw).ok_or_else(|| bad_date("任职日期", raw, "任职日期格式应为“2020-07-10”")),
+            ),
         };
         let person = match person_id {
             Some(id) => self.person_get(actor, id).await.ok(),

@@ -120,7 +120,8 @@ pub fn render(source: &str, data: &impl Serialize) -> Result<String, TemplateErr
         .map_err(|e| TemplateError { line: e.line(), message: explain(&e) })?;
     let template = env.get_template("summary").map_err(|e| TemplateError { line: e.line(), message: explain(&e) })?;
     let mut out = Bounded(Vec::new());
-    let too_long = || TemplateError { line: None, message: format!("生成的文字超过{}KB上限", MAX_OUTPUT / 1024) };
+    let too_long =
+        || TemplateError { line: None, message: format!("生成的文字超过{}KB上限", MAX_OUTPUT / 1024) };
     match template.render_captured_to(minijinja::context! { data => Value::from_serialize(&data) }, &mut out) {
         Ok(_) => {}
         Err(_) if out.0.len() >= MAX_OUTPUT => return Err(too_long()),

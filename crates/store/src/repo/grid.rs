@@ -256,7 +256,8 @@ fn sync_status_grids(c: &mut dyn Conn, people: &[Id]) -> Result<()> {
     Ok(())
 }
 
-const RESIDENT_SELECT: &str = "SELECT p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.id_number_pending, p.mobile,
+const RESIDENT_SELECT: &str =
+    "SELECT p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.id_number_pending, p.mobile,
         p.party_member, p.notes, p.created_at, p.updated_at, r.household_id, r.grid_id, r.relation, h.address
      FROM residents r JOIN persons p ON p.id = r.person_id JOIN households h ON h.id = r.household_id
      JOIN orgs o ON o.id = r.grid_id";

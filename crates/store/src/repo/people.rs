@@ -43,7 +43,8 @@ pub fn get(c: &mut dyn Conn, id: Id) -> Result<Option<Person>> {
 
 /// The person who holds an ID number, anywhere in the register.
 pub fn by_id_number(c: &mut dyn Conn, number: &IdNumber) -> Result<Option<Person>> {
-    let row = c.query_opt(&format!("SELECT {COLUMNS} FROM persons p WHERE p.id_number = $1"), params![number.as_str()])?;
+    let row =
+        c.query_opt(&format!("SELECT {COLUMNS} FROM persons p WHERE p.id_number = $1"), params![number.as_str()])?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 

@@ -121,7 +121,7 @@ pub struct ChainQuery {
 
 /// The responsibility chain from an org down, with the gaps of the year.
 #[utoipa::path(get, path = "/api/v1/responsibility", tag = "responsibility", params(ChainQuery),
-    responses((status = 200, body = [ChainLinkOut]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [ChainLinkOut]), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn chain(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -134,7 +134,7 @@ pub async fn chain(
 
 /// The chain as an .xlsx ledger.
 #[utoipa::path(get, path = "/api/v1/responsibility/export.xlsx", tag = "responsibility", params(ChainQuery),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 422, body = ErrorBody)))]
 pub async fn chain_export(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,

@@ -177,7 +177,7 @@ pub async fn activity_report(
 
 /// Targets of an org's subtree for a year, judged today (or at the year's end).
 #[utoipa::path(get, path = "/api/v1/targets", tag = "ledgers", params(TargetListQuery),
-    responses((status = 200, body = [TargetOut]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [TargetOut]), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn target_list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,

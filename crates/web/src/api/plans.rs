@@ -46,7 +46,7 @@ pub struct PlanMonthOut {
 /// An org's work plan for a year beside what it did, month by month (theory-study
 /// sessions; volunteer activities for a volunteer team).
 #[utoipa::path(get, path = "/api/v1/study-plans", tag = "ledgers", params(PlanQuery),
-    responses((status = 200, body = [PlanMonthOut]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [PlanMonthOut]), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn plan(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,

@@ -74,8 +74,7 @@ pub async fn edit(State(state): State<AppState>, page: PageActor, Query(q): Quer
 pub async fn preview(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<TemplateForm>) -> PageResult {
     let period = period_or_default(&f.period);
     state.services.summary_template_may_edit(&page.actor, f.org_id.parse().ok()).await?;
-    let result =
-        crate::reports::render(&state, &page.actor, f.org_id.parse().ok(), &period, Some(&f.source)).await;
+    let result = crate::reports::render(&state, &page.actor, f.org_id.parse().ok(), &period, Some(&f.source)).await;
     let (html, errors) = match result {
         Ok((doc, _)) => (Some(taizhang_docs::report::html(&doc)), BTreeMap::new()),
         Err(e) => (None, form_errors(e)?),

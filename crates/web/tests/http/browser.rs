@@ -148,7 +148,8 @@ impl Browser {
     /// Clicks a link as a user would and waits for the file it saves: its
     /// name and bytes. The page must not have turned into the file.
     async fn click_download(&self, css: &str) -> (String, Vec<u8>) {
-        let before: Vec<_> = std::fs::read_dir(&self.downloads).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        let before: Vec<_> =
+            std::fs::read_dir(&self.downloads).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
         let page = self.call(reqwest::Method::GET, "/url", None).await;
         self.click(css).await;
         let started = Instant::now();
@@ -235,9 +236,12 @@ async fn a_recorder_works_through_the_pages_in_a_real_browser() {
     // The summary's downloads, clicked: each saves a file of its type.
     b.go(&format!("{base}/summary?period=2020H1")).await;
     let pdf = Command::new("soffice").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
-    for (format, extension, head) in
-        [("docx", "docx", &b"PK"[..]), ("html", "html", b"<!doctype"), ("md", "md", "#".as_bytes()), ("pdf", "pdf", b"%PDF")]
-    {
+    for (format, extension, head) in [
+        ("docx", "docx", &b"PK"[..]),
+        ("html", "html", b"<!doctype"),
+        ("md", "md", "#".as_bytes()),
+        ("pdf", "pdf", b"%PDF"),
+    ] {
         if format == "pdf" && !pdf {
             assert!(std::env::var("TAIZHANG_REQUIRE_TOOLS").is_err(), "LibreOffice is required here");
             eprintln!("skipped the PDF download: LibreOffice is not installed (scripts/setup.sh installs it)");

@@ -128,7 +128,12 @@ async fn only_accounts_that_may_save_a_template_may_preview_one() {
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user}");
     }
     let browser = app.browser("kuangqu").await;
-    let r = browser.post("/summary/template/preview", &[("source", "{{ 'x' * 1000000 }}{{ 'x' * 1000000 }}"), ("period", "2020H1")]).await;
+    let r = browser
+        .post(
+            "/summary/template/preview",
+            &[("source", "{{ 'x' * 1000000 }}{{ 'x' * 1000000 }}"), ("period", "2020H1")],
+        )
+        .await;
     let body = r.text().await.unwrap();
     assert!(body.contains("上限"), "the output cap stops the preview: {body}");
 }
