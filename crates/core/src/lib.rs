@@ -3,6 +3,7 @@
 //! through the [`store::Store`] trait.
 
 pub mod audit;
+pub mod audit_labels;
 pub mod auth;
 pub mod cases;
 pub mod demo;

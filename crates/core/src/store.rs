@@ -136,6 +136,8 @@ pub trait Store: Send + Sync + 'static {
     async fn activity_count(&self, query: &ActivityQuery) -> Result<u64>;
     /// Counts from the per-month aggregate over a subtree, months inclusive ("YYYY-MM").
     async fn activity_counts(&self, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts>;
+    /// The latest month ("2020-06") with activities in a subtree.
+    async fn activity_latest_month(&self, scope_path: &str) -> Result<Option<String>>;
 
     // --- evidence ---
     async fn evidence_add(&self, new: NewEvidence, ctx: &AuditCtx) -> Result<Evidence>;

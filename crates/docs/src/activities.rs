@@ -11,7 +11,7 @@ use crate::xml_safe;
 /// The sheet's columns with whether an import requires them. The export
 /// writes the same columns (with 序号 and 参加人数 in front), so an export
 /// imports again.
-fn columns() -> Vec<(&'static str, &'static str, bool)> {
+pub(crate) fn columns() -> Vec<(&'static str, &'static str, bool)> {
     SHEET_COLUMNS.iter().map(|(key, header)| (*key, *header, SHEET_REQUIRED.contains(key))).collect()
 }
 

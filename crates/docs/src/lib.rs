@@ -4,6 +4,7 @@
 //! Knows the layouts; knows nothing of HTTP or SQL.
 
 mod activities;
+mod marked;
 pub mod report;
 mod roster;
 mod sheet;
@@ -12,6 +13,7 @@ mod thumbnail;
 mod xml_text;
 
 pub use activities::{ActivityExport, TemplateChoices, activities_workbook, activity_template, read_activities};
+pub use marked::{Problem, activities_error_workbook, roster_error_workbook};
 pub use roster::{read_roster, roster_template, roster_workbook};
 pub use sheet::{SheetError, error_report};
 pub use table::{Cell, Column, table_workbook};

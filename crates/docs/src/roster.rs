@@ -16,7 +16,16 @@ const WIDTHS: [u16; 10] = [10, 6, 22, 12, 14, 28, 10, 10, 16, 16];
 /// such as `身份证号`) with the header the file uses for it instead.
 pub fn read_roster(bytes: &[u8], mapping: &[(String, String)]) -> Result<Vec<RosterRow>, SheetError> {
     let (top, rows) = cells(bytes)?;
-    let specs: Vec<ColumnSpec> = ROSTER_COLUMNS
+    Ok(rows_under_header(top, rows, &specs(mapping))?
+        .into_iter()
+        .map(|(row, values)| RosterRow::from_cells(row, values))
+        .collect())
+}
+
+/// The roster's columns with the headers each may carry: its own, the one
+/// `mapping` gives, the usual others.
+pub(crate) fn specs(mapping: &[(String, String)]) -> Vec<ColumnSpec> {
+    ROSTER_COLUMNS
         .iter()
         .map(|(key, header, required, aliases)| {
             let mut headers: Vec<String> = vec![(*header).to_owned()];
@@ -24,15 +33,11 @@ pub fn read_roster(bytes: &[u8], mapping: &[(String, String)]) -> Result<Vec<Ros
             headers.extend(aliases.iter().map(|a| (*a).to_owned()));
             ColumnSpec { key, headers, required: *required }
         })
-        .collect();
-    Ok(rows_under_header(top, rows, &specs)?
-        .into_iter()
-        .map(|(row, values)| RosterRow::from_cells(row, values))
-        .collect())
+        .collect()
 }
 
 /// The cells of an .xlsx or a CSV file, by content, never by name.
-fn cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError> {
+pub(crate) fn cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError> {
     if bytes.starts_with(b"PK\x03\x04") {
         return xlsx_cells(bytes);
     }

@@ -71,6 +71,12 @@ pub fn cell_text(cell: &Data) -> String {
 /// rows and columns that hold cells, and every kept cell and byte of text
 /// counts against [`MAX_CELLS`] and [`MAX_TEXT_BYTES`].
 pub fn xlsx_cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError> {
+    xlsx_cells_and_merges(bytes).map(|(top, rows, _)| (top, rows))
+}
+
+/// [`xlsx_cells`], and the merged regions of the sheet (as the file claims
+/// them: a region may reach past the cells read).
+pub(crate) fn xlsx_cells_and_merges(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>, Vec<Region>), SheetError> {
     let merged = preflight(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
     let name = book.sheet_names().first().cloned().ok_or(SheetError::NoSheet)?;
@@ -108,7 +114,7 @@ pub fn xlsx_cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError>
         rows[r][c] = text;
     }
     drop(reader);
-    for region in merged {
+    for region in &merged {
         let (r0, c0) = (region.start.0 as usize, region.start.1 as usize);
         let Some(value) = rows.get(r0).and_then(|row| row.get(c0)).cloned() else { continue };
         // Only rows and columns that hold cells are filled: a region may
@@ -128,7 +134,7 @@ pub fn xlsx_cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError>
             }
         }
     }
-    Ok((0, rows))
+    Ok((0, rows, merged))
 }
 
 /// Largest number of cells (kept or filled from a merged region, empty
@@ -256,6 +262,59 @@ fn first_sheet_path(book: &str, rels: &str) -> Option<String> {
     None
 }
 
+/// The name of the first sheet of an .xlsx, as its workbook part lists it.
+pub(crate) fn first_sheet_name(bytes: &[u8]) -> Option<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut book = String::new();
+    zip.by_name("xl/workbook.xml").ok()?.take(1024 * 1024).read_to_string(&mut book).ok()?;
+    let sheets = book.find("<sheets").or_else(|| book.find(":sheets"))?;
+    let sheet = &book[sheets + 7..];
+    let element = &sheet[sheet.find("sheet ")?..];
+    let element = &element[..element.find('>')?];
+    attribute(element, " name").map(|name| unescape(&name)).filter(|name| !name.is_empty())
+}
+
+/// XML character references and the five named entities replaced by their characters.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let Some(end) = tail.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &tail[1..];
+            continue;
+        };
+        let entity = &tail[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The value of the attribute whose name ends with `name` in an element's text.
 fn attribute(element: &str, name: &str) -> Option<String> {
     let at = element.find(&format!("{name}=\""))? + name.len() + 2;
@@ -343,20 +402,23 @@ fn normalize(s: &str) -> String {
     s.replace([' ', '\u{3000}', '*', '＊', '\n', '\r'], "")
 }
 
-/// The rows under the header, each with its 1-based row number, as (column
-/// key, text) pairs. The header is the first row among the first ten that
-/// holds every required column; `top` is the sheet row of `rows[0]`.
-pub fn rows_under_header(
-    top: usize,
-    mut rows: Vec<Vec<String>>,
-    columns: &[ColumnSpec],
-) -> Result<Vec<SheetRow>, SheetError> {
+/// Where the header of a sheet is: its index among the rows read, and the
+/// position of each column (by key) in it, `None` for a column it lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub at: usize,
+    pub positions: Vec<(&'static str, Option<usize>)>,
+}
+
+/// Finds the header: the first row among the first ten that holds every
+/// required column (a column by any of the headers it may carry).
+pub fn find_header(rows: &[Vec<String>], columns: &[ColumnSpec]) -> Result<Header, SheetError> {
     let find = |row: &[String], spec: &ColumnSpec| {
         spec.headers.iter().find_map(|h| row.iter().position(|cell| normalize(cell) == normalize(h)))
     };
     let header_at =
         rows.iter().take(10).position(|row| columns.iter().filter(|c| c.required).all(|c| find(row, c).is_some()));
-    let Some(header_at) = header_at else {
+    let Some(at) = header_at else {
         // Name the required columns missing from the likeliest header row.
         let best = rows
             .iter()
@@ -368,8 +430,19 @@ pub fn rows_under_header(
             columns.iter().filter(|c| c.required && find(&best, c).is_none()).map(|c| c.headers[0].as_str()).collect();
         return Err(SheetError::NoHeader(missing.join("、")));
     };
-    let header = &rows[header_at];
-    let positions: Vec<(&'static str, Option<usize>)> = columns.iter().map(|c| (c.key, find(header, c))).collect();
+    let header = &rows[at];
+    Ok(Header { at, positions: columns.iter().map(|c| (c.key, find(header, c))).collect() })
+}
+
+/// The rows under the header, each with its 1-based row number, as (column
+/// key, text) pairs. The header is the first row among the first ten that
+/// holds every required column; `top` is the sheet row of `rows[0]`.
+pub fn rows_under_header(
+    top: usize,
+    mut rows: Vec<Vec<String>>,
+    columns: &[ColumnSpec],
+) -> Result<Vec<SheetRow>, SheetError> {
+    let Header { at: header_at, positions } = find_header(&rows, columns)?;
     // Cells are moved out of the rows, unless two columns share one.
     let shared =
         positions.iter().enumerate().any(|(i, (_, a))| a.is_some() && positions[..i].iter().any(|(_, b)| b == a));
@@ -404,8 +477,18 @@ pub fn read_rows(bytes: &[u8], columns: &[(&'static str, &'static str, bool)]) -
 /// An error report: one line per problem, with the row and column named.
 pub fn error_report(title: &str, problems: &[(Option<usize>, String, String)]) -> Result<Vec<u8>, SheetError> {
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("错误报告")?;
+    error_list(book.add_worksheet(), "错误报告", title, problems)?;
+    Ok(book.save_to_buffer()?)
+}
+
+/// Writes the error list (title, then 行号, 列, 问题 per problem) on a sheet.
+pub(crate) fn error_list(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    name: &str,
+    title: &str,
+    problems: &[(Option<usize>, String, String)],
+) -> Result<(), SheetError> {
+    sheet.set_name(name)?;
     let bold = Format::new().set_bold();
     sheet.write_with_format(0, 0, crate::xml_safe(title).as_ref(), &bold)?;
     for (col, header) in ["行号", "列", "问题"].iter().enumerate() {
@@ -424,7 +507,7 @@ pub fn error_report(title: &str, problems: &[(Option<usize>, String, String)]) -
     sheet.set_column_width(0, 8)?;
     sheet.set_column_width(1, 16)?;
     sheet.set_column_width(2, 80)?;
-    Ok(book.save_to_buffer()?)
+    Ok(())
 }
 
 #[cfg(test)]

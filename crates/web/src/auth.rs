@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use taizhang_core::Error;
 use taizhang_core::auth::Actor;
-use taizhang_core::model::SessionKind;
+use taizhang_core::model::{OrgKind, Role, SessionKind};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -82,7 +82,17 @@ pub struct PageActor {
     pub actor: Actor,
     pub csrf: String,
     pub token: String,
+    /// The page's own address (path and query), for "back here" links.
+    pub here: String,
+    /// The working period the user chose (a valid period code), if any.
+    pub period: Option<String>,
+    /// A grid worker: a recorder whose org is a grid. Pages put grid work
+    /// first for them (the phone's tab bar).
+    pub grid_worker: bool,
 }
+
+/// The cookie that remembers the working period a user chose.
+pub const PERIOD_COOKIE: &str = "tz_period";
 
 /// Sends the browser to the sign-in page.
 pub struct ToLogin(String);
@@ -123,11 +133,33 @@ where
         };
         match state.services.authenticate(&token).await {
             Ok((actor, session)) if session.kind == SessionKind::Web => {
-                Ok(PageActor { actor: actor.with_ip(client_ip(parts)), csrf: session.csrf, token })
+                let period = cookie(&parts.headers, PERIOD_COOKIE)
+                    .and_then(|p| taizhang_core::period::Period::parse(&p).ok())
+                    .map(|p| p.code());
+                let grid_worker = is_grid_worker(&state, &actor).await;
+                Ok(PageActor {
+                    actor: actor.with_ip(client_ip(parts)),
+                    csrf: session.csrf,
+                    token,
+                    here,
+                    period,
+                    grid_worker,
+                })
             }
             Ok(_) | Err(Error::Unauthenticated) => Err(ToLogin(here).into_response()),
             Err(other) => Err(crate::error::PageError::from(other).into_response()),
         }
+    }
+}
+
+/// Whether the actor records for a grid (one lookup, for recorders only).
+async fn is_grid_worker(state: &AppState, actor: &Actor) -> bool {
+    if actor.role != Role::Recorder {
+        return false;
+    }
+    match actor.org_id {
+        Some(id) => state.services.visible_org(actor, id).await.is_ok_and(|org| org.kind == OrgKind::Grid),
+        None => false,
     }
 }
 

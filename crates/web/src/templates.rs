@@ -18,6 +18,8 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     embed!(
         env,
         "base.html",
+        "period_picker.html",
+        "period_select.html",
         "error.html",
         "login.html",
         "home.html",

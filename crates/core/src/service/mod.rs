@@ -10,6 +10,7 @@ mod evidence;
 mod grid;
 mod orgs;
 mod people;
+mod period;
 mod plans;
 mod projects;
 mod responsibility;
@@ -31,6 +32,7 @@ pub use grid::{CoverageView, HouseholdInput, MAX_ROSTER_ROWS, ResidentInput, Scr
 pub use orgs::{OrgInput, OrgUpdate};
 pub use people::{MAX_YEAR, MIN_YEAR, PersonInput, PersonPatch, PersonView, date_in_range, parse_date};
 pub(crate) use people::{bad_date, year_param};
+pub use period::{PeriodYear, period_years};
 pub use plans::{PlanItemInput, PlanMonth, RectificationInput, RectificationProgress, RectificationView};
 pub use projects::{MilestoneInput, ProgressInput, ProjectInput};
 pub use responsibility::{DutyInput, PledgeInput};

@@ -683,6 +683,17 @@ pub fn day_counts(
         .collect::<DbResult<_>>()?)
 }
 
+/// The latest month ("2020-06") with activities in a subtree, from the
+/// monthly counts.
+pub fn latest_month(c: &mut dyn Conn, scope_path: &str) -> Result<Option<String>> {
+    let row = c.query_one(
+        "SELECT MAX(c.month) AS m FROM activity_counts c JOIN orgs o ON o.id = c.org_id
+         WHERE o.path LIKE $1 ESCAPE '\\' AND c.n > 0",
+        params![format!("{}%", like_escape(scope_path))],
+    )?;
+    Ok(row.opt_text("m")?)
+}
+
 pub fn counts(c: &mut dyn Conn, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts> {
     let rows = c.query(
         "SELECT c.kind, c.area_id, c.month, CAST(SUM(c.n) AS BIGINT) AS n,

@@ -259,6 +259,10 @@ impl Store for SqlStore {
         let query = query.clone();
         self.read(move |c| activities::count_matching(c, &query)).await
     }
+    async fn activity_latest_month(&self, scope_path: &str) -> Result<Option<String>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| activities::latest_month(c, &scope_path)).await
+    }
     async fn activity_counts(&self, scope_path: &str, from_month: &str, to_month: &str) -> Result<ActivityCounts> {
         let (scope_path, from_month, to_month) = (scope_path.to_owned(), from_month.to_owned(), to_month.to_owned());
         self.read(move |c| activities::counts(c, &scope_path, &from_month, &to_month)).await

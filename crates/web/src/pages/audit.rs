@@ -1,5 +1,6 @@
 use axum::extract::State;
 use serde_json::{Value, json};
+use taizhang_core::audit_labels;
 
 use super::{PageResult, render};
 use crate::api::audit_filter;
@@ -26,16 +27,18 @@ pub async fn list(
             json!({
                 "id": e.id,
                 "at": e.record.at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M:%S").to_string(),
-                "username": e.record.username, "ip": e.record.ip, "action": e.record.action,
-                "entity": e.record.entity, "entity_id": e.record.entity_id, "detail": e.record.detail,
-                "before": e.record.before.as_ref().map(|v| v.to_string()),
-                "after": e.record.after.as_ref().map(|v| v.to_string()),
+                "username": e.record.username, "ip": e.record.ip,
+                // "修改 人员 #45" and the change in words, never codes or JSON.
+                "headline": audit_labels::headline(&e.record.action, &e.record.entity, e.record.entity_id),
+                "detail": e.record.detail,
+                "changes": audit_labels::change_lines(&e.record.entity, e.record.before.as_ref(), e.record.after.as_ref()),
             })
         })
         .collect();
     render(
         &page,
         "audit.html",
-        json!({ "entries": entries, "total": result.total, "page": current, "pages": result.pages(), "filter": filter }),
+        json!({ "entries": entries, "total": result.total, "page": current, "pages": result.pages(), "filter": filter,
+            "actions": audit_labels::ACTIONS, "entities": audit_labels::ENTITIES }),
     )
 }

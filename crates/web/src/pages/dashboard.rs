@@ -49,7 +49,7 @@ fn period_choices(year: i32) -> Vec<Value> {
 
 pub async fn index(State(state): State<AppState>, page: PageActor, Query(q): Query<DashboardQuery>) -> PageResult {
     let this_year = now().date_naive().year();
-    let period = if q.period.trim().is_empty() { this_year.to_string() } else { q.period.trim().to_owned() };
+    let period = super::working_period(&state, &page, &q.period).await?;
     let d = state.services.dashboard(&page.actor, q.org_id.parse().ok(), &period).await?;
     let areas = state.services.work_areas_for(&page.actor).await?;
     let orgs = state.services.org_tree(&page.actor).await?;

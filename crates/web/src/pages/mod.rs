@@ -12,6 +12,7 @@ mod home;
 mod login;
 mod orgs;
 mod people;
+mod period;
 mod plans;
 mod projects;
 mod responsibility;
@@ -146,6 +147,7 @@ pub fn routes() -> Router<AppState> {
         .route("/disinfections", get(grid::disinfections).post(grid::disinfection_add))
         .route("/daily-report", get(grid::daily_report))
         .route("/daily-report/export.xlsx", get(grid::daily_report_export))
+        .route("/period", get(period::choose))
         .route("/summary", get(summary::show))
         .route("/summary/download", get(summary::download))
         .route("/summary/template", get(summary_template::edit).post(summary_template::save))
@@ -155,6 +157,7 @@ pub fn routes() -> Router<AppState> {
         .route("/summary/versions/{id}", get(summary::version))
         .route("/summary/versions/{id}/download", get(summary::version_download))
         .route("/static/{file}", get(static_file))
+        .route("/favicon.ico", get(favicon))
 }
 
 /// A page answer: HTML or an error page.
@@ -174,8 +177,18 @@ pub fn render_status(page: &PageActor, status: StatusCode, template: &str, conte
         "is_admin": actor.is_admin(),
         "can_write": actor.can_write(),
         "can_view_personal": actor.can_view_personal,
+        "is_grid_worker": page.grid_worker,
+        "is_recorder": actor.role == taizhang_core::model::Role::Recorder,
+        // The page's path, for marking the current tab.
+        "path": page.here.split('?').next().unwrap_or("/"),
     });
     context["csrf"] = json!(page.csrf);
+    // The header's period picker: the working period and its choices.
+    let chosen = page.period.as_deref().and_then(|p| taizhang_core::period::Period::parse(p).ok());
+    context["working_period"] = json!({
+        "code": chosen.map(|p| p.code()), "label": chosen.map(|p| p.label()),
+        "years": taizhang_core::service::period_years(chosen), "back": page.here,
+    });
     render_plain(status, template, context)
 }
 
@@ -213,15 +226,17 @@ pub fn form_errors(error: Error) -> Result<BTreeMap<String, String>, PageError> 
     }
 }
 
-/// The period a page shows when none is asked for: the current half-year.
-pub fn period_or_current_half(period: &str) -> String {
-    use chrono::Datelike;
-    if period.trim().is_empty() {
-        let today = taizhang_core::auth::now().date_naive();
-        format!("{}H{}", today.year(), if today.month() <= 6 { 1 } else { 2 })
-    } else {
-        period.trim().to_owned()
+/// The period a page shows: the one asked for in its address, else the
+/// working period the user chose in the header's picker, else the default
+/// ([`taizhang_core::Services::default_period`]).
+pub async fn working_period(state: &AppState, page: &PageActor, asked: &str) -> Result<String, PageError> {
+    if !asked.trim().is_empty() {
+        return Ok(asked.trim().to_owned());
     }
+    if let Some(chosen) = &page.period {
+        return Ok(chosen.clone());
+    }
+    Ok(state.services.default_period(&page.actor).await?.code())
 }
 
 /// After a successful post: back to a page (POST-redirect-GET). `to` is built
@@ -291,7 +306,13 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "app.css" => (include_bytes!("../../static/app.css"), "text/css; charset=utf-8"),
         "upload.js" => (include_bytes!("../../static/upload.js"), "text/javascript; charset=utf-8"),
         "app.js" => (include_bytes!("../../static/app.js"), "text/javascript; charset=utf-8"),
+        "favicon.svg" => (include_bytes!("../../static/favicon.svg"), "image/svg+xml"),
         _ => return PageError::from(Error::NotFound).into_response(),
     };
     ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+/// The site icon, where browsers ask for it without a link (an SVG).
+async fn favicon() -> Response {
+    static_file(Path("favicon.svg".to_owned())).await
 }

@@ -249,8 +249,7 @@ pub async fn volunteers(
     page: PageActor,
     Query(q): Query<VolunteerQuery>,
 ) -> super::PageResult {
-    let period =
-        if q.period.trim().is_empty() { now().date_naive().year().to_string() } else { q.period.trim().to_owned() };
+    let period = super::working_period(&state, &page, &q.period).await?;
     let rows = state.services.volunteer_hours(&page.actor, q.org_id.parse().ok(), &period).await?;
     let total: f64 = rows.iter().map(|r| r.3).sum();
     let orgs = state.services.org_tree(&page.actor).await?;

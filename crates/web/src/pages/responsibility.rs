@@ -23,6 +23,15 @@ pub struct ChainQuery {
 }
 
 impl ChainQuery {
+    /// With no year asked for: the year of the working period.
+    async fn or_working_year(mut self, state: &AppState, page: &PageActor) -> Result<ChainQuery, super::PageError> {
+        if self.year.trim().is_empty() {
+            let period = super::working_period(state, page, "").await?;
+            self.year = period.chars().take(4).collect();
+        }
+        Ok(self)
+    }
+
     fn year(&self) -> i32 {
         self.year.trim().parse().ok().filter(|y| (2000..=2100).contains(y)).unwrap_or(now().date_naive().year())
     }
@@ -70,10 +79,12 @@ async fn chain_page(
 }
 
 pub async fn chain(State(state): State<AppState>, page: PageActor, Query(q): Query<ChainQuery>) -> PageResult {
+    let q = q.or_working_year(&state, &page).await?;
     chain_page(&state, &page, &q, StatusCode::OK, BTreeMap::new(), json!({})).await
 }
 
 pub async fn export(State(state): State<AppState>, page: PageActor, Query(q): Query<ChainQuery>) -> PageResult {
+    let q = q.or_working_year(&state, &page).await?;
     let (name, bytes) =
         crate::sheets::responsibility_export(&state.services, &page.actor, q.org_id.parse().ok(), q.year()).await?;
     Ok(crate::sheets::xlsx_response(&name, bytes))

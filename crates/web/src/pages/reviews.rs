@@ -20,9 +20,9 @@ pub struct ReviewQuery {
 }
 
 impl ReviewQuery {
-    /// Default: the current half-year.
+    /// The period asked for, once [`super::working_period`] filled it in.
     fn period(&self) -> String {
-        super::period_or_current_half(&self.period)
+        self.period.trim().to_owned()
     }
 
     fn back(&self) -> String {
@@ -66,11 +66,13 @@ async fn review_page(
     )
 }
 
-pub async fn show(State(state): State<AppState>, page: PageActor, Query(q): Query<ReviewQuery>) -> PageResult {
+pub async fn show(State(state): State<AppState>, page: PageActor, Query(mut q): Query<ReviewQuery>) -> PageResult {
+    q.period = super::working_period(&state, &page, &q.period).await?;
     review_page(&state, &page, &q, StatusCode::OK, BTreeMap::new()).await
 }
 
-pub async fn export(State(state): State<AppState>, page: PageActor, Query(q): Query<ReviewQuery>) -> PageResult {
+pub async fn export(State(state): State<AppState>, page: PageActor, Query(mut q): Query<ReviewQuery>) -> PageResult {
+    q.period = super::working_period(&state, &page, &q.period).await?;
     let (name, bytes) =
         crate::sheets::review_export(&state.services, &page.actor, q.org_id.parse().ok(), &q.period()).await?;
     Ok(crate::sheets::xlsx_response(&name, bytes))

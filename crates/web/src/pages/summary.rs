@@ -23,13 +23,14 @@ pub struct SummaryQuery {
 }
 
 impl SummaryQuery {
-    /// Default: the current half-year.
+    /// The period asked for, once [`super::working_period`] filled it in.
     fn period(&self) -> String {
-        super::period_or_current_half(&self.period)
+        self.period.trim().to_owned()
     }
 }
 
-pub async fn show(State(state): State<AppState>, page: PageActor, Query(q): Query<SummaryQuery>) -> PageResult {
+pub async fn show(State(state): State<AppState>, page: PageActor, Query(mut q): Query<SummaryQuery>) -> PageResult {
+    q.period = super::working_period(&state, &page, &q.period).await?;
     let orgs = state.services.org_tree(&page.actor).await?;
     let (preview, warnings, errors, status) =
         match crate::reports::summary(&state, &page.actor, q.org_id.parse().ok(), &q.period()).await {
@@ -55,7 +56,8 @@ pub async fn show(State(state): State<AppState>, page: PageActor, Query(q): Quer
     )
 }
 
-pub async fn download(State(state): State<AppState>, page: PageActor, Query(q): Query<SummaryQuery>) -> PageResult {
+pub async fn download(State(state): State<AppState>, page: PageActor, Query(mut q): Query<SummaryQuery>) -> PageResult {
+    q.period = super::working_period(&state, &page, &q.period).await?;
     let format = crate::reports::format(&q.format)?;
     let (doc, _) = crate::reports::summary(&state, &page.actor, q.org_id.parse().ok(), &q.period()).await?;
     Ok(crate::reports::download(&state, doc, format).await?)

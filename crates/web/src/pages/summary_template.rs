@@ -30,10 +30,6 @@ pub struct TemplateForm {
     source: String,
 }
 
-fn period_or_default(p: &str) -> String {
-    if p.trim().is_empty() { "2020H1".to_owned() } else { p.trim().to_owned() }
-}
-
 async fn editor(
     state: &AppState,
     page: &PageActor,
@@ -65,14 +61,14 @@ async fn editor(
 }
 
 pub async fn edit(State(state): State<AppState>, page: PageActor, Query(q): Query<TemplateQuery>) -> PageResult {
-    let period = period_or_default(&q.period);
+    let period = super::working_period(&state, &page, &q.period).await?;
     editor(&state, &page, q.org_id.parse().ok(), &period, None, StatusCode::OK, BTreeMap::new()).await
 }
 
 /// The preview of the source being edited (an htmx fragment): the document,
 /// or the error with its line.
 pub async fn preview(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<TemplateForm>) -> PageResult {
-    let period = period_or_default(&f.period);
+    let period = super::working_period(&state, &page, &f.period).await?;
     state.services.summary_template_may_edit(&page.actor, f.org_id.parse().ok()).await?;
     let result = crate::reports::render(&state, &page.actor, f.org_id.parse().ok(), &period, Some(&f.source)).await;
     let (html, errors) = match result {
@@ -85,7 +81,7 @@ pub async fn preview(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<
 /// Saves the org's own template after rendering it over the org's records:
 /// a template that fails is shown again with its error, not saved.
 pub async fn save(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<TemplateForm>) -> PageResult {
-    let period = period_or_default(&f.period);
+    let period = super::working_period(&state, &page, &f.period).await?;
     let org_id = match form_org_id(&f.org_id) {
         Ok(id) => id,
         Err(e) => {
@@ -111,7 +107,7 @@ pub async fn save(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<Tem
 
 /// Drops the org's own template: back to the inherited one.
 pub async fn reset(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<TemplateForm>) -> PageResult {
-    let period = period_or_default(&f.period);
+    let period = super::working_period(&state, &page, &f.period).await?;
     let org_id = match form_org_id(&f.org_id) {
         Ok(id) => id,
         Err(e) => {

@@ -17,6 +17,7 @@ mod hardening_text;
 mod hardening_web;
 mod ops;
 mod pages;
+mod period;
 mod permissions;
 mod probe;
 mod sheets;
