@@ -269,7 +269,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let actor = Actor::system("cli");
             let org = services.org_lookup(&actor, &org).await.context("--org")?;
             let data = services.summary_data(&actor, Some(org.id), &period).await.context("--period")?;
-            let markup = report::render(report::DEFAULT_SUMMARY, &data)?;
+            // The org's own template, an ancestor's, or the preset of its kind.
+            let found = services.summary_template(&actor, Some(org.id)).await?;
+            let source = found.source.unwrap_or_else(|| report::preset_for_kind(&data.org_kind).to_owned());
+            let markup = report::render(&source, &data)?;
             let doc = report::parse(&markup);
             let bytes = report::write(&doc, format).map_err(anyhow::Error::msg)?;
             std::fs::write(&output, bytes).with_context(|| format!("无法写入 {}", output.display()))?;
@@ -350,7 +353,8 @@ async fn import_roster(
                 eprintln!("  {}", e.message);
             }
             if let Some(path) = report {
-                let bytes = taizhang_web::sheets::roster_error_report(&errors)?;
+                // The file itself, its bad cells marked, with the list of errors.
+                let bytes = taizhang_web::sheets::roster_error_report(&errors, &bytes, map)?;
                 std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
                 eprintln!("错误报告：{}", path.display());
             }

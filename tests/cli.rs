@@ -192,7 +192,12 @@ fn import_roster_prints_counts_or_every_bad_row() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("第2行“身份证号”") && err.contains("整个文件均未导入"), "{err}");
-    assert!(std::fs::read(path("report.xlsx")).unwrap().starts_with(b"PK"));
+    // The report is the file itself, marked (a 错误说明 column), with the list on a second sheet.
+    let report = std::fs::read(path("report.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(report)).unwrap();
+    let mut text = |name: &str| std::io::read_to_string(zip.by_name(name).unwrap()).unwrap();
+    assert!(text("xl/workbook.xml").contains("错误清单"));
+    assert!(text("xl/sharedStrings.xml").contains("错误说明"));
     std::fs::remove_dir_all(&dir).ok();
 }
 

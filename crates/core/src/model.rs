@@ -21,10 +21,16 @@ pub enum OrgKind {
     Grid,
     LeadingGroup,
     VolunteerTeam,
+    Township,
+    StreetOffice,
+    Village,
+    CulturalStation,
+    PracticeStation,
+    Department,
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 8] = [
+    pub const ALL: [OrgKind; 14] = [
         OrgKind::County,
         OrgKind::PartyCommittee,
         OrgKind::AdminCentre,
@@ -33,6 +39,12 @@ impl OrgKind {
         OrgKind::Grid,
         OrgKind::LeadingGroup,
         OrgKind::VolunteerTeam,
+        OrgKind::Township,
+        OrgKind::StreetOffice,
+        OrgKind::Village,
+        OrgKind::CulturalStation,
+        OrgKind::PracticeStation,
+        OrgKind::Department,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +57,12 @@ impl OrgKind {
             OrgKind::Grid => "grid",
             OrgKind::LeadingGroup => "leading_group",
             OrgKind::VolunteerTeam => "volunteer_team",
+            OrgKind::Township => "township",
+            OrgKind::StreetOffice => "street_office",
+            OrgKind::Village => "village",
+            OrgKind::CulturalStation => "cultural_station",
+            OrgKind::PracticeStation => "practice_station",
+            OrgKind::Department => "department",
         }
     }
 
@@ -58,6 +76,12 @@ impl OrgKind {
             OrgKind::Grid => "网格",
             OrgKind::LeadingGroup => "领导小组",
             OrgKind::VolunteerTeam => "志愿服务队",
+            OrgKind::Township => "乡镇",
+            OrgKind::StreetOffice => "街道办事处",
+            OrgKind::Village => "村",
+            OrgKind::CulturalStation => "综合文化站",
+            OrgKind::PracticeStation => "新时代文明实践所",
+            OrgKind::Department => "单位",
         }
     }
 

@@ -185,6 +185,70 @@ pub struct TargetFact {
     pub attained_so_far: bool,
 }
 
+/// Activities of one group (a kind, a work area, a campaign, a channel or a
+/// sub-org) and what they add up to: the figures any template, and any
+/// office, can use, whatever it names its kinds, areas and campaigns.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Group {
+    /// The kind's code, or the id of the area, campaign or org, or the channel's code.
+    pub key: String,
+    pub name: String,
+    /// For a work area: its parent area's name (none at the top).
+    pub parent: Option<String>,
+    /// For a work area: activities of the area and all its sub-areas;
+    /// `own` counts the area's own activities alone.
+    pub count: Figure,
+    pub own: Figure,
+    /// People present (registered participants and others counted: 参与人次).
+    pub people: u64,
+    /// Others counted without names (服务人次 / 覆盖人次 beyond the register).
+    pub others: u64,
+    /// Service hours of the participants.
+    pub hours: f64,
+    pub banners: u64,
+    pub boards: u64,
+    pub posts: u64,
+    /// People reached by publicity (覆盖人次).
+    pub reached: u64,
+    /// Titles of the group's activities, oldest first (at most twelve).
+    pub titles: Vec<String>,
+    /// Counts by kind inside the group, in the kinds' order.
+    pub kinds: Vec<KindCount>,
+    /// Counts by month inside the period, for "7至8月开展……4场".
+    pub months: Vec<MonthCount>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct KindCount {
+    pub kind: String,
+    pub label: String,
+    pub count: Figure,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MonthCount {
+    pub year: i32,
+    pub month: u32,
+    pub count: Figure,
+}
+
+/// The period's activities grouped every way an office may want to state
+/// them. Groups with no activities are left out; each list keeps the order
+/// the office gave its kinds, areas, campaigns and orgs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Figures {
+    /// All activities of the period, as one group.
+    pub all: Group,
+    pub by_kind: Vec<Group>,
+    /// Top-level areas (with their sub-areas rolled up) and sub-areas, each
+    /// area followed by its sub-areas.
+    pub by_area: Vec<Group>,
+    pub by_campaign: Vec<Group>,
+    pub by_channel: Vec<Group>,
+    /// The org's direct sub-orgs (各社区、各支部), each with its own subtree.
+    pub by_org: Vec<Group>,
+}
+
 /// Everything a summary of one org and period can state.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SummaryData {
@@ -204,6 +268,8 @@ pub struct SummaryData {
     pub as_of: String,
     /// Activities of the period in the subtree (all kinds).
     pub total: Figure,
+    /// The same activities grouped by kind, work area, campaign, channel and sub-org.
+    pub figures: Figures,
     pub responsibility: Responsibility,
     pub central_group: CentralGroup,
     pub study_days: StudyDays,

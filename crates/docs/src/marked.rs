@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use rust_xlsxwriter::{Color, Format, FormatPattern, Workbook};
 
 use crate::sheet::{ColumnSpec, Region, SheetError, error_list, find_header, first_sheet_name, xlsx_cells_and_merges};
+
 use crate::xml_safe;
 
 /// One problem of an import: its 1-based sheet row (`None` for the file as a
@@ -183,7 +184,7 @@ fn marked(
             }
             let format = if is_bad(r, c) { &red } else { &text };
             if !value.is_empty() {
-                sheet.write_string_with_format(at, c as u16, &cell_text(value), format)?;
+                sheet.write_string_with_format(at, c as u16, cell_text(value), format)?;
             }
         }
         if let Some(b) = bad.get(&r) {
@@ -193,7 +194,7 @@ fn marked(
                     sheet.write_blank(at, c as u16, &red)?;
                 }
             }
-            sheet.write_string_with_format(at, note_col as u16, &cell_text(&b.messages.join("；")), &note)?;
+            sheet.write_string_with_format(at, note_col as u16, cell_text(&b.messages.join("；")), &note)?;
         }
     }
     sheet.write_string_with_format((top + header.at) as u32, note_col as u16, NOTE_HEADER, &note_head)?;

@@ -74,9 +74,13 @@ pub fn xlsx_cells(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>), SheetError>
     xlsx_cells_and_merges(bytes).map(|(top, rows, _)| (top, rows))
 }
 
+/// A sheet as read: the 0-based sheet row of the first row, the cells as
+/// text, and the merged regions.
+pub(crate) type CellsAndMerges = (usize, Vec<Vec<String>>, Vec<Region>);
+
 /// [`xlsx_cells`], and the merged regions of the sheet (as the file claims
 /// them: a region may reach past the cells read).
-pub(crate) fn xlsx_cells_and_merges(bytes: &[u8]) -> Result<(usize, Vec<Vec<String>>, Vec<Region>), SheetError> {
+pub(crate) fn xlsx_cells_and_merges(bytes: &[u8]) -> Result<CellsAndMerges, SheetError> {
     let merged = preflight(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
     let name = book.sheet_names().first().cloned().ok_or(SheetError::NoSheet)?;

@@ -36,7 +36,7 @@ pub async fn render(
     let data = state.services.summary_data(actor, org_id, period).await?;
     let markup = match source {
         Some(source) => markup(state, source, &data).await?,
-        None => markup(state, &template(&state.services, actor, Some(data.org_id)).await?, &data).await?,
+        None => markup(state, &template(&state.services, actor, Some(data.org_id), &data.org_kind).await?, &data).await?,
     };
     Ok((report::parse(&markup), data.warnings))
 }
@@ -49,15 +49,16 @@ pub async fn keep(
     period: &str,
 ) -> Result<taizhang_core::summary::SavedSummary, Error> {
     let data = state.services.summary_data(actor, org_id, period).await?;
-    let markup = markup(state, &template(&state.services, actor, Some(data.org_id)).await?, &data).await?;
+    let markup = markup(state, &template(&state.services, actor, Some(data.org_id), &data.org_kind).await?, &data).await?;
     let title = report::parse(&markup).title;
     state.services.summary_keep(actor, &data, data.org_id, &title, markup).await
 }
 
-/// The template an org's summaries use (its own, an ancestor's, or the default).
-pub async fn template(services: &Services, actor: &Actor, org_id: Option<i64>) -> Result<String, Error> {
+/// The template an org's summaries use: its own, an ancestor's, or the
+/// preset of its kind (`kind`, as `OrgKind::as_str`).
+pub async fn template(services: &Services, actor: &Actor, org_id: Option<i64>, kind: &str) -> Result<String, Error> {
     let found = services.summary_template(actor, org_id).await?;
-    Ok(found.source.unwrap_or_else(|| report::DEFAULT_SUMMARY.to_owned()))
+    Ok(found.source.unwrap_or_else(|| report::preset_for_kind(kind).to_owned()))
 }
 
 /// How long a user's template may run before it is stopped.
@@ -68,7 +69,7 @@ pub const TEMPLATE_MEMORY: u64 = 512 * 1024 * 1024;
 /// The markup of a template over the facts; a template error is an input
 /// error on `source`, naming its line.
 ///
-/// The built-in template is trusted and renders on a blocking thread. A
+/// The built-in presets are trusted and render on a blocking thread. A
 /// template a user wrote runs at most a few at a time ([`crate::gates::Gates::templates`]),
 /// in the template worker (a child process with a memory limit, killed after
 /// [`TEMPLATE_TIME`]) when the server has one, otherwise on a blocking thread
@@ -81,9 +82,9 @@ async fn markup(state: &AppState, source: &str, data: &SummaryData) -> Result<St
             format!("模板运行超过{}秒或占用内存过多，已停止；请减少循环或拼接的文字", TEMPLATE_TIME.as_secs()),
         )
     };
-    if source == report::DEFAULT_SUMMARY {
-        let data = data.clone();
-        return tokio::task::spawn_blocking(move || report::render(report::DEFAULT_SUMMARY, &data))
+    if report::is_preset(source) {
+        let (source, data) = (source.to_owned(), data.clone());
+        return tokio::task::spawn_blocking(move || report::render(&source, &data))
             .await
             .map_err(|e| Error::Storage(e.to_string()))?
             .map_err(failed);

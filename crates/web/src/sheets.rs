@@ -8,7 +8,7 @@ use taizhang_core::auth::Actor;
 use taizhang_core::ledger::{CHANNELS, SheetActivity};
 use taizhang_core::service::ActivityFilter;
 use taizhang_core::{Error, FieldError, Services};
-use taizhang_docs::{ActivityExport, Cell, SheetError, TemplateChoices, table_workbook};
+use taizhang_docs::{ActivityExport, Cell, Problem, SheetError, TemplateChoices, table_workbook};
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -117,34 +117,123 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], source: &str)
 
 /// Field errors of an activity import as (row, column, message) lines.
 pub fn problems(errors: &[FieldError]) -> Vec<(Option<usize>, String, String)> {
-    lines(errors, |key| taizhang_core::ledger::SHEET_COLUMNS.iter().find(|(k, _)| *k == key).map_or("", |(_, h)| *h))
+    lines(&field_problems(errors, activity_header))
 }
 
-/// Field errors (`rows[N].key`) as (row, column header, message) lines.
-fn lines(errors: &[FieldError], header: impl Fn(&str) -> &'static str) -> Vec<(Option<usize>, String, String)> {
+/// The header of an activity sheet column.
+fn activity_header(key: &str) -> &'static str {
+    taizhang_core::ledger::SHEET_COLUMNS.iter().find(|(k, _)| *k == key).map_or("", |(_, h)| *h)
+}
+
+/// Field errors (`rows[N].key`, N the 1-based sheet row) as problems: the
+/// row, the column's key and header, the message.
+fn field_problems(errors: &[FieldError], header: impl Fn(&str) -> &'static str) -> Vec<Problem> {
     errors
         .iter()
         .map(|e| {
             let row = e.field.strip_prefix("rows[").and_then(|r| r.split(']').next()).and_then(|r| r.parse().ok());
-            let column = if row.is_some() { e.field.rsplit('.').next().map(&header).unwrap_or_default() } else { "" };
-            (row, column.to_owned(), e.message.clone())
+            let key = if row.is_some() { e.field.rsplit('.').next().unwrap_or_default() } else { "" };
+            Problem { row, key: key.to_owned(), column: header(key).to_owned(), message: e.message.clone() }
         })
         .collect()
 }
 
-pub fn error_report(errors: &[FieldError]) -> Result<Vec<u8>, Error> {
-    taizhang_docs::error_report("工作台账导入错误报告：以下行未导入，整个文件均未导入。", &problems(errors))
-        .map_err(sheet_error)
+/// Problems as (row, column header, message) lines.
+fn lines(problems: &[Problem]) -> Vec<(Option<usize>, String, String)> {
+    problems.iter().map(|p| (p.row, p.column.clone(), p.message.clone())).collect()
+}
+
+const ACTIVITY_REPORT_TITLE: &str = "工作台账导入错误报告：以下行未导入，整个文件均未导入。";
+const ROSTER_REPORT_TITLE: &str = "居民花名册导入错误报告：以下行有误，整个文件均未导入。";
+
+/// The error report of an import: when some errors name rows and the upload
+/// reads again, the uploaded sheet with its bad cells red and a 错误说明
+/// column, the list on a second sheet ([`taizhang_docs::roster_error_workbook`]);
+/// otherwise the list alone.
+fn report(
+    title: &str,
+    problems: &[Problem],
+    marked: impl FnOnce(&[Problem]) -> Result<Vec<u8>, SheetError>,
+) -> Result<Vec<u8>, Error> {
+    if problems.iter().any(|p| p.row.is_some()) {
+        match marked(problems) {
+            Ok(bytes) => return Ok(bytes),
+            Err(SheetError::Write(detail)) => tracing::warn!(%detail, "marked error workbook failed; the list instead"),
+            Err(_) => {}
+        }
+    }
+    taizhang_docs::error_report(title, &lines(problems)).map_err(sheet_error)
+}
+
+/// The error report of an activity import, from the uploaded bytes.
+pub fn error_report(errors: &[FieldError], bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    report(ACTIVITY_REPORT_TITLE, &field_problems(errors, activity_header), |problems| {
+        taizhang_docs::activities_error_workbook(bytes, ACTIVITY_REPORT_TITLE, problems)
+    })
 }
 
 /// Field errors of a roster import as (row, column, message) lines.
 pub fn roster_problems(errors: &[FieldError]) -> Vec<(Option<usize>, String, String)> {
-    lines(errors, taizhang_core::grid::roster_header)
+    lines(&field_problems(errors, taizhang_core::grid::roster_header))
 }
 
-pub fn roster_error_report(errors: &[FieldError]) -> Result<Vec<u8>, Error> {
-    taizhang_docs::error_report("居民花名册导入错误报告：以下行有误，整个文件均未导入。", &roster_problems(errors))
-        .map_err(sheet_error)
+/// The error report of a roster import, from the uploaded bytes (.xlsx or
+/// CSV) and the column mapping it was read with ([`parse_mapping`]'s text).
+pub fn roster_error_report(errors: &[FieldError], bytes: &[u8], mapping: &str) -> Result<Vec<u8>, Error> {
+    let problems = field_problems(errors, taizhang_core::grid::roster_header);
+    report(ROSTER_REPORT_TITLE, &problems, |problems| {
+        taizhang_docs::roster_error_workbook(bytes, &parse_mapping(mapping), ROSTER_REPORT_TITLE, problems)
+    })
+}
+
+/// Makes an error report as heavy work: in turn with imports, on their lane
+/// (it reads the upload again). When no turn comes, the list alone, which
+/// costs nothing to make.
+async fn report_in_turn(
+    state: &AppState,
+    make: impl FnOnce() -> Result<Vec<u8>, Error> + Send + 'static,
+    list: impl FnOnce() -> Result<Vec<u8>, Error>,
+) -> Result<Vec<u8>, Error> {
+    match state.gates.imports.enter().await {
+        Ok(permit) => {
+            state
+                .gates
+                .import_lane
+                .run(move || {
+                    let _permit = permit;
+                    make()
+                })
+                .await?
+        }
+        Err(_) => list(),
+    }
+}
+
+/// [`error_report`] for a request: in turn with imports.
+pub async fn error_report_in_turn(state: &AppState, errors: Vec<FieldError>, bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
+    let list = field_problems(&errors, activity_header);
+    report_in_turn(
+        state,
+        move || error_report(&errors, &bytes),
+        || taizhang_docs::error_report(ACTIVITY_REPORT_TITLE, &lines(&list)).map_err(sheet_error),
+    )
+    .await
+}
+
+/// [`roster_error_report`] for a request: in turn with imports.
+pub async fn roster_error_report_in_turn(
+    state: &AppState,
+    errors: Vec<FieldError>,
+    bytes: Vec<u8>,
+    mapping: String,
+) -> Result<Vec<u8>, Error> {
+    let list = field_problems(&errors, taizhang_core::grid::roster_header);
+    report_in_turn(
+        state,
+        move || roster_error_report(&errors, &bytes, &mapping),
+        || taizhang_docs::error_report(ROSTER_REPORT_TITLE, &lines(&list)).map_err(sheet_error),
+    )
+    .await
 }
 
 /// Largest roster accepted (a county's roster of 100,000 residents as CSV is about 12 MB).

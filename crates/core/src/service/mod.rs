@@ -17,6 +17,7 @@ mod responsibility;
 mod review;
 mod sheets;
 mod summary;
+mod summary_figures;
 pub(crate) mod targets;
 pub mod users;
 

@@ -84,6 +84,7 @@ impl Services {
         let campaigns = self.campaigns(actor).await?;
         let campaign_name = |id: Id| campaigns.iter().find(|c| c.id == id).map(|c| c.name.clone());
         let areas = self.work_areas_for(actor).await?;
+        let kinds = self.kinds_for(actor).await?;
         let area_named = |a: &Activity, words: &[&str]| {
             a.fields
                 .work_area_id
@@ -121,6 +122,7 @@ impl Services {
                 &all.iter().map(|a| a.id).collect::<Vec<_>>(),
                 Some(format!("activities:org_id={}&period={}", org.id, period.code())),
             ),
+            figures: super::summary_figures::figures(&all, &org, &tree, &code, &kinds, &areas, &campaigns),
             publicity: publicity(&publicity_all, &campaign_name),
             epidemic_publicity: publicity(
                 &pick(&|a| in_campaign(a, "疫情") || area_named(a, &["疫情"])),

@@ -8,8 +8,31 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 use taizhang_core::numerals::to_chinese;
 
-/// The default template of a work summary, following the seed's structure.
+/// The seed's work summary (宣传思想文化工作总结 of a party committee): the
+/// preset of party committees and branches.
 pub const DEFAULT_SUMMARY: &str = include_str!("../../templates/summary.md.j2");
+/// The work summary of any office: one section per top-level work area of
+/// its own, its sub-orgs, projects and matters. The preset of every other kind.
+pub const GENERIC_SUMMARY: &str = include_str!("../../templates/by_area.md.j2");
+
+/// The built-in templates (presets): (code, name, source).
+pub const PRESETS: &[(&str, &str, &str)] =
+    &[("ideology", "宣传思想文化工作总结（党委）", DEFAULT_SUMMARY), ("by_area", "按工作领域的工作总结", GENERIC_SUMMARY)];
+
+/// The preset an org of this kind (`OrgKind::as_str`) starts from when
+/// neither it nor an org above it keeps a template of its own.
+pub fn preset_for_kind(kind: &str) -> &'static str {
+    match kind {
+        "party_committee" | "party_branch" => DEFAULT_SUMMARY,
+        _ => GENERIC_SUMMARY,
+    }
+}
+
+/// Whether a source is one of the built-in presets (trusted: it runs in the
+/// server's own process).
+pub fn is_preset(source: &str) -> bool {
+    PRESETS.iter().any(|(_, _, s)| *s == source)
+}
 
 /// Instructions a template may spend: far more than any real summary needs
 /// (the default uses a few thousand), few enough to stop a runaway loop fast.
@@ -57,6 +80,40 @@ fn figure(value: Value, unit: Option<String>) -> Result<String, Error> {
     })
 }
 
+/// A number as these documents write it, with its unit: 4200人次,
+/// 12.6万人次, 3.42亿元, 182.5小时. Given a figure (with `n` and `cite`), the
+/// text cites its records like `figure` does.
+fn amount(value: Value, unit: Option<String>) -> Result<String, Error> {
+    let (n, cite) = match value.get_attr("n") {
+        Ok(n) if !n.is_undefined() => (n, value.get_attr("cite")?.as_str().map(str::to_owned)),
+        _ => (value, None),
+    };
+    let number = f64::try_from(n.clone())
+        .map_err(|_| Error::new(ErrorKind::InvalidOperation, "amount 需要一个数字或统计数"))?;
+    let text = format!("{}{}", written_number(number), unit.unwrap_or_default());
+    Ok(match cite {
+        Some(c) if !c.is_empty() => format!("[[{text}|{c}]]"),
+        _ => text,
+    })
+}
+
+/// 12600 as 1.26万, 342000000 as 3.42亿 (two decimals at most, trailing
+/// zeros dropped), smaller numbers whole or with one decimal; never "-0".
+pub fn written_number(n: f64) -> String {
+    let trim = |s: String| {
+        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
+    };
+    let n = if n == 0.0 { 0.0 } else { n };
+    let (scaled, suffix) = if n.abs() >= 1e8 {
+        (n / 1e8, "亿")
+    } else if n.abs() >= 1e4 {
+        (n / 1e4, "万")
+    } else {
+        return trim(format!("{n:.1}"));
+    };
+    format!("{}{suffix}", trim(format!("{scaled:.2}")))
+}
+
 /// Items joined with 、 (the last with 和 when `last` is given).
 fn join_cn(items: Vec<Value>, last: Option<String>) -> String {
     let items: Vec<String> = items.iter().map(|v| v.to_string()).collect();
@@ -90,6 +147,7 @@ fn environment() -> Environment<'static> {
     env.set_fuel(Some(FUEL));
     env.set_recursion_limit(50);
     env.add_filter("figure", figure);
+    env.add_filter("amount", amount);
     env.add_filter("cn", |n: u32| to_chinese(n));
     env.add_filter("join_cn", join_cn);
     env.add_filter("enumerate_cn", enumerate_cn);
@@ -210,6 +268,18 @@ mod tests {
         assert!(e.message.contains("上限"), "{e}");
         let e = render("{% include 'etc/passwd' %}", &data).unwrap_err();
         assert!(e.message.contains("不能引用其他模板"), "{e}");
+    }
+
+    #[test]
+    fn numbers_are_written_as_documents_write_them() {
+        assert_eq!(written_number(4200.0), "4200");
+        assert_eq!(written_number(12600.0), "1.26万");
+        assert_eq!(written_number(126000.0), "12.6万");
+        assert_eq!(written_number(342_000_000.0), "3.42亿");
+        assert_eq!(written_number(182.5), "182.5");
+        assert_eq!(written_number(-0.0), "0");
+        let data = serde_json::json!({ "f": { "n": 126000, "cite": "activity:1" }, "h": 0.0 });
+        assert_eq!(render("{{ data.f|amount('人次') }} {{ data.h|amount('小时') }}", &data).unwrap(), "[[12.6万人次|activity:1]] 0小时");
     }
 
     #[test]

@@ -246,7 +246,8 @@ pub async fn roster_import(
         })
         .into_response()),
         Err(Error::Invalid(errors)) if q.report == "xlsx" => {
-            let bytes = crate::sheets::roster_error_report(&errors)?;
+            // The upload itself, its bad cells marked, with the list of errors.
+            let bytes = crate::sheets::roster_error_report_in_turn(&state, errors, body, q.map).await?;
             let mut response = xlsx_response("居民花名册导入错误报告.xlsx", bytes);
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)

@@ -284,7 +284,8 @@ pub async fn activity_import(
     match crate::sheets::import(&state, &actor, &body, &source).await {
         Ok(imported) => Ok(Json(ImportOut { imported }).into_response()),
         Err(taizhang_core::Error::Invalid(errors)) if q.report == "xlsx" => {
-            let bytes = crate::sheets::error_report(&errors)?;
+            // The upload itself, its bad cells marked, with the list of errors.
+            let bytes = crate::sheets::error_report_in_turn(&state, errors, body).await?;
             let mut response = crate::sheets::xlsx_response("导入错误报告.xlsx", bytes);
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)

@@ -399,7 +399,8 @@ pub async fn import(
                 .into_iter()
                 .map(|(row, column, message)| json!({ "row": row, "column": column, "message": message }))
                 .collect();
-            let report = crate::sheets::error_report(&errors)?;
+            // The upload itself, its bad cells marked, with the list of errors.
+            let report = crate::sheets::error_report_in_turn(&state, errors, file.bytes.clone()).await?;
             let report = base64::engine::general_purpose::STANDARD.encode(report);
             render_status(
                 &page,

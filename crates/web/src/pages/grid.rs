@@ -227,12 +227,16 @@ pub async fn roster_import(State(state): State<AppState>, CsrfMultipart(page, pa
                 .take(1000)
                 .map(|(row, column, message)| json!({ "row": row, "column": column, "message": message }))
                 .collect();
-            let report = base64::engine::general_purpose::STANDARD.encode(crate::sheets::roster_error_report(&errors)?);
+            let count = errors.len();
+            // The upload itself, its bad cells marked, with the list of errors.
+            let report =
+                crate::sheets::roster_error_report_in_turn(&state, errors, file.bytes.clone(), mapping.clone()).await?;
+            let report = base64::engine::general_purpose::STANDARD.encode(report);
             render_status(
                 &page,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "roster_import.html",
-                &mut json!({ "orgs": orgs, "result": null, "problems": problems, "count": errors.len(),
+                &mut json!({ "orgs": orgs, "result": null, "problems": problems, "count": count,
                     "report": report, "error": null, "mapping": mapping }),
             )
         }

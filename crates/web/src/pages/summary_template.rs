@@ -46,7 +46,9 @@ async fn editor(
     };
     let orgs = state.services.org_tree(&page.actor).await?;
     let own = found.org_id.is_some() && found.org_id == org.as_ref().map(|o| o.id);
-    let source = source.or(found.source.clone()).unwrap_or_else(|| taizhang_docs::report::DEFAULT_SUMMARY.to_owned());
+    let kind = org.as_ref().map_or("", |o| o.kind.as_str());
+    let source =
+        source.or(found.source.clone()).unwrap_or_else(|| taizhang_docs::report::preset_for_kind(kind).to_owned());
     render_status(
         page,
         status,

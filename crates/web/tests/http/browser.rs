@@ -253,6 +253,85 @@ async fn a_recorder_works_through_the_pages_in_a_real_browser() {
     }
 }
 
+/// On a 390×844 phone screen, no page of the grid worker's or the recorder's
+/// tab bar or full menu is wider than the screen, the tab bar is shown with
+/// tap targets of at least 44px, and 更多 opens the full menu.
+#[tokio::test]
+async fn no_page_is_wider_than_a_phone() {
+    let app = spawn_app().await;
+    let base = app.base.clone();
+    let b = Browser::start().await;
+    let phone = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
+        "params": { "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": false } });
+    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(phone)).await;
+    for user in ["wangge1", "shequ1"] {
+        b.call(reqwest::Method::DELETE, "/cookie", None).await;
+        b.go(&format!("{base}/login")).await;
+        b.type_into("#f-username", user).await;
+        b.type_into("#f-password", PASSWORD).await;
+        b.click("form button[type=submit]").await;
+        b.wait_url(|u| !u.contains("/login")).await;
+        b.find(".tabbar").await;
+
+        let tabs = b
+            .script(
+                "return Array.from(document.querySelectorAll('.tabbar a')).map(function (a) {
+                   var r = a.getBoundingClientRect();
+                   return [a.getAttribute('href'), r.height, getComputedStyle(a.parentNode).display];
+                 });",
+                json!([]),
+            )
+            .await;
+        let tabs = tabs.as_array().expect("tab bar links").clone();
+        assert_eq!(tabs.len(), 5, "{user}: {tabs:?}");
+        for t in &tabs {
+            assert_ne!(t[2], "none", "{user}: the tab bar is shown on a phone");
+            assert!(t[1].as_f64().unwrap() >= 44.0, "{user}: a tab is under 44px tall: {t}");
+        }
+        // The full menu is folded away until 更多 is tapped.
+        let shown = "return getComputedStyle(document.querySelector('#menu')).display !== 'none';";
+        assert_eq!(b.script(shown, json!([])).await, json!(false), "{user}: the full menu is folded");
+        b.click(".menu-open").await;
+        assert_eq!(b.script(shown, json!([])).await, json!(true), "{user}: 更多 opens the full menu");
+
+        let menu = b
+            .script(
+                "return Array.from(document.querySelectorAll('#menu a, .tabbar a'))
+                   .map(function (a) { return a.getAttribute('href'); })
+                   .filter(function (h) { return h.charAt(0) === '/'; });",
+                json!([]),
+            )
+            .await;
+        let mut pages: Vec<String> = menu.as_array().unwrap().iter().map(|h| h.as_str().unwrap().to_owned()).collect();
+        let mut seen = std::collections::HashSet::new();
+        pages.retain(|p| seen.insert(p.clone()));
+        assert!(pages.len() >= 15, "{user}: {pages:?}");
+        for page in &pages {
+            b.go(&format!("{base}{page}")).await;
+            b.find("main").await;
+            let width = b
+                .script(
+                    "var w = document.documentElement.clientWidth, wide = [];
+                     document.querySelectorAll('body *').forEach(function (e) {
+                       var r = e.getBoundingClientRect();
+                       if (r.width > 0 && r.right > w + 0.5 && wide.length < 5) {
+                         wide.push(e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : '') + ' ' + Math.round(r.right) + 'px');
+                       }
+                     });
+                     return [document.documentElement.scrollWidth, wide];",
+                    json!([]),
+                )
+                .await;
+            let scroll = width[0].as_f64().unwrap();
+            assert!(
+                scroll <= 390.0,
+                "{user} {page}: the page is {scroll}px wide on a 390px screen; too wide: {}",
+                width[1]
+            );
+        }
+    }
+}
+
 /// A 1×1 PNG.
 const PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,

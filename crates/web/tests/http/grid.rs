@@ -250,7 +250,7 @@ async fn a_bad_roster_lands_nothing_and_names_every_row_and_column() {
     assert_eq!(json_of(&app, &token, "/api/v1/households?per_page=1").await["total"], before);
     assert_eq!(json_of(&app, &token, "/api/v1/people?q=韦一").await["total"], 0);
 
-    // The report as a workbook names row and column.
+    // The report as a workbook names row and column (on its list sheet).
     let r = app
         .http
         .post(app.url("/api/v1/roster/import?report=xlsx"))
@@ -261,7 +261,7 @@ async fn a_bad_roster_lands_nothing_and_names_every_row_and_column() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
-    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    let range = book.worksheet_range("错误清单").unwrap();
     let lines: Vec<String> =
         range.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
     assert!(lines.iter().any(|l| l.starts_with("4|身份证号|")), "{lines:?}");
