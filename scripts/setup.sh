@@ -6,11 +6,18 @@ set -euo pipefail
 need_apt=()
 command -v pg_isready >/dev/null 2>&1 || need_apt+=(postgresql-client)
 # PDF summaries: LibreOffice converts the DOCX, with free CJK fonts standing in
-# for the official faces; the tests read the PDF's text with pdftotext.
+# for the official faces; the tests read the PDF with pdftotext and pdffonts.
+# The stand-ins are the Fandol faces (FandolFang for 仿宋, FandolSong for
+# 小标宋 and 宋体, FandolHei for 黑体, FandolKai for 楷体), made for GB-style
+# Chinese typesetting, which Debian ships only with TeX Live's Chinese support;
+# Noto CJK SC covers the characters they lack.
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v fc-list >/dev/null 2>&1 || need_apt+=(fontconfig)
 fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need_apt+=(fonts-noto-cjk)
-fc-list 2>/dev/null | grep -q "AR PL UKai" || need_apt+=(fonts-arphic-ukai)
+if ! fc-list 2>/dev/null | grep -q FandolFang && ! kpsewhich FandolFang-Regular.otf >/dev/null 2>&1; then
+  need_apt+=(texlive-lang-chinese)
+fi
 # Browser tests: Debian's Chromium driven through chromedriver.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
@@ -24,6 +31,26 @@ if ((${#need_apt[@]})); then
     echo "setup: please install ${need_apt[*]}" >&2
     exit 1
   fi
+fi
+
+# TeX Live keeps its fonts where fontconfig does not look: list the Fandol
+# folder for fontconfig, and mark the Bold files bold (they declare a regular
+# weight, and LibreOffice would embolden the regular face instead).
+if ! fc-list : family | grep -q FandolFang; then
+  fandol_dir=$(dirname "$(kpsewhich FandolFang-Regular.otf)")
+  fandol_conf=/etc/fonts/conf.d/09-taizhang-fandol.conf
+  echo "setup: registering the Fandol fonts with fontconfig ($fandol_conf)"
+  {
+    echo '<?xml version="1.0"?>'
+    echo '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+    echo '<fontconfig>'
+    echo "  <dir>$fandol_dir</dir>"
+    for family in FandolSong FandolHei; do
+      echo "  <match target=\"scan\"><test name=\"family\"><string>$family</string></test><test name=\"style\"><string>Bold</string></test><edit name=\"weight\" mode=\"assign\"><const>bold</const></edit></match>"
+    done
+    echo '</fontconfig>'
+  } >"$fandol_conf"
+  fc-cache -f "$fandol_dir"
 fi
 
 # The OpenAPI fuzz run (scripts/schemathesis.sh).

@@ -61,7 +61,8 @@ async fn a_village_gets_its_summary_from_its_own_records() {
     let text = summary["text"].as_str().unwrap_or_else(|| panic!("{summary}"));
     for fact in [
         "青山村2021年工作总结",
-        "共开展各类工作6项",
+        "全年共开展各类工作6项",
+        "全年，产业发展方面共开展3次会议",
         "产业发展方面共开展3次",
         "参与100人次",
         "乡村治理方面共开展3次",
