@@ -4,6 +4,11 @@
 set -euo pipefail
 
 need_apt=()
+# Whether fontconfig lists a font family. (Not `fc-list | grep -q`: grep
+# leaving early makes fc-list fail under pipefail once the list is long.)
+has_font() {
+  grep -qF "$1" <<<"$(fc-list : family 2>/dev/null || true)"
+}
 command -v pg_isready >/dev/null 2>&1 || need_apt+=(postgresql-client)
 # PDF summaries: LibreOffice converts the DOCX, with free CJK fonts standing in
 # for the official faces; the tests read the PDF with pdftotext and pdffonts.
@@ -14,8 +19,8 @@ command -v pg_isready >/dev/null 2>&1 || need_apt+=(postgresql-client)
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || need_apt+=(fontconfig)
-fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need_apt+=(fonts-noto-cjk)
-if ! fc-list 2>/dev/null | grep -q FandolFang && ! kpsewhich FandolFang-Regular.otf >/dev/null 2>&1; then
+has_font "Noto Serif CJK SC" || need_apt+=(fonts-noto-cjk)
+if ! has_font FandolFang && ! kpsewhich FandolFang-Regular.otf >/dev/null 2>&1; then
   need_apt+=(texlive-lang-chinese)
 fi
 # Browser tests: Debian's Chromium driven through chromedriver.
@@ -36,8 +41,12 @@ fi
 # TeX Live keeps its fonts where fontconfig does not look: list the Fandol
 # folder for fontconfig, and mark the Bold files bold (they declare a regular
 # weight, and LibreOffice would embolden the regular face instead).
-if ! fc-list : family | grep -q FandolFang; then
-  fandol_dir=$(dirname "$(kpsewhich FandolFang-Regular.otf)")
+if ! has_font FandolFang; then
+  if ! fandol_file=$(kpsewhich FandolFang-Regular.otf) || [[ -z $fandol_file ]]; then
+    echo "setup: the Fandol fonts (texlive-lang-chinese) are not installed" >&2
+    exit 1
+  fi
+  fandol_dir=$(dirname "$fandol_file")
   fandol_conf=/etc/fonts/conf.d/09-taizhang-fandol.conf
   echo "setup: registering the Fandol fonts with fontconfig ($fandol_conf)"
   {

@@ -301,80 +301,122 @@ fn is_empty(value: &Value) -> bool {
     }
 }
 
+/// Names of the records an id refers to, as far as the reader may see them:
+/// `(entity, key, id)` → name (such as an org's name for `org_id`).
+pub type Names<'a> = &'a dyn Fn(&str, &str, i64) -> Option<String>;
+
+fn no_names(_: &str, _: &str, _: i64) -> Option<String> {
+    None
+}
+
+/// Keys of ids left out of a record that also holds the name they refer to.
+const SHADOWED: &[(&str, &str)] = &[
+    ("person_id", "person_name"),
+    ("cadre_id", "cadre_name"),
+    ("signer_id", "signer_name"),
+    ("key_group_id", "group_name"),
+    ("org_id", "org_name"),
+];
+
 /// A value as words: booleans 是/否, nothing as 空, coded values by their
 /// labels, lists joined with 、, nested records as "字段：值" pairs.
 pub fn value_text(entity: &str, key: &str, value: &Value) -> String {
+    text_of(entity, key, value, &no_names)
+}
+
+fn text_of(entity: &str, key: &str, value: &Value, names: Names) -> String {
     let text = match value {
         Value::Null => "空".to_owned(),
         Value::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => n.as_i64().and_then(|id| names(entity, key, id)).unwrap_or_else(|| n.to_string()),
         Value::String(s) if s.is_empty() => "空".to_owned(),
         Value::String(s) => value_label(entity, key, s).map_or_else(|| s.clone(), str::to_owned),
         Value::Array(items) if items.is_empty() => "空".to_owned(),
         Value::Array(items) => {
             let record = items.iter().any(|i| i.is_object());
-            let parts: Vec<String> = items.iter().map(|i| value_text(entity, key, i)).collect();
+            let parts: Vec<String> = items.iter().map(|i| text_of(entity, key, i, names)).collect();
             parts.join(if record { "；" } else { "、" })
         }
-        Value::Object(fields) => record_text(entity, fields),
+        Value::Object(fields) => record_text(entity, fields, names),
     };
     bounded(text)
 }
 
 /// The keys of one or two records, shown ones only, in the order of
 /// [`FIELDS`] (names first), unknown keys last: the same order whatever
-/// order the JSON kept.
+/// order the JSON kept. An id is left out where its name is there too.
 fn ordered_keys<'a>(first: &'a Map<String, Value>, second: Option<&'a Map<String, Value>>) -> Vec<&'a str> {
     let mut keys: Vec<&str> =
         first.keys().chain(second.into_iter().flat_map(|m| m.keys())).map(String::as_str).collect();
-    keys.retain(|k| !SKIPPED.contains(k));
+    let named = |name: &str| first.contains_key(name) || second.is_some_and(|m| m.contains_key(name));
+    keys.retain(|k| !SKIPPED.contains(k) && !SHADOWED.iter().any(|(id, name)| id == k && named(name)));
     keys.sort_by_key(|k| (FIELDS.iter().position(|(c, _)| c == k).unwrap_or(usize::MAX), *k));
     keys.dedup();
     keys
 }
 
+/// The non-empty fields of a record as (key, value), in [`ordered_keys`] order.
+fn filled(fields: &Map<String, Value>) -> impl Iterator<Item = (&str, &Value)> {
+    ordered_keys(fields, None).into_iter().filter_map(|k| fields.get(k).filter(|v| !is_empty(v)).map(|v| (k, v)))
+}
+
 /// A nested record as "字段：值" pairs of its non-empty fields.
-fn record_text(entity: &str, fields: &Map<String, Value>) -> String {
-    let parts: Vec<String> = ordered_keys(fields, None)
-        .into_iter()
-        .filter_map(|k| fields.get(k).filter(|v| !is_empty(v)).map(|v| (k, v)))
-        .map(|(k, v)| format!("{}：{}", field_label(entity, k), value_text(entity, k, v)))
-        .collect();
+fn record_text(entity: &str, fields: &Map<String, Value>, names: Names) -> String {
+    let parts: Vec<String> =
+        filled(fields).map(|(k, v)| format!("{}：{}", field_label(entity, k), text_of(entity, k, v, names))).collect();
     if parts.is_empty() { "空".to_owned() } else { parts.join("，") }
+}
+
+/// The lines of one changed field. A list of records (progress entries,
+/// steps) tells which were added and removed rather than the whole list twice.
+fn field_change(entity: &str, key: &str, old: &Value, new: &Value, names: Names) -> Vec<String> {
+    let label = field_label(entity, key);
+    if let (Value::Array(was), Value::Array(is)) = (old, new)
+        && was.iter().chain(is).any(Value::is_object)
+    {
+        let added: Vec<&Value> = is.iter().filter(|v| !was.contains(v)).collect();
+        let removed: Vec<&Value> = was.iter().filter(|v| !is.contains(v)).collect();
+        if !added.is_empty() || !removed.is_empty() {
+            let mut lines: Vec<String> =
+                added.iter().map(|v| format!("{label} 新增：{}", text_of(entity, key, v, names))).collect();
+            lines.extend(removed.iter().map(|v| format!("{label} 删除：{}", text_of(entity, key, v, names))));
+            return lines;
+        }
+    }
+    vec![format!("{label} 由 {} 改为 {}", text_of(entity, key, old, names), text_of(entity, key, new, names))]
 }
 
 /// The change an entry records, one line per field: "字段 由 旧值 改为 新值"
 /// for an update (only the fields that changed), "字段：值" for a record
 /// created or deleted (its non-empty fields).
 pub fn change_lines(entity: &str, before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
+    change_lines_named(entity, before, after, &no_names)
+}
+
+/// [`change_lines`] with the ids of records the reader may see told by their
+/// names (`names`; an id it does not name stays a number).
+pub fn change_lines_named(entity: &str, before: Option<&Value>, after: Option<&Value>, names: Names) -> Vec<String> {
     match (before, after) {
         (Some(Value::Object(b)), Some(Value::Object(a))) => ordered_keys(a, Some(b))
             .into_iter()
-            .filter_map(|k| {
+            .flat_map(|k| {
                 let (old, new) = (b.get(k).unwrap_or(&Value::Null), a.get(k).unwrap_or(&Value::Null));
                 if old == new || (is_empty(old) && is_empty(new)) {
-                    return None;
+                    return Vec::new();
                 }
-                Some(format!(
-                    "{} 由 {} 改为 {}",
-                    field_label(entity, k),
-                    value_text(entity, k, old),
-                    value_text(entity, k, new)
-                ))
+                field_change(entity, k, old, new, names)
             })
             .collect(),
-        (None, Some(Value::Object(fields))) | (Some(Value::Object(fields)), None) => ordered_keys(fields, None)
-            .into_iter()
-            .filter_map(|k| fields.get(k).filter(|v| !is_empty(v)).map(|v| (k, v)))
-            .map(|(k, v)| format!("{}：{}", field_label(entity, k), value_text(entity, k, v)))
+        (None, Some(Value::Object(fields))) | (Some(Value::Object(fields)), None) => filled(fields)
+            .map(|(k, v)| format!("{}：{}", field_label(entity, k), text_of(entity, k, v, names)))
             .collect(),
         (b, a) => {
             let mut lines = Vec::new();
             if let Some(b) = b.filter(|v| !is_empty(v)) {
-                lines.push(format!("变更前：{}", value_text(entity, "", b)));
+                lines.push(format!("变更前：{}", text_of(entity, "", b, names)));
             }
             if let Some(a) = a.filter(|v| !is_empty(v)) {
-                lines.push(format!("变更后：{}", value_text(entity, "", a)));
+                lines.push(format!("变更后：{}", text_of(entity, "", a, names)));
             }
             lines
         }
@@ -441,7 +483,7 @@ mod tests {
             vec![
                 "类型：宣传",
                 "标题：宣传",
-                "参加人员：人员：4，姓名：黄海涛，出勤：出席",
+                "参加人员：姓名：黄海涛，出勤：出席",
                 "宣传方式：横幅、微信群",
                 "数量：横幅：4，展板：0",
             ]
@@ -459,6 +501,31 @@ mod tests {
         assert_eq!(entity_label("spaceship"), "spaceship");
         let long = "长".repeat(500);
         assert_eq!(value_text("person", "notes", &json!(long)).chars().count(), MAX_VALUE_CHARS + 1);
+    }
+
+    #[test]
+    fn lists_of_records_tell_what_was_added_and_ids_their_names() {
+        let step = |date: &str, text: &str| json!({ "date": date, "text": text, "by": "蓝秀英" });
+        let before = json!({ "steps": [step("2020-05-11", "现场查看")], "org_id": 3, "handler": "黄海涛" });
+        let after = json!({ "steps": [step("2020-05-11", "现场查看"), step("2020-05-18", "整改完成")], "org_id": 4,
+            "handler": "黄海涛" });
+        let names = |_: &str, key: &str, id: i64| (key == "org_id" && id == 4).then(|| "第一社区".to_owned());
+        assert_eq!(
+            change_lines_named("case", Some(&before), Some(&after), &names),
+            vec!["所属组织 由 3 改为 第一社区", "办理过程 新增：日期：2020-05-18，内容：整改完成，经办人：蓝秀英"]
+        );
+        let removed = change_lines("case", Some(&after), Some(&before));
+        assert!(
+            removed.iter().any(|l| l == "办理过程 删除：日期：2020-05-18，内容：整改完成，经办人：蓝秀英"),
+            "{removed:?}"
+        );
+        // A list of plain values is shown whole, before and after.
+        let channels = change_lines(
+            "activity",
+            Some(&json!({ "channels": ["banner"] })),
+            Some(&json!({ "channels": ["banner", "board"] })),
+        );
+        assert_eq!(channels, vec!["宣传方式 由 横幅 改为 横幅、展板"]);
     }
 
     #[test]

@@ -20,6 +20,16 @@ pub async fn list(
     let query = audit_filter(q)?;
     let current = query.page;
     let result = state.services.audit_list(&page.actor, query).await?;
+    // Orgs and work areas the account sees are told by name; any other id stays a number.
+    let orgs: std::collections::HashMap<i64, String> =
+        state.services.org_tree(&page.actor).await?.into_iter().map(|o| (o.id, o.name)).collect();
+    let areas: std::collections::HashMap<i64, String> =
+        state.services.work_areas_for(&page.actor).await?.into_iter().map(|a| (a.id, a.name)).collect();
+    let names = |entity: &str, key: &str, id: i64| match (entity, key) {
+        (_, "org_id" | "grid_id" | "grid_ids") | ("org", "parent_id") => orgs.get(&id).cloned(),
+        (_, "work_area_id" | "area_ids") | ("work_area", "parent_id") => areas.get(&id).cloned(),
+        _ => None,
+    };
     let entries: Vec<Value> = result
         .items
         .iter()
@@ -31,7 +41,8 @@ pub async fn list(
                 // "修改 人员 #45" and the change in words, never codes or JSON.
                 "headline": audit_labels::headline(&e.record.action, &e.record.entity, e.record.entity_id),
                 "detail": e.record.detail,
-                "changes": audit_labels::change_lines(&e.record.entity, e.record.before.as_ref(), e.record.after.as_ref()),
+                "changes": audit_labels::change_lines_named(
+                    &e.record.entity, e.record.before.as_ref(), e.record.after.as_ref(), &names),
             })
         })
         .collect();

@@ -31,6 +31,8 @@ async fn the_audit_page_tells_a_change_in_words() {
     assert!(table.contains("姓名 由 钱七 改为 钱七七"), "{table}");
     assert!(table.contains("党员 由 否 改为 是"), "{table}");
     assert!(table.contains(&format!("新增 人员 #{id}")) && table.contains("姓名：钱七"), "{table}");
+    // Orgs by name, not by number.
+    assert!(table.contains("所属组织：第一社区第二网格"), "{table}");
     // No codes, keys or JSON.
     for raw in ["{", "}", "&quot;", "party_member", "\"name\"", ">update<", ">person<"] {
         assert!(!table.contains(raw), "{raw} in {table}");
