@@ -22,7 +22,9 @@ const SANS_FALLBACK: &str = "Noto Sans CJK SC";
 
 /// The official faces, the free ones that stand in for them, and the faces
 /// for characters the stand-in lacks (outside GB 2312): Noto's simplified
-/// Chinese variant, never the Japanese one fontconfig would pick first.
+/// Chinese variant by name, so that the region does not depend on the
+/// language fontconfig guesses. (A PDF names every region of Noto's
+/// collection "NotoSerifCJKjp-Regular-VKana", after the one CFF they share.)
 const FONT_ALIASES: &[(&str, &str, &str)] = &[
     ("仿宋_GB2312", "FandolFang", SERIF_FALLBACK),
     ("仿宋", "FandolFang", SERIF_FALLBACK),
