@@ -33,6 +33,11 @@ pub const BAD_FILL: u32 = 0xFF0000;
 /// Merged regions are merged again only up to this many cells in all; past
 /// it, their cells are written as plain values.
 const MAX_MERGED_CELLS: usize = 200_000;
+/// Largest upload marked, in non-empty cells (about 50,000 residents of ten
+/// columns): the writer holds the whole sheet in memory (a million cells
+/// took about 280 MB). A larger upload is refused here
+/// ([`SheetError::TooManyCells`]) and gets the list alone.
+pub const MAX_MARKED_CELLS: usize = 500_000;
 /// Longest text a cell of a workbook may hold.
 const MAX_CELL_CHARS: usize = 32_767;
 /// Last column index a workbook may use.
@@ -104,6 +109,9 @@ fn marked(
     problems: &[Problem],
 ) -> Result<Vec<u8>, SheetError> {
     let Upload { name, top, rows, regions } = upload;
+    if rows.iter().map(|row| row.iter().filter(|c| !c.is_empty()).count()).sum::<usize>() > MAX_MARKED_CELLS {
+        return Err(SheetError::TooManyCells);
+    }
     let header = find_header(&rows, specs)?;
     let position = |key: &str| header.positions.iter().find(|(k, _)| *k == key).and_then(|(_, at)| *at);
     let widest = rows.iter().map(Vec::len).max().unwrap_or(0).min(LAST_COLUMN);
@@ -360,7 +368,13 @@ mod tests {
         assert_eq!(header.last().map(String::as_str), Some(NOTE_HEADER));
         let cell = format!("{}3", (b'A' + column as u8) as char);
         assert!(is_red(&part(&bytes, "xl/styles.xml"), style_of(&sheet, &cell).unwrap()), "{cell}");
-        // An upload that cannot be read is refused; the caller falls back to the list.
+        // An upload that cannot be read, or too large to mark, is refused;
+        // the caller falls back to the list.
         assert!(activities_error_workbook(b"not a workbook", "x", &problems).is_err());
+        let mut big = String::from("姓名,身份证号,住址,所属网格\n");
+        for i in 0..MAX_MARKED_CELLS / 4 + 1 {
+            big.push_str(&format!("居民{i},1,1栋,第一网格\n"));
+        }
+        assert_eq!(roster_error_workbook(big.as_bytes(), &[], "x", &problems), Err(SheetError::TooManyCells));
     }
 }

@@ -36,7 +36,9 @@ pub async fn render(
     let data = state.services.summary_data(actor, org_id, period).await?;
     let markup = match source {
         Some(source) => markup(state, source, &data).await?,
-        None => markup(state, &template(&state.services, actor, Some(data.org_id), &data.org_kind).await?, &data).await?,
+        None => {
+            markup(state, &template(&state.services, actor, Some(data.org_id), &data.org_kind).await?, &data).await?
+        }
     };
     Ok((report::parse(&markup), data.warnings))
 }
@@ -49,7 +51,8 @@ pub async fn keep(
     period: &str,
 ) -> Result<taizhang_core::summary::SavedSummary, Error> {
     let data = state.services.summary_data(actor, org_id, period).await?;
-    let markup = markup(state, &template(&state.services, actor, Some(data.org_id), &data.org_kind).await?, &data).await?;
+    let markup =
+        markup(state, &template(&state.services, actor, Some(data.org_id), &data.org_kind).await?, &data).await?;
     let title = report::parse(&markup).title;
     state.services.summary_keep(actor, &data, data.org_id, &title, markup).await
 }

@@ -90,7 +90,10 @@ pub(super) fn figures(
     let citer = Citer { org_id: org.id, period };
     let every: Vec<&Activity> = all.iter().collect();
     let by = |test: &dyn Fn(&Activity) -> bool| every.iter().copied().filter(|a| test(a)).collect::<Vec<_>>();
-    let mut out = Figures { all: group(String::new(), org.name.clone(), &every, Some(String::new()), kinds, &citer), ..Default::default() };
+    let mut out = Figures {
+        all: group(String::new(), org.name.clone(), &every, Some(String::new()), kinds, &citer),
+        ..Default::default()
+    };
 
     for (code, label) in kinds {
         let list = by(&|a| a.fields.kind == *code);

@@ -28,8 +28,8 @@ pub use docx::docx;
 pub use html::html;
 pub use markdown::markdown;
 pub use template::{
-    DEFAULT_SUMMARY, GENERIC_SUMMARY, PRESETS, TemplateError, WorkerAnswer, WorkerRequest, check, is_preset, preset_for_kind,
-    render, worker, written_number,
+    DEFAULT_SUMMARY, GENERIC_SUMMARY, PRESETS, TemplateError, WorkerAnswer, WorkerRequest, check, is_preset,
+    preset_for_kind, render, worker, written_number,
 };
 
 use taizhang_core::numerals::to_chinese;

@@ -16,8 +16,10 @@ pub const DEFAULT_SUMMARY: &str = include_str!("../../templates/summary.md.j2");
 pub const GENERIC_SUMMARY: &str = include_str!("../../templates/by_area.md.j2");
 
 /// The built-in templates (presets): (code, name, source).
-pub const PRESETS: &[(&str, &str, &str)] =
-    &[("ideology", "宣传思想文化工作总结（党委）", DEFAULT_SUMMARY), ("by_area", "按工作领域的工作总结", GENERIC_SUMMARY)];
+pub const PRESETS: &[(&str, &str, &str)] = &[
+    ("ideology", "宣传思想文化工作总结（党委）", DEFAULT_SUMMARY),
+    ("by_area", "按工作领域的工作总结", GENERIC_SUMMARY),
+];
 
 /// The preset an org of this kind (`OrgKind::as_str`) starts from when
 /// neither it nor an org above it keeps a template of its own.
@@ -88,8 +90,8 @@ fn amount(value: Value, unit: Option<String>) -> Result<String, Error> {
         Ok(n) if !n.is_undefined() => (n, value.get_attr("cite")?.as_str().map(str::to_owned)),
         _ => (value, None),
     };
-    let number = f64::try_from(n.clone())
-        .map_err(|_| Error::new(ErrorKind::InvalidOperation, "amount 需要一个数字或统计数"))?;
+    let number =
+        f64::try_from(n.clone()).map_err(|_| Error::new(ErrorKind::InvalidOperation, "amount 需要一个数字或统计数"))?;
     let text = format!("{}{}", written_number(number), unit.unwrap_or_default());
     Ok(match cite {
         Some(c) if !c.is_empty() => format!("[[{text}|{c}]]"),
@@ -279,7 +281,10 @@ mod tests {
         assert_eq!(written_number(182.5), "182.5");
         assert_eq!(written_number(-0.0), "0");
         let data = serde_json::json!({ "f": { "n": 126000, "cite": "activity:1" }, "h": 0.0 });
-        assert_eq!(render("{{ data.f|amount('人次') }} {{ data.h|amount('小时') }}", &data).unwrap(), "[[12.6万人次|activity:1]] 0小时");
+        assert_eq!(
+            render("{{ data.f|amount('人次') }} {{ data.h|amount('小时') }}", &data).unwrap(),
+            "[[12.6万人次|activity:1]] 0小时"
+        );
     }
 
     #[test]

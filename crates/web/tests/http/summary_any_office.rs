@@ -19,23 +19,33 @@ async fn a_village_gets_its_summary_from_its_own_records() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
     let county = app.org("X自治县").await;
-    let village = created(&app, &admin, "/api/v1/orgs", json!({ "parent_id": county.id, "kind": "village", "name": "青山村" })).await;
+    let village =
+        created(&app, &admin, "/api/v1/orgs", json!({ "parent_id": county.id, "kind": "village", "name": "青山村" }))
+            .await;
     let village_id = village["id"].as_i64().unwrap();
     for name in ["青山村第一村民小组", "青山村第二村民小组"] {
-        created(&app, &admin, "/api/v1/orgs", json!({ "parent_id": village_id, "kind": "community", "name": name })).await;
+        created(&app, &admin, "/api/v1/orgs", json!({ "parent_id": village_id, "kind": "community", "name": name }))
+            .await;
     }
     app.add_user("qingshan", "org_admin", "青山村", false).await;
     let t = app.token("qingshan").await;
     let area = |name: &'static str, parent: Option<i64>| {
         let (app, t) = (&app, &t);
-        async move { created(app, t, "/api/v1/work-areas", json!({ "name": name, "parent_id": parent })).await["id"].as_i64().unwrap() }
+        async move {
+            created(app, t, "/api/v1/work-areas", json!({ "name": name, "parent_id": parent })).await["id"]
+                .as_i64()
+                .unwrap()
+        }
     };
     let industry = area("产业发展", None).await;
     let governance = area("乡村治理", None).await;
     let mediation = area("矛盾调解", Some(governance)).await;
     let r = app.send(&t, "POST", "/api/v1/kinds", json!({ "name": "村民议事" })).await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let campaign = created(&app, &t, "/api/v1/campaigns", json!({ "org_id": village_id, "name": "人居环境整治月" })).await["id"].as_i64().unwrap();
+    let campaign = created(&app, &t, "/api/v1/campaigns", json!({ "org_id": village_id, "name": "人居环境整治月" }))
+        .await["id"]
+        .as_i64()
+        .unwrap();
     let first = app.org("青山村第一村民小组").await.id;
     let second = app.org("青山村第二村民小组").await.id;
     let records = [
@@ -57,7 +67,8 @@ async fn a_village_gets_its_summary_from_its_own_records() {
         )
         .await;
     }
-    let summary: Value = app.get(&t, &format!("/api/v1/summary?org_id={village_id}&period=2021")).await.json().await.unwrap();
+    let summary: Value =
+        app.get(&t, &format!("/api/v1/summary?org_id={village_id}&period=2021")).await.json().await.unwrap();
     let text = summary["text"].as_str().unwrap_or_else(|| panic!("{summary}"));
     for fact in [
         "青山村2021年工作总结",
