@@ -5,12 +5,13 @@
 //! server acknowledged is present. `TAIZHANG_CRASH_KILLS` sets the number of
 //! kills (20 by default).
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+
+mod common;
 use taizhang_store::testing::TestDb;
 
 const PASSWORD: &str = "crash-demo-password";
@@ -36,13 +37,7 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("start the server");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            let line = lines.next().expect("the server printed its address").unwrap();
-            if let Some(rest) = line.strip_prefix("台账已启动：") {
-                break rest.trim_end_matches('/').to_owned();
-            }
-        };
+        let base = common::address_of(&mut child);
         Server { child, base }
     }
 

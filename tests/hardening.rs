@@ -4,13 +4,15 @@
 //! Each test measures time or the server's resident memory and asserts a
 //! generous bound; none of them may take the server down.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use taizhang_store::testing::TestDb;
+
+mod common;
 
 const PASSWORD: &str = "hardening-demo-password";
 
@@ -32,15 +34,7 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("start the demo");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            let line = lines.next().expect("the server printed its address").unwrap();
-            if let Some(rest) = line.strip_prefix("台账已启动：") {
-                break rest.trim_end_matches('/').to_owned();
-            }
-        };
-        // Keep reading what it prints, so that it never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let base = common::address_of(&mut child);
         Server { child, base, _db: db }
     }
 

@@ -243,6 +243,8 @@ pub struct Figures {
     /// Top-level areas (with their sub-areas rolled up) and sub-areas, each
     /// area followed by its sub-areas.
     pub by_area: Vec<Group>,
+    /// Activities recorded without a work area.
+    pub without_area: Group,
     pub by_campaign: Vec<Group>,
     pub by_channel: Vec<Group>,
     /// The org's direct sub-orgs (各社区、各支部), each with its own subtree.

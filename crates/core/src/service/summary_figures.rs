@@ -132,6 +132,9 @@ pub(super) fn figures(
         }
     }
 
+    let loose = by(&|a| a.fields.work_area_id.and_then(top_of).is_none());
+    out.without_area = group(String::new(), String::new(), &loose, None, kinds, &citer);
+
     for c in campaigns {
         let list = by(&|a| a.fields.campaign_id == Some(c.id));
         if !list.is_empty() {

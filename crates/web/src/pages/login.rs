@@ -25,7 +25,7 @@ pub struct Next {
 /// becomes `//evil.example/`), so control characters go first; what is left
 /// must be `/` followed by something other than `/` or `\`. Bytes outside
 /// printable ASCII are percent-encoded so the answer is a valid `Location`.
-fn safe_next(next: &str) -> String {
+pub(super) fn safe_next(next: &str) -> String {
     let cleaned: String = next.chars().filter(|c| !c.is_control()).collect();
     let local = match cleaned.as_bytes() {
         [b'/'] => true,

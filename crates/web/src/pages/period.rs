@@ -34,16 +34,8 @@ pub async fn choose(State(state): State<AppState>, _page: PageActor, Query(q): Q
 /// The page to go back to: a local path only, without its own `period`
 /// (which would hide the new working period).
 fn back_without_period(back: &str) -> String {
-    let cleaned: String = back.chars().filter(|c| !c.is_control()).collect();
-    let local = match cleaned.as_bytes() {
-        [b'/'] => true,
-        [b'/', second, ..] => *second != b'/' && *second != b'\\',
-        _ => false,
-    };
-    if !local {
-        return "/".to_owned();
-    }
-    let (path, query) = cleaned.split_once('?').unwrap_or((&cleaned, ""));
+    let local = super::login::safe_next(back);
+    let (path, query) = local.split_once('?').unwrap_or((&local, ""));
     let kept: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("period=")).collect();
     if kept.is_empty() { path.to_owned() } else { format!("{path}?{}", kept.join("&")) }
 }
