@@ -190,7 +190,8 @@ pub struct DemoReport {
 /// Loads the demo district unless the database already holds orgs, and
 /// sets every demo account's password to `password`.
 pub async fn load(services: &Services, password: &str) -> Result<DemoReport> {
-    let actor = Actor::system("demo");
+    // Shown where records say who entered them: a name, not an account label.
+    let actor = Actor::system("演示数据");
     let existing = services.org_tree(&actor).await?;
     let mut report = DemoReport { loaded: false, orgs: existing.len(), people: 0 };
     if existing.is_empty() {
