@@ -320,3 +320,33 @@ async fn ledger_pages_render_and_record_work() {
     let (status, _) = b.get(&format!("{location}/edit")).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn every_delete_asks_first_and_names_what_goes() {
+    let app = spawn_app().await;
+    let b = app.browser("kuangqu").await;
+    let token = app.token("kuangqu").await;
+    let activity: serde_json::Value = app.get(&token, "/api/v1/activities?per_page=1").await.json().await.unwrap();
+    let person: serde_json::Value = app.get(&token, "/api/v1/people?per_page=1").await.json().await.unwrap();
+    let pages = [
+        format!("/activities/{}", activity["items"][0]["id"]),
+        format!("/people/{}", person["items"][0]["id"]),
+        "/responsibility?year=2020".to_owned(),
+        "/reviews?period=2020H1".to_owned(),
+        "/targets".to_owned(),
+        "/summary/template".to_owned(),
+    ];
+    let mut deletes = 0;
+    for page in &pages {
+        let (status, html) = b.get(page).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{page}");
+        for form in html.split("<form").skip(1) {
+            let tag = &form[..form.find('>').unwrap_or(form.len())];
+            if tag.contains("/delete\"") || tag.contains("/reset\"") {
+                deletes += 1;
+                assert!(tag.contains("hx-confirm=\"确定"), "{page}: a delete without a confirmation: <form{tag}>");
+            }
+        }
+    }
+    assert!(deletes >= 4, "the pages offer deletes ({deletes})");
+}
