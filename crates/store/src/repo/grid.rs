@@ -121,11 +121,17 @@ pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household
     }
     let text = q.text.trim();
     if !text.is_empty() {
+        // A member's name as written, in pinyin or by its initials ("wxm"),
+        // as the people search takes it.
+        let keys: String = text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
         args.push(format!("%{}%", like_escape(text)).into());
-        let n = args.len();
+        args.push(format!("%{}%", like_escape(&keys)).into());
+        args.push(format!("{}%", like_escape(&keys)).into());
+        let (n, pinyin, initials) = (args.len() - 2, args.len() - 1, args.len());
         sql.push_str(&format!(
             " AND (h.address LIKE ${n} ESCAPE '\\' OR EXISTS (SELECT 1 FROM residents r JOIN persons p ON p.id = r.person_id
-                  WHERE r.household_id = h.id AND p.name LIKE ${n} ESCAPE '\\'))"
+                  WHERE r.household_id = h.id AND (p.name LIKE ${n} ESCAPE '\\' OR p.name_pinyin LIKE ${pinyin} ESCAPE '\\'
+                  OR p.name_initials LIKE ${initials} ESCAPE '\\')))"
         ));
     }
     let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &args)?.i64("n")?;

@@ -562,3 +562,20 @@ async fn grid_pages_show_the_records_and_errors_beside_the_field() {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("新增 1 人"));
 }
+
+#[tokio::test]
+async fn households_are_found_by_a_members_pinyin_or_initials() {
+    let app = spawn_app().await;
+    let token = app.token("wangge1").await;
+    let grid = app.org("第一社区第一网格").await.id;
+    let list = households(&app, &token, grid).await;
+    let first = &list["items"][0];
+    let id = first["id"].as_i64().unwrap();
+    let detail = json_of(&app, &token, &format!("/api/v1/households/{id}")).await;
+    let name = detail["members"][0]["name"].as_str().unwrap_or_else(|| panic!("{detail}")).to_owned();
+    let (pinyin, initials) = taizhang_core::search_keys::name_keys(&name);
+    for q in [initials.to_uppercase(), pinyin.clone(), name.clone()] {
+        let found = json_of(&app, &token, &format!("/api/v1/households?grid_id={grid}&per_page=200&q={q}")).await;
+        assert!(found["items"].as_array().unwrap().iter().any(|h| h["id"] == id), "q={q} finds {name}'s household");
+    }
+}
