@@ -268,7 +268,10 @@ fn timed(t: &mut Table, label: &str, s: &Samples, base: Duration) {
 
 async fn org(services: &Services, actor: &Actor, parent: Option<Id>, kind: &str, name: String) -> Result<Org> {
     services
-        .org_create(actor, OrgInput { parent_id: parent, kind: kind.to_owned(), name: name.clone() })
+        .org_create(
+            actor,
+            OrgInput { parent_id: parent, kind: kind.to_owned(), name: name.clone(), ..Default::default() },
+        )
         .await
         .with_context(|| format!("creating the org “{name}” (does the database already hold the bench county?)"))
 }

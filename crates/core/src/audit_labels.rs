@@ -60,6 +60,8 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("follow_up", "随访"),
     ("health_check", "健康监测"),
     ("disinfection", "消毒"),
+    ("indicator", "统计指标"),
+    ("indicator_value", "指标值"),
 ];
 
 /// Keys of the before/after records, with their labels (the same key means
@@ -77,6 +79,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("parent_id", "上级组织"),
     ("kind", "类型"),
     ("closed_at", "撤销时间"),
+    ("purpose", "用于总结的专题"),
     ("path", "层级"),
     ("gender", "性别"),
     ("birth_date", "出生日期"),
@@ -253,9 +256,24 @@ pub fn field_label<'a>(entity: &str, key: &'a str) -> &'a str {
         ("disinfection", "done_at") => Some("消毒时间"),
         ("disinfection", "place") => Some("场所"),
         ("project", "started_on") => Some("开工日期"),
+        ("project", "category") => Some("项目类别"),
+        ("project", "measures") => Some("工程量"),
+        ("project", "value") => Some("数值"),
+        ("project", "unit") => Some("单位"),
         ("project", "reason") => Some("进度调整原因"),
         ("summary_template", "source") => Some("模板内容"),
         ("key_person", "leave_reason") => Some("解除原因"),
+        ("indicator", "org_kind") => Some("适用组织类型"),
+        ("indicator", "unit") => Some("计量单位"),
+        ("indicator", "decimals") => Some("小数位数"),
+        ("indicator", "aggregate") => Some("汇总方式"),
+        ("indicator", "values") => Some("删除的指标值"),
+        ("indicator_value", "indicator_id") => Some("指标"),
+        ("indicator_value", "value") => Some("数值"),
+        ("indicator_value", "target") => Some("目标"),
+        ("indicator_value", "last_year") => Some("去年同期"),
+        ("indicator_value", "rows") => Some("行数"),
+        ("indicator_value", "changed") => Some("有变化"),
         _ => None,
     };
     special.or_else(|| find(FIELDS, key)).unwrap_or(key)
@@ -273,10 +291,13 @@ fn value_label(entity: &str, key: &str, code: &str) -> Option<&'static str> {
         (_, "outcome") => cases::Outcome::parse(code).map(|o| o.label()),
         (_, "frequency") => target::Frequency::parse(code).map(|f| f.label()),
         (_, "section") => review::Section::parse(code).map(|s| s.label()),
+        ("indicator", "aggregate") => crate::indicator::Aggregate::parse(code).map(|a| a.label()),
+        ("indicator", "org_kind") => model::OrgKind::parse(code).map(|k| k.label()),
         (_, "result") => grid::VisitResult::parse(code).map(|r| r.label()),
         (_, "attendance") => ledger::Attendance::parse(code).map(|a| a.label()),
         (_, "channels") => find(ledger::CHANNELS, code),
         (_, "statuses") => grid::PersonStatus::parse(code).map(|s| s.label()),
+        (_, "purpose") => crate::purpose::purpose_label(code),
         _ => None,
     }
 }
@@ -570,6 +591,8 @@ mod tests {
             "follow_up",
             "health_check",
             "disinfection",
+            "indicator",
+            "indicator_value",
         ] {
             assert_ne!(entity_label(e), e);
         }

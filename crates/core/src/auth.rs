@@ -135,12 +135,19 @@ impl Actor {
         if self.role >= role { Ok(()) } else { Err(Error::Forbidden) }
     }
 
+    /// May record work (activities, people, cases, projects, grid work,
+    /// files): what services check with `require(Role::Recorder)`. Pages offer
+    /// their write controls by this flag (`me.can_write`).
     pub fn can_write(&self) -> bool {
-        self.role >= Role::Recorder
+        self.require(Role::Recorder).is_ok()
     }
 
+    /// May manage the office (orgs, accounts, targets, work areas, duties,
+    /// screenings, key groups, summary templates): what services check with
+    /// `require(Role::OrgAdmin)`. Pages offer those controls by this flag
+    /// (`me.is_admin`).
     pub fn is_admin(&self) -> bool {
-        self.role >= Role::OrgAdmin
+        self.require(Role::OrgAdmin).is_ok()
     }
 }
 

@@ -49,6 +49,12 @@ const ORGS: &[(&str, &str, &str)] = &[
     ("X矿矿区管委中心", "volunteer_team", "新时代文明实践X矿矿区管理中心志愿服务分队"),
 ];
 
+/// The summary topics the demo's leading groups serve: (org name, purpose).
+const PURPOSES: &[(&str, &str)] = &[
+    ("党委理论学习中心组学习领导小组", crate::purpose::THEORY_STUDY),
+    ("疫情防控工作领导小组", crate::purpose::EPIDEMIC),
+];
+
 /// (org name, role) pairs of one person.
 type Roles = &'static [(&'static str, &'static str)];
 
@@ -211,6 +217,7 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
                     parent_id: orgs.get(parent).map(|p| p.id),
                     kind: (*kind).to_owned(),
                     name: (*name).to_owned(),
+                    purpose: PURPOSES.iter().find(|(n, _)| n == name).map(|(_, p)| (*p).to_owned()).unwrap_or_default(),
                 },
             )
             .await?;

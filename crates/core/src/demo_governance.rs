@@ -129,12 +129,14 @@ pub async fn load(
     let project = ProjectInput {
         org_id: org_id(CENTRE),
         name: "“三供一业”改造工程".into(),
+        category: "基础设施".into(),
         description: "职工家属区供水、供电、供热（气）和物业管理分离移交改造，含管网、变压器和道路工程".into(),
         started_on: "2019-10-15".into(),
         milestones: MILESTONES
             .iter()
             .map(|(name, done_on)| MilestoneInput { id: None, name: (*name).into(), done_on: (*done_on).into() })
             .collect(),
+        ..Default::default()
     };
     let project = services.project_save(actor, None, &project).await?;
     for (date, percent, note) in PROGRESS {

@@ -27,6 +27,47 @@ impl Household {
     }
 }
 
+/// The key that sorts addresses the way they read: runs of digits compare
+/// by their value (1栋 before 2栋 before 10栋), other characters as they are
+/// (ASCII letters without case, whitespace ignored). Compared byte by byte,
+/// as the store compares it: each run of digits becomes its length in two
+/// digits followed by the digits without leading zeros, so a shorter number
+/// sorts first and two numbers of one length by their digits. Full-width
+/// digits count as digits.
+pub fn address_key(address: &str) -> String {
+    fn flush(run: &mut String, out: &mut String) {
+        if run.is_empty() {
+            return;
+        }
+        let digits = run.trim_start_matches('0');
+        let digits = if digits.is_empty() { "0" } else { digits };
+        // Runs longer than 99 digits (never an address) keep their order among themselves.
+        out.push_str(&format!("{:02}", digits.len().min(99)));
+        out.push_str(digits);
+        run.clear();
+    }
+    let mut out = String::with_capacity(address.len() + 8);
+    let mut run = String::new();
+    for c in address.trim().chars() {
+        let digit = match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            _ => None,
+        };
+        match digit {
+            Some(d) => run.push(d),
+            None => {
+                flush(&mut run, &mut out);
+                if !c.is_whitespace() {
+                    out.push(c.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// A resident as a member of a household.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Member {
@@ -255,6 +296,14 @@ pub struct Visit {
     pub statuses: Vec<(Id, PersonStatus)>,
 }
 
+/// A household of a campaign's grids with its latest visit in the campaign.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreeningHousehold {
+    pub household: Household,
+    /// The day of the latest visit; none when not yet visited.
+    pub visited_on: Option<NaiveDate>,
+}
+
 /// A campaign's coverage in one grid.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GridCoverage {
@@ -432,6 +481,8 @@ pub struct HealthCheck {
     pub temperature: f64,
     pub symptoms: String,
     pub by: String,
+    /// The account that entered the reading (none for imported or demo ones).
+    pub recorded_by: Option<Id>,
 }
 
 impl HealthCheck {
@@ -640,6 +691,7 @@ mod tests {
             temperature: 36.5,
             symptoms: String::new(),
             by: String::new(),
+            recorded_by: None,
         };
         assert!(!c.abnormal());
         c.temperature = 37.3;
@@ -655,5 +707,48 @@ mod tests {
         assert_eq!(FollowUpState::parse("overdue"), Some(FollowUpState::Overdue));
         assert_eq!(VisitResult::parse("空户"), Some(VisitResult::Vacant));
         assert_eq!(PersonStatus::parse("away"), Some(PersonStatus::Away));
+    }
+
+    #[test]
+    fn addresses_sort_the_way_they_read() {
+        let mut addresses = vec![
+            "新村10栋1单元101室",
+            "新村2栋1单元101室",
+            "新村1栋10单元101室",
+            "新村1栋2单元1101室",
+            "新村1栋2单元201室",
+            "新村1栋2单元101室",
+            "新村B栋",
+            "新村a栋",
+            "新村",
+            "新村０３栋",
+            "新村 1栋1单元101室",
+        ];
+        addresses.sort_by_key(|a| (address_key(a), a.to_string()));
+        assert_eq!(
+            addresses,
+            [
+                "新村",
+                "新村 1栋1单元101室",
+                "新村1栋2单元101室",
+                "新村1栋2单元201室",
+                "新村1栋2单元1101室",
+                "新村1栋10单元101室",
+                "新村2栋1单元101室",
+                "新村０３栋",
+                "新村10栋1单元101室",
+                "新村a栋",
+                "新村B栋",
+            ]
+        );
+        // Leading zeros, full-width digits and spaces do not change the key.
+        assert_eq!(address_key("3栋007室"), address_key("３栋 7室"));
+        assert_eq!(address_key("9"), "019");
+        assert_eq!(address_key("0"), "010");
+        assert_eq!(address_key("ABC"), "abc");
+        // Keys compare by bytes: a shorter number first whatever follows.
+        assert!(address_key("9栋") < address_key("10栋"));
+        assert!(address_key("99号") < address_key("100号"));
+        assert!(address_key("1栋") < address_key("1栋1单元"));
     }
 }

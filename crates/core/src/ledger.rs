@@ -64,6 +64,8 @@ pub struct WorkArea {
     pub org_id: Option<Id>,
     pub name: String,
     pub sort: i64,
+    /// The summary topic it serves, a code of [`crate::purpose::PURPOSES`].
+    pub purpose: Option<String>,
 }
 
 /// A themed campaign (专项宣传 / 主题), shared (org None) or an org's own.
@@ -72,6 +74,8 @@ pub struct Campaign {
     pub id: Id,
     pub org_id: Option<Id>,
     pub name: String,
+    /// The summary topic it serves, a code of [`crate::purpose::PURPOSES`].
+    pub purpose: Option<String>,
 }
 
 /// Whether a person took part.

@@ -99,6 +99,9 @@ pub struct Org {
     pub kind: OrgKind,
     pub name: String,
     pub path: String,
+    /// The summary topic it serves (a leading group's), a code of
+    /// [`crate::purpose::PURPOSES`].
+    pub purpose: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -130,14 +133,17 @@ pub struct NewOrg {
     pub parent_id: Option<Id>,
     pub kind: OrgKind,
     pub name: String,
+    pub purpose: Option<String>,
 }
 
-/// A change to an org: rename, move, close or reopen.
+/// A change to an org: rename, move, close or reopen, set its purpose.
 #[derive(Debug, Clone, Default)]
 pub struct OrgChange {
     pub name: Option<String>,
     pub parent_id: Option<Id>,
     pub closed: Option<bool>,
+    /// `Some(None)` clears the purpose.
+    pub purpose: Option<Option<String>>,
 }
 
 /// A person in the register: cadre, party member, resident or volunteer.

@@ -30,13 +30,60 @@ pub struct ProgressUpdate {
     pub created_at: DateTime<Utc>,
 }
 
+/// A numeric measure of a project's size: 面积 5200 平方米, 泊位 120 个, 金额 350 万元.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measure {
+    pub name: String,
+    pub value: f64,
+    pub unit: String,
+}
+
+/// Longest category (项目类别), in characters.
+pub const MAX_CATEGORY_CHARS: usize = 20;
+
+/// Where a project stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectStatus {
+    /// 完成: its progress reached 100%.
+    Done,
+    /// 在建: some progress, or its start day has come.
+    InProgress,
+    /// 未开工
+    NotStarted,
+}
+
+impl ProjectStatus {
+    pub const ALL: [ProjectStatus; 3] = [ProjectStatus::Done, ProjectStatus::InProgress, ProjectStatus::NotStarted];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectStatus::Done => "done",
+            ProjectStatus::InProgress => "in_progress",
+            ProjectStatus::NotStarted => "not_started",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProjectStatus::Done => "完成",
+            ProjectStatus::InProgress => "在建",
+            ProjectStatus::NotStarted => "未开工",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Project {
     pub id: Id,
     pub org_id: Id,
     pub name: String,
+    /// 项目类别, the office's own words (基础设施, 民生工程, 人居环境); empty for none.
+    pub category: String,
     pub description: String,
     pub started_on: Option<NaiveDate>,
+    /// In the order entered.
+    pub measures: Vec<Measure>,
     pub milestones: Vec<Milestone>,
     /// Ordered by date, then by entry.
     pub updates: Vec<ProgressUpdate>,
@@ -46,6 +93,16 @@ impl Project {
     /// The latest figure on or before `day`: 0 before the first update.
     pub fn progress_at(&self, day: NaiveDate) -> u8 {
         self.updates.iter().rev().find(|u| u.date <= day).map_or(0, |u| u.percent)
+    }
+
+    /// Done when the progress on `day` is 100%, in progress when there is
+    /// some or the start day has come, else not started.
+    pub fn status_at(&self, day: NaiveDate) -> ProjectStatus {
+        match self.progress_at(day) {
+            100.. => ProjectStatus::Done,
+            p if p > 0 || self.started_on.is_some_and(|s| s <= day) => ProjectStatus::InProgress,
+            _ => ProjectStatus::NotStarted,
+        }
     }
 
     /// Milestones finished on or before `day`.
@@ -102,8 +159,10 @@ mod tests {
             id: 1,
             org_id: 1,
             name: "三供一业".into(),
+            category: String::new(),
             description: String::new(),
             started_on: None,
+            measures: Vec::new(),
             milestones: Vec::new(),
             updates: vec![update(day(2, 1), 20), update(day(4, 1), 45), update(day(6, 20), 70)],
         };
@@ -111,6 +170,30 @@ mod tests {
         assert_eq!(p.progress_at(day(4, 1)), 45);
         assert_eq!(p.progress_at(day(5, 31)), 45);
         assert_eq!(p.progress_at(day(6, 30)), 70);
+    }
+
+    #[test]
+    fn a_project_is_done_in_progress_or_not_started() {
+        let mut p = Project {
+            id: 1,
+            org_id: 1,
+            name: "停车场".into(),
+            category: "基础设施".into(),
+            description: String::new(),
+            started_on: Some(day(3, 1)),
+            measures: Vec::new(),
+            milestones: Vec::new(),
+            updates: vec![update(day(5, 1), 40), update(day(6, 1), 100)],
+        };
+        assert_eq!(p.status_at(day(2, 28)), ProjectStatus::NotStarted);
+        assert_eq!(p.status_at(day(3, 1)), ProjectStatus::InProgress, "started, no progress yet");
+        assert_eq!(p.status_at(day(5, 31)), ProjectStatus::InProgress);
+        assert_eq!(p.status_at(day(6, 1)), ProjectStatus::Done);
+        // Progress recorded without a start day still means work has begun.
+        p.started_on = None;
+        assert_eq!(p.status_at(day(4, 30)), ProjectStatus::NotStarted);
+        assert_eq!(p.status_at(day(5, 1)), ProjectStatus::InProgress);
+        assert_eq!(ProjectStatus::ALL.map(ProjectStatus::label), ["完成", "在建", "未开工"]);
     }
 
     #[test]

@@ -97,9 +97,17 @@ pub trait Store: Send + Sync + 'static {
         org_id: Id,
         parent_id: Option<Id>,
         name: String,
+        purpose: Option<String>,
         ctx: &AuditCtx,
     ) -> Result<WorkArea>;
-    async fn work_area_rename(&self, id: Id, name: String, ctx: &AuditCtx) -> Result<WorkArea>;
+    /// Sets an area's name and purpose.
+    async fn work_area_update(
+        &self,
+        id: Id,
+        name: String,
+        purpose: Option<String>,
+        ctx: &AuditCtx,
+    ) -> Result<WorkArea>;
     /// Volunteer service per person over a subtree and date range:
     /// (person id, name, activities, hours), most hours first.
     async fn volunteer_hours(
@@ -112,7 +120,16 @@ pub trait Store: Send + Sync + 'static {
     /// Kinds added by administrators: (name, org id).
     async fn custom_kinds(&self) -> Result<Vec<(String, Id)>>;
     async fn custom_kind_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<()>;
-    async fn campaign_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<Campaign>;
+    async fn campaign_create(
+        &self,
+        org_id: Id,
+        name: String,
+        purpose: Option<String>,
+        ctx: &AuditCtx,
+    ) -> Result<Campaign>;
+    /// Sets a campaign's name and purpose.
+    async fn campaign_update(&self, id: Id, name: String, purpose: Option<String>, ctx: &AuditCtx)
+    -> Result<Campaign>;
     async fn activity_get(&self, id: Id) -> Result<Option<Activity>>;
     async fn activity_list(&self, query: &ActivityQuery) -> Result<Page<ActivityRow>>;
     /// Every activity the query matches (paging ignored), oldest first, in full.
@@ -241,6 +258,21 @@ pub trait Store: Send + Sync + 'static {
     async fn summary_templates(&self, org_ids: Vec<Id>) -> Result<Vec<(Id, String)>>;
     /// Sets an org's own template, or removes it (back to the inherited one) when `None`.
     async fn summary_template_set(&self, org_id: Id, source: Option<String>, ctx: &AuditCtx) -> Result<()>;
+    /// The summary compositions of these orgs: (org id, JSON body).
+    async fn summary_compositions(&self, org_ids: Vec<Id>) -> Result<Vec<(Id, String)>>;
+    /// Sets an org's own composition, or removes it when `None`.
+    async fn summary_composition_set(&self, org_id: Id, body: Option<String>, ctx: &AuditCtx) -> Result<()>;
+    /// The draft of an org's summary of a period, if any.
+    async fn summary_draft(&self, org_id: Id, period: String) -> Result<Option<crate::summary::SummaryDraft>>;
+    /// Keeps a draft (replacing the one of its org and period), or removes
+    /// the draft of `org_id` and `period` when `draft` is `None`.
+    async fn summary_draft_set(
+        &self,
+        org_id: Id,
+        period: String,
+        draft: Option<crate::summary::SummaryDraft>,
+        ctx: &AuditCtx,
+    ) -> Result<()>;
 
     // --- grid work ---
     async fn households(&self, query: &HouseholdQuery) -> Result<Page<Household>>;
@@ -289,6 +321,10 @@ pub trait Store: Send + Sync + 'static {
     /// A campaign's coverage per grid.
     async fn coverage(&self, screening_id: Id) -> Result<Vec<GridCoverage>>;
     async fn missed_households(&self, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Household>>;
+    /// A page of the households of a campaign's grids, each with its latest
+    /// visit's day, searched as [`Store::households`] searches, in the order
+    /// addresses read ([`crate::grid::address_key`]).
+    async fn screening_households(&self, query: &ScreeningHouseholdQuery) -> Result<Page<ScreeningHousehold>>;
     async fn missed_persons(&self, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Resident>>;
 
     async fn key_groups(&self) -> Result<Vec<KeyGroup>>;
@@ -323,6 +359,39 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Disinfection>>;
     async fn disinfection_add(&self, entry: Disinfection, ctx: &AuditCtx) -> Result<Disinfection>;
 
+    // --- indicators ---
+    /// Indicators defined by the orgs of the subtree at `scope_path` or by
+    /// the orgs `also` (its ancestors), with their orgs' paths.
+    async fn indicators(&self, scope_path: &str, also: Vec<Id>) -> Result<Vec<crate::indicator::Indicator>>;
+    async fn indicator_get(&self, id: Id) -> Result<Option<crate::indicator::Indicator>>;
+    /// Stores a new indicator (its `id` is 0) or replaces one's fields; a
+    /// second of the same name in an org is a conflict on `name`.
+    async fn indicator_save(
+        &self,
+        indicator: crate::indicator::Indicator,
+        ctx: &AuditCtx,
+    ) -> Result<crate::indicator::Indicator>;
+    /// Deletes an indicator and its values.
+    async fn indicator_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
+    /// Values of the orgs of a subtree for these periods.
+    async fn indicator_values(
+        &self,
+        scope_path: &str,
+        periods: Vec<String>,
+    ) -> Result<Vec<crate::indicator::IndicatorValue>>;
+    /// Every value of one indicator.
+    async fn indicator_values_of(&self, indicator_id: Id) -> Result<Vec<crate::indicator::IndicatorValue>>;
+    /// Applies a batch of changes in one transaction: all land or none. With
+    /// a `source` (an import) one audit entry for the batch, on `org_id`;
+    /// otherwise one per value changed. Returns how many values changed.
+    async fn indicator_values_apply(
+        &self,
+        changes: Vec<crate::indicator::ValueChange>,
+        org_id: Id,
+        source: Option<String>,
+        ctx: &AuditCtx,
+    ) -> Result<usize>;
+
     // --- overview ---
     async fn overview(&self, scope_path: &str) -> Result<Overview>;
 }
@@ -334,6 +403,20 @@ pub struct HouseholdQuery {
     pub grid_id: Option<Id>,
     /// Part of the address or of a member's name.
     pub text: String,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A page of a campaign's households.
+#[derive(Debug, Clone)]
+pub struct ScreeningHouseholdQuery {
+    pub screening_id: Id,
+    /// The grids to list (those of the campaign the actor may see).
+    pub grid_ids: Vec<Id>,
+    /// Part of the address or of a member's name, or its pinyin or initials.
+    pub text: String,
+    /// Only the visited (true) or the not yet visited (false) households.
+    pub visited: Option<bool>,
     pub page: u32,
     pub per_page: u32,
 }

@@ -249,6 +249,48 @@ pub struct Figures {
     pub by_channel: Vec<Group>,
     /// The org's direct sub-orgs (各社区、各支部), each with its own subtree.
     pub by_org: Vec<Group>,
+    /// Projects of the subtree at the period's end: by status, by category, with their measures.
+    pub projects: ProjectFigures,
+    /// Key persons found in the period and in care at its end, in total and per key group.
+    pub key_persons: KeyPersonFigures,
+    /// Screening campaigns running in the period, over the subtree's grids.
+    pub screenings: Vec<ScreeningFigures>,
+    /// Leading groups and volunteer teams of the subtree, their members by role.
+    pub teams: Vec<TeamFigures>,
+    /// Indicators (统计指标) with a value for the org and period, in their order.
+    pub indicators: Vec<IndicatorFigure>,
+}
+
+/// An indicator's figure for an org and period: the org's own value, or
+/// (for an indicator that sums up the tree) the sum of its sub-orgs' values.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndicatorFigure {
+    /// The indicator's id.
+    pub id: crate::model::Id,
+    pub name: String,
+    pub unit: String,
+    pub decimals: u8,
+    /// The value with the indicator's decimals: "96.5", "12", "5200".
+    pub value: String,
+    /// The same value as a number, for `amount` ("1.26万人").
+    pub raw: f64,
+    pub target: Option<String>,
+    /// The value as a percentage of the target: 完成年度目标的「86.7」%.
+    pub percent_of_target: Option<String>,
+    /// The value of the same period a year earlier.
+    pub last_year: Option<String>,
+    /// Value minus last year's, in the unit, sign explicit ("+1.2", "-3", "0"):
+    /// for a percentage unit, the change in 百分点.
+    pub change: Option<String>,
+    /// The change relative to last year's value in percent, sign explicit
+    /// ("+12.3", "-4", "0"): 同比增长/下降.
+    pub change_percent: Option<String>,
+    /// The value is the sum of sub-orgs' values (the org has none of its own).
+    pub summed: bool,
+    /// The source note(s) of the value.
+    pub note: String,
+    /// "indicator_value:1,2": the values it comes from.
+    pub cite: String,
 }
 
 /// Everything a summary of one org and period can state.
@@ -290,10 +332,47 @@ pub struct SummaryData {
     pub targets: Vec<TargetFact>,
     pub problems: Vec<String>,
     pub plans: Vec<String>,
+    /// The title the org's composition sets (empty: the template's own).
+    pub title: String,
+    /// The org's composition with each section's figures, in order.
+    pub sections: Vec<ComposedSection>,
     /// What a summary of this period must not claim, found in the records:
     /// weeks without the Friday study, months without volunteer service,
     /// activities not reported, targets missed. Shown before export.
     pub warnings: Vec<String>,
+}
+
+/// A section of the org's composition with the figures of the records it
+/// takes: the bound activities as one group, and that group split by
+/// sub-area, campaign and sub-org.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ComposedSection {
+    pub heading: String,
+    pub level: u8,
+    /// What the section states, as `Part` codes, in order.
+    pub parts: Vec<String>,
+    pub binding: crate::composition::Binding,
+    /// The bound activities.
+    pub group: Group,
+    /// The bound activities by sub-area of the bound areas.
+    pub sub_areas: Vec<Group>,
+    pub campaigns: Vec<Group>,
+    pub orgs: Vec<Group>,
+    /// The staff's own text with figure chips (empty: the proposed wording).
+    pub text: String,
+}
+
+/// The draft of a summary being edited before export: the markup as staff
+/// left it, the markup as generated, and the facts (JSON) behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SummaryDraft {
+    pub org_id: crate::model::Id,
+    pub period: String,
+    pub markup: String,
+    pub generated: String,
+    pub data: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub updated_by: String,
 }
 
 /// A generated summary kept as a version: the markup as generated and the
@@ -310,4 +389,124 @@ pub struct SavedSummary {
     pub data: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub created_by: String,
+}
+
+/// A sum of numbers (not a count) and the records it adds up, for `amount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Total {
+    pub n: f64,
+    /// "project:1,2"; empty when nothing is added.
+    pub cite: String,
+}
+
+/// One measure summed over projects: 面积 5200 平方米. Measures of one name
+/// in different units are kept apart.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MeasureTotal {
+    pub name: String,
+    pub unit: String,
+    pub total: Total,
+}
+
+/// Projects counted by status (完成 / 在建 / 未开工, see
+/// [`crate::project::Project::status_at`]), each figure citing its projects.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProjectCounts {
+    pub total: Figure,
+    pub done: Figure,
+    pub in_progress: Figure,
+    pub not_started: Figure,
+    /// The projects' measures summed, in the order first entered.
+    pub measures: Vec<MeasureTotal>,
+}
+
+/// The projects of one category (empty: those without one).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProjectCategory {
+    pub category: String,
+    #[serde(flatten)]
+    pub counts: ProjectCounts,
+}
+
+/// The subtree's projects at the period's end, leaving out those finished
+/// before the period began.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProjectFigures {
+    #[serde(flatten)]
+    pub counts: ProjectCounts,
+    /// By category, in the order categories first appear.
+    pub by_category: Vec<ProjectCategory>,
+}
+
+/// Key persons of one key group.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct KeyGroupCount {
+    pub key_group_id: crate::model::Id,
+    pub name: String,
+    /// People who entered the group in the period, each once (citing their stays).
+    pub count: Figure,
+    /// People in the group at the period's end.
+    pub active: Figure,
+}
+
+/// Key persons (重点人员) of the subtree: people, not stays, counted once
+/// in the total even when in several groups.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct KeyPersonFigures {
+    /// People who entered a key group in the period (排查出重点人员N人).
+    pub total: Figure,
+    /// People in a key group at the period's end.
+    pub active: Figure,
+    /// Groups with anyone found in the period or in care at its end, in the groups' order.
+    pub groups: Vec<KeyGroupCount>,
+}
+
+/// A screening campaign (入户排查) over the subtree's grids: households
+/// counted as households (not visits), persons as persons.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScreeningFigures {
+    pub id: crate::model::Id,
+    pub name: String,
+    /// "2020-02-01"
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+    /// Still running at the period's end (or at the day the figures are read).
+    pub open: bool,
+    /// Households of the campaign's grids in the subtree.
+    pub households: u64,
+    /// Households visited at least once, citing the campaign.
+    pub visited: Figure,
+    /// Residents of those households.
+    pub persons: u64,
+    /// Residents whose status was recorded, citing the campaign.
+    pub with_status: Figure,
+    /// Percent of households visited and of persons accounted for ("100", "99.5").
+    pub household_percent: String,
+    pub person_percent: String,
+}
+
+/// Members of a leading group or volunteer team holding one role.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RoleCount {
+    pub role: String,
+    /// Citing the memberships.
+    pub count: Figure,
+}
+
+/// A leading group or volunteer team of the subtree and its members at the
+/// period's end.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TeamFigures {
+    pub id: crate::model::Id,
+    pub name: String,
+    /// "leading_group" or "volunteer_team", and its label (领导小组, 志愿服务队).
+    pub kind: String,
+    pub kind_label: String,
+    /// The summary topic the org serves, if any (its code).
+    pub purpose: Option<String>,
+    /// Members by role, in the order the roles were first given; a person
+    /// holding two roles counts in each.
+    pub roles: Vec<RoleCount>,
+    /// Members, each person once (citing one membership each).
+    pub total: Figure,
 }

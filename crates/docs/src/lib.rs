@@ -4,6 +4,7 @@
 //! Knows the layouts; knows nothing of HTTP or SQL.
 
 mod activities;
+mod indicators;
 mod marked;
 pub mod report;
 mod roster;
@@ -13,7 +14,8 @@ mod thumbnail;
 mod xml_text;
 
 pub use activities::{ActivityExport, TemplateChoices, activities_workbook, activity_template, read_activities};
-pub use marked::{Problem, activities_error_workbook, roster_error_workbook};
+pub use indicators::{UNIT_HEADER, read_indicator_values};
+pub use marked::{Problem, activities_error_workbook, indicator_error_workbook, roster_error_workbook};
 pub use roster::{read_roster, roster_template, roster_workbook};
 pub use sheet::{SheetError, error_report};
 pub use table::{Cell, Column, table_workbook};

@@ -72,6 +72,13 @@ pub fn activities_error_workbook(bytes: &[u8], title: &str, problems: &[Problem]
     marked(upload, "工作台账", &specs, title, problems)
 }
 
+/// The error workbook of an indicator values upload (.xlsx).
+pub fn indicator_error_workbook(bytes: &[u8], title: &str, problems: &[Problem]) -> Result<Vec<u8>, SheetError> {
+    let (top, rows, regions) = xlsx_cells_and_merges(bytes)?;
+    let upload = Upload { name: first_sheet_name(bytes), top, rows, regions };
+    marked(upload, "统计指标", &crate::indicators::specs(), title, problems)
+}
+
 /// An uploaded sheet as read: its name, the 0-based sheet row of `rows[0]`,
 /// the cells as text (merged regions filled) and the merged regions.
 struct Upload {

@@ -94,6 +94,8 @@ fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
     };
     let store = SqlStore { pool: Some(Arc::new(pool)) };
     store.with_conn_blocking(|conn| migrate::run(conn, migrations)).map_err(|e| OpenError::Migrate(e.to_string()))?;
+    // Sort keys computed in Rust, for rows written before their column existed.
+    store.with_conn_blocking(repo::fill_address_keys).map_err(|e| OpenError::Migrate(e.to_string()))?;
     store.with_conn_blocking(|conn| Ok(conn.refresh_statistics()?)).map_err(|e| OpenError::Migrate(e.to_string()))?;
     Ok(Arc::new(store))
 }

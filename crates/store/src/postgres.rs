@@ -27,6 +27,10 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "drop_mobile_index", include_str!("../migrations/postgres/0012_drop_mobile_index.sql")),
     (13, "open_membership_unique", include_str!("../migrations/postgres/0013_open_membership_unique.sql")),
     (14, "pending_id_number", include_str!("../migrations/postgres/0014_pending_id_number.sql")),
+    (15, "indicators", include_str!("../migrations/postgres/0015_indicators.sql")),
+    (16, "purposes_project_measures", include_str!("../migrations/postgres/0016_purposes_project_measures.sql")),
+    (17, "summary_compositions", include_str!("../migrations/postgres/0017_summary_compositions.sql")),
+    (20, "grid_worker_day", include_str!("../migrations/postgres/0020_grid_worker_day.sql")),
 ];
 
 pub struct Manager {

@@ -24,7 +24,10 @@ fn ctx() -> AuditCtx {
 async fn migrations_run_once_and_reopen_cleanly() {
     let db = TestDb::new();
     let first = taizhang_store::open(&db.url).await.expect("first open");
-    first.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &ctx()).await.unwrap();
+    first
+        .org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into(), purpose: None }, &ctx())
+        .await
+        .unwrap();
     drop(first);
     let again = taizhang_store::open(&db.url).await.expect("second open");
     assert_eq!(again.org_subtree("/").await.unwrap().len(), 1);
@@ -40,22 +43,30 @@ async fn unknown_scheme_is_a_clear_error() {
 async fn moving_an_org_rewrites_the_subtree_paths() {
     let (_db, store) = fresh().await;
     let c = ctx();
-    let root =
-        store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    let root = store
+        .org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into(), purpose: None }, &c)
+        .await
+        .unwrap();
     let a = store
-        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "甲".into() }, &c)
+        .org_create(
+            NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "甲".into(), purpose: None },
+            &c,
+        )
         .await
         .unwrap();
     let b = store
-        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "乙".into() }, &c)
+        .org_create(
+            NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "乙".into(), purpose: None },
+            &c,
+        )
         .await
         .unwrap();
     let a1 = store
-        .org_create(NewOrg { parent_id: Some(a.id), kind: OrgKind::Community, name: "甲一".into() }, &c)
+        .org_create(NewOrg { parent_id: Some(a.id), kind: OrgKind::Community, name: "甲一".into(), purpose: None }, &c)
         .await
         .unwrap();
     let a1g = store
-        .org_create(NewOrg { parent_id: Some(a1.id), kind: OrgKind::Grid, name: "网格".into() }, &c)
+        .org_create(NewOrg { parent_id: Some(a1.id), kind: OrgKind::Grid, name: "网格".into(), purpose: None }, &c)
         .await
         .unwrap();
     assert_eq!(a1g.path, format!("/{}/{}/{}/{}/", root.id, a.id, a1.id, a1g.id));
@@ -91,14 +102,16 @@ fn person(org_id: Id, name: &str, id_number: Option<&str>, mobile: Option<&str>)
 async fn people_search_by_pinyin_initials_phone_tail_within_scope() {
     let (_db, store) = fresh().await;
     let c = ctx();
-    let root =
-        store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    let root = store
+        .org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into(), purpose: None }, &c)
+        .await
+        .unwrap();
     let a = store
-        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "甲".into() }, &c)
+        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "甲".into(), purpose: None }, &c)
         .await
         .unwrap();
     let b = store
-        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "乙".into() }, &c)
+        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "乙".into(), purpose: None }, &c)
         .await
         .unwrap();
     store.person_create(person(a.id, "张伟", None, Some("13812345678")), &c).await.unwrap();
@@ -133,8 +146,10 @@ async fn people_search_by_pinyin_initials_phone_tail_within_scope() {
 async fn an_id_number_is_registered_once() {
     let (_db, store) = fresh().await;
     let c = ctx();
-    let root =
-        store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    let root = store
+        .org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into(), purpose: None }, &c)
+        .await
+        .unwrap();
     store.person_create(person(root.id, "甲", Some("11010519491231002X"), None), &c).await.unwrap();
     let again = store.person_create(person(root.id, "乙", Some("11010519491231002X"), None), &c).await;
     match again {
@@ -166,7 +181,10 @@ async fn sessions_expire() {
     let services = Services::new(store.clone());
     let actor = Actor::system("test");
     let root = services
-        .org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() })
+        .org_create(
+            &actor,
+            OrgInput { parent_id: None, kind: "county".into(), name: "县".into(), ..Default::default() },
+        )
         .await
         .unwrap();
     let user = store
@@ -207,12 +225,23 @@ async fn audit_chain_detects_edits_and_deletions() {
     let services = Services::new(store.clone());
     let actor = Actor::system("test");
     let root = services
-        .org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() })
+        .org_create(
+            &actor,
+            OrgInput { parent_id: None, kind: "county".into(), name: "县".into(), ..Default::default() },
+        )
         .await
         .unwrap();
     for name in ["甲", "乙", "丙"] {
         services
-            .org_create(&actor, OrgInput { parent_id: Some(root.id), kind: "community".into(), name: name.into() })
+            .org_create(
+                &actor,
+                OrgInput {
+                    parent_id: Some(root.id),
+                    kind: "community".into(),
+                    name: name.into(),
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
     }
@@ -260,7 +289,10 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     let services = Services::new(store.clone());
     let actor = Actor::system("test");
     let root = services
-        .org_create(&actor, OrgInput { parent_id: None, kind: "county".into(), name: "县".into() })
+        .org_create(
+            &actor,
+            OrgInput { parent_id: None, kind: "county".into(), name: "县".into(), ..Default::default() },
+        )
         .await
         .unwrap();
     let mut tasks = Vec::new();
@@ -290,14 +322,22 @@ async fn the_monthly_aggregate_follows_every_write() {
 
     let (_db, store) = fresh().await;
     let c = ctx();
-    let root =
-        store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &c).await.unwrap();
+    let root = store
+        .org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into(), purpose: None }, &c)
+        .await
+        .unwrap();
     let a = store
-        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "甲社区".into() }, &c)
+        .org_create(
+            NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "甲社区".into(), purpose: None },
+            &c,
+        )
         .await
         .unwrap();
     let b = store
-        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "乙社区".into() }, &c)
+        .org_create(
+            NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "乙社区".into(), purpose: None },
+            &c,
+        )
         .await
         .unwrap();
     let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2020, m, d).unwrap();
@@ -402,4 +442,79 @@ async fn the_monthly_aggregate_follows_every_write() {
     store.activity_import(batch, "导入.xlsx".into(), &c).await.unwrap();
     let counts = whole_year(&store).await;
     assert_eq!((counts.total, counts.without_evidence(), counts.unreported(VOLUNTEER_KIND)), (3, 3, 1));
+}
+
+#[tokio::test]
+async fn indicator_values_are_exact_unique_per_period_and_go_with_their_indicator() {
+    use taizhang_core::indicator::{Aggregate, Decimal, Indicator, IndicatorValue, ValueChange};
+    let (_db, store) = fresh().await;
+    let c = ctx();
+    let org = |parent: Option<Id>, kind: OrgKind, name: &str| NewOrg { parent_id: parent, kind, name: name.into(), purpose: None };
+    let town = store.org_create(org(None, OrgKind::Township, "镇"), &c).await.unwrap();
+    let village = store.org_create(org(Some(town.id), OrgKind::Village, "村"), &c).await.unwrap();
+    let other = store.org_create(org(None, OrgKind::Township, "另一镇"), &c).await.unwrap();
+    let define = |org_id: Id, name: &str| Indicator {
+        id: 0,
+        org_id,
+        org_path: String::new(),
+        org_kind: Some(OrgKind::Village),
+        name: name.into(),
+        unit: "%".into(),
+        decimals: 2,
+        aggregate: Aggregate::Sum,
+        sort: 3,
+        created_at: now(),
+        created_by: "test".into(),
+    };
+    let rate = store.indicator_save(define(town.id, "覆盖率"), &c).await.unwrap();
+    assert_eq!((rate.org_path.as_str(), rate.org_kind, rate.decimals), (town.path.as_str(), Some(OrgKind::Village), 2));
+    let clash = store.indicator_save(define(town.id, "覆盖率"), &c).await;
+    assert!(matches!(clash, Err(Error::Conflict(ref f)) if f.field == "name"), "{clash:?}");
+    let elsewhere = store.indicator_save(define(other.id, "覆盖率"), &c).await.unwrap();
+    // By subtree, and by the ancestors named.
+    let ids = |list: Vec<Indicator>| list.into_iter().map(|i| i.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.indicators(&village.path, vec![town.id]).await.unwrap()), vec![rate.id]);
+    assert_eq!(ids(store.indicators(&village.path, vec![]).await.unwrap()), Vec::<Id>::new());
+    assert_eq!(ids(store.indicators(&other.path, vec![]).await.unwrap()), vec![elsewhere.id]);
+
+    let d = |s: &str| Decimal::parse(s, 4).unwrap();
+    let value = |org_id: Id, period: &str, v: &str| IndicatorValue {
+        id: 0,
+        indicator_id: rate.id,
+        org_id,
+        period: period.into(),
+        value: d(v),
+        target: Some(d("95")),
+        last_year: None,
+        note: "统计站".into(),
+        updated_at: now(),
+        updated_by: "test".into(),
+    };
+    let batch = vec![ValueChange::Set(value(village.id, "2021", "96.49")), ValueChange::Set(value(village.id, "2020", "-0.01"))];
+    assert_eq!(store.indicator_values_apply(batch.clone(), town.id, None, &c).await.unwrap(), 2);
+    // The same again changes nothing; a new value replaces the old one (one per org and period).
+    assert_eq!(store.indicator_values_apply(batch, town.id, None, &c).await.unwrap(), 0);
+    let changed = vec![ValueChange::Set(value(village.id, "2021", "96.5"))];
+    assert_eq!(store.indicator_values_apply(changed, town.id, Some("表.xlsx".into()), &c).await.unwrap(), 1);
+    let values = store.indicator_values(&town.path, vec!["2021".into(), "2020".into()]).await.unwrap();
+    let texts: Vec<(String, String, Option<String>)> =
+        values.iter().map(|v| (v.period.clone(), v.value.to_string(), v.target.map(|t| t.to_string()))).collect();
+    assert_eq!(
+        texts,
+        [("2020".to_owned(), "-0.01".to_owned(), Some("95".to_owned())), ("2021".into(), "96.5".into(), Some("95".into()))]
+    );
+    assert!(store.indicator_values(&other.path, vec!["2021".into()]).await.unwrap().is_empty());
+    let clear = vec![ValueChange::Clear { indicator_id: rate.id, org_id: village.id, period: "2020".into() }];
+    assert_eq!(store.indicator_values_apply(clear, town.id, None, &c).await.unwrap(), 1);
+    assert_eq!(store.indicator_values_of(rate.id).await.unwrap().len(), 1);
+
+    // Renamed, and deleted with its values.
+    let renamed = store.indicator_save(Indicator { name: "入户覆盖率".into(), ..rate.clone() }, &c).await.unwrap();
+    assert_eq!((renamed.id, renamed.name.as_str()), (rate.id, "入户覆盖率"));
+    store.indicator_delete(rate.id, &c).await.unwrap();
+    assert!(store.indicator_get(rate.id).await.unwrap().is_none());
+    assert!(store.indicator_values_of(rate.id).await.unwrap().is_empty());
+    let log = store.audit_all().await.unwrap();
+    let imports = log.iter().filter(|e| e.record.entity == "indicator_value" && e.record.action == "import").count();
+    assert_eq!(imports, 1);
 }

@@ -14,7 +14,10 @@ async fn sqlite_files_are_readable_by_the_owner_only() {
     let path = db.url.strip_prefix("sqlite:").expect("a sqlite url").to_owned();
     let store = taizhang_store::open(&db.url).await.expect("open");
     let ctx = AuditCtx { user_id: None, username: "test".into(), ip: None, at: now() };
-    store.org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into() }, &ctx).await.unwrap();
+    store
+        .org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into(), purpose: None }, &ctx)
+        .await
+        .unwrap();
     let mode = |p: &str| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777).ok();
     assert_eq!(mode(&path), Some(0o600), "{path}");
     for suffix in ["-wal", "-shm"] {

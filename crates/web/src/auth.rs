@@ -89,6 +89,11 @@ pub struct PageActor {
     /// A grid worker: a recorder whose org is a grid. Pages put grid work
     /// first for them (the phone's tab bar).
     pub grid_worker: bool,
+    /// The message the last change left for this page ([`crate::pages::flash`]);
+    /// none for htmx requests of a page's part, which leave it to the page.
+    pub flash: Option<crate::pages::flash::Flash>,
+    /// Whether cookies set for this user are marked `Secure`.
+    pub secure_cookies: bool,
 }
 
 /// The cookie that remembers the working period a user chose.
@@ -137,6 +142,12 @@ where
                     .and_then(|p| taizhang_core::period::Period::parse(&p).ok())
                     .map(|p| p.code());
                 let grid_worker = is_grid_worker(&state, &actor).await;
+                // A part of a page fetched by htmx (not a boosted navigation)
+                // neither shows nor clears the message its page is to show.
+                let part = parts.headers.contains_key("hx-request") && !parts.headers.contains_key("hx-boosted");
+                let flash = cookie(&parts.headers, crate::pages::flash::FLASH_COOKIE)
+                    .filter(|_| !part)
+                    .and_then(|code| crate::pages::flash::Flash::from_code(&code));
                 Ok(PageActor {
                     actor: actor.with_ip(client_ip(parts)),
                     csrf: session.csrf,
@@ -144,6 +155,8 @@ where
                     here,
                     period,
                     grid_worker,
+                    flash,
+                    secure_cookies: state.config.secure_cookies,
                 })
             }
             Ok(_) | Err(Error::Unauthenticated) => Err(ToLogin(here).into_response()),

@@ -43,6 +43,20 @@ pub async fn render(
     Ok((report::parse(&markup), data.warnings))
 }
 
+/// The facts of an org's summary of a period and the markup its template
+/// makes of them.
+pub async fn generate(
+    state: &AppState,
+    actor: &Actor,
+    org_id: Option<i64>,
+    period: &str,
+) -> Result<(SummaryData, String), Error> {
+    let data = state.services.summary_data(actor, org_id, period).await?;
+    let markup =
+        markup(state, &template(&state.services, actor, Some(data.org_id), &data.org_kind).await?, &data).await?;
+    Ok((data, markup))
+}
+
 /// Generates the summary with the org's template and keeps it as a version.
 pub async fn keep(
     state: &AppState,
@@ -50,9 +64,7 @@ pub async fn keep(
     org_id: Option<i64>,
     period: &str,
 ) -> Result<taizhang_core::summary::SavedSummary, Error> {
-    let data = state.services.summary_data(actor, org_id, period).await?;
-    let markup =
-        markup(state, &template(&state.services, actor, Some(data.org_id), &data.org_kind).await?, &data).await?;
+    let (data, markup) = generate(state, actor, org_id, period).await?;
     let title = report::parse(&markup).title;
     state.services.summary_keep(actor, &data, data.org_id, &title, markup).await
 }

@@ -506,3 +506,105 @@ pub async fn review_export(
         .map_err(sheet_error)?;
     Ok((format!("{title}.xlsx"), bytes))
 }
+
+// --- indicators (统计指标) ---
+
+const INDICATOR_REPORT_TITLE: &str = "统计指标导入错误报告：以下行有误，整个文件均未导入。";
+
+/// The indicator values of an org (and its direct sub-orgs) for a period as
+/// a workbook, one row per indicator and org; `blank` leaves the figures
+/// empty (the import template). Imports again as it is.
+pub async fn indicator_export(
+    services: &Services,
+    actor: &Actor,
+    org_id: Option<i64>,
+    period: &str,
+    blank: bool,
+) -> Result<(String, Vec<u8>), Error> {
+    let sheet = services.indicator_sheet(actor, org_id, period).await?;
+    let number = |text: &str| match text.parse::<f64>() {
+        _ if blank || text.is_empty() => Cell::from(""),
+        Ok(n) => Cell::Number(n),
+        Err(_) => Cell::from(text),
+    };
+    let rows: Vec<Vec<Cell>> = sheet
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                Cell::from(l.org_name.as_str()),
+                Cell::from(l.indicator.as_str()),
+                Cell::from(l.unit.as_str()),
+                number(&l.value),
+                number(&l.target),
+                number(&l.last_year),
+                Cell::from(if blank { "" } else { l.note.as_str() }),
+            ]
+        })
+        .collect();
+    let what = if blank { "统计指标填报模板" } else { "统计指标" };
+    let title = format!("{}{}{what}", sheet.org.name, sheet.period_label);
+    let header = taizhang_core::indicator::sheet_header;
+    let columns = [
+        (header("org"), 20),
+        (header("indicator"), 20),
+        (taizhang_docs::UNIT_HEADER, 10),
+        (header("value"), 12),
+        (header("target"), 12),
+        (header("last_year"), 12),
+        (header("note"), 30),
+    ];
+    let bytes = table_workbook(&title, "统计指标", &columns, &rows).map_err(sheet_error)?;
+    Ok((format!("{title}.xlsx"), bytes))
+}
+
+/// Reads and imports an uploaded values sheet for an org and period, with
+/// the same checks before reading and the same turns as [`import`].
+pub async fn indicator_import(
+    state: &AppState,
+    actor: &Actor,
+    org_id: Option<i64>,
+    period: &str,
+    bytes: &[u8],
+    source: &str,
+) -> Result<usize, Error> {
+    state.services.indicator_may_enter(actor, org_id).await?;
+    let permit = state.gates.imports.enter().await?;
+    let bytes = bytes.to_vec();
+    let rows = state
+        .gates
+        .import_lane
+        .run(move || {
+            let _permit = permit;
+            taizhang_docs::read_indicator_values(&bytes)
+        })
+        .await?
+        .map_err(sheet_error)?;
+    state.services.indicator_import(actor, org_id, period, rows, source).await
+}
+
+/// Field errors of an indicator import as (row, column, message) lines.
+pub fn indicator_problems(errors: &[FieldError]) -> Vec<(Option<usize>, String, String)> {
+    lines(&field_problems(errors, taizhang_core::indicator::sheet_header))
+}
+
+/// The error report of an indicator import (the upload with its bad cells
+/// marked, and the list), in turn with imports.
+pub async fn indicator_error_report_in_turn(
+    state: &AppState,
+    errors: Vec<FieldError>,
+    bytes: Vec<u8>,
+) -> Result<Vec<u8>, Error> {
+    let list = field_problems(&errors, taizhang_core::indicator::sheet_header);
+    let problems = list.clone();
+    report_in_turn(
+        state,
+        move || {
+            report(INDICATOR_REPORT_TITLE, &problems, |problems| {
+                taizhang_docs::indicator_error_workbook(&bytes, INDICATOR_REPORT_TITLE, problems)
+            })
+        },
+        || taizhang_docs::error_report(INDICATOR_REPORT_TITLE, &lines(&list)).map_err(sheet_error),
+    )
+    .await
+}

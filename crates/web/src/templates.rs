@@ -53,9 +53,12 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "project.html",
         "project_fields.html",
         "review.html",
+        "indicators.html",
         "summary.html",
         "summary_version.html",
         "summary_template.html",
+        "summary_composition.html",
+        "summary_draft.html",
         "summary_preview.html",
         "households.html",
         "household.html",
@@ -68,6 +71,13 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "disinfections.html",
         "daily_report.html",
     );
+    // The summary topics a campaign, work area or org may serve, for the
+    // `purpose_select` macro.
+    let purposes: Vec<minijinja::Value> = taizhang_core::purpose::PURPOSES
+        .iter()
+        .map(|(code, label)| minijinja::context! { value => *code, label => *label })
+        .collect();
+    env.add_global("purposes", purposes);
     env
 });
 

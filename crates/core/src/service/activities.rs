@@ -89,16 +89,56 @@ impl Services {
     }
 
     pub async fn campaign_create(&self, actor: &Actor, org_id: Option<Id>, name: &str) -> Result<Campaign> {
+        self.campaign_add(actor, org_id, name, "").await
+    }
+
+    /// Adds an org's campaign serving a summary topic (`purpose`: a code or
+    /// label of [`crate::purpose::PURPOSES`], empty for none).
+    pub async fn campaign_add(&self, actor: &Actor, org_id: Option<Id>, name: &str, purpose: &str) -> Result<Campaign> {
         actor.require(Role::OrgAdmin)?;
         let mut problems = Problems::new();
         let name = required_text(&mut problems, "name", "专项名称", name, 40);
         let org = self.org_field(actor, org_id, &mut problems).await;
+        let purpose = crate::purpose::purpose_field(&mut problems, "purpose", purpose);
         problems.finish()?;
         let name = name.expect("checked");
         if self.campaigns(actor).await?.iter().any(|c| c.name == name) {
             return Err(Error::conflict("name", format!("已有名为“{name}”的专项")));
         }
-        self.store.campaign_create(org.expect("checked").id, name, &actor.ctx()).await
+        self.store.campaign_create(org.expect("checked").id, name, purpose.expect("checked"), &actor.ctx()).await
+    }
+
+    /// Renames a campaign or sets its purpose (absent: unchanged; an empty
+    /// purpose clears it): an org's own campaigns by its administrators, the
+    /// shared ones by system administrators only.
+    pub async fn campaign_update(
+        &self,
+        actor: &Actor,
+        id: Id,
+        name: Option<&str>,
+        purpose: Option<&str>,
+    ) -> Result<Campaign> {
+        actor.require(Role::OrgAdmin)?;
+        let campaigns = self.campaigns(actor).await?;
+        let campaign = campaigns.iter().find(|c| c.id == id).ok_or(Error::NotFound)?;
+        if campaign.org_id.is_none() {
+            actor.require(Role::SystemAdmin)?;
+        }
+        let mut problems = Problems::new();
+        let name = match name {
+            Some(n) => required_text(&mut problems, "name", "专项名称", n, 40),
+            None => Some(campaign.name.clone()),
+        };
+        let purpose = match purpose {
+            Some(p) => crate::purpose::purpose_field(&mut problems, "purpose", p),
+            None => Some(campaign.purpose.clone()),
+        };
+        problems.finish()?;
+        let name = name.expect("checked");
+        if campaigns.iter().any(|c| c.id != id && c.name == name) {
+            return Err(Error::conflict("name", format!("已有名为“{name}”的专项")));
+        }
+        self.store.campaign_update(id, name, purpose.expect("checked"), &actor.ctx()).await
     }
 
     /// Is the person one of the org's own: registered in its subtree, or
@@ -419,6 +459,19 @@ impl Services {
         parent_id: Option<Id>,
         name: &str,
     ) -> Result<WorkArea> {
+        self.work_area_add(actor, org_id, parent_id, name, "").await
+    }
+
+    /// Adds a work area serving a summary topic (`purpose`: a code or label
+    /// of [`crate::purpose::PURPOSES`], empty for none).
+    pub async fn work_area_add(
+        &self,
+        actor: &Actor,
+        org_id: Option<Id>,
+        parent_id: Option<Id>,
+        name: &str,
+        purpose: &str,
+    ) -> Result<WorkArea> {
         actor.require(Role::OrgAdmin)?;
         let mut problems = Problems::new();
         let name = required_text(&mut problems, "name", "工作条线名称", name, 40);
@@ -427,26 +480,47 @@ impl Services {
         if parent_id.is_some_and(|p| !areas.iter().any(|a| a.id == p)) {
             problems.add("parent_id", "所选上级条线不存在");
         }
+        let purpose = crate::purpose::purpose_field(&mut problems, "purpose", purpose);
         problems.finish()?;
         let name = name.expect("checked");
         if areas.iter().any(|a| a.parent_id == parent_id && a.name == name) {
             return Err(Error::conflict("name", format!("已有名为“{name}”的工作条线")));
         }
-        self.store.work_area_create(org.expect("checked").id, parent_id, name, &actor.ctx()).await
+        let org_id = org.expect("checked").id;
+        self.store.work_area_create(org_id, parent_id, name, purpose.expect("checked"), &actor.ctx()).await
     }
 
     /// Renames an area: an org's own areas by its administrators, the shared
     /// defaults by system administrators only.
     pub async fn work_area_rename(&self, actor: &Actor, id: Id, name: &str) -> Result<WorkArea> {
+        self.work_area_update(actor, id, Some(name), None).await
+    }
+
+    /// Renames an area or sets its purpose (absent: unchanged; an empty
+    /// purpose clears it), with the permissions of [`Self::work_area_rename`].
+    pub async fn work_area_update(
+        &self,
+        actor: &Actor,
+        id: Id,
+        name: Option<&str>,
+        purpose: Option<&str>,
+    ) -> Result<WorkArea> {
         actor.require(Role::OrgAdmin)?;
         let area = self.work_areas_for(actor).await?.into_iter().find(|a| a.id == id).ok_or(Error::NotFound)?;
         if area.org_id.is_none() {
             actor.require(Role::SystemAdmin)?;
         }
         let mut problems = Problems::new();
-        let name = required_text(&mut problems, "name", "工作条线名称", name, 40);
+        let name = match name {
+            Some(n) => required_text(&mut problems, "name", "工作条线名称", n, 40),
+            None => Some(area.name.clone()),
+        };
+        let purpose = match purpose {
+            Some(p) => crate::purpose::purpose_field(&mut problems, "purpose", p),
+            None => Some(area.purpose.clone()),
+        };
         problems.finish()?;
-        self.store.work_area_rename(id, name.expect("checked"), &actor.ctx()).await
+        self.store.work_area_update(id, name.expect("checked"), purpose.expect("checked"), &actor.ctx()).await
     }
 
     /// Service hours per volunteer in an org's subtree over a period.

@@ -86,6 +86,14 @@ pub struct HealthCheckView {
 }
 
 impl HealthCheckView {
+    /// A reading as `actor` sees it: revealed when asked for (the caller has
+    /// checked the permission), and always to the account that entered it,
+    /// which saw the values as it typed them (no audit entry for that).
+    pub fn for_actor(actor: &Actor, check: HealthCheck, reveal: bool) -> HealthCheckView {
+        let own = actor.user_id.is_some() && check.recorded_by == actor.user_id;
+        HealthCheckView { revealed: reveal || own, check }
+    }
+
     pub fn temperature(&self) -> String {
         if self.revealed { format!("{:.1}", self.check.temperature) } else { "**.*".to_owned() }
     }
@@ -100,6 +108,36 @@ impl HealthCheckView {
     pub fn abnormal(&self) -> Option<bool> {
         self.revealed.then(|| self.check.abnormal())
     }
+    /// Why an abnormal reading is flagged (发热, or 有症状 without a fever), only when revealed.
+    pub fn flag(&self) -> Option<&'static str> {
+        match self.abnormal() {
+            Some(true) if self.check.temperature >= FEVER => Some("发热"),
+            Some(true) => Some("有症状"),
+            _ => None,
+        }
+    }
+}
+
+/// A campaign open on a day in the actor's grids, with what is left to visit.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenScreening {
+    pub screening: Screening,
+    pub households: u64,
+    pub unvisited: u64,
+}
+
+/// The day's work in the actor's scope (a grid worker's home page).
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkToday {
+    pub day: NaiveDate,
+    /// Key persons whose follow-up is due on the day, and those overdue.
+    pub due_today: Vec<FollowUpLine>,
+    pub overdue: Vec<FollowUpLine>,
+    /// Campaigns open on the day that cover the actor's grids.
+    pub screenings: Vec<OpenScreening>,
+    /// Abnormal readings of the day and the day before that the actor sees
+    /// unmasked without asking: those its own account entered.
+    pub abnormal: Vec<HealthCheckView>,
 }
 
 /// "2020-02-03 08:30", "2020-02-03T08:30" or "2020年2月3日 8:30".
@@ -419,12 +457,14 @@ impl Services {
             temperature: temperature.expect("checked"),
             symptoms: input.symptoms.trim().chars().take(500).collect(),
             by: by.expect("checked"),
+            recorded_by: actor.user_id,
         };
         self.store.health_check_add(check, &actor.ctx()).await
     }
 
     /// Health readings of a subtree (or one person) over days, masked unless
-    /// revealed (which needs the permission and is audited). Only abnormal
+    /// revealed (which needs the permission and is audited) or entered by
+    /// the actor's own account (neither needed nor audited). Only abnormal
     /// ones when asked, which itself reveals health data.
     pub async fn health_checks(
         &self,
@@ -447,7 +487,7 @@ impl Services {
         let views: Vec<HealthCheckView> = checks
             .into_iter()
             .filter(|c| !abnormal_only || c.abnormal())
-            .map(|check| HealthCheckView { check, revealed: reveal })
+            .map(|check| HealthCheckView::for_actor(actor, check, reveal))
             .collect();
         if reveal {
             self.store
@@ -458,6 +498,44 @@ impl Services {
                 .await?;
         }
         Ok(views)
+    }
+
+    /// What is left to do on `day` in the actor's scope: follow-ups due and
+    /// overdue, households not yet visited in the open campaigns, and the
+    /// abnormal readings the actor sees unmasked. Reveals nothing (no audit).
+    pub async fn work_today(&self, actor: &Actor, day: NaiveDate) -> Result<WorkToday> {
+        let board = self.follow_up_board(actor, None, None, day).await?;
+        let (mut due_today, mut overdue) = (Vec::new(), Vec::new());
+        for line in board {
+            match line.state {
+                FollowUpState::DueToday => due_today.push(line),
+                FollowUpState::Overdue => overdue.push(line),
+                _ => {}
+            }
+        }
+        let mut screenings = Vec::new();
+        for s in self.screenings(actor).await? {
+            if s.starts_on > day || s.ends_on < day {
+                continue;
+            }
+            let c = self.coverage(actor, s.id).await?;
+            if c.grids.is_empty() {
+                continue;
+            }
+            screenings.push(OpenScreening {
+                households: c.total.households,
+                unvisited: c.total.missed_households(),
+                screening: c.screening,
+            });
+        }
+        let yesterday = day.pred_opt().unwrap_or(day);
+        let abnormal = self
+            .health_checks(actor, None, None, (yesterday, day), false, false)
+            .await?
+            .into_iter()
+            .filter(|v| v.abnormal() == Some(true))
+            .collect();
+        Ok(WorkToday { day, due_today, overdue, screenings, abnormal })
     }
 
     pub async fn disinfection_add(&self, actor: &Actor, input: &DisinfectionInput) -> Result<Disinfection> {

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{PersonView, Services, date_field, required_text};
@@ -13,7 +14,7 @@ use crate::grid::*;
 use crate::id_number::{Gender, IdNumber, looks_like_excel_mangled};
 use crate::mobile::Mobile;
 use crate::model::{AuditRecord, Id, Org, OrgKind, Page, Role};
-use crate::store::HouseholdQuery;
+use crate::store::{HouseholdQuery, ScreeningHouseholdQuery};
 
 /// Rosters longer than this are refused; split the file.
 pub const MAX_ROSTER_ROWS: usize = 200_000;
@@ -575,6 +576,42 @@ impl Services {
         self.store.visit_record(visit, &actor.ctx()).await
     }
 
+    /// Campaigns open on `day` that cover the household's grid: those a
+    /// visit of it may be recorded in from its own page.
+    pub async fn open_screenings_for(&self, actor: &Actor, household_id: Id, day: NaiveDate) -> Result<Vec<Screening>> {
+        let h = self.household_get(actor, household_id).await?;
+        Ok(self
+            .screenings(actor)
+            .await?
+            .into_iter()
+            .filter(|s| s.grid_ids.contains(&h.org_id) && s.starts_on <= day && day <= s.ends_on)
+            .collect())
+    }
+
+    /// Records a visit of a household from its own page, checked as
+    /// [`Services::visit_record`] checks one: in the campaign chosen, or in
+    /// the one campaign open today when none is chosen.
+    pub async fn household_visit_record(
+        &self,
+        actor: &Actor,
+        household_id: Id,
+        screening_id: Option<Id>,
+        input: &VisitInput,
+    ) -> Result<Visit> {
+        self.household_get(actor, household_id).await?;
+        actor.require(Role::Recorder)?;
+        let screening_id = match screening_id {
+            Some(id) => id,
+            None => match self.open_screenings_for(actor, household_id, now().date_naive()).await?.as_slice() {
+                [one] => one.id,
+                [] => return Err(Error::invalid("screening_id", "目前没有进行中的入户排查，无法登记走访")),
+                _ => return Err(Error::invalid("screening_id", "有多个进行中的排查，请选择本次走访所属的排查")),
+            },
+        };
+        let input = VisitInput { household_id: Some(household_id), ..input.clone() };
+        self.visit_record(actor, screening_id, &input).await
+    }
+
     /// Records many visits at once (a grid's paper forms, typed in later), one
     /// per household: each is checked as [`Services::visit_record`] checks
     /// one, and they land together or not at all.
@@ -697,6 +734,36 @@ impl Services {
             }
         }
         Ok((households, persons))
+    }
+
+    /// A page of the households of a campaign in the actor's grids (or one
+    /// of them) with their latest visit: all, or only the visited or the
+    /// not yet visited; searched by address, a member's name, its pinyin or
+    /// initials; in the order addresses read. Every household can be reached
+    /// page by page.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn screening_households(
+        &self,
+        actor: &Actor,
+        screening_id: Id,
+        grid_id: Option<Id>,
+        text: &str,
+        visited: Option<bool>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<ScreeningHousehold>> {
+        let s = self.screening_get(actor, screening_id).await?;
+        let grid_ids = self.campaign_grids(actor, &s, grid_id).await?;
+        self.store
+            .screening_households(&ScreeningHouseholdQuery {
+                screening_id,
+                grid_ids,
+                text: text.trim().chars().take(100).collect(),
+                visited,
+                page: page.max(1),
+                per_page: per_page.clamp(1, 200),
+            })
+            .await
     }
 
     /// The grids of a campaign the actor may see (or the one asked for, if they may).

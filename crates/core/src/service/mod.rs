@@ -6,8 +6,10 @@ mod activities;
 mod audit;
 mod care;
 mod cases;
+mod composition;
 mod evidence;
 mod grid;
+mod indicators;
 mod orgs;
 mod people;
 mod period;
@@ -18,6 +20,7 @@ mod review;
 mod sheets;
 mod summary;
 mod summary_figures;
+mod summary_records;
 pub(crate) mod targets;
 pub mod users;
 
@@ -26,16 +29,20 @@ use std::sync::Arc;
 pub use activities::{ActivityFilter, ActivityInput, ParticipantInput};
 pub use care::{
     CarePlanInput, DisinfectionInput, FollowUpInput, FollowUpLine, HealthCheckInput, HealthCheckView, KeyPersonInput,
-    LeaveInput, parse_datetime,
+    LeaveInput, OpenScreening, WorkToday, parse_datetime,
 };
 pub use cases::{CaseFilter, CaseInput, CaseStepInput, CaseView};
+pub use composition::{CompositionChoices, CompositionSource};
 pub use grid::{CoverageView, HouseholdInput, MAX_ROSTER_ROWS, ResidentInput, ScreeningInput, VisitInput};
+pub use indicators::{
+    IndicatorInput, IndicatorLine, IndicatorSheet, IndicatorValueInput, IndicatorView, MAX_VALUE_ROWS,
+};
 pub use orgs::{OrgInput, OrgUpdate};
 pub use people::{MAX_YEAR, MIN_YEAR, PersonInput, PersonPatch, PersonView, date_in_range, parse_date};
 pub(crate) use people::{bad_date, year_param};
 pub use period::{PeriodYear, period_years};
 pub use plans::{PlanItemInput, PlanMonth, RectificationInput, RectificationProgress, RectificationView};
-pub use projects::{MilestoneInput, ProgressInput, ProjectInput};
+pub use projects::{MeasureInput, MilestoneInput, ProgressInput, ProjectInput};
 pub use responsibility::{DutyInput, PledgeInput};
 pub use review::Review;
 pub use sheets::MAX_IMPORT_ROWS;

@@ -13,6 +13,10 @@ pub struct OrgInput {
     pub kind: String,
     #[serde(default)]
     pub name: String,
+    /// The summary topic it serves (a code or label of
+    /// [`crate::purpose::PURPOSES`]); empty for none.
+    #[serde(default)]
+    pub purpose: String,
 }
 
 /// A change to an org; absent fields stay as they are.
@@ -21,6 +25,8 @@ pub struct OrgUpdate {
     pub name: Option<String>,
     pub parent_id: Option<Id>,
     pub closed: Option<bool>,
+    /// Empty clears the purpose.
+    pub purpose: Option<String>,
 }
 
 impl Services {
@@ -51,6 +57,7 @@ impl Services {
         if kind.is_none() {
             problems.add("kind", "请选择组织类型");
         }
+        let purpose = crate::purpose::purpose_field(&mut problems, "purpose", &input.purpose);
         let parent = match input.parent_id {
             Some(id) => match self.visible_org_field(actor, id, "parent_id").await {
                 Ok(parent) if parent.is_closed() => {
@@ -74,7 +81,15 @@ impl Services {
         let name = name.expect("checked");
         self.check_sibling_name(parent.as_ref().map(|p| p.id), &name, None).await?;
         self.store
-            .org_create(NewOrg { parent_id: parent.map(|p| p.id), kind: kind.expect("checked"), name }, &actor.ctx())
+            .org_create(
+                NewOrg {
+                    parent_id: parent.map(|p| p.id),
+                    kind: kind.expect("checked"),
+                    name,
+                    purpose: purpose.expect("checked"),
+                },
+                &actor.ctx(),
+            )
             .await
     }
 
@@ -89,6 +104,10 @@ impl Services {
         let name = match &update.name {
             Some(name) => required_text(&mut problems, "name", "组织名称", name, 60),
             None => None,
+        };
+        let purpose = match &update.purpose {
+            Some(p) => crate::purpose::purpose_field(&mut problems, "purpose", p).map(Some),
+            None => Some(None),
         };
         let mut new_parent = None;
         if let Some(parent_id) = update.parent_id.filter(|p| Some(*p) != org.parent_id) {
@@ -121,7 +140,12 @@ impl Services {
         self.store
             .org_update(
                 id,
-                OrgChange { name, parent_id: new_parent.map(|p| p.id), closed: update.closed },
+                OrgChange {
+                    name,
+                    parent_id: new_parent.map(|p| p.id),
+                    closed: update.closed,
+                    purpose: purpose.expect("checked"),
+                },
                 &actor.ctx(),
             )
             .await

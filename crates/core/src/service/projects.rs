@@ -7,7 +7,7 @@ use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
 use crate::evidence::{Attachment, AttachmentOwner, NewFile};
 use crate::model::{Id, Role};
-use crate::project::{Milestone, ProgressUpdate, Project, check_update};
+use crate::project::{MAX_CATEGORY_CHARS, Measure, Milestone, ProgressUpdate, Project, check_update};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -18,14 +18,79 @@ pub struct MilestoneInput {
     pub done_on: String,
 }
 
+/// A measure as typed: the value is text until checked ("5200", "3.5").
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MeasureInput {
+    pub name: String,
+    pub value: String,
+    pub unit: String,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ProjectInput {
     pub org_id: Option<Id>,
     pub name: String,
+    /// 项目类别 (基础设施, 民生工程 ...); empty for none.
+    pub category: String,
     pub description: String,
     pub started_on: String,
+    /// The whole list: rows left out are removed; empty rows are skipped.
+    pub measures: Vec<MeasureInput>,
     pub milestones: Vec<MilestoneInput>,
+}
+
+/// Most measures a project may carry.
+const MAX_MEASURES: usize = 20;
+
+/// Reads a measure's value: "5200", "5,200", "3.5"; not negative.
+fn measure_value(s: &str) -> Option<f64> {
+    let cleaned: String = s.trim().chars().filter(|c| !matches!(c, ',' | '，' | ' ')).collect();
+    cleaned.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+/// Checks the measures of a project, each wrong row under `measures[i].field`.
+fn checked_measures(problems: &mut Problems, input: &[MeasureInput]) -> Vec<Measure> {
+    let mut out: Vec<Measure> = Vec::new();
+    for (i, m) in input.iter().enumerate() {
+        let (name, value, unit) = (m.name.trim(), m.value.trim(), m.unit.trim());
+        if name.is_empty() && value.is_empty() && unit.is_empty() {
+            continue;
+        }
+        let field = |f: &str| format!("measures[{i}].{f}");
+        let row = i + 1;
+        if out.len() >= MAX_MEASURES {
+            problems.add(&field("name"), format!("工程量最多{MAX_MEASURES}项"));
+            break;
+        }
+        let name = required_text(problems, &field("name"), &format!("第{row}项工程量的名称"), name, 20);
+        if let Some(n) = &name
+            && out.iter().any(|o| o.name == *n)
+        {
+            problems.add(&field("name"), format!("工程量“{n}”重复"));
+        }
+        let value = match measure_value(value) {
+            Some(v) => Some(v),
+            None if value.is_empty() => {
+                problems.add(&field("value"), format!("请填写第{row}项工程量的数值"));
+                None
+            }
+            None => {
+                problems.add(&field("value"), format!("第{row}项工程量的数值“{value}”不是数字，应填写如5200或3.5"));
+                None
+            }
+        };
+        if unit.chars().count() > 10 {
+            problems.add(&field("unit"), format!("第{row}项工程量的单位不能超过10个字"));
+        } else {
+            problems.text(&field("unit"), &format!("第{row}项工程量的单位"), unit);
+        }
+        if let (Some(name), Some(value)) = (name, value) {
+            out.push(Measure { name, value, unit: unit.to_owned() });
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -79,13 +144,22 @@ impl Services {
             milestones.push(Milestone { id, name: name.chars().take(100).collect(), done_on });
         }
         problems.text("description", "项目内容", &input.description);
+        let category = input.category.trim();
+        if category.chars().count() > MAX_CATEGORY_CHARS {
+            problems.add("category", format!("项目类别不能超过{MAX_CATEGORY_CHARS}个字"));
+        } else {
+            problems.text("category", "项目类别", category);
+        }
+        let measures = checked_measures(&mut problems, &input.measures);
         problems.finish()?;
         let project = Project {
             id: id.unwrap_or(0),
             org_id: org.expect("checked").id,
             name: name.expect("checked"),
+            category: category.to_owned(),
             description: input.description.trim().chars().take(2000).collect(),
             started_on,
+            measures,
             milestones,
             updates: Vec::new(),
         };

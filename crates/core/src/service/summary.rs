@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::ledger::{Activity, RectificationStatus, VOLUNTEER_KIND, channel_label};
 use crate::model::{Id, Org, OrgKind};
 use crate::period::Period;
+use crate::purpose;
 use crate::review::Section;
 use crate::summary::*;
 use crate::target::{BucketState, Frequency};
@@ -26,6 +27,11 @@ fn push_new(list: &mut Vec<String>, item: &str) {
     if list.len() < MAX_LISTED && !item.is_empty() && !list.iter().any(|x| x == item) {
         list.push(item.to_owned());
     }
+}
+
+/// The open org of a subtree that serves a summary topic (a leading group).
+fn serving<'a>(tree: &'a [Org], purpose: &str) -> Option<&'a Org> {
+    tree.iter().find(|o| !o.is_closed() && o.purpose.as_deref() == Some(purpose))
 }
 
 fn ids(list: &[&Activity]) -> Vec<Id> {
@@ -85,11 +91,25 @@ impl Services {
         let campaign_name = |id: Id| campaigns.iter().find(|c| c.id == id).map(|c| c.name.clone());
         let areas = self.work_areas_for(actor).await?;
         let kinds = self.kinds_for(actor).await?;
-        let area_named = |a: &Activity, words: &[&str]| {
+        // An activity serves a topic through its campaign or its work area
+        // (or an area above it), by code: names do not matter.
+        let area_serves = |id: Id, purpose: &str| {
+            let mut at = areas.iter().find(|w| w.id == id);
+            for _ in 0..16 {
+                match at {
+                    Some(w) if w.purpose.as_deref() == Some(purpose) => return true,
+                    Some(w) => at = w.parent_id.and_then(|p| areas.iter().find(|x| x.id == p)),
+                    None => break,
+                }
+            }
+            false
+        };
+        let serves = |a: &Activity, purpose: &str| {
             a.fields
-                .work_area_id
-                .and_then(|id| areas.iter().find(|w| w.id == id))
-                .is_some_and(|w| words.iter().any(|word| w.name.contains(word)))
+                .campaign_id
+                .and_then(|id| campaigns.iter().find(|c| c.id == id))
+                .is_some_and(|c| c.purpose.as_deref() == Some(purpose))
+                || a.fields.work_area_id.is_some_and(|id| area_serves(id, purpose))
         };
         let of_kind = |kind: &str| all.iter().filter(|a| a.fields.kind == kind).collect::<Vec<_>>();
         // A figure of one kind: each activity cited, or the list of the kind in the period.
@@ -99,10 +119,7 @@ impl Services {
             Figure::cited("activity", &ids(list), Some(filter))
         };
         let publicity_all = of_kind("publicity");
-        let in_campaign =
-            |a: &Activity, word: &str| a.fields.campaign_id.and_then(campaign_name).is_some_and(|n| n.contains(word));
-        let pick =
-            |test: &dyn Fn(&Activity) -> bool| publicity_all.iter().copied().filter(|a| test(a)).collect::<Vec<_>>();
+        let pick = |purpose: &str| publicity_all.iter().copied().filter(|a| serves(a, purpose)).collect::<Vec<_>>();
         let targets = self.target_statuses(&org, year, as_of).await?;
 
         let mut data = SummaryData {
@@ -124,20 +141,27 @@ impl Services {
             ),
             figures: super::summary_figures::figures(&all, &org, &tree, &code, &kinds, &areas, &campaigns),
             publicity: publicity(&publicity_all, &campaign_name),
-            epidemic_publicity: publicity(
-                &pick(&|a| in_campaign(a, "疫情") || area_named(a, &["疫情"])),
-                &campaign_name,
-            ),
-            anti_crime: publicity(
-                &pick(&|a| in_campaign(a, "扫黑除恶") || area_named(a, &["扫黑除恶"])),
-                &campaign_name,
-            ),
-            health_publicity: publicity(&pick(&|a| area_named(a, &["卫生计生"])), &campaign_name),
-            security_publicity: publicity(&pick(&|a| area_named(a, &["综合治理", "治安"])), &campaign_name),
+            epidemic_publicity: publicity(&pick(purpose::EPIDEMIC), &campaign_name),
+            anti_crime: publicity(&pick(purpose::ANTI_CRIME), &campaign_name),
+            health_publicity: publicity(&pick(purpose::HEALTH), &campaign_name),
+            security_publicity: publicity(&pick(purpose::PUBLIC_SECURITY), &campaign_name),
             ..Default::default()
         };
 
         data.publicity.actions = kind_figure(&publicity_all, "publicity");
+        data.figures.indicators = self.indicator_figures(&org, &tree, &period).await?;
+
+        // The org's composition, each section with the figures it takes.
+        let composition = match self.composition_kept(&org).await? {
+            Some((_, c)) => c,
+            None => crate::composition::default_for(&self.areas_of(&org, &tree).await?, "「期间」"),
+        };
+        data.title = composition.title.trim().to_owned();
+        data.sections = super::summary_figures::composed(&composition, &all, &org, &tree, &code, &kinds, &areas, &campaigns);
+        let when = if data.period_name.is_empty() { "全年".to_owned() } else { data.period_name.clone() };
+        for s in &mut data.sections {
+            s.heading = s.heading.replace("「期间」", &when);
+        }
 
         // Responsibility.
         let chain = self.responsibility_chain(actor, Some(org.id), year).await?;
@@ -192,7 +216,7 @@ impl Services {
                 push_new(&mut topics, first.trim_start_matches("学习"));
             }
         }
-        let group = tree.iter().find(|o| o.kind == OrgKind::LeadingGroup && o.name.contains("学习"));
+        let group = serving(&tree, purpose::THEORY_STUDY);
         let leader_post = match group {
             Some(g) => self.group_leader_post(actor, g, &org).await?,
             None => None,
@@ -255,7 +279,9 @@ impl Services {
         };
 
         // Projects, sanitation, rectifications.
-        for p in self.project_list(actor, Some(org.id)).await? {
+        let projects = self.project_list(actor, Some(org.id)).await?;
+        data.figures.projects = super::summary_records::project_figures(&projects, start, as_of);
+        for p in projects {
             if p.updates.iter().all(|u| u.date > as_of) {
                 continue;
             }
@@ -351,7 +377,10 @@ impl Services {
                 Section::Plan => data.plans.push(item.text),
             }
         }
-        data.epidemic = self.epidemic_facts(&tree, start, as_of).await?;
+        data.figures.key_persons = self.key_person_figures(&org, start, as_of).await?;
+        data.figures.screenings = self.screening_figures(&tree, start, as_of).await?;
+        data.figures.teams = self.team_figures(&tree, as_of).await?;
+        data.epidemic = self.epidemic_facts(&tree, &data.figures.screenings, start, as_of).await?;
         let e = &data.epidemic;
         if e.households > e.visited.n {
             data.warnings.push(format!(
@@ -367,36 +396,33 @@ impl Services {
         Ok(data)
     }
 
-    /// The epidemic-prevention facts of a subtree between two days.
-    async fn epidemic_facts(&self, tree: &[crate::model::Org], start: NaiveDate, end: NaiveDate) -> Result<Epidemic> {
+    /// The epidemic-prevention facts of a subtree between two days; the
+    /// screening figures are those of the campaigns (`screenings`) begun
+    /// between them.
+    async fn epidemic_facts(
+        &self,
+        tree: &[crate::model::Org],
+        screenings: &[ScreeningFigures],
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<Epidemic> {
         let Some(root) = tree.first() else { return Ok(Epidemic::default()) };
         let mut e = Epidemic {
-            leading_group: tree
-                .iter()
-                .find(|o| o.kind == OrgKind::LeadingGroup && o.name.contains("疫情"))
-                .map(|o| o.name.clone()),
+            leading_group: serving(tree, purpose::EPIDEMIC).map(|o| o.name.clone()),
             ..Default::default()
         };
         let mut campaigns = Vec::new();
-        for s in self.store.screenings_covering(&root.path).await? {
-            if s.starts_on < start || s.starts_on > end {
-                continue;
-            }
-            for g in self.store.coverage(s.id).await? {
-                if tree.iter().any(|o| o.id == g.grid_id) {
-                    e.households += g.households;
-                    e.visited.n += g.visited;
-                    e.residents += g.residents;
-                    e.with_status += g.with_status;
-                }
-            }
+        for s in screenings.iter().filter(|s| s.starts_on >= start && s.starts_on <= end) {
+            e.households += s.households;
+            e.visited.n += s.visited.n;
+            e.residents += s.persons;
+            e.with_status += s.with_status.n;
             campaigns.push(s.id);
-            e.screenings.push(s.name);
+            e.screenings.push(s.name.clone());
         }
         e.visited.cite = Figure::of("screening", &campaigns).cite;
-        let text = |p: f64| if p.fract() == 0.0 { format!("{p:.0}") } else { format!("{p:.1}") };
-        e.household_percent = text(crate::grid::percent(e.visited.n, e.households));
-        e.person_percent = text(crate::grid::percent(e.with_status, e.residents));
+        e.household_percent = super::summary_records::percent_text(crate::grid::percent(e.visited.n, e.households));
+        e.person_percent = super::summary_records::percent_text(crate::grid::percent(e.with_status, e.residents));
         let key = self.store.key_persons(&root.path, None).await?;
         let entered: Vec<&crate::grid::KeyPerson> =
             key.iter().filter(|k| k.entered_on >= start && k.entered_on <= end).collect();

@@ -175,3 +175,91 @@ pub(super) fn figures(
     }
     out
 }
+
+/// The sections of a composition with the figures of the activities each
+/// takes (see [`crate::composition::Binding`]).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn composed(
+    composition: &crate::composition::Composition,
+    all: &[Activity],
+    org: &Org,
+    tree: &[Org],
+    period: &str,
+    kinds: &[(String, String)],
+    areas: &[WorkArea],
+    campaigns: &[Campaign],
+) -> Vec<crate::summary::ComposedSection> {
+    let citer = Citer { org_id: org.id, period };
+    // The chain of an area up to the top: itself first.
+    let chain = |id: Id| {
+        let mut out = vec![id];
+        let mut at = areas.iter().find(|w| w.id == id);
+        while let Some(parent) = at.and_then(|w| w.parent_id) {
+            if out.contains(&parent) || out.len() > 16 {
+                break;
+            }
+            out.push(parent);
+            at = areas.iter().find(|w| w.id == parent);
+        }
+        out
+    };
+    let has_area = |a: &Activity| a.fields.work_area_id.is_some_and(|id| areas.iter().any(|w| w.id == id));
+    let under = |a: &Activity, area: Id| a.fields.work_area_id.is_some_and(|id| chain(id).contains(&area));
+    let in_org = |a: &Activity, o: Id| {
+        tree.iter().find(|t| t.id == o).is_some_and(|o| {
+            tree.iter().any(|t| t.id == a.fields.org_id && t.path.starts_with(&o.path))
+        })
+    };
+    composition
+        .sections
+        .iter()
+        .map(|s| {
+            let b = &s.binding;
+            let list: Vec<&Activity> = all
+                .iter()
+                .filter(|a| b.areas.is_empty() || b.areas.iter().any(|&w| under(a, w)))
+                .filter(|a| !b.no_area || !has_area(a))
+                .filter(|a| b.kinds.is_empty() || b.kinds.contains(&a.fields.kind))
+                .filter(|a| b.campaigns.is_empty() || a.fields.campaign_id.is_some_and(|c| b.campaigns.contains(&c)))
+                .filter(|a| b.orgs.is_empty() || b.orgs.iter().any(|&o| in_org(a, o)))
+                .filter(|a| b.months.is_empty() || b.months.contains(&a.fields.date.month()))
+                .collect();
+            let of = |test: &dyn Fn(&Activity) -> bool| list.iter().copied().filter(|a| test(a)).collect::<Vec<_>>();
+            let mut out = crate::summary::ComposedSection {
+                heading: s.heading.trim().to_owned(),
+                level: s.level.clamp(1, 3),
+                parts: s.parts.iter().map(|p| p.as_str().to_owned()).collect(),
+                binding: b.clone(),
+                group: group(String::new(), s.heading.clone(), &list, None, kinds, &citer),
+                text: s.text.clone(),
+                ..Default::default()
+            };
+            for &bound in &b.areas {
+                for sub in areas.iter().filter(|w| w.parent_id == Some(bound)) {
+                    let inside = of(&|a| under(a, sub.id));
+                    if !inside.is_empty() {
+                        let mut g = group(sub.id.to_string(), sub.name.clone(), &inside, None, kinds, &citer);
+                        g.parent = areas.iter().find(|w| w.id == bound).map(|w| w.name.clone());
+                        out.sub_areas.push(g);
+                    }
+                }
+            }
+            for c in campaigns.iter().filter(|c| b.campaigns.is_empty() || b.campaigns.contains(&c.id)) {
+                let inside = of(&|a| a.fields.campaign_id == Some(c.id));
+                if !inside.is_empty() {
+                    out.campaigns.push(group(c.id.to_string(), c.name.clone(), &inside, None, kinds, &citer));
+                }
+            }
+            for child in tree.iter().filter(|o| o.parent_id == Some(org.id)) {
+                if !b.orgs.is_empty() && !b.orgs.contains(&child.id) {
+                    continue;
+                }
+                let inside = of(&|a| in_org(a, child.id));
+                if !inside.is_empty() {
+                    out.orgs.push(group(child.id.to_string(), child.name.clone(), &inside, None, kinds, &citer));
+                }
+            }
+            out
+        })
+        .collect()
+}

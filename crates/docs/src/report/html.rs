@@ -25,6 +25,10 @@ fn cite_href(cite: &str) -> Option<String> {
         // A list's filter: "activities:org_id=1&period=2025&kind=sanitation".
         return Some(format!("/activities?{ids}"));
     }
+    if kind == "indicator_values" {
+        // The values behind a large sum: "indicator_values:org_id=3&period=2021".
+        return Some(format!("/indicators?{ids}"));
+    }
     let ids: Vec<&str> =
         ids.split(',').map(str::trim).filter(|s| s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty()).collect();
     if ids.is_empty() {
@@ -42,6 +46,7 @@ fn cite_href(cite: &str) -> Option<String> {
         "follow_up" => return Some("/follow-ups".to_owned()),
         "disinfection" => return Some("/disinfections".to_owned()),
         "rectification" => return Some("/rectifications".to_owned()),
+        "indicator_value" => return Some("/indicators".to_owned()),
         _ => return None,
     };
     Some(format!("{base}{}", ids.join(",")))

@@ -18,13 +18,18 @@
 //! this way, so that record text (a title written `[[9次|activity:1]]` or
 //! `## 标题`) never becomes a citation, a heading or a right-aligned line.
 
+mod chips;
 mod docx;
+mod draft;
+mod fields;
 mod html;
 mod markdown;
 mod pdf;
 mod template;
 
 pub use docx::docx;
+pub use draft::draft_warnings;
+pub use fields::{FIELD_SECTIONS, FILTERS, Field, FieldSection, GuideField, GuideSection, field_guide, sample_data};
 pub use html::html;
 pub use markdown::markdown;
 pub use template::{

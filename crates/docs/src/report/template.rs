@@ -11,14 +11,16 @@ use taizhang_core::numerals::to_chinese;
 /// The seed's work summary (宣传思想文化工作总结 of a party committee): the
 /// preset of party committees and branches.
 pub const DEFAULT_SUMMARY: &str = include_str!("../../templates/summary.md.j2");
-/// The work summary of any office: one section per top-level work area of
-/// its own, its sub-orgs, projects and matters. The preset of every other kind.
-pub const GENERIC_SUMMARY: &str = include_str!("../../templates/by_area.md.j2");
+/// The work summary of any office, from its composition (总结构成): by
+/// default one section per top-level work area of its own, then campaigns,
+/// sub-orgs, indicators, projects, key persons, teams and matters. The
+/// preset of every other kind.
+pub const GENERIC_SUMMARY: &str = include_str!("../../templates/composed.md.j2");
 
 /// The built-in templates (presets): (code, name, source).
 pub const PRESETS: &[(&str, &str, &str)] = &[
     ("ideology", "宣传思想文化工作总结（党委）", DEFAULT_SUMMARY),
-    ("by_area", "按工作领域的工作总结", GENERIC_SUMMARY),
+    ("composed", "按总结构成的工作总结", GENERIC_SUMMARY),
 ];
 
 /// The preset an org of this kind (`OrgKind::as_str`) starts from when
@@ -142,6 +144,14 @@ fn enumerate_cn(items: Vec<Value>) -> String {
     if parts.is_empty() { String::new() } else { format!("{}。", parts.join("；")) }
 }
 
+/// A section's own text with its figure chips filled ([`super::chips::fill`]).
+fn chips(text: String, section: Value, data: Value) -> Result<String, Error> {
+    let json = |v: &Value| {
+        serde_json::to_value(v).map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("chips 的参数不对（{e}）")))
+    };
+    Ok(super::chips::fill(&text, &json(&section)?, &json(&data)?))
+}
+
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -153,6 +163,7 @@ fn environment() -> Environment<'static> {
     env.add_filter("cn", |n: u32| to_chinese(n));
     env.add_filter("join_cn", join_cn);
     env.add_filter("enumerate_cn", enumerate_cn);
+    env.add_filter("chips", chips);
     env
 }
 

@@ -10,7 +10,7 @@ use super::{audit, like_escape, offset};
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 
 pub fn work_areas(c: &mut dyn Conn) -> Result<Vec<WorkArea>> {
-    let rows = c.query("SELECT id, parent_id, org_id, name, sort FROM work_areas ORDER BY sort, id", &[])?;
+    let rows = c.query("SELECT id, parent_id, org_id, name, sort, purpose FROM work_areas ORDER BY sort, id", &[])?;
     Ok(rows
         .iter()
         .map(|r| {
@@ -20,6 +20,7 @@ pub fn work_areas(c: &mut dyn Conn) -> Result<Vec<WorkArea>> {
                 org_id: r.opt_i64("org_id")?,
                 name: r.text("name")?,
                 sort: r.i64("sort")?,
+                purpose: r.opt_text("purpose")?,
             })
         })
         .collect::<DbResult<_>>()?)
@@ -34,6 +35,7 @@ pub fn work_area_create(
     org_id: Id,
     parent_id: Option<Id>,
     name: &str,
+    purpose: Option<&str>,
     ctx: &AuditCtx,
 ) -> Result<WorkArea> {
     let sort = c
@@ -44,8 +46,8 @@ pub fn work_area_create(
         .i64("next")?;
     let id = c
         .query_one(
-            "INSERT INTO work_areas (parent_id, org_id, name, sort) VALUES ($1, $2, $3, $4) RETURNING id",
-            params![parent_id, org_id, name, sort],
+            "INSERT INTO work_areas (parent_id, org_id, name, sort, purpose) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            params![parent_id, org_id, name, sort, purpose],
         )?
         .i64("id")?;
     let area = work_area_get(c, id)?;
@@ -59,9 +61,15 @@ pub fn work_area_create(
     Ok(area)
 }
 
-pub fn work_area_rename(c: &mut dyn Conn, id: Id, name: &str, ctx: &AuditCtx) -> Result<WorkArea> {
+pub fn work_area_update(
+    c: &mut dyn Conn,
+    id: Id,
+    name: &str,
+    purpose: Option<&str>,
+    ctx: &AuditCtx,
+) -> Result<WorkArea> {
     let before = work_area_get(c, id)?;
-    c.execute("UPDATE work_areas SET name = $1 WHERE id = $2", params![name, id])?;
+    c.execute("UPDATE work_areas SET name = $1, purpose = $2 WHERE id = $3", params![name, purpose, id])?;
     let after = work_area_get(c, id)?;
     let mut record = AuditRecord::new(ctx, "update", "work_area")
         .entity_id(id)
@@ -121,18 +129,29 @@ pub fn custom_kind_create(c: &mut dyn Conn, org_id: Id, name: &str, ctx: &AuditC
 }
 
 fn campaign_from_row(r: &Row) -> DbResult<Campaign> {
-    Ok(Campaign { id: r.i64("id")?, org_id: r.opt_i64("org_id")?, name: r.text("name")? })
+    Ok(Campaign {
+        id: r.i64("id")?,
+        org_id: r.opt_i64("org_id")?,
+        name: r.text("name")?,
+        purpose: r.opt_text("purpose")?,
+    })
 }
 
 pub fn campaigns(c: &mut dyn Conn) -> Result<Vec<Campaign>> {
-    let rows = c.query("SELECT id, org_id, name FROM campaigns ORDER BY id", &[])?;
+    let rows = c.query("SELECT id, org_id, name, purpose FROM campaigns ORDER BY id", &[])?;
     Ok(rows.iter().map(campaign_from_row).collect::<DbResult<_>>()?)
 }
 
-pub fn campaign_create(c: &mut dyn Conn, org_id: Id, name: &str, ctx: &AuditCtx) -> Result<Campaign> {
+pub fn campaign_create(
+    c: &mut dyn Conn,
+    org_id: Id,
+    name: &str,
+    purpose: Option<&str>,
+    ctx: &AuditCtx,
+) -> Result<Campaign> {
     let row = c.query_one(
-        "INSERT INTO campaigns (org_id, name) VALUES ($1, $2) RETURNING id, org_id, name",
-        params![org_id, name],
+        "INSERT INTO campaigns (org_id, name, purpose) VALUES ($1, $2, $3) RETURNING id, org_id, name, purpose",
+        params![org_id, name, purpose],
     )?;
     let campaign = campaign_from_row(&row)?;
     audit::append(
@@ -143,6 +162,31 @@ pub fn campaign_create(c: &mut dyn Conn, org_id: Id, name: &str, ctx: &AuditCtx)
             .after(serde_json::to_value(&campaign).unwrap_or_default()),
     )?;
     Ok(campaign)
+}
+
+pub fn campaign_update(
+    c: &mut dyn Conn,
+    id: Id,
+    name: &str,
+    purpose: Option<&str>,
+    ctx: &AuditCtx,
+) -> Result<Campaign> {
+    let find = |c: &mut dyn Conn| -> Result<Campaign> {
+        let row = c.query_opt("SELECT id, org_id, name, purpose FROM campaigns WHERE id = $1", params![id])?;
+        Ok(row.as_ref().map(campaign_from_row).transpose()?.ok_or(Error::NotFound)?)
+    };
+    let before = find(c)?;
+    c.execute("UPDATE campaigns SET name = $1, purpose = $2 WHERE id = $3", params![name, purpose, id])?;
+    let after = find(c)?;
+    let mut record = AuditRecord::new(ctx, "update", "campaign")
+        .entity_id(id)
+        .before(serde_json::to_value(&before).unwrap_or_default())
+        .after(serde_json::to_value(&after).unwrap_or_default());
+    if let Some(org) = after.org_id {
+        record = record.org(org);
+    }
+    audit::append(c, &record)?;
+    Ok(after)
 }
 
 const COLUMNS: &str = "id, org_id, kind, work_area_id, title, summary, place, date, start_time, host, others_count,

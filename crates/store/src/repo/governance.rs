@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use taizhang_core::cases::{Case, CaseKind, CaseStep, Outcome};
 use taizhang_core::evidence::{Attachment, AttachmentOwner, NewFile};
 use taizhang_core::model::{AuditCtx, AuditRecord, Id};
-use taizhang_core::project::{Milestone, ProgressUpdate, Project};
+use taizhang_core::project::{Measure, Milestone, ProgressUpdate, Project};
 use taizhang_core::responsibility::{Duty, Pledge};
 use taizhang_core::review::{ReviewItem, Section};
 use taizhang_core::summary::SavedSummary;
@@ -393,7 +393,8 @@ pub fn case_step_add(c: &mut dyn Conn, case_id: Id, s: &CaseStep, ctx: &AuditCtx
 fn project_rows(c: &mut dyn Conn, filter: &str, args: &[Value]) -> Result<Vec<Project>> {
     let rows = c.query(
         &format!(
-            "SELECT j.id, j.org_id, j.name, j.description, j.started_on FROM projects j JOIN orgs o ON o.id = j.org_id
+            "SELECT j.id, j.org_id, j.name, j.category, j.description, j.started_on
+             FROM projects j JOIN orgs o ON o.id = j.org_id
              WHERE {filter} ORDER BY o.path, j.id"
         ),
         args,
@@ -411,6 +412,20 @@ fn project_rows(c: &mut dyn Conn, filter: &str, args: &[Value]) -> Result<Vec<Pr
             id: m.i64("id")?,
             name: m.text("name")?,
             done_on: m.opt_date("done_on")?,
+        });
+    }
+    let mut measures: HashMap<Id, Vec<Measure>> = HashMap::new();
+    for m in &c.query(
+        &format!(
+            "SELECT project_id, name, value, unit FROM project_measures WHERE project_id IN {ids}
+             ORDER BY project_id, position, id"
+        ),
+        args,
+    )? {
+        measures.entry(m.i64("project_id")?).or_default().push(Measure {
+            name: m.text("name")?,
+            value: m.opt_f64("value")?.unwrap_or(0.0),
+            unit: m.text("unit")?,
         });
     }
     let mut updates: HashMap<Id, Vec<ProgressUpdate>> = HashMap::new();
@@ -441,8 +456,10 @@ fn project_rows(c: &mut dyn Conn, filter: &str, args: &[Value]) -> Result<Vec<Pr
             id,
             org_id: r.i64("org_id")?,
             name: r.text("name")?,
+            category: r.text("category")?,
             description: r.text("description")?,
             started_on: r.opt_date("started_on")?,
+            measures: measures.remove(&id).unwrap_or_default(),
             milestones,
             updates,
         });
@@ -463,20 +480,28 @@ pub fn project_save(c: &mut dyn Conn, p: &Project, ctx: &AuditCtx) -> Result<Pro
     let id = match &before {
         Some(_) => {
             c.execute(
-                "UPDATE projects SET org_id = $1, name = $2, description = $3, started_on = $4, updated_at = $5
-                 WHERE id = $6",
-                params![p.org_id, &p.name, &p.description, p.started_on, ctx.at, p.id],
+                "UPDATE projects SET org_id = $1, name = $2, description = $3, started_on = $4, updated_at = $5,
+                 category = $6 WHERE id = $7",
+                params![p.org_id, &p.name, &p.description, p.started_on, ctx.at, &p.category, p.id],
             )?;
             p.id
         }
         None => c
             .query_one(
-                "INSERT INTO projects (org_id, name, description, started_on, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-                params![p.org_id, &p.name, &p.description, p.started_on, ctx.at],
+                "INSERT INTO projects (org_id, name, description, started_on, created_at, updated_at, category)
+                 VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
+                params![p.org_id, &p.name, &p.description, p.started_on, ctx.at, &p.category],
             )?
             .i64("id")?,
     };
+    // Measures carry no identity of their own: the list is replaced.
+    c.execute("DELETE FROM project_measures WHERE project_id = $1", params![id])?;
+    for (position, m) in p.measures.iter().enumerate() {
+        c.execute(
+            "INSERT INTO project_measures (project_id, position, name, value, unit) VALUES ($1, $2, $3, $4, $5)",
+            &[id.into(), (position as i64).into(), m.name.as_str().into(), Value::Real(m.value), m.unit.as_str().into()],
+        )?;
+    }
     let kept: Vec<Id> = p.milestones.iter().map(|m| m.id).filter(|id| *id > 0).collect();
     for old in before.iter().flat_map(|b| &b.milestones).filter(|m| !kept.contains(&m.id)) {
         c.execute("DELETE FROM project_milestones WHERE id = $1", params![old.id])?;

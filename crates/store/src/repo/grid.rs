@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use taizhang_core::grid::*;
 use taizhang_core::model::{AuditCtx, AuditRecord, Id, Page};
 use taizhang_core::search_keys::name_keys;
-use taizhang_core::store::HouseholdQuery;
+use taizhang_core::store::{HouseholdQuery, ScreeningHouseholdQuery};
 use taizhang_core::{Error, FieldError, Result};
 
 use super::{audit, like_escape, offset};
@@ -112,6 +112,29 @@ fn household_rows(c: &mut dyn Conn, sql: &str, args: &[Value]) -> Result<Vec<Hou
         .collect()
 }
 
+/// Households (`h`) whose address or a member's name holds `text`, or whose
+/// member's name has it as pinyin or initials ("wxm"), as the people search
+/// takes it: the condition, its values appended to `args`.
+fn household_text_filter(text: &str, args: &mut Vec<Value>) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let keys: String = text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+    args.push(format!("%{}%", like_escape(text)).into());
+    args.push(format!("%{}%", like_escape(&keys)).into());
+    args.push(format!("{}%", like_escape(&keys)).into());
+    let (n, pinyin, initials) = (args.len() - 2, args.len() - 1, args.len());
+    format!(
+        " AND (h.address LIKE ${n} ESCAPE '\\' OR EXISTS (SELECT 1 FROM residents r JOIN persons p ON p.id = r.person_id
+              WHERE r.household_id = h.id AND (p.name LIKE ${n} ESCAPE '\\' OR p.name_pinyin LIKE ${pinyin} ESCAPE '\\'
+              OR p.name_initials LIKE ${initials} ESCAPE '\\')))"
+    )
+}
+
+/// Grid by grid, addresses in the order they read, on both engines.
+const HOUSEHOLD_ORDER: &str = "o.path, h.address_key, h.address, h.id";
+
 pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household>> {
     let mut args = vec![scope(&q.scope_path)];
     let mut sql = String::from("FROM households h JOIN orgs o ON o.id = h.org_id WHERE o.path LIKE $1 ESCAPE '\\'");
@@ -119,21 +142,7 @@ pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household
         args.push(grid.into());
         sql.push_str(&format!(" AND h.org_id = ${}", args.len()));
     }
-    let text = q.text.trim();
-    if !text.is_empty() {
-        // A member's name as written, in pinyin or by its initials ("wxm"),
-        // as the people search takes it.
-        let keys: String = text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
-        args.push(format!("%{}%", like_escape(text)).into());
-        args.push(format!("%{}%", like_escape(&keys)).into());
-        args.push(format!("{}%", like_escape(&keys)).into());
-        let (n, pinyin, initials) = (args.len() - 2, args.len() - 1, args.len());
-        sql.push_str(&format!(
-            " AND (h.address LIKE ${n} ESCAPE '\\' OR EXISTS (SELECT 1 FROM residents r JOIN persons p ON p.id = r.person_id
-                  WHERE r.household_id = h.id AND (p.name LIKE ${n} ESCAPE '\\' OR p.name_pinyin LIKE ${pinyin} ESCAPE '\\'
-                  OR p.name_initials LIKE ${initials} ESCAPE '\\')))"
-        ));
-    }
+    sql.push_str(&household_text_filter(&q.text, &mut args));
     let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &args)?.i64("n")?;
     let n = args.len();
     args.push(i64::from(q.per_page).into());
@@ -141,13 +150,93 @@ pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household
     let items = household_rows(
         c,
         &format!(
-            "SELECT h.id, h.org_id, h.address {sql} ORDER BY o.path, h.address, h.id LIMIT ${} OFFSET ${}",
+            "SELECT h.id, h.org_id, h.address {sql} ORDER BY {HOUSEHOLD_ORDER} LIMIT ${} OFFSET ${}",
             n + 1,
             n + 2
         ),
         &args,
     )?;
     Ok(Page { items, total: total as u64, page: q.page, per_page: q.per_page })
+}
+
+/// A page of a campaign's households with the day of each one's latest
+/// visit: filtered, counted and sorted in SQL over the whole set, then paged.
+pub fn screening_households(c: &mut dyn Conn, q: &ScreeningHouseholdQuery) -> Result<Page<ScreeningHousehold>> {
+    let empty = Page { items: Vec::new(), total: 0, page: q.page, per_page: q.per_page };
+    if q.grid_ids.is_empty() {
+        return Ok(empty);
+    }
+    // A campaign covers a handful of grids: their ids are bound one by one.
+    let mut args: Vec<Value> = vec![q.screening_id.into()];
+    args.extend(q.grid_ids.iter().map(|g| Value::Int(*g)));
+    let mut sql = format!(
+        "FROM households h JOIN orgs o ON o.id = h.org_id WHERE h.org_id IN ({})",
+        placeholders(2, q.grid_ids.len())
+    );
+    sql.push_str(&household_text_filter(&q.text, &mut args));
+    let visited = "EXISTS (SELECT 1 FROM visits v WHERE v.screening_id = $1 AND v.household_id = h.id)";
+    match q.visited {
+        Some(true) => sql.push_str(&format!(" AND {visited}")),
+        Some(false) => sql.push_str(&format!(" AND NOT {visited}")),
+        None => {}
+    }
+    let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &args)?.i64("n")?;
+    if total == 0 {
+        return Ok(empty);
+    }
+    let n = args.len();
+    args.push(i64::from(q.per_page).into());
+    args.push(offset(q.page, q.per_page).into());
+    let rows = c.query(
+        &format!(
+            "SELECT h.id, h.org_id, h.address,
+                 (SELECT MAX(v.visited_on) FROM visits v WHERE v.screening_id = $1 AND v.household_id = h.id) AS visited_on
+             {sql} ORDER BY {HOUSEHOLD_ORDER} LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        ),
+        &args,
+    )?;
+    let ids: Vec<Id> = rows.iter().map(|r| r.i64("id")).collect::<DbResult<_>>()?;
+    let mut members = members_of(c, &ids)?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            let id = r.i64("id")?;
+            Ok(ScreeningHousehold {
+                household: Household {
+                    id,
+                    org_id: r.i64("org_id")?,
+                    address: r.text("address")?,
+                    members: members.remove(&id).unwrap_or_default(),
+                },
+                visited_on: r.opt_date("visited_on")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Page { items, total: total as u64, page: q.page, per_page: q.per_page })
+}
+
+/// Fills the sort key of households written before it existed, in chunks.
+pub fn fill_address_keys(c: &mut dyn Conn) -> Result<()> {
+    loop {
+        let rows = c.query(
+            &format!("SELECT id, address FROM households WHERE address_key IS NULL ORDER BY id LIMIT {CHUNK}"),
+            &[],
+        )?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        crate::transaction(c, |c| {
+            for r in &rows {
+                c.execute(
+                    "UPDATE households SET address_key = $1 WHERE id = $2",
+                    params![address_key(&r.text("address")?), r.i64("id")?],
+                )?;
+            }
+            Ok(())
+        })?;
+    }
 }
 
 pub fn household_get(c: &mut dyn Conn, id: Id) -> Result<Option<Household>> {
@@ -182,8 +271,8 @@ pub fn household_save(c: &mut dyn Conn, h: &Household, ctx: &AuditCtx) -> Result
     let id = match &before {
         Some(_) => {
             c.execute(
-                "UPDATE households SET org_id = $1, address = $2, updated_at = $3 WHERE id = $4",
-                params![h.org_id, &h.address, ctx.at, h.id],
+                "UPDATE households SET org_id = $1, address = $2, address_key = $3, updated_at = $4 WHERE id = $5",
+                params![h.org_id, &h.address, address_key(&h.address), ctx.at, h.id],
             )
             .map_err(unique_household)?;
             let old_grid = before.as_ref().map_or(h.org_id, |b| b.org_id);
@@ -208,8 +297,9 @@ pub fn household_save(c: &mut dyn Conn, h: &Household, ctx: &AuditCtx) -> Result
         }
         None => c
             .query_one(
-                "INSERT INTO households (org_id, address, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
-                params![h.org_id, &h.address, ctx.at],
+                "INSERT INTO households (org_id, address, address_key, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                params![h.org_id, &h.address, address_key(&h.address), ctx.at],
             )
             .map_err(unique_household)?
             .i64("id")?,
@@ -403,15 +493,16 @@ pub fn roster_import(
         }
     }
     for chunk in missing.chunks(CHUNK) {
-        let mut args = Vec::with_capacity(chunk.len() * 3);
+        let mut args = Vec::with_capacity(chunk.len() * 3 + 1);
         for (grid, address) in chunk {
-            args.extend([Value::Int(*grid), Value::Text((*address).to_owned())]);
+            args.extend([Value::Int(*grid), Value::Text((*address).to_owned()), Value::Text(address_key(address))]);
         }
         args.push(ctx.at.into());
         let rows = c.query(
             &format!(
-                "INSERT INTO households (org_id, address, created_at, updated_at) VALUES {} RETURNING id, org_id, address",
-                value_rows_shared(chunk.len(), 2, 2)
+                "INSERT INTO households (org_id, address, address_key, created_at, updated_at) VALUES {}
+                 RETURNING id, org_id, address",
+                value_rows_shared(chunk.len(), 3, 2)
             ),
             &args,
         )?;
@@ -866,7 +957,7 @@ pub fn missed_households(
             "SELECT h.id, h.org_id, h.address FROM households h JOIN orgs o ON o.id = h.org_id
              WHERE h.org_id IN (SELECT grid_id FROM screening_grids WHERE screening_id = $1){grid_filter}
                AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.screening_id = $1 AND v.household_id = h.id)
-             ORDER BY o.path, h.address LIMIT {limit}"
+             ORDER BY {HOUSEHOLD_ORDER} LIMIT {limit}"
         ),
         &args,
     )
@@ -1093,6 +1184,7 @@ fn check_from_row(r: &Row) -> DbResult<HealthCheck> {
         temperature: r.opt_f64("temperature")?.unwrap_or_default(),
         symptoms: r.text("symptoms")?,
         by: r.text("by_name")?,
+        recorded_by: r.opt_i64("recorded_by")?,
     })
 }
 
@@ -1106,7 +1198,8 @@ pub fn health_checks(
 ) -> Result<Vec<HealthCheck>> {
     let mut args = vec![scope(scope_path), ts(from), ts(to)];
     let mut sql = String::from(
-        "SELECT h.id, h.person_id, p.name AS person_name, p.org_id, h.checked_at, h.temperature, h.symptoms, h.by_name
+        "SELECT h.id, h.person_id, p.name AS person_name, p.org_id, h.checked_at, h.temperature, h.symptoms, h.by_name,
+             h.recorded_by
          FROM health_checks h JOIN persons p ON p.id = h.person_id JOIN orgs o ON o.id = p.org_id
          WHERE o.path LIKE $1 ESCAPE '\\' AND h.checked_at >= $2 AND h.checked_at < $3",
     );
@@ -1121,8 +1214,8 @@ pub fn health_checks(
 pub fn health_check_add(c: &mut dyn Conn, h: &HealthCheck, ctx: &AuditCtx) -> Result<HealthCheck> {
     let id = c
         .query_one(
-            "INSERT INTO health_checks (person_id, checked_at, temperature, symptoms, by_name, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO health_checks (person_id, checked_at, temperature, symptoms, by_name, created_at, recorded_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             &[
                 h.person_id.into(),
                 ts(h.checked_at),
@@ -1130,6 +1223,7 @@ pub fn health_check_add(c: &mut dyn Conn, h: &HealthCheck, ctx: &AuditCtx) -> Re
                 (&h.symptoms).into(),
                 (&h.by).into(),
                 ctx.at.into(),
+                h.recorded_by.into(),
             ],
         )?
         .i64("id")?;

@@ -3,8 +3,10 @@
 
 mod activities;
 mod audit;
+mod compositions;
 mod governance;
 mod grid;
+mod indicators;
 mod orgs;
 mod people;
 mod plans;
@@ -24,11 +26,13 @@ use taizhang_core::model::*;
 use taizhang_core::project::{ProgressUpdate, Project};
 use taizhang_core::responsibility::{Duty, Pledge};
 use taizhang_core::review::ReviewItem;
-use taizhang_core::store::{HouseholdQuery, Store};
-use taizhang_core::summary::SavedSummary;
+use taizhang_core::store::{HouseholdQuery, ScreeningHouseholdQuery, Store};
+use taizhang_core::summary::{SavedSummary, SummaryDraft};
 use taizhang_core::target::Target;
 
 use crate::SqlStore;
+
+pub(crate) use grid::fill_address_keys;
 
 /// Offset of a page in a result set.
 fn offset(page: u32, per_page: u32) -> i64 {
@@ -184,14 +188,21 @@ impl Store for SqlStore {
         org_id: Id,
         parent_id: Option<Id>,
         name: String,
+        purpose: Option<String>,
         ctx: &AuditCtx,
     ) -> Result<WorkArea> {
         let ctx = ctx.clone();
-        self.write(move |c| activities::work_area_create(c, org_id, parent_id, &name, &ctx)).await
+        self.write(move |c| activities::work_area_create(c, org_id, parent_id, &name, purpose.as_deref(), &ctx)).await
     }
-    async fn work_area_rename(&self, id: Id, name: String, ctx: &AuditCtx) -> Result<WorkArea> {
+    async fn work_area_update(
+        &self,
+        id: Id,
+        name: String,
+        purpose: Option<String>,
+        ctx: &AuditCtx,
+    ) -> Result<WorkArea> {
         let ctx = ctx.clone();
-        self.write(move |c| activities::work_area_rename(c, id, &name, &ctx)).await
+        self.write(move |c| activities::work_area_update(c, id, &name, purpose.as_deref(), &ctx)).await
     }
     async fn volunteer_hours(
         &self,
@@ -212,9 +223,25 @@ impl Store for SqlStore {
     async fn campaigns(&self) -> Result<Vec<Campaign>> {
         self.read(activities::campaigns).await
     }
-    async fn campaign_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<Campaign> {
+    async fn campaign_create(
+        &self,
+        org_id: Id,
+        name: String,
+        purpose: Option<String>,
+        ctx: &AuditCtx,
+    ) -> Result<Campaign> {
         let ctx = ctx.clone();
-        self.write(move |c| activities::campaign_create(c, org_id, &name, &ctx)).await
+        self.write(move |c| activities::campaign_create(c, org_id, &name, purpose.as_deref(), &ctx)).await
+    }
+    async fn campaign_update(
+        &self,
+        id: Id,
+        name: String,
+        purpose: Option<String>,
+        ctx: &AuditCtx,
+    ) -> Result<Campaign> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::campaign_update(c, id, &name, purpose.as_deref(), &ctx)).await
     }
     async fn activity_get(&self, id: Id) -> Result<Option<Activity>> {
         self.read(move |c| activities::get(c, id)).await
@@ -451,6 +478,26 @@ impl Store for SqlStore {
         let ctx = ctx.clone();
         self.write(move |c| governance::summary_template_set(c, org_id, source.as_deref(), &ctx)).await
     }
+    async fn summary_compositions(&self, org_ids: Vec<Id>) -> Result<Vec<(Id, String)>> {
+        self.read(move |c| compositions::summary_compositions(c, &org_ids)).await
+    }
+    async fn summary_composition_set(&self, org_id: Id, body: Option<String>, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| compositions::summary_composition_set(c, org_id, body.as_deref(), &ctx)).await
+    }
+    async fn summary_draft(&self, org_id: Id, period: String) -> Result<Option<SummaryDraft>> {
+        self.read(move |c| compositions::summary_draft(c, org_id, &period)).await
+    }
+    async fn summary_draft_set(
+        &self,
+        org_id: Id,
+        period: String,
+        draft: Option<SummaryDraft>,
+        ctx: &AuditCtx,
+    ) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| compositions::summary_draft_set(c, org_id, &period, draft.as_ref(), &ctx)).await
+    }
 
     async fn households(&self, query: &HouseholdQuery) -> Result<Page<Household>> {
         let query = query.clone();
@@ -527,6 +574,10 @@ impl Store for SqlStore {
     async fn missed_households(&self, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Household>> {
         self.read(move |c| grid::missed_households(c, screening_id, grid_id, limit)).await
     }
+    async fn screening_households(&self, query: &ScreeningHouseholdQuery) -> Result<Page<ScreeningHousehold>> {
+        let query = query.clone();
+        self.read(move |c| grid::screening_households(c, &query)).await
+    }
     async fn missed_persons(&self, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Resident>> {
         self.read(move |c| grid::missed_persons(c, screening_id, grid_id, limit)).await
     }
@@ -597,6 +648,51 @@ impl Store for SqlStore {
     async fn disinfection_add(&self, entry: Disinfection, ctx: &AuditCtx) -> Result<Disinfection> {
         let ctx = ctx.clone();
         self.write(move |c| grid::disinfection_add(c, &entry, &ctx)).await
+    }
+
+    async fn indicators(
+        &self,
+        scope_path: &str,
+        also: Vec<Id>,
+    ) -> Result<Vec<taizhang_core::indicator::Indicator>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| indicators::list(c, &scope_path, &also)).await
+    }
+    async fn indicator_get(&self, id: Id) -> Result<Option<taizhang_core::indicator::Indicator>> {
+        self.read(move |c| indicators::get(c, id)).await
+    }
+    async fn indicator_save(
+        &self,
+        indicator: taizhang_core::indicator::Indicator,
+        ctx: &AuditCtx,
+    ) -> Result<taizhang_core::indicator::Indicator> {
+        let ctx = ctx.clone();
+        self.write(move |c| indicators::save(c, &indicator, &ctx)).await
+    }
+    async fn indicator_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()> {
+        let ctx = ctx.clone();
+        self.write(move |c| indicators::delete(c, id, &ctx)).await
+    }
+    async fn indicator_values(
+        &self,
+        scope_path: &str,
+        periods: Vec<String>,
+    ) -> Result<Vec<taizhang_core::indicator::IndicatorValue>> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |c| indicators::values(c, &scope_path, &periods)).await
+    }
+    async fn indicator_values_of(&self, indicator_id: Id) -> Result<Vec<taizhang_core::indicator::IndicatorValue>> {
+        self.read(move |c| indicators::values_of(c, indicator_id)).await
+    }
+    async fn indicator_values_apply(
+        &self,
+        changes: Vec<taizhang_core::indicator::ValueChange>,
+        org_id: Id,
+        source: Option<String>,
+        ctx: &AuditCtx,
+    ) -> Result<usize> {
+        let ctx = ctx.clone();
+        self.write(move |c| indicators::apply(c, &changes, org_id, source.as_deref(), &ctx)).await
     }
 
     async fn overview(&self, scope_path: &str) -> Result<Overview> {

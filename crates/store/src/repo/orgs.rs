@@ -4,7 +4,7 @@ use taizhang_core::{Error, Result};
 use super::{audit, like_escape};
 use crate::conn::{Conn, DbResult, Row, params};
 
-const COLUMNS: &str = "id, parent_id, kind, name, path, closed_at, created_at, updated_at";
+const COLUMNS: &str = "id, parent_id, kind, name, path, purpose, closed_at, created_at, updated_at";
 
 fn from_row(row: &Row) -> DbResult<Org> {
     let kind = row.text("kind")?;
@@ -14,6 +14,7 @@ fn from_row(row: &Row) -> DbResult<Org> {
         kind: OrgKind::parse(&kind).ok_or_else(|| crate::conn::DbError::Other(format!("unknown org kind {kind}")))?,
         name: row.text("name")?,
         path: row.text("path")?,
+        purpose: row.opt_text("purpose")?,
         closed_at: row.opt_ts("closed_at")?,
         created_at: row.ts("created_at")?,
         updated_at: row.ts("updated_at")?,
@@ -47,9 +48,9 @@ pub fn create(c: &mut dyn Conn, new: &NewOrg, ctx: &AuditCtx) -> Result<Org> {
     };
     let id = c
         .query_one(
-            "INSERT INTO orgs (parent_id, kind, name, path, created_at, updated_at)
-             VALUES ($1, $2, $3, '', $4, $4) RETURNING id",
-            params![new.parent_id, new.kind.as_str(), &new.name, ctx.at],
+            "INSERT INTO orgs (parent_id, kind, name, path, purpose, created_at, updated_at)
+             VALUES ($1, $2, $3, '', $4, $5, $5) RETURNING id",
+            params![new.parent_id, new.kind.as_str(), &new.name, new.purpose.as_deref(), ctx.at],
         )?
         .i64("id")?;
     let path = child_path(parent_path.as_deref(), id);
@@ -69,6 +70,12 @@ pub fn update(c: &mut dyn Conn, id: Id, change: &OrgChange, ctx: &AuditCtx) -> R
     let before = get(c, id)?.ok_or(Error::NotFound)?;
     if let Some(name) = &change.name {
         c.execute("UPDATE orgs SET name = $1, updated_at = $2 WHERE id = $3", params![name, ctx.at, id])?;
+    }
+    if let Some(purpose) = &change.purpose {
+        c.execute(
+            "UPDATE orgs SET purpose = $1, updated_at = $2 WHERE id = $3",
+            params![purpose.as_deref(), ctx.at, id],
+        )?;
     }
     if let Some(parent_id) = change.parent_id {
         let parent = get(c, parent_id)?.ok_or_else(|| Error::invalid("parent_id", "上级组织不存在"))?;

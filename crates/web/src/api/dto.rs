@@ -47,6 +47,8 @@ pub struct OrgOut {
     pub depth: usize,
     pub closed: bool,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The summary topic it serves (epidemic, anti_crime, health, public_security, theory_study), if any.
+    pub purpose: Option<String>,
 }
 
 impl From<Org> for OrgOut {
@@ -59,6 +61,7 @@ impl From<Org> for OrgOut {
             depth: o.depth(),
             closed: o.is_closed(),
             closed_at: o.closed_at,
+            purpose: o.purpose,
             name: o.name,
         }
     }
@@ -69,25 +72,31 @@ pub struct OrgCreateBody {
     pub parent_id: Option<i64>,
     pub kind: String,
     pub name: String,
+    /// The summary topic it serves (a leading group's): epidemic, anti_crime,
+    /// health, public_security or theory_study (or its Chinese label); empty for none.
+    #[serde(default)]
+    pub purpose: String,
 }
 
 impl From<OrgCreateBody> for OrgInput {
     fn from(b: OrgCreateBody) -> Self {
-        OrgInput { parent_id: b.parent_id, kind: b.kind, name: b.name }
+        OrgInput { parent_id: b.parent_id, kind: b.kind, name: b.name, purpose: b.purpose }
     }
 }
 
-/// Rename (`name`), move (`parent_id`), close or reopen (`closed`).
+/// Rename (`name`), move (`parent_id`), close or reopen (`closed`), set the
+/// summary topic (`purpose`, empty to clear).
 #[derive(Deserialize, ToSchema)]
 pub struct OrgPatchBody {
     pub name: Option<String>,
     pub parent_id: Option<i64>,
     pub closed: Option<bool>,
+    pub purpose: Option<String>,
 }
 
 impl From<OrgPatchBody> for OrgUpdate {
     fn from(b: OrgPatchBody) -> Self {
-        OrgUpdate { name: b.name, parent_id: b.parent_id, closed: b.closed }
+        OrgUpdate { name: b.name, parent_id: b.parent_id, closed: b.closed, purpose: b.purpose }
     }
 }
 

@@ -12,8 +12,8 @@ use taizhang_core::project::Project;
 use taizhang_core::responsibility::{ChainLink, Duty, Pledge};
 use taizhang_core::review::{ReviewItem, Suggestion};
 use taizhang_core::service::{
-    CaseFilter, CaseInput, CaseStepInput, CaseView, DutyInput, MilestoneInput, PledgeInput, ProgressInput,
-    ProjectInput, parse_date,
+    CaseFilter, CaseInput, CaseStepInput, CaseView, DutyInput, MeasureInput, MilestoneInput, PledgeInput,
+    ProgressInput, ProjectInput, parse_date,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -573,30 +573,50 @@ pub struct ProgressOut {
     pub created_by: String,
 }
 
+/// A numeric measure of a project: 面积 5200 平方米.
+#[derive(Serialize, ToSchema)]
+pub struct MeasureOut {
+    pub name: String,
+    pub value: f64,
+    pub unit: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ProjectOut {
     pub id: i64,
     pub org_id: i64,
     pub name: String,
+    /// 项目类别 (基础设施, 民生工程 ...); empty for none.
+    pub category: String,
     pub description: String,
     pub started_on: Option<NaiveDate>,
+    pub measures: Vec<MeasureOut>,
     pub milestones: Vec<MilestoneOut>,
     pub updates: Vec<ProgressOut>,
-    /// The day `percent` is read for (the query's `on`, default today).
+    /// The day `percent` and `status` are read for (the query's `on`, default today).
     pub on: NaiveDate,
     /// The latest figure on or before `on`.
     pub percent: u8,
+    /// done (100%), in_progress (some progress, or started) or not_started, on `on`.
+    pub status: String,
+    /// 完成, 在建 or 未开工.
+    pub status_label: String,
 }
 
 fn project_out(p: Project, on: NaiveDate) -> ProjectOut {
+    let status = p.status_at(on);
     ProjectOut {
         id: p.id,
         org_id: p.org_id,
         percent: p.progress_at(on),
+        status: status.as_str().to_owned(),
+        status_label: status.label().to_owned(),
         on,
         name: p.name,
+        category: p.category,
         description: p.description,
         started_on: p.started_on,
+        measures: p.measures.into_iter().map(|m| MeasureOut { name: m.name, value: m.value, unit: m.unit }).collect(),
         milestones: p
             .milestones
             .into_iter()
@@ -682,14 +702,58 @@ pub struct MilestoneBody {
     pub done_on: String,
 }
 
+/// A number sent as a JSON number or as text ("5200", "3.5"); checked by
+/// the service, so that text that is not a number is refused by field.
+#[derive(Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum NumberText {
+    Number(f64),
+    Text(String),
+    /// Anything else (null, true, a list): refused by the service as not a number.
+    Other(serde_json::Value),
+}
+
+impl Default for NumberText {
+    fn default() -> Self {
+        NumberText::Other(serde_json::Value::Null)
+    }
+}
+
+impl NumberText {
+    fn into_text(self) -> String {
+        match self {
+            NumberText::Number(n) => n.to_string(),
+            NumberText::Text(t) => t,
+            NumberText::Other(serde_json::Value::Null) => String::new(),
+            NumberText::Other(v) => v.to_string(),
+        }
+    }
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Default)]
+#[serde(default)]
+pub struct MeasureBody {
+    /// 面积, 泊位, 金额 ...
+    pub name: String,
+    /// A number (5200 or "5200").
+    #[schema(value_type = f64)]
+    pub value: NumberText,
+    /// 平方米, 个, 万元 ...
+    pub unit: String,
+}
+
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
 pub struct ProjectBody {
     pub org_id: Option<i64>,
     pub name: String,
+    /// 项目类别 (基础设施, 民生工程, 人居环境 ...; at most 20 characters); empty for none.
+    pub category: String,
     pub description: String,
     /// YYYY-MM-DD
     pub started_on: String,
+    /// The whole list: measures left out are removed.
+    pub measures: Vec<MeasureBody>,
     /// The whole list: milestones left out are removed.
     pub milestones: Vec<MilestoneBody>,
 }
@@ -699,8 +763,14 @@ impl From<ProjectBody> for ProjectInput {
         ProjectInput {
             org_id: b.org_id,
             name: b.name,
+            category: b.category,
             description: b.description,
             started_on: b.started_on,
+            measures: b
+                .measures
+                .into_iter()
+                .map(|m| MeasureInput { name: m.name, value: m.value.into_text(), unit: m.unit })
+                .collect(),
             milestones: b
                 .milestones
                 .into_iter()

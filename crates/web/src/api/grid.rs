@@ -889,8 +889,8 @@ pub async fn health_check_add(
     let input =
         HealthCheckInput { checked_at: b.checked_at, temperature: b.temperature, symptoms: b.symptoms, by: b.by };
     let check = state.services.health_check_add(&actor, id, &input).await?;
-    // The answer repeats what was sent, masked like every other answer.
-    Ok((StatusCode::CREATED, Json(HealthCheckView { check, revealed: false }.into())))
+    // The answer repeats what was sent, as the sender sees its own readings.
+    Ok((StatusCode::CREATED, Json(HealthCheckView::for_actor(&actor, check, false).into())))
 }
 
 #[derive(Deserialize, IntoParams, Default)]

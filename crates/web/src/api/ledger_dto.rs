@@ -13,11 +13,13 @@ pub struct WorkAreaOut {
     pub id: i64,
     pub parent_id: Option<i64>,
     pub name: String,
+    /// The summary topic it serves, if any (epidemic, anti_crime, health, public_security, theory_study).
+    pub purpose: Option<String>,
 }
 
 impl From<WorkArea> for WorkAreaOut {
     fn from(a: WorkArea) -> Self {
-        WorkAreaOut { id: a.id, parent_id: a.parent_id, name: a.name }
+        WorkAreaOut { id: a.id, parent_id: a.parent_id, name: a.name, purpose: a.purpose }
     }
 }
 
@@ -27,11 +29,13 @@ pub struct CampaignOut {
     /// None for campaigns shared by every org.
     pub org_id: Option<i64>,
     pub name: String,
+    /// The summary topic it serves, if any (epidemic, anti_crime, health, public_security, theory_study).
+    pub purpose: Option<String>,
 }
 
 impl From<Campaign> for CampaignOut {
     fn from(c: Campaign) -> Self {
-        CampaignOut { id: c.id, org_id: c.org_id, name: c.name }
+        CampaignOut { id: c.id, org_id: c.org_id, name: c.name, purpose: c.purpose }
     }
 }
 
@@ -40,6 +44,9 @@ impl From<Campaign> for CampaignOut {
 pub struct CampaignBody {
     pub org_id: Option<i64>,
     pub name: String,
+    /// The summary topic it serves: epidemic, anti_crime, health,
+    /// public_security or theory_study (or its Chinese label); empty for none.
+    pub purpose: String,
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Default, Clone)]

@@ -25,6 +25,9 @@ pub struct WorkAreaBody {
     pub org_id: Option<i64>,
     pub parent_id: Option<i64>,
     pub name: String,
+    /// The summary topic it serves: epidemic, anti_crime, health,
+    /// public_security or theory_study (or its Chinese label); empty for none.
+    pub purpose: String,
 }
 
 /// Adds a work area (org administrators).
@@ -35,7 +38,7 @@ pub async fn work_area_create(
     ApiActor(actor): ApiActor,
     ApiJson(b): ApiJson<WorkAreaBody>,
 ) -> Result<(StatusCode, Json<WorkAreaOut>), ApiError> {
-    let a = state.services.work_area_create(&actor, b.org_id, b.parent_id, &b.name).await?;
+    let a = state.services.work_area_add(&actor, b.org_id, b.parent_id, &b.name, &b.purpose).await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
 
@@ -45,16 +48,28 @@ pub struct RenameBody {
     pub name: String,
 }
 
-/// Renames a work area: an org's own by its administrators, shared ones by system administrators.
-#[utoipa::path(patch, path = "/api/v1/work-areas/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = RenameBody,
-    responses((status = 200, body = WorkAreaOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// A change to a work area or a campaign; absent fields stay as they are.
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct PurposePatchBody {
+    pub name: Option<String>,
+    /// The summary topic (see `purpose` of a new area); empty clears it.
+    pub purpose: Option<String>,
+}
+
+/// Renames a work area or sets its summary topic: an org's own by its
+/// administrators, shared ones by system administrators.
+#[utoipa::path(patch, path = "/api/v1/work-areas/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = PurposePatchBody,
+    responses((status = 200, body = WorkAreaOut), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 pub async fn work_area_rename(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
-    ApiJson(b): ApiJson<RenameBody>,
+    ApiJson(b): ApiJson<PurposePatchBody>,
 ) -> Result<Json<WorkAreaOut>, ApiError> {
-    Ok(Json(state.services.work_area_rename(&actor, id, &b.name).await?.into()))
+    let area = state.services.work_area_update(&actor, id, b.name.as_deref(), b.purpose.as_deref()).await?;
+    Ok(Json(area.into()))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -97,8 +112,23 @@ pub async fn campaign_create(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<CampaignBody>,
 ) -> Result<(StatusCode, Json<CampaignOut>), ApiError> {
-    let c = state.services.campaign_create(&actor, body.org_id, &body.name).await?;
+    let c = state.services.campaign_add(&actor, body.org_id, &body.name, &body.purpose).await?;
     Ok((StatusCode::CREATED, Json(c.into())))
+}
+
+/// Renames a campaign or sets its summary topic: an org's own by its
+/// administrators, shared ones by system administrators.
+#[utoipa::path(patch, path = "/api/v1/campaigns/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = PurposePatchBody,
+    responses((status = 200, body = CampaignOut), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn campaign_update(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiJson(b): ApiJson<PurposePatchBody>,
+) -> Result<Json<CampaignOut>, ApiError> {
+    let c = state.services.campaign_update(&actor, id, b.name.as_deref(), b.purpose.as_deref()).await?;
+    Ok(Json(c.into()))
 }
 
 /// Activities of the caller's subtree, newest first.

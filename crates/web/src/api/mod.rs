@@ -7,6 +7,7 @@ mod auth;
 mod dto;
 mod governance;
 mod grid;
+mod indicators;
 mod ledger_dto;
 mod ledgers;
 
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/volunteer-hours", get(ledgers::volunteer_hours))
         .route("/kinds", get(ledgers::kinds).post(ledgers::kind_create))
         .route("/campaigns", get(ledgers::campaigns).post(ledgers::campaign_create))
+        .route("/campaigns/{id}", axum::routing::patch(ledgers::campaign_update))
         .route("/activities", get(ledgers::activity_list).post(ledgers::activity_create))
         .route(
             "/activities/{id}",
@@ -139,8 +141,21 @@ pub fn routes() -> Router<AppState> {
         .route("/daily-report/export.xlsx", get(grid::daily_report_export))
         .route("/summary", get(summary::summary))
         .route("/summary/download", get(summary::summary_download))
+        .route(
+            "/summary/composition",
+            get(summary::composition_get).put(summary::composition_put).delete(summary::composition_delete),
+        )
+        .route("/summary/draft", get(summary::draft_get).put(summary::draft_put).delete(summary::draft_delete))
         .route("/summaries", get(summary::versions).post(summary::keep))
         .route("/summaries/{id}/download", get(summary::version_download))
+        .route("/indicators", get(indicators::list).post(indicators::create))
+        .route("/indicators/{id}", axum::routing::put(indicators::update).delete(indicators::remove))
+        .route("/indicator-values", get(indicators::values).put(indicators::save))
+        .route("/indicator-values/export.xlsx", get(indicators::export))
+        .route(
+            "/indicator-values/import",
+            post(indicators::import).layer(DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)),
+        )
         .fallback(not_found)
 }
 
@@ -159,7 +174,7 @@ async fn not_found() -> crate::ApiError {
         users::list, users::create, users::get, users::update,
         audit::list,
         ledgers::work_areas, ledgers::work_area_create, ledgers::work_area_rename, ledgers::volunteer_hours,
-        ledgers::campaigns, ledgers::campaign_create, ledgers::kinds, ledgers::kind_create,
+        ledgers::campaigns, ledgers::campaign_create, ledgers::campaign_update, ledgers::kinds, ledgers::kind_create,
         ledgers::activity_list, ledgers::activity_create, ledgers::activity_get, ledgers::activity_update,
         ledgers::activity_delete, ledgers::activity_report,
         ledgers::activity_export, ledgers::activity_template, ledgers::activity_import,
@@ -185,7 +200,10 @@ async fn not_found() -> crate::ApiError {
         grid::health_check_list, grid::disinfection_list, grid::disinfection_add, grid::daily_report,
         grid::daily_report_export,
         summary::summary, summary::summary_download, summary::keep, summary::versions,
-        summary::version_download,
+        summary::version_download, summary::composition_get, summary::composition_put, summary::composition_delete,
+        summary::draft_get, summary::draft_put, summary::draft_delete,
+        indicators::list, indicators::create, indicators::update, indicators::remove, indicators::values,
+        indicators::save, indicators::export, indicators::import,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

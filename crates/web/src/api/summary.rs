@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::auth::{ApiActor, ApiQuery};
+use crate::auth::{ApiActor, ApiJson, ApiQuery};
 use crate::error::{ApiError, ErrorBody};
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -136,4 +136,149 @@ pub async fn version_download(
     let format = crate::reports::format(&q.format)?;
     let saved = state.services.summary_version(&actor, id).await?;
     Ok(crate::reports::download(&state, taizhang_docs::report::parse(&saved.markup), format).await?)
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct CompositionQuery {
+    /// Default: the signed-in account's org.
+    pub org_id: Option<i64>,
+}
+
+/// An org's summary composition (总结构成).
+#[derive(Serialize, ToSchema)]
+pub struct CompositionOut {
+    /// The org whose composition applies (the org itself or an ancestor); null for the default.
+    pub owner_org_id: Option<i64>,
+    pub is_default: bool,
+    /// `{ "title": "", "sections": [{ "heading", "level" (1-3), "parts" (activities, sub_areas, campaigns,
+    /// sub_orgs, indicators, projects, key_persons, teams, matters, problems, plans), "binding": { "areas",
+    /// "no_area", "kinds", "campaigns", "orgs", "indicators", "project_categories", "months" }, "text" }] }`;
+    /// "「期间」" in a heading stands for the period, 「」 chips in a text for the section's figures.
+    #[schema(value_type = Object)]
+    pub composition: serde_json::Value,
+}
+
+/// The composition of an org's summaries: its own, an ancestor's, or the default built from its work areas.
+#[utoipa::path(get, path = "/api/v1/summary/composition", tag = "summary", params(CompositionQuery),
+    responses((status = 200, body = CompositionOut), (status = 404, body = ErrorBody)))]
+pub async fn composition_get(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<CompositionQuery>,
+) -> Result<Json<CompositionOut>, ApiError> {
+    let found = state.services.summary_composition(&actor, q.org_id).await?;
+    Ok(Json(CompositionOut {
+        owner_org_id: found.owner_id,
+        is_default: found.owner_id.is_none(),
+        composition: serde_json::to_value(&found.composition).unwrap_or_default(),
+    }))
+}
+
+/// Keeps an org's own composition (an org admin's work); each wrong field is named (`sections[2].heading`).
+#[utoipa::path(put, path = "/api/v1/summary/composition", tag = "summary", params(CompositionQuery),
+    request_body(content = Object, description = "the composition, as `CompositionOut.composition`"),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn composition_put(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<CompositionQuery>,
+    ApiJson(body): ApiJson<taizhang_core::composition::Composition>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state.services.summary_composition_set(&actor, q.org_id, Some(&body)).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Drops an org's own composition: back to the inherited one or the default.
+#[utoipa::path(delete, path = "/api/v1/summary/composition", tag = "summary", params(CompositionQuery),
+    responses((status = 204), (status = 403, body = ErrorBody)))]
+pub async fn composition_delete(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<CompositionQuery>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state.services.summary_composition_set(&actor, q.org_id, None).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct DraftQuery {
+    /// Default: the signed-in account's org.
+    pub org_id: Option<i64>,
+    /// 2020H1, 2020, 2020Q3, 2020-07
+    pub period: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DraftBody {
+    /// The edited summary markup (# title, ## headings, [[figure|records]] citations).
+    pub markup: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DraftOut {
+    pub markup: String,
+    /// The markup as generated when the draft was first saved.
+    pub generated: String,
+    /// Edited figures and records changed since: to check before export.
+    pub warnings: Vec<String>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub updated_by: String,
+}
+
+async fn draft_out(
+    state: &AppState,
+    actor: &taizhang_core::auth::Actor,
+    q: &DraftQuery,
+) -> Result<Json<DraftOut>, ApiError> {
+    let (data, now) = crate::reports::generate(state, actor, q.org_id, &q.period).await?;
+    let d = state.services.summary_draft(actor, Some(data.org_id), &q.period).await?.ok_or(taizhang_core::Error::NotFound)?;
+    Ok(Json(DraftOut {
+        warnings: taizhang_docs::report::draft_warnings(&d.markup, &d.generated, &now),
+        markup: d.markup,
+        generated: d.generated,
+        updated_at: d.updated_at,
+        updated_by: d.updated_by,
+    }))
+}
+
+/// The draft of an org's summary of a period, with what to check before export.
+#[utoipa::path(get, path = "/api/v1/summary/draft", tag = "summary", params(DraftQuery),
+    responses((status = 200, body = DraftOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn draft_get(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<DraftQuery>,
+) -> Result<Json<DraftOut>, ApiError> {
+    draft_out(&state, &actor, &q).await
+}
+
+/// Saves the edited draft of an org's summary of a period.
+#[utoipa::path(put, path = "/api/v1/summary/draft", tag = "summary", params(DraftQuery), request_body = DraftBody,
+    responses((status = 200, body = DraftOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn draft_put(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<DraftQuery>,
+    ApiJson(body): ApiJson<DraftBody>,
+) -> Result<Json<DraftOut>, ApiError> {
+    let (data, generated) = crate::reports::generate(&state, &actor, q.org_id, &q.period).await?;
+    state.services.summary_draft_save(&actor, Some(data.org_id), &q.period, &body.markup, &generated, &data).await?;
+    draft_out(&state, &actor, &q).await
+}
+
+/// Drops the draft: the next starts from the records as they are.
+#[utoipa::path(delete, path = "/api/v1/summary/draft", tag = "summary", params(DraftQuery),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn draft_delete(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<DraftQuery>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state.services.summary_draft_drop(&actor, q.org_id, &q.period).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

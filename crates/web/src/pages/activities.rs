@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use taizhang_core::ledger::{Activity, CHANNELS, channel_label, kind_name};
 use taizhang_core::service::{ActivityFilter, ActivityInput, ParticipantInput};
 
-use super::{PageId, PageResult, form_errors, org_json, render, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageId, PageResult, form_errors, org_json, render, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -281,7 +282,7 @@ pub async fn create(
 ) -> PageResult {
     let (input, values) = input_from_form(&fields);
     match state.services.activity_create(&page.actor, &input).await {
-        Ok(a) => Ok(see_other(&format!("/activities/{}", a.id))),
+        Ok(a) => Ok(flash::redirect(&page, &format!("/activities/{}", a.id), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             form_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, None, values, errors).await
@@ -321,7 +322,7 @@ pub async fn update(
 ) -> PageResult {
     let (input, values) = input_from_form(&fields);
     match state.services.activity_update(&page.actor, id, &input).await {
-        Ok(_) => Ok(see_other(&format!("/activities/{id}"))),
+        Ok(_) => Ok(flash::redirect(&page, &format!("/activities/{id}"), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             form_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, Some(id), values, errors).await
@@ -338,7 +339,7 @@ pub async fn delete(
     CsrfForm(page, _): CsrfForm<Empty>,
 ) -> PageResult {
     state.services.activity_delete(&page.actor, id).await?;
-    Ok(see_other("/activities"))
+    Ok(flash::redirect(&page, "/activities", Flash::Deleted))
 }
 
 #[derive(Deserialize)]
@@ -355,7 +356,7 @@ pub async fn report(
     CsrfForm(page, form): CsrfForm<ReportForm>,
 ) -> PageResult {
     match state.services.activity_report(&page.actor, id, &form.reported_on, &form.reported_by).await {
-        Ok(_) => Ok(see_other(&format!("/activities/{id}"))),
+        Ok(_) => Ok(flash::redirect(&page, &format!("/activities/{id}"), Flash::Reported)),
         Err(e) => {
             let errors = form_errors(e)?;
             show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
@@ -431,7 +432,7 @@ pub async fn evidence_add(
             return show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
         }
     }
-    Ok(see_other(&format!("/activities/{id}")))
+    Ok(flash::redirect(&page, &format!("/activities/{id}"), Flash::Uploaded))
 }
 
 pub async fn evidence_file(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
@@ -450,5 +451,5 @@ pub async fn evidence_delete(
     CsrfForm(page, _): CsrfForm<Empty>,
 ) -> PageResult {
     let e = state.services.evidence_delete(&page.actor, id).await?;
-    Ok(see_other(&format!("/activities/{}", e.activity_id)))
+    Ok(flash::redirect(&page, &format!("/activities/{}", e.activity_id), Flash::Deleted))
 }

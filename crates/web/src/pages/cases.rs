@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use taizhang_core::cases::{CaseKind, CaseStatus, Outcome};
 use taizhang_core::service::{CaseFilter, CaseInput, CaseStepInput, parse_date};
 
-use super::{PageId, PageResult, form_errors, org_json, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageId, PageResult, form_errors, org_json, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -136,7 +137,7 @@ impl CaseForm {
 
 pub async fn create(State(state): State<AppState>, CsrfForm(page, form): CsrfForm<CaseForm>) -> PageResult {
     match state.services.case_save(&page.actor, None, &form.input()).await {
-        Ok(_) => Ok(see_other("/cases")),
+        Ok(_) => Ok(flash::redirect(&page, "/cases", Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             list_page(&state, &page, &CaseQuery::default(), StatusCode::UNPROCESSABLE_ENTITY, errors, json!(form)).await
@@ -191,7 +192,7 @@ pub async fn update(
     CsrfForm(page, form): CsrfForm<CaseForm>,
 ) -> PageResult {
     match state.services.case_save(&page.actor, Some(id), &form.input()).await {
-        Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
+        Ok(_) => Ok(flash::redirect(&page, &format!("/cases/{id}"), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors, json!(form)).await
@@ -216,7 +217,7 @@ pub async fn step_add(
 ) -> PageResult {
     let input = CaseStepInput { date: form.date, text: form.text, by: form.by };
     match state.services.case_step_add(&page.actor, id, &input).await {
-        Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
+        Ok(_) => Ok(flash::redirect(&page, &format!("/cases/{id}"), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("step.{k}"), v)).collect();
             show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Value::Null).await

@@ -9,7 +9,8 @@ use taizhang_core::auth::now;
 use taizhang_core::ledger::kind_name;
 use taizhang_core::service::{TargetInput, TargetStatus};
 
-use super::{PageResult, form_errors, org_json, render, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageResult, form_errors, org_json, render, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -179,7 +180,7 @@ pub async fn target_create(State(state): State<AppState>, CsrfForm(page, form): 
         exemptions,
     };
     match state.services.target_create(&page.actor, &input).await {
-        Ok(_) => Ok(see_other(&format!("/targets?year={year}"))),
+        Ok(_) => Ok(flash::redirect(&page, &format!("/targets?year={year}"), Flash::Saved)),
         Err(e) => {
             let mut errors = form_errors(e)?;
             // The form has one exemption row: show its errors beside it.
@@ -203,5 +204,5 @@ pub async fn target_delete(
     CsrfForm(page, _): CsrfForm<Empty>,
 ) -> PageResult {
     state.services.target_delete(&page.actor, id).await?;
-    Ok(see_other("/targets"))
+    Ok(flash::redirect(&page, "/targets", Flash::Deleted))
 }

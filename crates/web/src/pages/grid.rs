@@ -33,6 +33,11 @@ fn id_of(f: &Fields, name: &str) -> Option<i64> {
     one(f, name).parse().ok()
 }
 
+/// Members' statuses of a visit form (`status_<person id>`).
+fn statuses_of(f: &Fields) -> Vec<(i64, String)> {
+    f.iter().filter_map(|(k, v)| Some((k.strip_prefix("status_")?.parse().ok()?, v.clone()))).collect()
+}
+
 fn values(f: &Fields) -> Value {
     Value::Object(f.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
 }
@@ -91,7 +96,7 @@ pub async fn households(State(state): State<AppState>, page: PageActor, Query(q)
 pub async fn household_create(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<Fields>) -> PageResult {
     let input = HouseholdInput { grid_id: id_of(&f, "grid_id"), address: one(&f, "address") };
     match state.services.household_save(&page.actor, None, &input).await {
-        Ok(h) => Ok(see_other(&format!("/households/{}", h.id))),
+        Ok(h) => Ok(super::flash::redirect(&page, &format!("/households/{}", h.id), super::flash::Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             let q = HouseholdQuery::default();
@@ -100,10 +105,18 @@ pub async fn household_create(State(state): State<AppState>, CsrfForm(page, f): 
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct HouseholdPageQuery {
+    /// The visit just recorded, confirmed on the page.
+    visited: String,
+}
+
 async fn household_page(
     state: &AppState,
     page: &PageActor,
     id: i64,
+    visited: Option<i64>,
     status: StatusCode,
     errors: BTreeMap<String, String>,
     values: Value,
@@ -128,11 +141,20 @@ async fn household_page(
     for s in state.services.screenings(&page.actor).await? {
         if s.grid_ids.contains(&h.org_id) {
             for v in state.services.visits(&page.actor, s.id, Some(h.id), 20).await? {
-                visits.push(json!({ "screening": s.name, "screening_id": s.id, "visited_on": v.visited_on,
-                    "visitor": v.visitor, "result": v.result.label(), "note": v.note }));
+                visits.push(json!({ "id": v.id, "screening": s.name, "screening_id": s.id, "visited_on": v.visited_on,
+                    "visitor": v.visitor, "result": v.result.label(), "note": v.note, "just": Some(v.id) == visited }));
             }
         }
     }
+    let confirmed = visits.iter().find(|v| v["just"] == json!(true)).cloned();
+    let today = now().date_naive();
+    let open: Vec<Value> = state
+        .services
+        .open_screenings_for(&page.actor, h.id, today)
+        .await?
+        .iter()
+        .map(|s| json!({ "id": s.id, "name": s.name, "starts_on": s.starts_on, "ends_on": s.ends_on }))
+        .collect();
     let groups = state.services.key_groups(&page.actor).await?;
     render_status(
         page,
@@ -141,14 +163,46 @@ async fn household_page(
         &mut json!({
             "household": { "id": h.id, "address": h.address, "grid_id": h.org_id,
                 "grid": grids.iter().find(|g| g.id == h.org_id).map(|g| g.name.clone()) },
-            "members": members, "visits": visits, "grids": grids_json(&grids), "groups": groups,
-            "today": now().date_naive(), "errors": errors, "values": values,
+            "members": members, "visits": visits, "confirmed": confirmed, "open_screenings": open,
+            "results": VisitResult::ALL.iter().map(|r| json!({ "value": r.as_str(), "label": r.label() })).collect::<Vec<_>>(),
+            "statuses": PersonStatus::ALL.iter().map(|r| json!({ "value": r.as_str(), "label": r.label() })).collect::<Vec<_>>(),
+            "grids": grids_json(&grids), "groups": groups, "today": today, "errors": errors, "values": values,
         }),
     )
 }
 
-pub async fn household(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
-    household_page(&state, &page, id, StatusCode::OK, BTreeMap::new(), json!({})).await
+pub async fn household(
+    State(state): State<AppState>,
+    page: PageActor,
+    PageId(id): PageId,
+    Query(q): Query<HouseholdPageQuery>,
+) -> PageResult {
+    household_page(&state, &page, id, q.visited.parse().ok(), StatusCode::OK, BTreeMap::new(), json!({})).await
+}
+
+/// 登记走访 from the household's page: a visit in the campaign chosen (or the
+/// one open today), checked by the visit service; back to the page, which
+/// confirms it beside the visit.
+pub async fn household_visit(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, f): CsrfForm<Fields>,
+) -> PageResult {
+    let input = VisitInput {
+        household_id: Some(id),
+        visited_on: one(&f, "visited_on"),
+        visitor: one(&f, "visitor"),
+        result: one(&f, "result"),
+        note: one(&f, "note"),
+        statuses: statuses_of(&f),
+    };
+    match state.services.household_visit_record(&page.actor, id, id_of(&f, "screening_id"), &input).await {
+        Ok(v) => Ok(see_other(&format!("/households/{id}?visited={}#visits", v.id))),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            household_page(&state, &page, id, None, StatusCode::UNPROCESSABLE_ENTITY, errors, values(&f)).await
+        }
+    }
 }
 
 pub async fn household_update(
@@ -158,9 +212,10 @@ pub async fn household_update(
 ) -> PageResult {
     let input = HouseholdInput { grid_id: id_of(&f, "grid_id"), address: one(&f, "address") };
     match state.services.household_save(&page.actor, Some(id), &input).await {
-        Ok(_) => Ok(see_other(&format!("/households/{id}"))),
+        Ok(_) => Ok(super::flash::redirect(&page, &format!("/households/{id}"), super::flash::Flash::Saved)),
         Err(e) => {
-            household_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
+            household_page(&state, &page, id, None, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f))
+                .await
         }
     }
 }
@@ -178,9 +233,10 @@ pub async fn key_enter(
         reason: one(&f, "reason"),
     };
     match state.services.key_person_enter(&page.actor, &input).await {
-        Ok(k) => Ok(see_other(&format!("/care/{}", k.person_id))),
+        Ok(k) => Ok(super::flash::redirect(&page, &format!("/care/{}", k.person_id), super::flash::Flash::Saved)),
         Err(e) => {
-            household_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
+            household_page(&state, &page, id, None, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f))
+                .await
         }
     }
 }
@@ -305,7 +361,7 @@ pub async fn screening_create(State(state): State<AppState>, CsrfForm(page, f): 
         grid_ids: f.iter().filter(|(k, _)| k == "grid_ids").filter_map(|(_, v)| v.parse().ok()).collect(),
     };
     match state.services.screening_create(&page.actor, &input).await {
-        Ok(s) => Ok(see_other(&format!("/screenings/{}", s.id))),
+        Ok(s) => Ok(super::flash::redirect(&page, &format!("/screenings/{}", s.id), super::flash::Flash::Saved)),
         Err(e) => screenings_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await,
     }
 }
@@ -314,17 +370,35 @@ pub async fn screening_create(State(state): State<AppState>, CsrfForm(page, f): 
 #[serde(default)]
 pub struct ScreeningQuery {
     grid_id: String,
+    /// unvisited (the default), visited or all.
+    state: String,
+    q: String,
+    page: Option<u32>,
 }
+
+/// Households of a campaign per page of its list.
+const SCREENING_PAGE: u32 = 50;
 
 async fn screening_page(
     state: &AppState,
     page: &PageActor,
     id: i64,
-    grid_id: Option<i64>,
+    q: &ScreeningQuery,
     status: StatusCode,
     errors: BTreeMap<String, String>,
     values: Value,
 ) -> PageResult {
+    let grid_id = q.grid_id.parse().ok();
+    let wanted = match q.state.as_str() {
+        "visited" => Some(true),
+        "all" => None,
+        _ => Some(false),
+    };
+    let filter_state = match wanted {
+        Some(true) => "visited",
+        None => "all",
+        Some(false) => "unvisited",
+    };
     let c = state.services.coverage(&page.actor, id).await?;
     let coverage = |g: &taizhang_core::grid::GridCoverage| {
         json!({ "grid_id": g.grid_id, "grid_name": g.grid_name, "households": g.households, "visited": g.visited,
@@ -332,12 +406,20 @@ async fn screening_page(
             "residents": g.residents, "with_status": g.with_status, "missed_persons": g.missed_persons(),
             "person_percent": g.person_percent() })
     };
-    let (missed_households, missed_persons) = state.services.missed(&page.actor, id, grid_id, 200).await?;
-    let households: Vec<Value> = missed_households
+    let list = state
+        .services
+        .screening_households(&page.actor, id, grid_id, &q.q, wanted, q.page.unwrap_or(1), SCREENING_PAGE)
+        .await?;
+    let households: Vec<Value> = list
+        .items
         .iter()
-        .map(|h| json!({ "id": h.id, "address": h.address, "head": h.head(),
-            "members": h.members.iter().map(|m| json!({ "person_id": m.person_id, "name": m.name, "relation": m.relation })).collect::<Vec<_>>() }))
+        .map(|s| {
+            let h = &s.household;
+            json!({ "id": h.id, "address": h.address, "head": h.head(), "visited_on": s.visited_on,
+            "members": h.members.iter().map(|m| json!({ "person_id": m.person_id, "name": m.name, "relation": m.relation })).collect::<Vec<_>>() })
+        })
         .collect();
+    let (_, missed_persons) = state.services.missed(&page.actor, id, grid_id, 200).await?;
     let persons: Vec<Value> = missed_persons
         .iter()
         .map(|r| json!({ "name": r.person.name, "address": r.address, "household_id": r.household_id, "relation": r.relation }))
@@ -348,7 +430,9 @@ async fn screening_page(
         "screening.html",
         &mut json!({
             "screening": c.screening, "grids": c.grids.iter().map(coverage).collect::<Vec<_>>(), "total": coverage(&c.total),
-            "grid_id": grid_id, "missed_households": households, "missed_persons": persons,
+            "grid_id": grid_id, "households": households, "missed_persons": persons,
+            "list": { "total": list.total, "page": list.page, "pages": list.pages() },
+            "filter": { "grid_id": q.grid_id, "state": filter_state, "q": q.q },
             "results": VisitResult::ALL.iter().map(|r| json!({ "value": r.as_str(), "label": r.label() })).collect::<Vec<_>>(),
             "statuses": PersonStatus::ALL.iter().map(|r| json!({ "value": r.as_str(), "label": r.label() })).collect::<Vec<_>>(),
             "today": now().date_naive(), "me_name": page.actor.display_name, "errors": errors, "values": values,
@@ -362,7 +446,7 @@ pub async fn screening(
     PageId(id): PageId,
     Query(q): Query<ScreeningQuery>,
 ) -> PageResult {
-    screening_page(&state, &page, id, q.grid_id.parse().ok(), StatusCode::OK, BTreeMap::new(), json!({})).await
+    screening_page(&state, &page, id, &q, StatusCode::OK, BTreeMap::new(), json!({})).await
 }
 
 /// Records a visit: the household, the result and each member's status (`status_<person id>`).
@@ -371,24 +455,33 @@ pub async fn visit_create(
     PageId(id): PageId,
     CsrfForm(page, f): CsrfForm<Fields>,
 ) -> PageResult {
-    let statuses = f.iter().filter_map(|(k, v)| Some((k.strip_prefix("status_")?.parse().ok()?, v.clone()))).collect();
     let input = VisitInput {
         household_id: id_of(&f, "household_id"),
         visited_on: one(&f, "visited_on"),
         visitor: one(&f, "visitor"),
         result: one(&f, "result"),
         note: one(&f, "note"),
-        statuses,
+        statuses: statuses_of(&f),
     };
     let grid = id_of(&f, "grid_id");
     match state.services.visit_record(&page.actor, id, &input).await {
-        Ok(_) => Ok(see_other(&match grid {
-            Some(g) => format!("/screenings/{id}?grid_id={g}"),
-            None => format!("/screenings/{id}"),
-        })),
+        Ok(_) => {
+            let to = match grid {
+                Some(g) => format!("/screenings/{id}?grid_id={g}"),
+                None => format!("/screenings/{id}"),
+            };
+            Ok(super::flash::redirect(&page, &to, super::flash::Flash::Visited))
+        }
         Err(e) => {
             let errors = form_errors(e)?;
-            screening_page(&state, &page, id, grid, StatusCode::UNPROCESSABLE_ENTITY, errors, values(&f)).await
+            // The list the form was posted from, with the household posted.
+            let q = ScreeningQuery {
+                grid_id: one(&f, "grid_id"),
+                state: one(&f, "list_state"),
+                q: one(&f, "list_q"),
+                page: one(&f, "list_page").parse().ok(),
+            };
+            screening_page(&state, &page, id, &q, StatusCode::UNPROCESSABLE_ENTITY, errors, values(&f)).await
         }
     }
 }
@@ -433,7 +526,7 @@ pub async fn key_persons(State(state): State<AppState>, page: PageActor, Query(q
 
 pub async fn key_group_create(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<Fields>) -> PageResult {
     match state.services.key_group_create(&page.actor, id_of(&f, "org_id"), &one(&f, "name")).await {
-        Ok(_) => Ok(see_other("/key-persons")),
+        Ok(_) => Ok(super::flash::redirect(&page, "/key-persons", super::flash::Flash::Added)),
         Err(e) => {
             key_persons_page(&state, &page, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
         }
@@ -447,7 +540,7 @@ pub async fn key_leave(
 ) -> PageResult {
     let input = LeaveInput { left_on: one(&f, "left_on"), reason: one(&f, "reason") };
     match state.services.key_person_leave(&page.actor, id, &input).await {
-        Ok(k) => Ok(see_other(&format!("/care/{}", k.person_id))),
+        Ok(k) => Ok(super::flash::redirect(&page, &format!("/care/{}", k.person_id), super::flash::Flash::Released)),
         Err(e) => {
             let k = state.services.key_person_get(&page.actor, id).await?;
             care_page(&state, &page, k.person_id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f))
@@ -500,9 +593,13 @@ async fn care_page(
         .take(200)
         .map(|v| {
             json!({ "checked_at": v.check.checked_at.format("%Y-%m-%d %H:%M").to_string(),
-                "temperature": v.temperature(), "symptoms": v.symptoms(), "abnormal": v.abnormal(), "by": v.check.by })
+                "temperature": v.temperature(), "symptoms": v.symptoms(), "abnormal": v.abnormal(), "flag": v.flag(),
+                "revealed": v.revealed, "by": v.check.by })
         })
         .collect();
+    // Readings the actor's own account entered are shown; others stay masked unless revealed.
+    let any_masked = checks.iter().any(|c| c["revealed"] == json!(false));
+    let any_shown = checks.iter().any(|c| c["revealed"] == json!(true));
     let cadres = cadre_candidates(state, person.org_id).await?;
     render_status(
         page,
@@ -512,6 +609,7 @@ async fn care_page(
             "person": { "id": person.id, "name": person.name }, "stays": stays, "plan": plan,
             "state": line.as_ref().map(|l| l.state.label()), "next_due": line.as_ref().and_then(|l| l.next_due),
             "follow_ups": follow_ups, "checks": checks, "revealed": reveal, "cadres": cadres, "today": today,
+            "any_masked": any_masked, "any_shown": any_shown,
             "errors": errors, "values": values,
         }),
     )
@@ -560,7 +658,7 @@ pub async fn care_plan_save(
         ends_on: one(&f, "ends_on"),
     };
     match state.services.care_plan_save(&page.actor, id, &input).await {
-        Ok(_) => Ok(see_other(&format!("/care/{id}"))),
+        Ok(_) => Ok(super::flash::redirect(&page, &format!("/care/{id}"), super::flash::Flash::Saved)),
         Err(e) => {
             care_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
         }
@@ -574,7 +672,7 @@ pub async fn follow_up_add(
 ) -> PageResult {
     let input = FollowUpInput { done_on: one(&f, "done_on"), by: one(&f, "by"), findings: one(&f, "findings") };
     match state.services.follow_up_add(&page.actor, id, &input).await {
-        Ok(_) => Ok(see_other(&format!("/care/{id}"))),
+        Ok(_) => Ok(super::flash::redirect(&page, &format!("/care/{id}"), super::flash::Flash::FollowedUp)),
         Err(e) => {
             care_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
         }
@@ -593,7 +691,7 @@ pub async fn health_check_add(
         by: one(&f, "by"),
     };
     match state.services.health_check_add(&page.actor, id, &input).await {
-        Ok(_) => Ok(see_other(&format!("/care/{id}"))),
+        Ok(_) => Ok(super::flash::redirect(&page, &format!("/care/{id}"), super::flash::Flash::Saved)),
         Err(e) => {
             care_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
         }
@@ -694,7 +792,7 @@ pub async fn disinfection_add(State(state): State<AppState>, CsrfForm(page, f): 
         agent: one(&f, "agent"),
     };
     match state.services.disinfection_add(&page.actor, &input).await {
-        Ok(_) => Ok(see_other("/disinfections")),
+        Ok(_) => Ok(super::flash::redirect(&page, "/disinfections", super::flash::Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             disinfections_page(

@@ -1,5 +1,6 @@
 use axum::extract::State;
-use serde_json::json;
+use serde_json::{Value, json};
+use taizhang_core::auth::now;
 
 use super::{PageResult, render};
 use crate::AppState;
@@ -13,6 +14,8 @@ pub async fn index(State(state): State<AppState>, page: PageActor) -> PageResult
         .filter(|(_, n)| *n > 0)
         .map(|(kind, n)| json!({ "label": kind.label(), "count": n }))
         .collect();
+    // A grid worker's day: what is due, what is left to visit, what was abnormal.
+    let work = if page.grid_worker { Some(work_today(&state, &page).await?) } else { None };
     render(
         &page,
         "home.html",
@@ -21,6 +24,24 @@ pub async fn index(State(state): State<AppState>, page: PageActor) -> PageResult
             "people": overview.people,
             "party_members": overview.party_members,
             "users": overview.users,
+            "work": work,
         }),
     )
+}
+
+async fn work_today(state: &AppState, page: &PageActor) -> Result<Value, crate::PageError> {
+    let w = state.services.work_today(&page.actor, now().date_naive()).await?;
+    let person = |l: &taizhang_core::service::FollowUpLine| {
+        json!({ "person_id": l.plan.person_id, "name": l.plan.person_name, "next_due": l.next_due })
+    };
+    Ok(json!({
+        "day": w.day,
+        "due_today": w.due_today.iter().map(person).collect::<Vec<_>>(),
+        "overdue": w.overdue.iter().map(person).collect::<Vec<_>>(),
+        "screenings": w.screenings.iter().map(|s| json!({ "id": s.screening.id, "name": s.screening.name,
+            "ends_on": s.screening.ends_on, "households": s.households, "unvisited": s.unvisited })).collect::<Vec<_>>(),
+        "abnormal": w.abnormal.iter().map(|v| json!({ "person_id": v.check.person_id, "name": v.check.person_name,
+            "checked_at": v.check.checked_at.format("%m-%d %H:%M").to_string(), "temperature": v.temperature(),
+            "flag": v.flag() })).collect::<Vec<_>>(),
+    }))
 }

@@ -7,8 +7,10 @@ mod activities;
 mod audit;
 mod cases;
 mod dashboard;
+pub(crate) mod flash;
 mod grid;
 mod home;
+mod indicators;
 mod login;
 mod orgs;
 mod people;
@@ -18,6 +20,8 @@ mod projects;
 mod responsibility;
 mod reviews;
 mod summary;
+mod summary_composition;
+mod summary_draft;
 mod summary_template;
 mod users;
 
@@ -65,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .route("/work-areas/{id}", post(plans::work_area_rename))
         .route("/kinds", post(plans::kind_create))
         .route("/campaigns", post(plans::campaign_create))
+        .route("/campaigns/{id}", post(plans::campaign_update))
         .route("/rectifications/{id}/progress", post(plans::rectification_progress))
         .route("/targets", get(dashboard::targets).post(dashboard::target_create))
         .route("/targets/{id}/delete", post(dashboard::target_delete))
@@ -124,6 +129,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/dismiss", post(reviews::dismiss))
         .route("/households", get(grid::households).post(grid::household_create))
         .route("/households/{id}", get(grid::household).post(grid::household_update))
+        .route("/households/{id}/visits", post(grid::household_visit))
         .route("/households/{id}/key", post(grid::key_enter))
         .route(
             "/roster/import",
@@ -147,12 +153,27 @@ pub fn routes() -> Router<AppState> {
         .route("/disinfections", get(grid::disinfections).post(grid::disinfection_add))
         .route("/daily-report", get(grid::daily_report))
         .route("/daily-report/export.xlsx", get(grid::daily_report_export))
+        .route("/indicators", get(indicators::show))
+        .route("/indicators/export.xlsx", get(indicators::export))
+        .route("/indicators/values", post(indicators::values_save))
+        .route(
+            "/indicators/import",
+            post(indicators::import).layer(axum::extract::DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)),
+        )
+        .route("/indicators/definitions", post(indicators::definition_create))
+        .route("/indicators/definitions/{id}", post(indicators::definition_update))
+        .route("/indicators/definitions/{id}/delete", post(indicators::definition_delete))
         .route("/period", get(period::choose))
         .route("/summary", get(summary::show))
         .route("/summary/download", get(summary::download))
         .route("/summary/template", get(summary_template::edit).post(summary_template::save))
         .route("/summary/template/preview", post(summary_template::preview))
         .route("/summary/template/reset", post(summary_template::reset))
+        .route("/summary/composition", get(summary_composition::edit).post(summary_composition::save))
+        .route("/summary/composition/reset", post(summary_composition::reset))
+        .route("/summary/draft", get(summary_draft::edit).post(summary_draft::save))
+        .route("/summary/draft/regenerate", post(summary_draft::regenerate))
+        .route("/summary/draft/download", get(summary_draft::download))
         .route("/summary/versions", post(summary::keep))
         .route("/summary/versions/{id}", get(summary::version))
         .route("/summary/versions/{id}/download", get(summary::version_download))
@@ -170,6 +191,9 @@ pub fn render(page: &PageActor, template: &str, mut context: Value) -> PageResul
 
 pub fn render_status(page: &PageActor, status: StatusCode, template: &str, context: &mut Value) -> PageResult {
     let actor = &page.actor;
+    // The account and what it may change: templates offer a write control
+    // only under `can_write` (recording) or `is_admin` (managing), the same
+    // rules the services enforce (`Actor::can_write`, `Actor::is_admin`).
     context["me"] = json!({
         "username": actor.username,
         "display_name": actor.display_name,
@@ -189,7 +213,11 @@ pub fn render_status(page: &PageActor, status: StatusCode, template: &str, conte
         "code": chosen.map(|p| p.code()), "label": chosen.map(|p| p.label()),
         "years": taizhang_core::service::period_years(chosen), "back": page.here,
     });
-    render_plain(status, template, context)
+    // The message the last change left, shown once by base.html.
+    context["flash"] = json!(page.flash.map(flash::Flash::text));
+    let mut response = render_plain(status, template, context)?;
+    flash::shown(&mut response, page);
+    Ok(response)
 }
 
 /// Renders a template that needs no signed-in user.
@@ -280,6 +308,8 @@ pub fn org_json(org: &Org) -> Value {
         "kind_label": org.kind.label(),
         "depth": org.depth(),
         "closed": org.is_closed(),
+        "purpose": org.purpose,
+        "purpose_label": org.purpose.as_deref().and_then(taizhang_core::purpose::purpose_label),
     })
 }
 

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use taizhang_core::model::{Org, OrgKind};
 use taizhang_core::service::{OrgInput, OrgUpdate};
 
-use super::{PageId, PageResult, form_errors, org_json, render, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageId, PageResult, form_errors, org_json, render, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -41,13 +42,19 @@ pub struct CreateForm {
     kind: String,
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    purpose: String,
 }
 
 pub async fn create(State(state): State<AppState>, CsrfForm(page, form): CsrfForm<CreateForm>) -> PageResult {
-    let input =
-        OrgInput { parent_id: form.parent_id.trim().parse().ok(), kind: form.kind.clone(), name: form.name.clone() };
+    let input = OrgInput {
+        parent_id: form.parent_id.trim().parse().ok(),
+        kind: form.kind.clone(),
+        name: form.name.clone(),
+        purpose: form.purpose.clone(),
+    };
     match state.services.org_create(&page.actor, input).await {
-        Ok(org) => Ok(see_other(&format!("/orgs/{}", org.id))),
+        Ok(org) => Ok(flash::redirect(&page, &format!("/orgs/{}", org.id), Flash::Added)),
         Err(e) => {
             let errors = form_errors(e)?;
             let orgs = tree_context(&state, &page).await?;
@@ -57,7 +64,7 @@ pub async fn create(State(state): State<AppState>, CsrfForm(page, form): CsrfFor
                 "orgs.html",
                 &mut json!({
                     "orgs": orgs, "kinds": kinds(), "errors": errors,
-                    "values": { "parent_id": form.parent_id, "kind": form.kind, "name": form.name },
+                    "values": { "parent_id": form.parent_id, "kind": form.kind, "name": form.name, "purpose": form.purpose },
                 }),
             )
         }
@@ -108,6 +115,8 @@ pub struct UpdateForm {
     name: String,
     #[serde(default)]
     parent_id: String,
+    #[serde(default)]
+    purpose: String,
 }
 
 pub async fn update(
@@ -120,10 +129,11 @@ pub async fn update(
         "move" => OrgUpdate { parent_id: form.parent_id.trim().parse().ok(), ..Default::default() },
         "close" => OrgUpdate { closed: Some(true), ..Default::default() },
         "reopen" => OrgUpdate { closed: Some(false), ..Default::default() },
+        "purpose" => OrgUpdate { purpose: Some(form.purpose), ..Default::default() },
         _ => return Err(taizhang_core::Error::invalid("action", "未知的操作").into()),
     };
     match state.services.org_update(&page.actor, id, update).await {
-        Ok(_) => Ok(see_other(&format!("/orgs/{id}"))),
+        Ok(_) => Ok(flash::redirect(&page, &format!("/orgs/{id}"), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await

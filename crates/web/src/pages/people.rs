@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use taizhang_core::model::MEMBERSHIP_ROLES;
 use taizhang_core::service::{PersonInput, PersonPatch, PersonView};
 
-use super::{PageId, PageResult, form_errors, org_json, render, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageId, PageResult, form_errors, org_json, render, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -129,7 +130,7 @@ pub async fn new_form(State(state): State<AppState>, page: PageActor, Query(q): 
 
 pub async fn create(State(state): State<AppState>, CsrfForm(page, form): CsrfForm<PersonForm>) -> PageResult {
     match state.services.person_create(&page.actor, &form.input()).await {
-        Ok(person) => Ok(see_other(&format!("/people/{}", person.id))),
+        Ok(person) => Ok(flash::redirect(&page, &format!("/people/{}", person.id), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             form_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, None, json!(form), errors).await
@@ -221,7 +222,7 @@ pub async fn update(
         notes: Some(input.notes),
     };
     match state.services.person_patch(&page.actor, id, patch).await {
-        Ok(_) => Ok(see_other(&format!("/people/{id}"))),
+        Ok(_) => Ok(flash::redirect(&page, &format!("/people/{id}"), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             form_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, Some(id), json!(form), errors).await
@@ -238,7 +239,7 @@ pub async fn delete(
     CsrfForm(page, _): CsrfForm<Empty>,
 ) -> PageResult {
     state.services.person_delete(&page.actor, id).await?;
-    Ok(see_other("/people"))
+    Ok(flash::redirect(&page, "/people", Flash::Deleted))
 }
 
 #[derive(Deserialize, Serialize)]
@@ -263,7 +264,7 @@ pub async fn add_membership(
         .membership_create(&page.actor, Some(id), form.org_id.parse().ok(), &form.role, &form.started_on, &form.note)
         .await;
     match result {
-        Ok(_) => Ok(see_other(&format!("/people/{id}"))),
+        Ok(_) => Ok(flash::redirect(&page, &format!("/people/{id}"), Flash::Added)),
         Err(e) => {
             let errors = form_errors(e)?;
             person_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, errors, json!(form)).await
@@ -277,5 +278,5 @@ pub async fn remove_membership(
     CsrfForm(page, _): CsrfForm<Empty>,
 ) -> PageResult {
     let m = state.services.membership_delete(&page.actor, id).await?;
-    Ok(see_other(&format!("/people/{}", m.person_id)))
+    Ok(flash::redirect(&page, &format!("/people/{}", m.person_id), Flash::Removed))
 }

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use taizhang_core::auth::now;
 use taizhang_core::service::{PlanItemInput, RectificationInput, RectificationProgress};
 
-use super::{PageId, PageResult, form_errors, org_json, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageId, PageResult, form_errors, org_json, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -88,7 +89,9 @@ pub async fn item_add(State(state): State<AppState>, CsrfForm(page, form): CsrfF
         materials: form.materials.clone(),
     };
     match state.services.plan_item_add(&page.actor, &input).await {
-        Ok(item) => Ok(see_other(&format!("/study-plans?org_id={}&year={}", item.org_id, item.year))),
+        Ok(item) => {
+            Ok(flash::redirect(&page, &format!("/study-plans?org_id={}&year={}", item.org_id, item.year), Flash::Added))
+        }
         Err(e) => {
             let errors = form_errors(e)?;
             let year = if (2000..=2100).contains(&input.year) { input.year } else { now().date_naive().year() };
@@ -109,7 +112,7 @@ pub async fn item_link(
     CsrfForm(page, form): CsrfForm<LinkForm>,
 ) -> PageResult {
     let item = state.services.plan_item_link(&page.actor, id, form.activity_id.parse().ok()).await?;
-    Ok(see_other(&format!("/study-plans?org_id={}&year={}", item.org_id, item.year)))
+    Ok(flash::redirect(&page, &format!("/study-plans?org_id={}&year={}", item.org_id, item.year), Flash::Linked))
 }
 
 #[derive(Deserialize, Default)]
@@ -189,7 +192,7 @@ pub async fn rectification_create(
         deadline: form.deadline.clone(),
     };
     match state.services.rectification_create(&page.actor, &input).await {
-        Ok(_) => Ok(see_other("/rectifications")),
+        Ok(_) => Ok(flash::redirect(&page, "/rectifications", Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             rect_page(&state, &page, &RectQuery::default(), StatusCode::UNPROCESSABLE_ENTITY, errors, json!(form)).await
@@ -228,7 +231,7 @@ pub async fn rectification_progress(
         note: form.note,
     };
     match state.services.rectification_progress(&page.actor, id, &progress).await {
-        Ok(_) => Ok(see_other("/rectifications")),
+        Ok(_) => Ok(flash::redirect(&page, "/rectifications", Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("{id}.{k}"), v)).collect();
             rect_page(&state, &page, &RectQuery::default(), StatusCode::UNPROCESSABLE_ENTITY, errors, json!({})).await
@@ -283,7 +286,8 @@ async fn areas_page(
         .flat_map(|top| {
             std::iter::once(top).chain(areas.iter().filter(move |a| a.parent_id == Some(top.id))).map(|a| {
                 let owner = a.org_id.and_then(|id| tree.iter().find(|o| o.id == id)).map(|o| o.name.clone());
-                json!({ "id": a.id, "name": a.name, "sub": a.parent_id.is_some(), "owner": owner,
+                json!({ "id": a.id, "name": a.name, "sub": a.parent_id.is_some(), "owner": owner, "purpose": a.purpose,
+                        "purpose_label": a.purpose.as_deref().and_then(taizhang_core::purpose::purpose_label),
                         "editable": a.org_id.is_some() || page.actor.role == taizhang_core::model::Role::SystemAdmin })
             })
         })
@@ -296,7 +300,12 @@ async fn areas_page(
         "work_areas.html",
         &mut json!({
             "kinds": kinds.iter().map(|(_, l)| l).collect::<Vec<_>>(),
-            "campaigns": campaigns.iter().map(|c| &c.name).collect::<Vec<_>>(),
+            "campaigns": campaigns.iter().map(|c| {
+                let owner = c.org_id.and_then(|id| tree.iter().find(|o| o.id == id)).map(|o| o.name.clone());
+                json!({ "id": c.id, "name": c.name, "owner": owner, "purpose": c.purpose,
+                        "purpose_label": c.purpose.as_deref().and_then(taizhang_core::purpose::purpose_label),
+                        "editable": c.org_id.is_some() || page.actor.role == taizhang_core::model::Role::SystemAdmin })
+            }).collect::<Vec<_>>(),
             "areas": rows, "tops": areas.iter().filter(|a| a.parent_id.is_none()).map(|a| json!({ "id": a.id, "name": a.name })).collect::<Vec<_>>(),
             "errors": errors, "values": values,
         }),
@@ -309,14 +318,16 @@ pub struct AreaForm {
     parent_id: String,
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    purpose: String,
 }
 
 pub async fn work_area_create(
     State(state): State<AppState>,
     CsrfForm(page, form): CsrfForm<AreaForm>,
 ) -> super::PageResult {
-    match state.services.work_area_create(&page.actor, None, form.parent_id.parse().ok(), &form.name).await {
-        Ok(_) => Ok(see_other("/work-areas")),
+    match state.services.work_area_add(&page.actor, None, form.parent_id.parse().ok(), &form.name, &form.purpose).await {
+        Ok(_) => Ok(flash::redirect(&page, "/work-areas", Flash::Added)),
         Err(e) => {
             let errors = form_errors(e)?;
             areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!(form)).await
@@ -329,8 +340,8 @@ pub async fn work_area_rename(
     PageId(id): PageId,
     CsrfForm(page, form): CsrfForm<AreaForm>,
 ) -> super::PageResult {
-    match state.services.work_area_rename(&page.actor, id, &form.name).await {
-        Ok(_) => Ok(see_other("/work-areas")),
+    match state.services.work_area_update(&page.actor, id, Some(&form.name), Some(&form.purpose)).await {
+        Ok(_) => Ok(flash::redirect(&page, "/work-areas", Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("{id}.{k}"), v)).collect();
             areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!({})).await
@@ -346,7 +357,7 @@ pub struct NameForm {
 
 pub async fn kind_create(State(state): State<AppState>, CsrfForm(page, form): CsrfForm<NameForm>) -> super::PageResult {
     match state.services.kind_create(&page.actor, &form.name).await {
-        Ok(()) => Ok(see_other("/work-areas")),
+        Ok(()) => Ok(flash::redirect(&page, "/work-areas", Flash::Added)),
         Err(e) => {
             let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("kind.{k}"), v)).collect();
             areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!({})).await
@@ -354,14 +365,37 @@ pub async fn kind_create(State(state): State<AppState>, CsrfForm(page, form): Cs
     }
 }
 
+#[derive(Deserialize, Serialize)]
+pub struct CampaignForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    purpose: String,
+}
+
 pub async fn campaign_create(
     State(state): State<AppState>,
-    CsrfForm(page, form): CsrfForm<NameForm>,
+    CsrfForm(page, form): CsrfForm<CampaignForm>,
 ) -> super::PageResult {
-    match state.services.campaign_create(&page.actor, page.actor.org_id, &form.name).await {
-        Ok(_) => Ok(see_other("/work-areas")),
+    match state.services.campaign_add(&page.actor, page.actor.org_id, &form.name, &form.purpose).await {
+        Ok(_) => Ok(flash::redirect(&page, "/work-areas", Flash::Added)),
         Err(e) => {
             let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("campaign.{k}"), v)).collect();
+            areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!({ "campaign": form })).await
+        }
+    }
+}
+
+/// Renames a campaign and sets its summary topic.
+pub async fn campaign_update(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    CsrfForm(page, form): CsrfForm<CampaignForm>,
+) -> super::PageResult {
+    match state.services.campaign_update(&page.actor, id, Some(&form.name), Some(&form.purpose)).await {
+        Ok(_) => Ok(flash::redirect(&page, "/work-areas", Flash::Saved)),
+        Err(e) => {
+            let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("campaign{id}.{k}"), v)).collect();
             areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!({})).await
         }
     }

@@ -8,9 +8,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use taizhang_core::auth::now;
 use taizhang_core::project::Project;
-use taizhang_core::service::{MilestoneInput, ProgressInput, ProjectInput};
+use taizhang_core::service::{MeasureInput, MilestoneInput, ProgressInput, ProjectInput};
 
-use super::{PageId, PageResult, form_errors, org_json, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageId, PageResult, form_errors, org_json, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, CsrfMultipart, PageActor};
 
@@ -42,7 +43,27 @@ fn chart(p: &Project) -> Value {
 
 fn project_json(p: &Project) -> Value {
     let today = now().date_naive();
-    json!({ "project": p, "percent": p.progress_at(today), "chart": chart(p) })
+    json!({
+        "project": p, "percent": p.progress_at(today), "status": p.status_at(today).label(), "chart": chart(p),
+        "measures": p.measures.iter().map(|m| format!("{}{}{}", m.name, measure_text(m.value), m.unit)).collect::<Vec<_>>(),
+    })
+}
+
+/// The categories already in use, for the form's suggestions.
+fn categories(projects: &[Project]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in projects {
+        if !p.category.is_empty() && !out.contains(&p.category) {
+            out.push(p.category.clone());
+        }
+    }
+    out
+}
+
+/// A measure's value as people write it: 5200, 3.5.
+fn measure_text(value: f64) -> String {
+    let s = format!("{value:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 async fn list_page(
@@ -61,6 +82,7 @@ async fn list_page(
         "projects.html",
         &mut json!({
             "rows": projects.iter().map(project_json).collect::<Vec<_>>(), "filter": { "org_id": q.org_id },
+            "categories": categories(&projects),
             "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
             "errors": errors, "values": values,
         }),
@@ -76,8 +98,9 @@ pub async fn export(State(state): State<AppState>, page: PageActor, Query(q): Qu
     Ok(crate::sheets::xlsx_response(&name, bytes))
 }
 
-/// The project form: fields, then milestone rows `milestone_id`, `milestone_name`
-/// and `milestone_done_on` in order (a new row has an empty id).
+/// The project form: fields, measure rows `measure_name`, `measure_value` and
+/// `measure_unit`, then milestone rows `milestone_id`, `milestone_name` and
+/// `milestone_done_on` in order (a new row has an empty id).
 fn project_input(form: &[(String, String)]) -> (ProjectInput, Value) {
     let one = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
     let all = |name: &str| form.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect::<Vec<_>>();
@@ -91,15 +114,30 @@ fn project_input(form: &[(String, String)]) -> (ProjectInput, Value) {
             done_on: dones.get(i).cloned().unwrap_or_default(),
         })
         .collect();
+    let (m_names, m_values, m_units) = (all("measure_name"), all("measure_value"), all("measure_unit"));
+    let measures: Vec<MeasureInput> = m_names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| MeasureInput {
+            name: name.clone(),
+            value: m_values.get(i).cloned().unwrap_or_default(),
+            unit: m_units.get(i).cloned().unwrap_or_default(),
+        })
+        .filter(|m| !(m.name.trim().is_empty() && m.value.trim().is_empty() && m.unit.trim().is_empty()))
+        .collect();
     let values = json!({
-        "org_id": one("org_id"), "name": one("name"), "description": one("description"), "started_on": one("started_on"),
+        "org_id": one("org_id"), "name": one("name"), "category": one("category"), "description": one("description"),
+        "started_on": one("started_on"),
+        "measures": measures.iter().map(|m| json!({ "name": m.name, "value": m.value, "unit": m.unit })).collect::<Vec<_>>(),
         "milestones": milestones.iter().map(|m| json!({ "id": m.id, "name": m.name, "done_on": m.done_on })).collect::<Vec<_>>(),
     });
     let input = ProjectInput {
         org_id: one("org_id").parse().ok(),
         name: one("name"),
+        category: one("category"),
         description: one("description"),
         started_on: one("started_on"),
+        measures,
         milestones,
     };
     (input, values)
@@ -111,7 +149,7 @@ pub async fn create(
 ) -> PageResult {
     let (input, values) = project_input(&form);
     match state.services.project_save(&page.actor, None, &input).await {
-        Ok(p) => Ok(see_other(&format!("/projects/{}", p.id))),
+        Ok(p) => Ok(flash::redirect(&page, &format!("/projects/{}", p.id), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             list_page(&state, &page, &ProjectQuery::default(), StatusCode::UNPROCESSABLE_ENTITY, errors, values).await
@@ -135,8 +173,9 @@ async fn show_page(
     let values = if on.is_some() { Value::Null } else { values };
     let form = if values.is_null() {
         json!({
-            "org_id": p.org_id.to_string(), "name": p.name, "description": p.description,
+            "org_id": p.org_id.to_string(), "name": p.name, "category": p.category, "description": p.description,
             "started_on": p.started_on.map(|d| d.to_string()),
+            "measures": p.measures.iter().map(|m| json!({ "name": m.name, "value": measure_text(m.value), "unit": m.unit })).collect::<Vec<_>>(),
             "milestones": p.milestones.iter().map(|m| json!({ "id": m.id, "name": m.name, "done_on": m.done_on.map(|d| d.to_string()) })).collect::<Vec<_>>(),
         })
     } else {
@@ -150,6 +189,7 @@ async fn show_page(
             "row": project_json(&p), "org_name": org.name, "reading": reading,
             "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
             "values": form, "errors": errors,
+            "categories": categories(&state.services.project_list(&page.actor, None).await?),
         }),
     )
 }
@@ -192,7 +232,7 @@ pub async fn update(
 ) -> PageResult {
     let (input, values) = project_input(&form);
     match state.services.project_save(&page.actor, Some(id), &input).await {
-        Ok(_) => Ok(see_other(&format!("/projects/{id}"))),
+        Ok(_) => Ok(flash::redirect(&page, &format!("/projects/{id}"), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors, values).await
@@ -211,7 +251,7 @@ pub async fn progress_add(
         ProgressInput { date: text("date"), percent: text("percent"), note: text("note"), reason: text("reason") };
     let photo = crate::auth::file_field(&parts, "photo");
     match state.services.progress_add(&page.actor, id, &input, photo).await {
-        Ok(_) => Ok(see_other(&format!("/projects/{id}"))),
+        Ok(_) => Ok(flash::redirect(&page, &format!("/projects/{id}"), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("progress.{k}"), v)).collect();
             show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Value::Null).await

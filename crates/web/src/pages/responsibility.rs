@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use taizhang_core::auth::now;
 use taizhang_core::service::{DutyInput, PledgeInput};
 
-use super::{PageId, PageResult, form_errors, org_json, render, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageId, PageResult, form_errors, org_json, render, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, CsrfMultipart, PageActor};
 
@@ -139,7 +140,7 @@ pub async fn duty_create(
         area_ids: values.area_ids.iter().filter_map(|v| v.parse().ok()).collect(),
     };
     match state.services.duty_save(&page.actor, None, &input).await {
-        Ok(_) => Ok(see_other("/responsibility")),
+        Ok(_) => Ok(flash::redirect(&page, "/responsibility", Flash::Added)),
         Err(e) => {
             let errors = form_errors(e)?;
             let q = ChainQuery::default();
@@ -154,7 +155,7 @@ pub async fn duty_delete(
     CsrfForm(page, _): CsrfForm<Value>,
 ) -> PageResult {
     state.services.duty_delete(&page.actor, id).await?;
-    Ok(see_other("/responsibility"))
+    Ok(flash::redirect(&page, "/responsibility", Flash::Deleted))
 }
 
 /// A pledge with its signed scan (multipart).
@@ -174,7 +175,7 @@ pub async fn pledge_create(State(state): State<AppState>, CsrfMultipart(page, pa
     };
     let scan = crate::auth::file_field(&parts, "scan");
     match state.services.pledge_create(&page.actor, &input, scan).await {
-        Ok(p) => Ok(see_other(&format!("/responsibility?year={}", p.year))),
+        Ok(p) => Ok(flash::redirect(&page, &format!("/responsibility?year={}", p.year), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             let q = ChainQuery { year: text("year"), ..Default::default() };

@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{PageId, PageResult, form_errors, org_json, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageId, PageResult, form_errors, org_json, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -98,16 +99,18 @@ impl ItemForm {
     }
 }
 
-/// Back to the review after a post, or the review again with the errors.
+/// Back to the review after a post (saying `done`), or the review again
+/// with the errors.
 async fn after(
     state: &AppState,
     page: &PageActor,
     q: &ReviewQuery,
     prefix: &str,
     result: taizhang_core::Result<()>,
+    done: Flash,
 ) -> PageResult {
     match result {
-        Ok(()) => Ok(see_other(&q.back())),
+        Ok(()) => Ok(flash::redirect(page, &q.back(), done)),
         Err(e) => {
             let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("{prefix}{k}"), v)).collect();
             review_page(state, page, q, StatusCode::UNPROCESSABLE_ENTITY, errors).await
@@ -133,7 +136,7 @@ pub async fn item_add(State(state): State<AppState>, CsrfForm(page, f): CsrfForm
         Err(shown) => return shown,
     };
     let r = state.services.review_item_add(&page.actor, org_id, &f.period, &f.section, &f.text).await;
-    after(&state, &page, &f.query(), "new.", r.map(|_| ())).await
+    after(&state, &page, &f.query(), "new.", r.map(|_| ()), Flash::Added).await
 }
 
 pub async fn accept(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<ItemForm>) -> PageResult {
@@ -143,7 +146,7 @@ pub async fn accept(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<I
     };
     let text = Some(f.text.as_str()).filter(|t| !t.trim().is_empty());
     let r = state.services.review_accept(&page.actor, org_id, &f.period, &f.key, text).await;
-    after(&state, &page, &f.query(), &format!("{}.", f.key), r.map(|_| ())).await
+    after(&state, &page, &f.query(), &format!("{}.", f.key), r.map(|_| ()), Flash::Accepted).await
 }
 
 pub async fn dismiss(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<ItemForm>) -> PageResult {
@@ -152,7 +155,7 @@ pub async fn dismiss(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<
         Err(shown) => return shown,
     };
     let r = state.services.review_dismiss(&page.actor, org_id, &f.period, &f.key).await;
-    after(&state, &page, &f.query(), &format!("{}.", f.key), r).await
+    after(&state, &page, &f.query(), &format!("{}.", f.key), r, Flash::Dismissed).await
 }
 
 pub async fn item_update(
@@ -161,7 +164,7 @@ pub async fn item_update(
     CsrfForm(page, f): CsrfForm<ItemForm>,
 ) -> PageResult {
     let r = state.services.review_item_update(&page.actor, id, &f.text).await;
-    after(&state, &page, &f.query(), &format!("item{id}."), r.map(|_| ())).await
+    after(&state, &page, &f.query(), &format!("item{id}."), r.map(|_| ()), Flash::Saved).await
 }
 
 pub async fn item_delete(
@@ -170,5 +173,5 @@ pub async fn item_delete(
     CsrfForm(page, f): CsrfForm<ItemForm>,
 ) -> PageResult {
     let r = state.services.review_item_delete(&page.actor, id).await;
-    after(&state, &page, &f.query(), "", r).await
+    after(&state, &page, &f.query(), "", r, Flash::Deleted).await
 }

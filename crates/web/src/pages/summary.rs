@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{PageId, PageResult, form_errors, org_json, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageId, PageResult, form_errors, org_json, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -81,7 +82,7 @@ pub struct KeepForm {
 /// Keeps the summary as generated now, as a version.
 pub async fn keep(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<KeepForm>) -> PageResult {
     let saved = crate::reports::keep(&state, &page.actor, f.org_id.parse().ok(), &f.period).await?;
-    Ok(see_other(&format!("/summary/versions/{}", saved.id)))
+    Ok(flash::redirect(&page, &format!("/summary/versions/{}", saved.id), Flash::VersionKept))
 }
 
 pub async fn version(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {

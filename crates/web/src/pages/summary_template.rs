@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{PageResult, form_errors, form_org_id, local_url, org_json, render, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageResult, form_errors, form_org_id, local_url, org_json, render, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -29,6 +30,10 @@ pub struct TemplateForm {
     #[serde(default)]
     source: String,
 }
+
+/// The names a template may use, explained (the same for every org).
+static GUIDE: std::sync::LazyLock<Vec<taizhang_docs::report::GuideSection>> =
+    std::sync::LazyLock::new(taizhang_docs::report::field_guide);
 
 async fn editor(
     state: &AppState,
@@ -58,6 +63,7 @@ async fn editor(
             "org_id": org.as_ref().map(|o| o.id.to_string()).unwrap_or_default(),
             "org_name": org.map(|o| o.name), "period": period, "errors": errors,
             "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
+            "guide": &*GUIDE, "filters": taizhang_docs::report::FILTERS,
         }),
     )
 }
@@ -99,7 +105,7 @@ pub async fn save(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<Tem
         (Err(e), _) => Err(e),
     };
     match result {
-        Ok(()) => Ok(see_other(&back(&f.org_id, &period))),
+        Ok(()) => Ok(flash::redirect(&page, &back(&f.org_id, &period), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             editor(&state, &page, org_id, &period, Some(f.source), StatusCode::UNPROCESSABLE_ENTITY, errors).await
@@ -121,7 +127,7 @@ pub async fn reset(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<Te
         return Err(taizhang_core::Error::invalid("org_id", "请选择组织").into());
     };
     state.services.summary_template_set(&page.actor, id, None).await?;
-    Ok(see_other(&back(&f.org_id, &period)))
+    Ok(flash::redirect(&page, &back(&f.org_id, &period), Flash::TemplateReset))
 }
 
 /// The editor of the org and period a form was sent from.

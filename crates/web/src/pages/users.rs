@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use taizhang_core::model::{Role, User};
 use taizhang_core::service::{UserInput, UserUpdate};
 
-use super::{PageId, PageResult, form_errors, org_json, render, render_status, see_other};
+use super::flash::{self, Flash};
+use super::{PageId, PageResult, form_errors, org_json, render, render_status};
 use crate::AppState;
 use crate::auth::{CsrfForm, PageActor};
 
@@ -86,7 +87,7 @@ pub async fn create(State(state): State<AppState>, CsrfForm(page, form): CsrfFor
         password: form.password.clone(),
     };
     match state.services.user_create(&page.actor, &input).await {
-        Ok(_) => Ok(see_other("/users")),
+        Ok(_) => Ok(flash::redirect(&page, "/users", Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             let mut values = json!(form);
@@ -130,7 +131,7 @@ pub async fn update(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(see_other("/users")),
+        Ok(()) => Ok(flash::redirect(&page, "/users", Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
             let mut values = json!(form);

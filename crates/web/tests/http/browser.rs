@@ -171,6 +171,19 @@ impl Browser {
         }
     }
 
+    /// Waits until the page holds `text`.
+    async fn wait_text(&self, text: &str) {
+        let started = Instant::now();
+        loop {
+            let page = self.call(reqwest::Method::GET, "/source", None).await;
+            if page.as_str().unwrap_or_default().contains(text) {
+                return;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "the page never showed {text}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn dashboard_total(&self, base: &str) -> u64 {
         self.go(&format!("{base}/dashboard?period=2020H1")).await;
         self.text(".tile strong").await.trim().parse().expect("the dashboard's total")
@@ -332,6 +345,157 @@ async fn no_page_is_wider_than_a_phone() {
             );
         }
     }
+}
+
+/// A form answers in the page: refused, the first wrong field has the focus
+/// and is scrolled into view (on a short screen, below the first screenful);
+/// saved, the next page says 已保存 in a status line, once.
+#[tokio::test]
+async fn a_form_answers_with_its_first_wrong_field_or_its_word() {
+    let app = spawn_app().await;
+    let base = app.base.clone();
+    let b = Browser::start().await;
+    let short = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
+        "params": { "width": 390, "height": 560, "deviceScaleFactor": 1, "mobile": false } });
+    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(short)).await;
+    let org = app.org("第一社区").await.id;
+    b.go(&format!("{base}/login")).await;
+    b.type_into("#f-username", "shequ1").await;
+    b.type_into("#f-password", PASSWORD).await;
+    b.click("form button[type=submit]").await;
+    b.wait_url(|u| !u.contains("/login")).await;
+
+    b.go(&format!("{base}/people/new")).await;
+    b.script("document.querySelector('#f-org_id').value = arguments[0];", json!([org.to_string()])).await;
+    b.type_into("#f-name", "焦点测试").await;
+    b.type_into("#f-mobile", "12345").await;
+    // Sent as the button would (the phone's tab bar may cover the button itself).
+    let submit = "document.querySelector('form.card').requestSubmit();";
+    b.script(submit, json!([])).await;
+    b.find("#e-mobile").await;
+    let started = Instant::now();
+    let focus = loop {
+        let focus = b
+            .script(
+                "var el = document.activeElement, r = el.getBoundingClientRect();
+                 return [el.id, el.getAttribute('aria-invalid'), r.top >= 0 && r.bottom <= window.innerHeight, window.scrollY > 0];",
+                json!([]),
+            )
+            .await;
+        if focus[0] == json!("f-mobile") || started.elapsed() > Duration::from_secs(5) {
+            break focus;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(focus, json!(["f-mobile", "true", true, true]), "the wrong field has the focus, in view");
+    assert_eq!(b.script("return document.querySelectorAll('.flash').length;", json!([])).await, json!(0));
+
+    b.script("document.querySelector('#f-mobile').value = '';", json!([])).await;
+    b.script(submit, json!([])).await;
+    let person = b.wait_url(|u| u.rsplit('/').next().is_some_and(|id| id.chars().all(|c| c.is_ascii_digit()))).await;
+    assert_eq!(b.text("main [role=status].flash").await, "已保存");
+    b.go(&person).await;
+    b.find("main h1").await;
+    assert_eq!(b.script("return document.querySelectorAll('.flash').length;", json!([])).await, json!(0), "said once");
+}
+
+/// The grid worker's round on a 390×844 phone: a household opened from the
+/// households list, 登记走访 on its page, then a follow-up and a reading for
+/// the household's key person; the worker sees the reading and its flag. No
+/// page on the way is wider than the screen.
+#[tokio::test]
+async fn a_grid_worker_visits_a_household_and_follows_up_on_a_phone() {
+    let app = spawn_app().await;
+    let base = app.base.clone();
+    // An open campaign over the worker's grid and a key person with a plan
+    // from today in the first household of the worker's list (the demo's are of 2020).
+    let admin = app.token("kuangqu").await;
+    let grid = app.org("第一社区第一网格").await.id;
+    let today = taizhang_core::auth::now().date_naive();
+    let screening = json!({ "org_id": app.org("第一社区").await.id, "name": "冬季入户走访", "starts_on": today.to_string(),
+        "ends_on": (today + chrono::Duration::days(7)).to_string(), "grid_ids": [grid] });
+    assert_eq!(app.send(&admin, "POST", "/api/v1/screenings", screening).await.status(), reqwest::StatusCode::CREATED);
+    let worker = app.token("wangge1").await;
+    let first: Value = app.get(&worker, "/api/v1/households?per_page=1").await.json().await.unwrap();
+    let household = first["items"][0]["id"].as_i64().unwrap();
+    let person = first["items"][0]["members"][0]["person_id"].as_i64().unwrap();
+    let group: Value = app.get(&admin, "/api/v1/key-groups").await.json().await.unwrap();
+    let enter = json!({ "key_group_id": group[0]["id"], "person_id": person, "entered_on": today.to_string(), "reason": "外省返乡" });
+    assert_eq!(app.send(&admin, "POST", "/api/v1/key-persons", enter).await.status(), reqwest::StatusCode::CREATED);
+    let cadre: Value = app.get(&admin, "/api/v1/people?q=谢美玲").await.json().await.unwrap();
+    let plan = json!({ "cadre_id": cadre["items"][0]["id"], "measures": "居家观察，每日随访", "every_days": 1,
+        "starts_on": today.to_string() });
+    let r = app.send(&admin, "PUT", &format!("/api/v1/people/{person}/care-plan"), plan).await;
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+
+    let b = Browser::start().await;
+    let phone = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
+        "params": { "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": false } });
+    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(phone)).await;
+    let fits = |what: &'static str| {
+        let b = &b;
+        async move {
+            b.find("main").await;
+            let width = b.script("return document.documentElement.scrollWidth;", json!([])).await;
+            assert!(width.as_f64().unwrap() <= 390.0, "{what}: the page is {width}px wide on a 390px screen");
+        }
+    };
+    b.go(&format!("{base}/login")).await;
+    b.type_into("#f-username", "wangge1").await;
+    b.type_into("#f-password", PASSWORD).await;
+    b.click("form button[type=submit]").await;
+    b.wait_url(|u| !u.contains("/login")).await;
+    b.find("#work-today").await;
+    fits("the home page").await;
+
+    // The households list, then the first household, tapped.
+    b.click(".tabbar a[href='/households']").await;
+    b.wait_url(|u| u.ends_with("/households")).await;
+    fits("the households list").await;
+    b.click(&format!("main table a[href='/households/{household}']")).await;
+    b.wait_url(|u| u.ends_with(&format!("/households/{household}"))).await;
+    fits("the household").await;
+
+    // 登记走访: the open campaign is picked, today and the worker's name filled in.
+    b.type_into("#visit-form #f-note", "已发放防疫告知书").await;
+    b.click("#visit-form button[type=submit]").await;
+    b.wait_url(|u| u.contains("visited=")).await;
+    assert!(b.text("#visit-done").await.contains("已登记走访"));
+    assert!(b.text("ul.visits li.just").await.contains("冬季入户走访"));
+    fits("the household after the visit").await;
+
+    // The key person of the household: a follow-up, then a reading.
+    b.click(&format!("main a.tag[href='/care/{person}']")).await;
+    b.wait_url(|u| u.ends_with(&format!("/care/{person}"))).await;
+    fits("the care page").await;
+    b.type_into("form[action$='/follow-ups'] [name=findings]", "自述乏力，已通知社区医生").await;
+    b.click("form[action$='/follow-ups'] button[type=submit]").await;
+    b.wait_text("：自述乏力，已通知社区医生").await;
+    fits("the care page after the follow-up").await;
+    b.script(
+        "document.querySelector(\"form[action$='/health-checks'] [name=checked_at]\").value = arguments[0];",
+        json!([format!("{today}T08:30")]),
+    )
+    .await;
+    b.type_into("form[action$='/health-checks'] [name=temperature]", "38.4").await;
+    b.click("form[action$='/health-checks'] button[type=submit]").await;
+    b.wait_text("tag warn flag").await;
+    let row = b
+        .script(
+            "var cell = document.querySelector('td[data-label^=\"体温\"] .flag');
+             return cell ? cell.closest('tr').innerText : '';",
+            json!([]),
+        )
+        .await;
+    let row = row.as_str().unwrap_or_default();
+    assert!(row.contains("38.4") && row.contains("发热") && !row.contains("**"), "the worker's own reading: {row}");
+    fits("the care page after the reading").await;
+
+    // Home again: the reading among the day's abnormal ones.
+    b.click(".tabbar a[href='/']").await;
+    b.wait_url(|u| u.trim_end_matches('/') == base).await;
+    assert!(b.text("#abnormal + ul").await.contains("38.4"));
+    fits("the home page after the round").await;
 }
 
 /// A 1×1 PNG.

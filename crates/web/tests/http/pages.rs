@@ -350,3 +350,76 @@ async fn every_delete_asks_first_and_names_what_goes() {
     }
     assert!(deletes >= 4, "the pages offer deletes ({deletes})");
 }
+
+/// The `Set-Cookie` of a response for one cookie.
+fn set_cookie_of(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+/// After a change the next page says so, once: the redirect sets a
+/// short-lived cookie naming the message (HttpOnly, SameSite=Lax, for the
+/// whole site), the page shows it in a role="status" element and clears it,
+/// and the page after shows nothing. A part of a page fetched by htmx leaves
+/// it for the page; a forged cookie shows nothing of its own.
+#[tokio::test]
+async fn a_change_is_confirmed_once_on_the_next_page() {
+    let app = spawn_app().await;
+    let b = app.browser("shequ1").await;
+    let org = app.org("第一社区").await.id.to_string();
+    let r = b.post("/people", &[("org_id", &org), ("name", "闪现测试")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookie = set_cookie_of(&r, "tz_flash").expect("the redirect leaves a message");
+    assert!(cookie.starts_with("tz_flash=saved;"), "{cookie}");
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(part), "{part}: {cookie}");
+    }
+    let max_age: u32 = cookie.split("Max-Age=").nth(1).and_then(|s| s.split(';').next()).unwrap().parse().unwrap();
+    assert!((1..=60).contains(&max_age), "{cookie}");
+    let person = r.headers()["location"].to_str().unwrap().to_owned();
+
+    // A part of a page (htmx, not a boosted navigation) neither shows nor clears it.
+    let part = b
+        .client
+        .get(format!("{}/activities/participants?org_id={org}", b.base))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert!(set_cookie_of(&part, "tz_flash").is_none());
+    assert!(!part.text().await.unwrap().contains("已保存"));
+
+    let shown = b.client.get(format!("{}{person}", b.base)).send().await.unwrap();
+    let cleared = set_cookie_of(&shown, "tz_flash").expect("the page clears the message");
+    assert!(cleared.starts_with("tz_flash=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    let html = shown.text().await.unwrap();
+    assert!(html.contains("<p class=\"flash\" role=\"status\">已保存</p>"), "the page says 已保存");
+    let (_, again) = b.get(&person).await;
+    assert!(!again.contains("class=\"flash\""), "said once");
+
+    // Each kind of change has its word.
+    let r = b.post(&format!("{person}/delete"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, list) = b.get(r.headers()["location"].to_str().unwrap()).await;
+    assert!(list.contains("role=\"status\">已删除</p>"));
+
+    // A forged cookie is not text to show: only the fixed messages exist.
+    for forged in ["%3Cscript%3Ealert(1)%3C%2Fscript%3E", "已保存", "saved%3Cb%3E"] {
+        let html = b
+            .client
+            .get(format!("{}/people", b.base))
+            .header("cookie", format!("tz_flash={forged}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("class=\"flash\""), "{forged}");
+        assert!(!html.contains("<script>alert"), "{forged}");
+    }
+}

@@ -38,6 +38,16 @@ async fn demo_ids(app: &TestApp, token: &str) -> Vec<(&'static str, i64)> {
         ("duties", store.duties(&path).await.unwrap()[0].id),
         ("evidence", evidence),
         ("households", first(&get("/api/v1/households?per_page=1".into()).await, "items")),
+        (
+            "indicators",
+            app.send(token, "POST", "/api/v1/indicators", json!({ "name": "探测指标", "unit": "个" }))
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()["id"]
+                .as_i64()
+                .unwrap_or(0),
+        ),
         ("key-persons", first(&get("/api/v1/key-persons".into()).await, "")),
         ("memberships", store.memberships_of_org(district.id).await.unwrap()[0].id),
         ("orgs", district.id),
