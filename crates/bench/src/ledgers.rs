@@ -136,6 +136,23 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     let summary_runs = runs.min(5);
     let d_summary = time_runs(summary_runs, summary(district.id)).await?;
     let c_summary = time_runs(summary_runs, summary(county.id)).await?;
+    // The same with the composed preset over a composition of many
+    // sections (every area, every kind, two month ranges, chips in text),
+    // kept for the county: what any office's summary costs.
+    let composed = |org: Id| {
+        let (services, actor) = (services.clone(), actor.clone());
+        move || {
+            let (services, actor) = (services.clone(), actor.clone());
+            async move {
+                let data = services.summary_data(&actor, Some(org), "2025").await?;
+                let markup = report::render(report::GENERIC_SUMMARY, &data).map_err(anyhow::Error::msg)?;
+                report::docx(&report::parse(&markup)).map_err(anyhow::Error::msg)
+            }
+        }
+    };
+    let composition = bench_composition(&services, &actor, county.id).await?;
+    services.summary_composition_set(&actor, Some(county.id), Some(&composition)).await?;
+    let c_composed = time_runs(summary_runs, composed(county.id)).await?;
 
     let load_after = crate::load_average();
 
@@ -180,6 +197,12 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     timed(&mut t, "dashboard, county, 2025H1", &c_half, base);
     timed(&mut t, "summary DOCX, one district, 2025", &d_summary, base);
     timed(&mut t, "summary DOCX, county, 2025", &c_summary, base);
+    timed(
+        &mut t,
+        &format!("summary DOCX composed ({} sections), county, 2025", composition.sections.len()),
+        &c_composed,
+        base,
+    );
     t.fact("check: county activities in 2025", count(d.counts.total), "rows");
     t.fact("check: county targets evaluated", d.targets.len().to_string(), "targets");
     t.fact("check: county unreported volunteer activities 2025", count(d.unreported), "rows");
@@ -459,4 +482,62 @@ fn generate(rng: &mut Rng, districts: &[District], first_year: i32, years: i32) 
         reported_by: if reported_on.is_some() { "黄丽萍".to_owned() } else { String::new() },
         reported_on,
     }
+}
+
+/// A composition as a busy office might keep: a section per work area, per
+/// activity kind and per sub-org, and two month ranges with chips in the
+/// staff's text, then the standard parts.
+async fn bench_composition(
+    services: &Services,
+    actor: &taizhang_core::auth::Actor,
+    county: Id,
+) -> Result<taizhang_core::composition::Composition> {
+    use taizhang_core::composition::{Binding, Composition, Part, Section};
+    let choices = services.summary_composition_choices(actor, Some(county)).await?;
+    let section = |heading: String, parts: Vec<Part>, binding: Binding, text: &str| Section {
+        heading,
+        level: 2,
+        parts,
+        binding,
+        text: text.to_owned(),
+    };
+    let mut sections = Vec::new();
+    for a in choices.areas.iter().filter(|a| a.parent_id.is_none()) {
+        sections.push(section(
+            a.name.clone(),
+            vec![Part::Activities, Part::SubAreas],
+            Binding { areas: vec![a.id], ..Default::default() },
+            "",
+        ));
+    }
+    for (code, label) in &choices.kinds {
+        sections.push(section(
+            label.clone(),
+            vec![Part::Activities],
+            Binding { kinds: vec![code.clone()], ..Default::default() },
+            "",
+        ));
+    }
+    for o in choices.orgs.iter().take(10) {
+        sections.push(section(
+            o.name.clone(),
+            vec![Part::Activities],
+            Binding { orgs: vec![o.id], ..Default::default() },
+            "",
+        ));
+    }
+    for months in [vec![1, 2, 3], vec![7, 8]] {
+        sections.push(section(
+            format!("{}至{}月", months[0], months[months.len() - 1]),
+            vec![Part::Activities],
+            Binding { months, ..Default::default() },
+            "「期间」这几个月开展「次数」，参与「参与人次」，主要有「活动名称」。",
+        ));
+    }
+    for part in
+        [Part::Campaigns, Part::SubOrgs, Part::Indicators, Part::Projects, Part::Matters, Part::Problems, Part::Plans]
+    {
+        sections.push(section(part.label().to_owned(), vec![part], Binding::default(), ""));
+    }
+    Ok(Composition { title: String::new(), sections })
 }

@@ -25,6 +25,20 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str, bool)] = &[
     ("shequ1", "第一社区录入员", Role::Recorder, "第一社区", false),
     ("wangge1", "第一社区第一网格网格员", Role::Recorder, "第一社区第一网格", false),
     ("chakan", "矿区查看", Role::Viewer, DISTRICT, false),
+    (
+        crate::demo_offices::STATION.admin.0,
+        crate::demo_offices::STATION.admin.1,
+        Role::OrgAdmin,
+        crate::demo_offices::STATION_NAME,
+        crate::demo_offices::STATION.admin.2,
+    ),
+    (
+        crate::demo_offices::VILLAGE.admin.0,
+        crate::demo_offices::VILLAGE.admin.1,
+        Role::OrgAdmin,
+        crate::demo_offices::VILLAGE_NAME,
+        crate::demo_offices::VILLAGE.admin.2,
+    ),
 ];
 
 /// (parent name, kind, name); parents precede children.
@@ -156,7 +170,7 @@ impl Lcg {
 }
 
 /// A synthetic ID number with a valid check digit (region code of no real county).
-fn synthetic_id(rng: &mut Lcg, birth: NaiveDate, male: bool) -> String {
+pub(crate) fn synthetic_id(rng: &mut Lcg, birth: NaiveDate, male: bool) -> String {
     // The sequence number is odd for men and even for women.
     let seq = rng.next(499) * 2 + if male { 1 } else { 2 };
     let first17 = format!("459001{}{seq:03}", birth.format("%Y%m%d"));
@@ -271,12 +285,20 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
     crate::demo_ledgers::load(services, actor, &|name| org_id(name), &cadres, &volunteers).await?;
     crate::demo_governance::load(services, actor, &|name| org_id(name), &cadres).await?;
     people += crate::demo_grid::load(services, actor, &|name| org_id(name), &cadres).await?;
-    Ok(DemoReport { loaded: true, orgs: orgs.len(), people })
+    // Two offices of other kinds beside the district, under the same county.
+    let (office_orgs, office_people) =
+        crate::demo_offices::load(services, actor, org_id(COUNTY).unwrap_or_default()).await?;
+    Ok(DemoReport { loaded: true, orgs: orgs.len() + office_orgs, people: people + office_people })
 }
 
 async fn set_demo_users(services: &Services, actor: &Actor, password: &str) -> Result<()> {
     for (username, display_name, role, org, personal) in DEMO_USERS {
-        let org = services.org_lookup(actor, org).await?;
+        let org = match services.org_lookup(actor, org).await {
+            Ok(org) => org,
+            // A demo loaded before the offices were added has no account for them.
+            Err(crate::error::Error::NotFound) => continue,
+            Err(e) => return Err(e),
+        };
         match services.store.user_by_username(username).await? {
             Some(user) => services.user_reset_password(actor, user.id, password).await?,
             None => {

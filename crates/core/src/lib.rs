@@ -11,6 +11,7 @@ pub mod demo;
 mod demo_governance;
 pub mod demo_grid;
 mod demo_ledgers;
+pub mod demo_offices;
 pub mod error;
 pub mod evidence;
 pub mod grid;

@@ -85,6 +85,53 @@ impl OrgKind {
         }
     }
 
+    /// The work areas (with sub-areas) an office of this kind usually keeps:
+    /// a starting set its admin adopts and adapts (`work_areas_adopt`). Data,
+    /// never a rule: no record is chosen by these names.
+    pub fn default_work_areas(self) -> &'static [(&'static str, &'static [&'static str])] {
+        match self {
+            OrgKind::Township => &[
+                ("党的建设", &["基层党建", "党风廉政建设"]),
+                ("经济发展", &["产业发展", "招商引资"]),
+                ("乡村振兴", &["人居环境整治", "农村基础设施"]),
+                ("社会治理", &["平安建设", "矛盾纠纷化解", "信访工作"]),
+                ("民生保障", &["社会救助", "就业服务"]),
+                ("宣传思想文化", &[]),
+            ],
+            OrgKind::StreetOffice => &[
+                ("党建引领", &[]),
+                ("社区治理", &["网格化管理", "物业管理"]),
+                ("民生服务", &["就业服务", "养老服务"]),
+                ("平安建设", &[]),
+                ("城市管理", &[]),
+                ("宣传思想文化", &[]),
+            ],
+            OrgKind::Village => &[
+                ("党建引领", &[]),
+                ("产业发展", &[]),
+                ("乡村治理", &["村民自治", "矛盾调解"]),
+                ("人居环境", &[]),
+                ("民生保障", &[]),
+            ],
+            OrgKind::Community => &[("党建引领", &[]), ("社区服务", &[]), ("平安建设", &[]), ("文明创建", &[])],
+            OrgKind::CulturalStation => &[
+                ("公共文化服务", &["文艺演出", "全民阅读"]),
+                ("群众文化活动", &[]),
+                ("非遗保护传承", &[]),
+                ("文化设施管理", &[]),
+            ],
+            OrgKind::PracticeStation => &[
+                ("理论宣讲", &[]),
+                ("志愿服务", &[]),
+                ("文化惠民", &[]),
+                ("移风易俗", &[]),
+                ("文明创建", &[]),
+            ],
+            OrgKind::Department => &[("业务工作", &[]), ("党建工作", &[]), ("队伍建设", &[])],
+            _ => &[],
+        }
+    }
+
     pub fn parse(s: &str) -> Option<OrgKind> {
         OrgKind::ALL.into_iter().find(|k| k.as_str() == s || k.label() == s)
     }

@@ -101,13 +101,8 @@ pub trait Store: Send + Sync + 'static {
         ctx: &AuditCtx,
     ) -> Result<WorkArea>;
     /// Sets an area's name and purpose.
-    async fn work_area_update(
-        &self,
-        id: Id,
-        name: String,
-        purpose: Option<String>,
-        ctx: &AuditCtx,
-    ) -> Result<WorkArea>;
+    async fn work_area_update(&self, id: Id, name: String, purpose: Option<String>, ctx: &AuditCtx)
+    -> Result<WorkArea>;
     /// Volunteer service per person over a subtree and date range:
     /// (person id, name, activities, hours), most hours first.
     async fn volunteer_hours(
@@ -128,8 +123,7 @@ pub trait Store: Send + Sync + 'static {
         ctx: &AuditCtx,
     ) -> Result<Campaign>;
     /// Sets a campaign's name and purpose.
-    async fn campaign_update(&self, id: Id, name: String, purpose: Option<String>, ctx: &AuditCtx)
-    -> Result<Campaign>;
+    async fn campaign_update(&self, id: Id, name: String, purpose: Option<String>, ctx: &AuditCtx) -> Result<Campaign>;
     async fn activity_get(&self, id: Id) -> Result<Option<Activity>>;
     async fn activity_list(&self, query: &ActivityQuery) -> Result<Page<ActivityRow>>;
     /// Every activity the query matches (paging ignored), oldest first, in full.

@@ -108,6 +108,10 @@ pub struct Volunteer {
 pub struct ProjectFacts {
     pub name: String,
     pub cite: String,
+    /// 项目类别 as the office wrote it; empty for none.
+    pub category: String,
+    /// 完成, 在建 or 未开工 at the period's end.
+    pub status: String,
     /// Percent done at the period's end.
     pub percent: u8,
     /// Milestones finished by the period's end.

@@ -65,7 +65,15 @@ mod tests {
 
     #[test]
     fn an_export_reads_back_as_its_rows() {
-        let columns = [("单位/组织", 16), ("指标", 16), (UNIT_HEADER, 8), ("数值", 10), ("目标", 10), ("去年同期", 10), ("备注", 20)];
+        let columns = [
+            ("单位/组织", 16),
+            ("指标", 16),
+            (UNIT_HEADER, 8),
+            ("数值", 10),
+            ("目标", 10),
+            ("去年同期", 10),
+            ("备注", 20),
+        ];
         let rows = vec![
             vec![
                 Cell::from("青山村"),
@@ -76,7 +84,15 @@ mod tests {
                 Cell::from(""),
                 Cell::from("镇统计站"),
             ],
-            vec![Cell::from("青山村"), Cell::from("农家书屋"), Cell::from("个"), Cell::from(""), Cell::from(""), Cell::from(""), Cell::from("")],
+            vec![
+                Cell::from("青山村"),
+                Cell::from("农家书屋"),
+                Cell::from("个"),
+                Cell::from(""),
+                Cell::from(""),
+                Cell::from(""),
+                Cell::from(""),
+            ],
         ];
         let bytes = table_workbook("青山村2021年统计指标", "统计指标", &columns, &rows).unwrap();
         let read = read_indicator_values(&bytes).unwrap();

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "purposes_project_measures", include_str!("../migrations/sqlite/0016_purposes_project_measures.sql")),
     (17, "summary_compositions", include_str!("../migrations/sqlite/0017_summary_compositions.sql")),
     (20, "grid_worker_day", include_str!("../migrations/sqlite/0020_grid_worker_day.sql")),
+    (21, "activity_kinds_per_org", include_str!("../migrations/sqlite/0021_activity_kinds_per_org.sql")),
 ];
 
 pub struct Manager {

@@ -70,6 +70,10 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "follow_ups.html",
         "disinfections.html",
         "daily_report.html",
+        "print_base.html",
+        "print_sign_in.html",
+        "print_minutes.html",
+        "print_ledger.html",
     );
     // The summary topics a campaign, work area or org may serve, for the
     // `purpose_select` macro.

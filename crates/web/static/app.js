@@ -49,3 +49,12 @@ document.addEventListener("htmx:afterSettle", function (e) {
 document.addEventListener("htmx:beforeHistorySave", function () {
   document.querySelectorAll("main .flash").forEach(function (el) { el.remove(); });
 });
+
+// A print view's 打印 button (data-print) opens the browser's print dialog.
+document.addEventListener("click", function (e) {
+  var el = e.target && e.target.closest ? e.target.closest("[data-print]") : null;
+  if (el) {
+    e.preventDefault();
+    window.print();
+  }
+});

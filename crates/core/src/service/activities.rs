@@ -483,11 +483,38 @@ impl Services {
         let purpose = crate::purpose::purpose_field(&mut problems, "purpose", purpose);
         problems.finish()?;
         let name = name.expect("checked");
-        if areas.iter().any(|a| a.parent_id == parent_id && a.name == name) {
+        let org_id = org.expect("checked").id;
+        // Names are unique among an org's own areas and the shared ones
+        // under the same parent; two offices may each have "产业发展".
+        if areas.iter().any(|a| a.parent_id == parent_id && a.name == name && a.org_id.is_none_or(|o| o == org_id)) {
             return Err(Error::conflict("name", format!("已有名为“{name}”的工作条线")));
         }
-        let org_id = org.expect("checked").id;
         self.store.work_area_create(org_id, parent_id, name, purpose.expect("checked"), &actor.ctx()).await
+    }
+
+    /// Adds the work areas an office of the org's kind usually keeps
+    /// ([`crate::model::OrgKind::default_work_areas`]), skipping those it
+    /// already has by name; the areas it has after, in order.
+    pub async fn work_areas_adopt(&self, actor: &Actor, org_id: Option<Id>) -> Result<Vec<WorkArea>> {
+        actor.require(Role::OrgAdmin)?;
+        let id = org_id.or(actor.org_id).ok_or_else(|| Error::invalid("org_id", "请选择组织"))?;
+        let org = self.visible_org_field(actor, id, "org_id").await?;
+        let own = |areas: &[WorkArea], parent: Option<Id>, name: &str| {
+            areas.iter().find(|a| a.org_id == Some(org.id) && a.parent_id == parent && a.name == name).map(|a| a.id)
+        };
+        for (top, subs) in org.kind.default_work_areas() {
+            let areas = self.work_areas_for(actor).await?;
+            let top_id = match own(&areas, None, top) {
+                Some(id) => id,
+                None => self.work_area_add(actor, Some(org.id), None, top, "").await?.id,
+            };
+            for sub in *subs {
+                if own(&areas, Some(top_id), sub).is_none() {
+                    self.work_area_add(actor, Some(org.id), Some(top_id), sub, "").await?;
+                }
+            }
+        }
+        Ok(self.work_areas_for(actor).await?.into_iter().filter(|a| a.org_id == Some(org.id)).collect())
     }
 
     /// Renames an area: an org's own areas by its administrators, the shared
@@ -542,11 +569,13 @@ impl Services {
 
 impl Services {
     /// Built-in kinds and those added by the actor's orgs or the orgs above
-    /// them: (code, label). An added kind's name is its code.
+    /// them: (code, label). An added kind's name is its code; offices in
+    /// different branches may each add one of the same name, listed once.
     pub async fn kinds_for(&self, actor: &Actor) -> Result<Vec<(String, String)>> {
         let mut kinds: Vec<(String, String)> = KINDS.iter().map(|(c, l)| ((*c).to_owned(), (*l).to_owned())).collect();
         for (name, org_id) in self.store.custom_kinds().await? {
-            if let Some(org) = self.store.org_get(org_id).await?
+            if !kinds.iter().any(|(c, _)| *c == name)
+                && let Some(org) = self.store.org_get(org_id).await?
                 && (org.path.starts_with(&actor.scope_path) || actor.scope_path.starts_with(&org.path))
             {
                 kinds.push((name.clone(), name));

@@ -109,7 +109,8 @@ impl Services {
             let n = i + 1;
             let b = &s.binding;
             if b.areas.iter().any(|a| !choices.areas.iter().any(|w| w.id == *a)) {
-                problems.add(&format!("sections[{i}].binding.areas"), format!("第{n}节选择的工作领域不存在或不属于本单位"));
+                problems
+                    .add(&format!("sections[{i}].binding.areas"), format!("第{n}节选择的工作领域不存在或不属于本单位"));
             }
             if b.kinds.iter().any(|k| !choices.kinds.iter().any(|(code, _)| code == k)) {
                 problems.add(&format!("sections[{i}].binding.kinds"), format!("第{n}节选择的活动种类不存在"));
@@ -146,7 +147,8 @@ impl Services {
         period: &str,
     ) -> Result<Option<crate::summary::SummaryDraft>> {
         let org = self.draft_org(actor, org_id).await?;
-        let period = crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
+        let period =
+            crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
         self.store.summary_draft(org.id, period.code()).await
     }
 
@@ -164,7 +166,8 @@ impl Services {
     ) -> Result<()> {
         actor.require(Role::Recorder)?;
         let org = self.draft_org(actor, org_id).await?;
-        let period = crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
+        let period =
+            crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
         let mut p = crate::error::Problems::new();
         if markup.trim().is_empty() {
             p.add("markup", "草稿不能为空；要按记录重新生成请点“按最新记录重新生成”");
@@ -195,7 +198,8 @@ impl Services {
     pub async fn summary_draft_drop(&self, actor: &Actor, org_id: Option<Id>, period: &str) -> Result<()> {
         actor.require(Role::Recorder)?;
         let org = self.draft_org(actor, org_id).await?;
-        let period = crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
+        let period =
+            crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
         self.store.summary_draft_set(org.id, period.code(), None, &actor.ctx()).await
     }
 }

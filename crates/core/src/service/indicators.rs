@@ -213,7 +213,12 @@ impl<'a> Tree<'a> {
 
     /// Sums an optional field over the rows that make up `org`'s figure:
     /// all rows must carry it.
-    fn sum_field(&self, org: Id, depth: usize, field: &dyn Fn(&Tree<'a>, Id, usize) -> Option<Decimal>) -> Option<Decimal> {
+    fn sum_field(
+        &self,
+        org: Id,
+        depth: usize,
+        field: &dyn Fn(&Tree<'a>, Id, usize) -> Option<Decimal>,
+    ) -> Option<Decimal> {
         let mut sum = Decimal::ZERO;
         let mut any = false;
         for child in self.children.get(&org).into_iter().flatten() {
@@ -359,9 +364,8 @@ impl Services {
         let mut names: HashMap<Id, String> = HashMap::new();
         let mut out = Vec::with_capacity(list.len());
         for i in list {
-            if !names.contains_key(&i.org_id) {
-                let name = self.store.org_get(i.org_id).await?.map(|o| o.name).unwrap_or_default();
-                names.insert(i.org_id, name);
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(i.org_id) {
+                slot.insert(self.store.org_get(i.org_id).await?.map(|o| o.name).unwrap_or_default());
             }
             out.push(IndicatorView {
                 org_name: names.get(&i.org_id).cloned().unwrap_or_default(),
@@ -541,7 +545,12 @@ impl Services {
 
     /// The indicator figures of an org's subtree for a period, as the
     /// summary states them.
-    pub(crate) async fn indicator_figures(&self, org: &Org, tree: &[Org], period: &Period) -> Result<Vec<IndicatorFigure>> {
+    pub(crate) async fn indicator_figures(
+        &self,
+        org: &Org,
+        tree: &[Org],
+        period: &Period,
+    ) -> Result<Vec<IndicatorFigure>> {
         let defs = self.indicators_around(org).await?;
         if defs.is_empty() {
             return Ok(Vec::new());
@@ -605,7 +614,11 @@ impl Services {
                             None
                         }
                         _ => {
-                            errors.push(row_error(row, "org", format!("名为“{name}”的组织有{}个，无法区分", found.len())));
+                            errors.push(row_error(
+                                row,
+                                "org",
+                                format!("名为“{name}”的组织有{}个，无法区分", found.len()),
+                            ));
                             None
                         }
                     }
@@ -628,11 +641,19 @@ impl Services {
                         ([one], _) => Some(*one),
                         ([], Some(d)) => Some(*d),
                         ([], None) => {
-                            errors.push(row_error(row, "indicator", format!("“{name}”不是已定义的指标，请先在指标列表中添加")));
+                            errors.push(row_error(
+                                row,
+                                "indicator",
+                                format!("“{name}”不是已定义的指标，请先在指标列表中添加"),
+                            ));
                             None
                         }
                         _ => {
-                            errors.push(row_error(row, "indicator", format!("名为“{name}”的指标有{}个，无法区分", fitting.len())));
+                            errors.push(row_error(
+                                row,
+                                "indicator",
+                                format!("名为“{name}”的指标有{}个，无法区分", fitting.len()),
+                            ));
                             None
                         }
                     }
@@ -723,7 +744,9 @@ impl Services {
         if inputs.is_empty() {
             return Err(Error::invalid("file", "文件中没有填写数值的行"));
         }
-        self.indicator_values_save(actor, org_id, period, inputs, Some(source)).await
+        // The file's name as the audit log keeps it: no character a document cannot carry.
+        let source: String = source.chars().filter(|c| !crate::error::xml_invalid(*c)).take(100).collect();
+        self.indicator_values_save(actor, org_id, period, inputs, Some(&source)).await
     }
 }
 
@@ -762,7 +785,15 @@ mod tests {
         }
     }
 
-    fn value(id: Id, indicator: Id, org: Id, period: &str, v: &str, target: Option<&str>, ly: Option<&str>) -> IndicatorValue {
+    fn value(
+        id: Id,
+        indicator: Id,
+        org: Id,
+        period: &str,
+        v: &str,
+        target: Option<&str>,
+        ly: Option<&str>,
+    ) -> IndicatorValue {
         let d = |s: &str| Decimal::parse(s, 4).unwrap();
         IndicatorValue {
             id,
@@ -782,7 +813,8 @@ mod tests {
     fn sums_take_each_branch_once_and_compare_like_with_like() {
         // 1 ─ 2 ─ 4
         //   └ 3
-        let tree = vec![org(1, None, "/1/"), org(2, Some(1), "/1/2/"), org(3, Some(1), "/1/3/"), org(4, Some(2), "/1/2/4/")];
+        let tree =
+            vec![org(1, None, "/1/"), org(2, Some(1), "/1/2/"), org(3, Some(1), "/1/3/"), org(4, Some(2), "/1/2/4/")];
         let values = vec![
             value(10, 7, 2, "2021", "5", Some("6"), None),
             value(11, 7, 4, "2021", "100", None, None), // under 2, which has its own value
@@ -804,7 +836,10 @@ mod tests {
         // The org's own value wins, and last year is recorded for it.
         let f = &figures_of(&defs, &tree[1], &tree, "2021", Some("2020"), &values)[0];
         assert_eq!((f.value.as_str(), f.summed), ("5", false));
-        assert_eq!((f.last_year.as_deref(), f.change.as_deref(), f.change_percent.as_deref()), (Some("4"), Some("+1"), Some("+25")));
+        assert_eq!(
+            (f.last_year.as_deref(), f.change.as_deref(), f.change_percent.as_deref()),
+            (Some("4"), Some("+1"), Some("+25"))
+        );
 
         // Not summed: only the org's own value counts.
         let rate = [def(7, Aggregate::None, "%", 1)];

@@ -295,6 +295,8 @@ impl Services {
             data.projects.push(ProjectFacts {
                 name: p.name.clone(),
                 cite: format!("project:{}", p.id),
+                category: p.category.clone(),
+                status: p.status_at(as_of).label().to_owned(),
                 percent: p.progress_at(as_of),
                 done: done(NaiveDate::MIN),
                 done_in_period: done(start),
@@ -407,10 +409,8 @@ impl Services {
         end: NaiveDate,
     ) -> Result<Epidemic> {
         let Some(root) = tree.first() else { return Ok(Epidemic::default()) };
-        let mut e = Epidemic {
-            leading_group: serving(tree, purpose::EPIDEMIC).map(|o| o.name.clone()),
-            ..Default::default()
-        };
+        let mut e =
+            Epidemic { leading_group: serving(tree, purpose::EPIDEMIC).map(|o| o.name.clone()), ..Default::default() };
         let mut campaigns = Vec::new();
         for s in screenings.iter().filter(|s| s.starts_on >= start && s.starts_on <= end) {
             e.households += s.households;

@@ -205,11 +205,14 @@ pub(super) fn composed(
     };
     let has_area = |a: &Activity| a.fields.work_area_id.is_some_and(|id| areas.iter().any(|w| w.id == id));
     let under = |a: &Activity, area: Id| a.fields.work_area_id.is_some_and(|id| chain(id).contains(&area));
-    let in_org = |a: &Activity, o: Id| {
-        tree.iter().find(|t| t.id == o).is_some_and(|o| {
-            tree.iter().any(|t| t.id == a.fields.org_id && t.path.starts_with(&o.path))
-        })
-    };
+    // Each org of the subtree → the direct sub-org it lies under, found
+    // once: sections ask it of every activity.
+    let children: Vec<&Org> = tree.iter().filter(|o| o.parent_id == Some(org.id)).collect();
+    let under_child: std::collections::HashMap<Id, Id> = tree
+        .iter()
+        .filter_map(|t| children.iter().find(|c| t.path.starts_with(&c.path)).map(|c| (t.id, c.id)))
+        .collect();
+    let in_org = |a: &Activity, o: Id| under_child.get(&a.fields.org_id) == Some(&o);
     composition
         .sections
         .iter()
@@ -234,29 +237,36 @@ pub(super) fn composed(
                 text: s.text.clone(),
                 ..Default::default()
             };
-            for &bound in &b.areas {
-                for sub in areas.iter().filter(|w| w.parent_id == Some(bound)) {
-                    let inside = of(&|a| under(a, sub.id));
-                    if !inside.is_empty() {
-                        let mut g = group(sub.id.to_string(), sub.name.clone(), &inside, None, kinds, &citer);
-                        g.parent = areas.iter().find(|w| w.id == bound).map(|w| w.name.clone());
-                        out.sub_areas.push(g);
+            let has = |p: crate::composition::Part| s.parts.contains(&p);
+            if has(crate::composition::Part::SubAreas) {
+                for &bound in &b.areas {
+                    for sub in areas.iter().filter(|w| w.parent_id == Some(bound)) {
+                        let inside = of(&|a| under(a, sub.id));
+                        if !inside.is_empty() {
+                            let mut g = group(sub.id.to_string(), sub.name.clone(), &inside, None, kinds, &citer);
+                            g.parent = areas.iter().find(|w| w.id == bound).map(|w| w.name.clone());
+                            out.sub_areas.push(g);
+                        }
                     }
                 }
             }
-            for c in campaigns.iter().filter(|c| b.campaigns.is_empty() || b.campaigns.contains(&c.id)) {
-                let inside = of(&|a| a.fields.campaign_id == Some(c.id));
-                if !inside.is_empty() {
-                    out.campaigns.push(group(c.id.to_string(), c.name.clone(), &inside, None, kinds, &citer));
+            if has(crate::composition::Part::Campaigns) {
+                for c in campaigns.iter().filter(|c| b.campaigns.is_empty() || b.campaigns.contains(&c.id)) {
+                    let inside = of(&|a| a.fields.campaign_id == Some(c.id));
+                    if !inside.is_empty() {
+                        out.campaigns.push(group(c.id.to_string(), c.name.clone(), &inside, None, kinds, &citer));
+                    }
                 }
             }
-            for child in tree.iter().filter(|o| o.parent_id == Some(org.id)) {
-                if !b.orgs.is_empty() && !b.orgs.contains(&child.id) {
-                    continue;
-                }
-                let inside = of(&|a| in_org(a, child.id));
-                if !inside.is_empty() {
-                    out.orgs.push(group(child.id.to_string(), child.name.clone(), &inside, None, kinds, &citer));
+            if has(crate::composition::Part::SubOrgs) {
+                for child in &children {
+                    if !b.orgs.is_empty() && !b.orgs.contains(&child.id) {
+                        continue;
+                    }
+                    let inside = of(&|a| in_org(a, child.id));
+                    if !inside.is_empty() {
+                        out.orgs.push(group(child.id.to_string(), child.name.clone(), &inside, None, kinds, &citer));
+                    }
                 }
             }
             out

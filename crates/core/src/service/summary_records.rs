@@ -105,7 +105,12 @@ fn people_figure(stays: &[&KeyPerson]) -> Figure {
 impl Services {
     /// Key persons of the subtree of `root`: found in `start..=day`, and
     /// in a group on `day`, in total and per key group.
-    pub(super) async fn key_person_figures(&self, root: &Org, start: NaiveDate, day: NaiveDate) -> Result<KeyPersonFigures> {
+    pub(super) async fn key_person_figures(
+        &self,
+        root: &Org,
+        start: NaiveDate,
+        day: NaiveDate,
+    ) -> Result<KeyPersonFigures> {
         let stays = self.store.key_persons(&root.path, None).await?;
         let found: Vec<&KeyPerson> = stays.iter().filter(|k| k.entered_on >= start && k.entered_on <= day).collect();
         let active: Vec<&KeyPerson> = stays.iter().filter(|k| k.active_on(day)).collect();
@@ -196,8 +201,10 @@ impl Services {
                     cited.push(m.id);
                 }
             }
-            team.roles =
-                roles.into_iter().map(|(role, ids)| RoleCount { role, count: Figure::of("membership", &ids) }).collect();
+            team.roles = roles
+                .into_iter()
+                .map(|(role, ids)| RoleCount { role, count: Figure::of("membership", &ids) })
+                .collect();
             team.total = Figure::of("membership", &cited);
             out.push(team);
         }
@@ -265,7 +272,11 @@ mod tests {
             infra.measures.iter().map(|m| (&*m.name, &*m.unit, m.total.n, &*m.total.cite)).collect();
         assert_eq!(
             m,
-            [("面积", "平方米", 6000.0, "project:1,2"), ("金额", "万元", 0.3, "project:1,2"), ("面积", "亩", 1.0, "project:2")]
+            [
+                ("面积", "平方米", 6000.0, "project:1,2"),
+                ("金额", "万元", 0.3, "project:1,2"),
+                ("面积", "亩", 1.0, "project:2")
+            ]
         );
         // Before its start day and without progress, a project has not started.
         let f = project_figures(&[project(2, "x", Some(day(6, 1)), &[])], day(1, 1), day(5, 31));

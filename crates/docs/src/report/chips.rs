@@ -75,11 +75,20 @@ fn counted(chip: &str, g: &Json) -> Option<String> {
                 }
             }
         }
-        return Some(if ids.is_empty() { format!("{total}次") } else { format!("[[{total}次|activity:{}]]", ids.join(",")) });
+        return Some(if ids.is_empty() {
+            format!("{total}次")
+        } else {
+            format!("[[{total}次|activity:{}]]", ids.join(","))
+        });
     }
     let kinds = g.get("kinds")?.as_array()?;
     let k = kinds.iter().find(|k| k.get("label").and_then(Json::as_str) == Some(head))?;
     Some(cited(k.get("count")?, "次"))
+}
+
+/// A number given as a number or as text ("+12.3").
+fn number_of(v: &Json) -> Option<f64> {
+    v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim_start_matches('+').parse().ok()))
 }
 
 /// 「指标：<名称>」, 「指标：<名称>·同比」, 「指标：<名称>·目标完成率」.
@@ -96,12 +105,13 @@ fn indicator(chip: &str, data: &Json) -> Option<String> {
     let text = match what {
         "" => format!("{}{unit}", i.get("value").and_then(Json::as_str)?),
         "同比" => {
-            let change = i.get("change_percent").and_then(Json::as_f64)?;
-            let points = if unit == "%" { "个百分点" } else { "%" };
+            // For a percentage the change is in 百分点; otherwise relative.
+            let (key, points) = if unit == "%" { ("change", "个百分点") } else { ("change_percent", "%") };
+            let change: f64 = number_of(i.get(key)?)?;
             let word = if change >= 0.0 { "增长" } else { "下降" };
             format!("同比{word}{}{points}", written_number(change.abs()))
         }
-        "目标完成率" => format!("{}%", written_number(i.get("percent_of_target").and_then(Json::as_f64)?)),
+        "目标完成率" => format!("{}%", written_number(number_of(i.get("percent_of_target")?)?)),
         _ => return None,
     };
     Some(if cite.is_empty() { text } else { format!("[[{text}|{cite}]]") })
@@ -143,7 +153,7 @@ mod tests {
                        { "month": 8, "count": { "n": 1, "cite": "activity:2" } },
                        { "month": 9, "count": { "n": 1, "cite": "activity:3" } }] } });
         let data = json!({ "period_name": "", "figures": { "indicators": [
-            { "name": "覆盖率", "unit": "%", "value": "96.5", "change_percent": 1.2, "cite": "indicator_value:4" }] } });
+            { "name": "覆盖率", "unit": "%", "value": "96.5", "change": "+1.2", "change_percent": "+1.26", "cite": "indicator_value:4" }] } });
         let text = fill(
             "「期间」开展「次数」，其中「宣讲·次数」，7至8月「7至8月·次数」，参与「参与人次」，覆盖率「指标：覆盖率」，「指标：覆盖率·同比」；「未知·次数」",
             &section,

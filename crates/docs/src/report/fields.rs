@@ -79,7 +79,11 @@ pub const FIELD_SECTIONS: &[FieldSection] = &[
         title: "工作台账分组统计（data.figures）",
         note: "本期台账按类型、工作领域、专项活动、宣传渠道和下级组织分组；只列出有记录的组，顺序同“分类设置”。每一组的字段见下一节。",
         fields: &[
-            f("data.figures", "本期工作台账的各种分组", "{% set fg = data.figures %}"),
+            f(
+                "data.figures",
+                "本期工作台账的各种分组",
+                "{% set fg = data.figures %}共开展{{ fg.all.count | figure(\"项\") }}",
+            ),
             f(
                 "data.figures.all",
                 "本期全部工作，作为一组",
@@ -211,6 +215,8 @@ pub const FIELD_SECTIONS: &[FieldSection] = &[
                 "{% for pr in data.projects %}[[{{ pr.name }}|{{ pr.cite }}]]已完成{{ pr.percent }}%。{% endfor %}",
             ),
             f("data.projects[].name", "项目名称", "{{ pr.name }}"),
+            f("data.projects[].category", "项目类别；未填时为空", "{% if pr.category %}{{ pr.category }}类{% endif %}"),
+            f("data.projects[].status", "期末状态：完成、在建或未开工", "{{ pr.status }}"),
             f(
                 "data.projects[].cite",
                 "项目的出处，写成 [[项目名称|出处]] 即链接到项目",
@@ -495,7 +501,7 @@ mod tests {
     #[test]
     fn every_example_renders() {
         let data = sample_data();
-        let bind = "{% set fg = data.figures %}{% set k = data.figures.by_kind[0] %}{% set a = data.figures.by_area[0] %}\
+        let bind = "{% set k = data.figures.by_kind[0] %}{% set a = data.figures.by_area[0] %}\
                     {% set x = k.kinds[0] %}{% set mo = k.months[0] %}{% set pr = data.projects[0] %}{% set t = data.targets[0] %}";
         for field in all_fields() {
             let source = format!("{bind}{}", field.example);

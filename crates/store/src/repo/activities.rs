@@ -173,7 +173,7 @@ pub fn campaign_update(
 ) -> Result<Campaign> {
     let find = |c: &mut dyn Conn| -> Result<Campaign> {
         let row = c.query_opt("SELECT id, org_id, name, purpose FROM campaigns WHERE id = $1", params![id])?;
-        Ok(row.as_ref().map(campaign_from_row).transpose()?.ok_or(Error::NotFound)?)
+        row.as_ref().map(campaign_from_row).transpose()?.ok_or(Error::NotFound)
     };
     let before = find(c)?;
     c.execute("UPDATE campaigns SET name = $1, purpose = $2 WHERE id = $3", params![name, purpose, id])?;

@@ -499,7 +499,13 @@ pub fn project_save(c: &mut dyn Conn, p: &Project, ctx: &AuditCtx) -> Result<Pro
     for (position, m) in p.measures.iter().enumerate() {
         c.execute(
             "INSERT INTO project_measures (project_id, position, name, value, unit) VALUES ($1, $2, $3, $4, $5)",
-            &[id.into(), (position as i64).into(), m.name.as_str().into(), Value::Real(m.value), m.unit.as_str().into()],
+            &[
+                id.into(),
+                (position as i64).into(),
+                m.name.as_str().into(),
+                Value::Real(m.value),
+                m.unit.as_str().into(),
+            ],
         )?;
     }
     let kept: Vec<Id> = p.milestones.iter().map(|m| m.id).filter(|id| *id > 0).collect();

@@ -170,7 +170,8 @@ pub fn screening_households(c: &mut dyn Conn, q: &ScreeningHouseholdQuery) -> Re
     let mut args: Vec<Value> = vec![q.screening_id.into()];
     args.extend(q.grid_ids.iter().map(|g| Value::Int(*g)));
     let mut sql = format!(
-        "FROM households h JOIN orgs o ON o.id = h.org_id WHERE h.org_id IN ({})",
+        "FROM households h JOIN orgs o ON o.id = h.org_id WHERE h.org_id IN ({})
+           AND h.org_id IN (SELECT grid_id FROM screening_grids WHERE screening_id = $1)",
         placeholders(2, q.grid_ids.len())
     );
     sql.push_str(&household_text_filter(&q.text, &mut args));

@@ -52,8 +52,10 @@ pub fn list(c: &mut dyn Conn, scope_path: &str, also: &[Id]) -> Result<Vec<Indic
 }
 
 pub fn get(c: &mut dyn Conn, id: Id) -> Result<Option<Indicator>> {
-    let row = c
-        .query_opt(&format!("SELECT {COLUMNS} FROM indicators i JOIN orgs o ON o.id = i.org_id WHERE i.id = $1"), params![id])?;
+    let row = c.query_opt(
+        &format!("SELECT {COLUMNS} FROM indicators i JOIN orgs o ON o.id = i.org_id WHERE i.id = $1"),
+        params![id],
+    )?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 

@@ -233,13 +233,7 @@ impl Store for SqlStore {
         let ctx = ctx.clone();
         self.write(move |c| activities::campaign_create(c, org_id, &name, purpose.as_deref(), &ctx)).await
     }
-    async fn campaign_update(
-        &self,
-        id: Id,
-        name: String,
-        purpose: Option<String>,
-        ctx: &AuditCtx,
-    ) -> Result<Campaign> {
+    async fn campaign_update(&self, id: Id, name: String, purpose: Option<String>, ctx: &AuditCtx) -> Result<Campaign> {
         let ctx = ctx.clone();
         self.write(move |c| activities::campaign_update(c, id, &name, purpose.as_deref(), &ctx)).await
     }

@@ -42,6 +42,27 @@ pub async fn work_area_create(
     Ok((StatusCode::CREATED, Json(a.into())))
 }
 
+#[derive(serde::Deserialize, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct AdoptQuery {
+    /// Default: the caller's org.
+    pub org_id: Option<i64>,
+}
+
+/// Adds the work areas an office of the org's kind usually keeps (乡镇, 街道, 村,
+/// 社区, 文化站, 文明实践所, 单位), skipping those it has; answers the org's own areas.
+#[utoipa::path(post, path = "/api/v1/work-areas/defaults", tag = "ledgers", params(AdoptQuery),
+    responses((status = 201, body = [WorkAreaOut]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn work_areas_adopt(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<AdoptQuery>,
+) -> Result<(StatusCode, Json<Vec<WorkAreaOut>>), ApiError> {
+    let areas = state.services.work_areas_adopt(&actor, q.org_id).await?;
+    Ok((StatusCode::CREATED, Json(areas.into_iter().map(Into::into).collect())))
+}
+
 #[derive(serde::Deserialize, utoipa::ToSchema, Default)]
 #[serde(default)]
 pub struct RenameBody {

@@ -17,6 +17,7 @@ mod orgs;
 mod people;
 mod plans;
 mod summary;
+mod summary_facts;
 mod users;
 
 use axum::extract::DefaultBodyLimit;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}", get(users::get).patch(users::update))
         .route("/audit", get(audit::list))
         .route("/work-areas", get(ledgers::work_areas).post(ledgers::work_area_create))
+        .route("/work-areas/defaults", post(ledgers::work_areas_adopt))
         .route("/work-areas/{id}", axum::routing::patch(ledgers::work_area_rename))
         .route("/volunteer-hours", get(ledgers::volunteer_hours))
         .route("/kinds", get(ledgers::kinds).post(ledgers::kind_create))
@@ -141,6 +143,7 @@ pub fn routes() -> Router<AppState> {
         .route("/daily-report/export.xlsx", get(grid::daily_report_export))
         .route("/summary", get(summary::summary))
         .route("/summary/download", get(summary::summary_download))
+        .route("/summary/facts", get(summary_facts::facts))
         .route(
             "/summary/composition",
             get(summary::composition_get).put(summary::composition_put).delete(summary::composition_delete),
@@ -173,7 +176,7 @@ async fn not_found() -> crate::ApiError {
         people::membership_create, people::membership_delete,
         users::list, users::create, users::get, users::update,
         audit::list,
-        ledgers::work_areas, ledgers::work_area_create, ledgers::work_area_rename, ledgers::volunteer_hours,
+        ledgers::work_areas, ledgers::work_area_create, ledgers::work_areas_adopt, ledgers::work_area_rename, ledgers::volunteer_hours,
         ledgers::campaigns, ledgers::campaign_create, ledgers::campaign_update, ledgers::kinds, ledgers::kind_create,
         ledgers::activity_list, ledgers::activity_create, ledgers::activity_get, ledgers::activity_update,
         ledgers::activity_delete, ledgers::activity_report,
@@ -199,7 +202,7 @@ async fn not_found() -> crate::ApiError {
         grid::care_plan_put, grid::follow_up_board, grid::follow_up_add, grid::health_check_add,
         grid::health_check_list, grid::disinfection_list, grid::disinfection_add, grid::daily_report,
         grid::daily_report_export,
-        summary::summary, summary::summary_download, summary::keep, summary::versions,
+        summary::summary, summary::summary_download, summary_facts::facts, summary::keep, summary::versions,
         summary::version_download, summary::composition_get, summary::composition_put, summary::composition_delete,
         summary::draft_get, summary::draft_put, summary::draft_delete,
         indicators::list, indicators::create, indicators::update, indicators::remove, indicators::values,

@@ -214,8 +214,7 @@ pub async fn household_update(
     match state.services.household_save(&page.actor, Some(id), &input).await {
         Ok(_) => Ok(super::flash::redirect(&page, &format!("/households/{id}"), super::flash::Flash::Saved)),
         Err(e) => {
-            household_page(&state, &page, id, None, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f))
-                .await
+            household_page(&state, &page, id, None, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
         }
     }
 }
@@ -235,8 +234,7 @@ pub async fn key_enter(
     match state.services.key_person_enter(&page.actor, &input).await {
         Ok(k) => Ok(super::flash::redirect(&page, &format!("/care/{}", k.person_id), super::flash::Flash::Saved)),
         Err(e) => {
-            household_page(&state, &page, id, None, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f))
-                .await
+            household_page(&state, &page, id, None, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await
         }
     }
 }

@@ -32,7 +32,8 @@ pub async fn index(State(state): State<AppState>, page: PageActor) -> PageResult
 async fn work_today(state: &AppState, page: &PageActor) -> Result<Value, crate::PageError> {
     let w = state.services.work_today(&page.actor, now().date_naive()).await?;
     let person = |l: &taizhang_core::service::FollowUpLine| {
-        json!({ "person_id": l.plan.person_id, "name": l.plan.person_name, "next_due": l.next_due })
+        let (id, name) = (l.plan.person_id, &l.plan.person_name);
+        json!({ "person_id": id, "name": name, "next_due": l.next_due })
     };
     Ok(json!({
         "day": w.day,

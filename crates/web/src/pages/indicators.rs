@@ -50,7 +50,13 @@ struct Shown {
     new_errors: BTreeMap<String, String>,
 }
 
-async fn show_page(state: &AppState, page: &PageActor, q: &IndicatorQuery, status: StatusCode, shown: Shown) -> PageResult {
+async fn show_page(
+    state: &AppState,
+    page: &PageActor,
+    q: &IndicatorQuery,
+    status: StatusCode,
+    shown: Shown,
+) -> PageResult {
     let orgs = state.services.org_tree(&page.actor).await?;
     let org_id = q.org_id.trim().parse().ok();
     let Shown { mut errors, posted, problems, report, notice, mut values, new_errors } = shown;
@@ -68,7 +74,9 @@ async fn show_page(state: &AppState, page: &PageActor, q: &IndicatorQuery, statu
         for line in lines {
             let key = (line["indicator_id"].as_i64(), line["org_id"].as_i64());
             if let Some(p) = posted.iter().find(|p| (p.indicator_id, p.org_id) == key) {
-                for (k, v) in [("value", &p.value), ("target", &p.target), ("last_year", &p.last_year), ("note", &p.note)] {
+                for (k, v) in
+                    [("value", &p.value), ("target", &p.target), ("last_year", &p.last_year), ("note", &p.note)]
+                {
                     line[k] = json!(v);
                 }
             }
@@ -174,7 +182,11 @@ pub async fn values_save(
 /// Imports a values sheet for the page's org and period.
 pub async fn import(State(state): State<AppState>, CsrfMultipart(page, parts): CsrfMultipart) -> PageResult {
     use base64::Engine;
-    let q = IndicatorQuery { org_id: text_field(&parts, "org_id"), period: text_field(&parts, "period"), ..Default::default() };
+    let q = IndicatorQuery {
+        org_id: text_field(&parts, "org_id"),
+        period: text_field(&parts, "period"),
+        ..Default::default()
+    };
     let org_id = match form_org_id(&q.org_id) {
         Ok(id) => id,
         Err(e) => {
@@ -278,7 +290,10 @@ impl DefinitionForm {
     }
 }
 
-pub async fn definition_create(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<DefinitionForm>) -> PageResult {
+pub async fn definition_create(
+    State(state): State<AppState>,
+    CsrfForm(page, f): CsrfForm<DefinitionForm>,
+) -> PageResult {
     let q = f.query();
     let result = match f.input() {
         Ok(input) => state.services.indicator_define(&page.actor, &input).await.map(|_| ()),

@@ -16,6 +16,7 @@ mod orgs;
 mod people;
 mod period;
 mod plans;
+mod print;
 mod projects;
 mod responsibility;
 mod reviews;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/rectifications", get(plans::rectifications).post(plans::rectification_create))
         .route("/volunteers", get(plans::volunteers))
         .route("/work-areas", get(plans::work_areas).post(plans::work_area_create))
+        .route("/work-areas/defaults", post(plans::work_areas_adopt))
         .route("/work-areas/{id}", post(plans::work_area_rename))
         .route("/kinds", post(plans::kind_create))
         .route("/campaigns", post(plans::campaign_create))
@@ -84,6 +86,11 @@ pub fn routes() -> Router<AppState> {
                 .post(activities::import)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)),
         )
+        .route("/activities/print", get(print::ledger))
+        .route("/activities/print/sign-in", get(print::month_sign_in))
+        .route("/activities/print/minutes", get(print::month_minutes))
+        .route("/activities/{id}/print/sign-in", get(print::sign_in))
+        .route("/activities/{id}/print/minutes", get(print::minutes))
         .route("/activities/{id}", get(activities::show).post(activities::update))
         .route("/activities/{id}/edit", get(activities::edit_form))
         .route("/activities/{id}/delete", post(activities::delete))
@@ -334,6 +341,7 @@ async fn static_file(Path(file): Path<String>) -> Response {
     let (body, mime): (&'static [u8], &str) = match file.as_str() {
         "htmx.min.js" => (include_bytes!("../../static/htmx.min.js"), "text/javascript; charset=utf-8"),
         "app.css" => (include_bytes!("../../static/app.css"), "text/css; charset=utf-8"),
+        "print.css" => (include_bytes!("../../static/print.css"), "text/css; charset=utf-8"),
         "upload.js" => (include_bytes!("../../static/upload.js"), "text/javascript; charset=utf-8"),
         "app.js" => (include_bytes!("../../static/app.js"), "text/javascript; charset=utf-8"),
         "favicon.svg" => (include_bytes!("../../static/favicon.svg"), "image/svg+xml"),

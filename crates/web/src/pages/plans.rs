@@ -294,11 +294,14 @@ async fn areas_page(
         .collect();
     let kinds = state.services.kinds_for(&page.actor).await?;
     let campaigns = state.services.campaigns(&page.actor).await?;
+    let own_kind = page.actor.org_id.and_then(|id| tree.iter().find(|o| o.id == id)).map(|o| o.kind);
+    let recommended: Vec<&str> = own_kind.map(|k| k.default_work_areas().iter().map(|(top, _)| *top).collect()).unwrap_or_default();
     render_status(
         page,
         status,
         "work_areas.html",
         &mut json!({
+            "recommended": recommended, "own_kind": own_kind.map(|k| k.label()),
             "kinds": kinds.iter().map(|(_, l)| l).collect::<Vec<_>>(),
             "campaigns": campaigns.iter().map(|c| {
                 let owner = c.org_id.and_then(|id| tree.iter().find(|o| o.id == id)).map(|o| o.name.clone());
@@ -326,7 +329,8 @@ pub async fn work_area_create(
     State(state): State<AppState>,
     CsrfForm(page, form): CsrfForm<AreaForm>,
 ) -> super::PageResult {
-    match state.services.work_area_add(&page.actor, None, form.parent_id.parse().ok(), &form.name, &form.purpose).await {
+    match state.services.work_area_add(&page.actor, None, form.parent_id.parse().ok(), &form.name, &form.purpose).await
+    {
         Ok(_) => Ok(flash::redirect(&page, "/work-areas", Flash::Added)),
         Err(e) => {
             let errors = form_errors(e)?;
@@ -334,6 +338,21 @@ pub async fn work_area_create(
         }
     }
 }
+
+/// Adds the work areas an office of the signed-in org's kind usually keeps.
+pub async fn work_areas_adopt(State(state): State<AppState>, CsrfForm(page, _): CsrfForm<Empty>) -> super::PageResult {
+    match state.services.work_areas_adopt(&page.actor, None).await {
+        Ok(_) => Ok(flash::redirect(&page, "/work-areas", Flash::Added)),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            areas_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, errors, json!({})).await
+        }
+    }
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Deserialize, Default)]
+pub struct Empty {}
 
 pub async fn work_area_rename(
     State(state): State<AppState>,

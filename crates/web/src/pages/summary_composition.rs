@@ -230,7 +230,11 @@ pub async fn reset(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<Ve
     let period = super::working_period(&state, &page, &period).await?;
     let org_id = form_org_id(&org_raw).ok().flatten();
     match state.services.summary_composition_set(&page.actor, org_id, None).await {
-        Ok(()) => Ok(flash::redirect(&page, &local_url("/summary/composition", &[("org_id", &org_raw), ("period", &period)]), Flash::Saved)),
+        Ok(()) => Ok(flash::redirect(
+            &page,
+            &local_url("/summary/composition", &[("org_id", &org_raw), ("period", &period)]),
+            Flash::Saved,
+        )),
         Err(e) => {
             let errors = form_errors(e)?;
             composer(&state, &page, org_id, &period, None, StatusCode::UNPROCESSABLE_ENTITY, errors).await

@@ -124,6 +124,7 @@ pub async fn download(State(state): State<AppState>, page: PageActor, Query(q): 
     let period = super::working_period(&state, &page, &q.period).await?;
     let format = crate::reports::format(&q.format)?;
     let org_id = form_org_id(&q.org_id).ok().flatten();
-    let draft = state.services.summary_draft(&page.actor, org_id, &period).await?.ok_or(taizhang_core::Error::NotFound)?;
+    let draft =
+        state.services.summary_draft(&page.actor, org_id, &period).await?.ok_or(taizhang_core::Error::NotFound)?;
     Ok(crate::reports::download(&state, report::parse(&draft.markup), format).await?)
 }

@@ -55,8 +55,8 @@ async fn a_visit_is_recorded_from_the_households_own_page() {
     let one = app.org("第一社区第一网格").await.id;
     let token = app.token("wangge1").await;
     let worker = app.browser("wangge1").await;
-    let household = json_of(&app, &token, &format!("/api/v1/households?grid_id={one}&per_page=1")).await["items"][0]
-        .clone();
+    let household =
+        json_of(&app, &token, &format!("/api/v1/households?grid_id={one}&per_page=1")).await["items"][0].clone();
     let id = household["id"].as_i64().unwrap();
     let members = household["members"].as_array().unwrap().len() as u64;
     let path = format!("/households/{id}");
@@ -66,7 +66,9 @@ async fn a_visit_is_recorded_from_the_households_own_page() {
     let (status, html) = worker.get(&path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("目前没有进行中的入户排查") && !html.contains(&format!("action=\"{path}/visits\"")));
-    let r = worker.post(&format!("{path}/visits"), &[("visited_on", &today), ("visitor", "谢美玲"), ("result", "all_seen")]).await;
+    let r = worker
+        .post(&format!("{path}/visits"), &[("visited_on", &today), ("visitor", "谢美玲"), ("result", "all_seen")])
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("目前没有进行中的入户排查，无法登记走访"));
 
@@ -111,8 +113,8 @@ async fn a_visit_is_recorded_from_the_households_own_page() {
     assert!(visits.contains("已发放防疫告知书") && visits.contains("冬季入户走访"), "the visit is listed");
     let (_, plain) = worker.get(&path).await;
     assert!(plain.contains("已发放防疫告知书") && !plain.contains("已登记走访"), "confirmed once, after the post");
-    let next = json_of(&app, &token, &format!("/api/v1/households?grid_id={one}&per_page=2")).await["items"][1]["id"]
-        .clone();
+    let next =
+        json_of(&app, &token, &format!("/api/v1/households?grid_id={one}&per_page=2")).await["items"][1]["id"].clone();
     let visit = json!({ "household_id": next, "visited_on": today, "visitor": "谢美玲", "result": "all_seen" });
     let r = app.send(&token, "POST", &format!("/api/v1/screenings/{first}/visits"), visit).await;
     assert_eq!(r.status(), StatusCode::CREATED);
@@ -120,14 +122,19 @@ async fn a_visit_is_recorded_from_the_households_own_page() {
     let (_, other) = worker.get(&format!("{path}?visited={next_visit}")).await;
     assert!(!other.contains("已登记走访"), "only a visit of this household is confirmed");
     let c = json_of(&app, &token, &format!("/api/v1/screenings/{first}")).await;
-    let next_members = json_of(&app, &token, &format!("/api/v1/households/{next}")).await["members"]
-        .as_array()
-        .unwrap()
-        .len() as u64;
+    let next_members =
+        json_of(&app, &token, &format!("/api/v1/households/{next}")).await["members"].as_array().unwrap().len() as u64;
     assert_eq!(
         (c["total"]["visited"].as_u64(), c["total"]["with_status"].as_u64()),
         (Some(2), Some(members + next_members))
     );
+
+    // The worker's home page counts what is left, linking to that list.
+    let left = c["total"]["households"].as_u64().unwrap() - 2;
+    let (_, home) = worker.get("/").await;
+    let tile =
+        format!("<a class=\"tile\" href=\"/screenings/{first}?state=unvisited#households\"><strong>{left}</strong>");
+    assert!(home.contains(&tile), "{home}");
 
     // Two campaigns open: the worker chooses; not choosing is named.
     let second = open_screening(&app, "春节前安全走访", &[one]).await;
@@ -144,7 +151,12 @@ async fn a_visit_is_recorded_from_the_households_own_page() {
     let r = worker
         .post(
             &format!("{path}/visits"),
-            &[("screening_id", &second.to_string()), ("visited_on", &today), ("visitor", "谢美玲"), ("result", "vacant")],
+            &[
+                ("screening_id", &second.to_string()),
+                ("visited_on", &today),
+                ("visitor", "谢美玲"),
+                ("result", "vacant"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -156,12 +168,15 @@ async fn a_visit_is_recorded_from_the_households_own_page() {
     let theirs = json_of(&app, &admin, &format!("/api/v1/households?grid_id={two}&per_page=1")).await["items"][0]["id"]
         .as_i64()
         .unwrap();
-    let r = worker.post(&format!("/households/{theirs}/visits"), &[("visited_on", &today), ("result", "all_seen")]).await;
+    let r =
+        worker.post(&format!("/households/{theirs}/visits"), &[("visited_on", &today), ("result", "all_seen")]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let viewer = app.browser("chakan").await;
     let (_, html) = viewer.get(&path).await;
     assert!(!html.contains(&format!("action=\"{path}/visits\"")));
-    let r = viewer.post(&format!("{path}/visits"), &[("visited_on", &today), ("visitor", "x"), ("result", "all_seen")]).await;
+    let r = viewer
+        .post(&format!("{path}/visits"), &[("visited_on", &today), ("visitor", "x"), ("result", "all_seen")])
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
@@ -177,13 +192,15 @@ async fn a_campaigns_households_are_searched_sorted_as_addresses_read_and_all_re
     let natural = ["自然序1栋1室", "自然序2栋1室", "自然序10栋1室"];
     // The households list reads the same way.
     let found = json_of(&app, &admin, &format!("/api/v1/households?grid_id={one}&q=自然序")).await;
-    let addresses: Vec<&str> = found["items"].as_array().unwrap().iter().map(|h| h["address"].as_str().unwrap()).collect();
+    let addresses: Vec<&str> =
+        found["items"].as_array().unwrap().iter().map(|h| h["address"].as_str().unwrap()).collect();
     assert_eq!(addresses, natural);
 
     let id = open_screening(&app, "冬季入户走访", &[one, two]).await;
     let token = app.token("wangge1").await;
     let worker = app.browser("wangge1").await;
-    let total = json_of(&app, &token, &format!("/api/v1/screenings/{id}")).await["total"]["households"].as_u64().unwrap();
+    let total =
+        json_of(&app, &token, &format!("/api/v1/screenings/{id}")).await["total"]["households"].as_u64().unwrap();
     assert!(total > 200, "more than the old cap of 200: {total}");
 
     // Page by page, every household of the worker's grid and no other, in the order addresses read.
@@ -273,7 +290,8 @@ async fn a_worker_sees_the_readings_they_entered_and_no_one_else_does_unasked() 
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let cadre = json_of(&app, &admin, "/api/v1/people?q=谢美玲").await["items"][0]["id"].as_i64().unwrap();
-    let plan = json!({ "cadre_id": cadre, "measures": "居家观察，每日随访", "every_days": 1, "starts_on": today.to_string() });
+    let plan =
+        json!({ "cadre_id": cadre, "measures": "居家观察，每日随访", "every_days": 1, "starts_on": today.to_string() });
     let r = app.send(&admin, "PUT", &format!("/api/v1/people/{person}/care-plan"), plan).await;
     assert_eq!(r.status(), StatusCode::OK);
 

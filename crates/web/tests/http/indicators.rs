@@ -32,13 +32,15 @@ async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
 async fn township(app: &TestApp) -> Office {
     let admin = app.token("admin").await;
     let county = app.org("X自治县").await;
-    let town = created(app, &admin, "/api/v1/orgs", json!({ "parent_id": county.id, "kind": "township", "name": "河口镇" }))
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let town =
+        created(app, &admin, "/api/v1/orgs", json!({ "parent_id": county.id, "kind": "township", "name": "河口镇" }))
+            .await["id"]
+            .as_i64()
+            .unwrap();
     let mut villages = Vec::new();
     for name in ["上坪村", "下坪村"] {
-        let v = created(app, &admin, "/api/v1/orgs", json!({ "parent_id": town, "kind": "village", "name": name })).await;
+        let v =
+            created(app, &admin, "/api/v1/orgs", json!({ "parent_id": town, "kind": "village", "name": name })).await;
         villages.push(v["id"].as_i64().unwrap());
     }
     app.add_user("hekou", "org_admin", "河口镇", false).await;
@@ -117,7 +119,7 @@ async fn sheet(app: &TestApp, token: &str, org: i64, period: &str) -> Value {
     r.json().await.unwrap()
 }
 
-fn line<'a>(sheet: &'a Value, indicator: i64, org: i64) -> &'a Value {
+fn line(sheet: &Value, indicator: i64, org: i64) -> &Value {
     sheet["lines"]
         .as_array()
         .unwrap()
@@ -177,8 +179,14 @@ async fn indicators_are_defined_filled_read_back_and_stated_in_the_summary() {
     assert!(html.contains("data-cite=\"indicator_value:"), "{html}");
 
     // A fall is said as one: the rate below last year's.
-    let r = put_values(&app, &o.recorder, o.town, "2021", json!([{ "indicator_id": rate, "value": "94", "last_year": "95.3" }]))
-        .await;
+    let r = put_values(
+        &app,
+        &o.recorder,
+        o.town,
+        "2021",
+        json!([{ "indicator_id": rate, "value": "94", "last_year": "95.3" }]),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     let summary: Value =
         app.get(&o.admin, &format!("/api/v1/summary?org_id={}&period=2021", o.town)).await.json().await.unwrap();
@@ -334,7 +342,8 @@ async fn bad_numbers_are_refused_by_row_and_field_and_nothing_lands() {
     assert_eq!(line(&s, books, o.upper)["value"], "", "nothing landed");
 
     // A bad period and a foreign indicator are named too.
-    let r = put_values(&app, &o.recorder, o.town, "2021年第五季度", json!([{ "indicator_id": books, "value": "1" }])).await;
+    let r =
+        put_values(&app, &o.recorder, o.town, "2021年第五季度", json!([{ "indicator_id": books, "value": "1" }])).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&r.json().await.unwrap())[0].0, "period");
     let r = put_values(&app, &o.recorder, o.town, "2021", json!([{ "indicator_id": 999_999, "value": "1" }])).await;
@@ -342,7 +351,12 @@ async fn bad_numbers_are_refused_by_row_and_field_and_nothing_lands() {
 
     // Definitions are checked field by field.
     let r = app
-        .send(&o.admin, "POST", "/api/v1/indicators", json!({ "name": "", "unit": "平方米平方米平方米平方米", "decimals": 5, "aggregate": "avg" }))
+        .send(
+            &o.admin,
+            "POST",
+            "/api/v1/indicators",
+            json!({ "name": "", "unit": "平方米平方米平方米平方米", "decimals": 5, "aggregate": "avg" }),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<String> = field_errors(&r.json().await.unwrap()).into_iter().map(|(f, _)| f).collect();
@@ -350,7 +364,9 @@ async fn bad_numbers_are_refused_by_row_and_field_and_nothing_lands() {
     // Decimals may not drop below a value already entered.
     let r = put_values(&app, &o.recorder, o.town, "2021", json!([{ "indicator_id": rate, "value": "96.5" }])).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let r = app.send(&o.admin, "PUT", &format!("/api/v1/indicators/{rate}"), json!({ "name": "覆盖率", "unit": "%" })).await;
+    let r = app
+        .send(&o.admin, "PUT", &format!("/api/v1/indicators/{rate}"), json!({ "name": "覆盖率", "unit": "%" }))
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&r.json().await.unwrap())[0].0, "decimals");
 }
@@ -401,7 +417,9 @@ async fn an_import_with_a_bad_row_lands_nothing_and_names_the_row() {
     assert_eq!(r.headers()["content-type"], XLSX);
 
     // The export of the period is the template; filled in, it lands whole.
-    let r = app.get(&o.recorder, &format!("/api/v1/indicator-values/export.xlsx?org_id={}&period=2021&blank=true", o.town)).await;
+    let r = app
+        .get(&o.recorder, &format!("/api/v1/indicator-values/export.xlsx?org_id={}&period=2021&blank=true", o.town))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let template = r.bytes().await.unwrap().to_vec();
     let rows = taizhang_docs::read_indicator_values(&template).unwrap();
@@ -451,7 +469,8 @@ async fn the_page_shows_the_grid_and_saves_it_in_one_go() {
     let town = o.town.to_string();
     let field = |row: &str, key: &str| format!("rows[{row}].{key}");
     let (u_ind, u_org, u_val) = (field(&upper, "indicator_id"), field(&upper, "org_id"), field(&upper, "value"));
-    let (r_ind, r_org, r_val) = (field(&rate_row, "indicator_id"), field(&rate_row, "org_id"), field(&rate_row, "value"));
+    let (r_ind, r_org, r_val) =
+        (field(&rate_row, "indicator_id"), field(&rate_row, "org_id"), field(&rate_row, "value"));
     let (books_s, rate_s, upper_s) = (books.to_string(), rate.to_string(), o.upper.to_string());
     let post = |rate_value: &'static str| {
         vec![
@@ -480,14 +499,33 @@ async fn the_page_shows_the_grid_and_saves_it_in_one_go() {
     let r = b.post("/indicators/values", &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let s = sheet(&app, &o.admin, o.town, "2021").await;
-    assert_eq!((line(&s, books, o.upper)["value"].as_str(), line(&s, rate, o.town)["value"].as_str()), (Some("9"), Some("96.5")));
+    assert_eq!(
+        (line(&s, books, o.upper)["value"].as_str(), line(&s, rate, o.town)["value"].as_str()),
+        (Some("9"), Some("96.5"))
+    );
     // A definition added from the page.
     let r = b
-        .post("/indicators/definitions", &[("org_id", &town), ("name", "文化广场"), ("unit", "个"), ("decimals", "0"), ("aggregate", "sum"), ("org_kind", ""), ("sort", ""), ("back_org", &town), ("back_period", "2021")])
+        .post(
+            "/indicators/definitions",
+            &[
+                ("org_id", &town),
+                ("name", "文化广场"),
+                ("unit", "个"),
+                ("decimals", "0"),
+                ("aggregate", "sum"),
+                ("org_kind", ""),
+                ("sort", ""),
+                ("back_org", &town),
+                ("back_period", "2021"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = b
-        .post("/indicators/definitions", &[("org_id", &town), ("name", "文化广场"), ("decimals", "x"), ("back_org", &town), ("back_period", "2021")])
+        .post(
+            "/indicators/definitions",
+            &[("org_id", &town), ("name", "文化广场"), ("decimals", "x"), ("back_org", &town), ("back_period", "2021")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();

@@ -423,3 +423,30 @@ async fn a_change_is_confirmed_once_on_the_next_page() {
         assert!(!html.contains("<script>alert"), "{forged}");
     }
 }
+
+/// The template editor explains itself: every name a template may use and
+/// every filter, with what it is in Chinese and a line using it, from the
+/// one table the template tests check.
+#[tokio::test]
+async fn the_template_editor_lists_the_names_and_filters_it_takes() {
+    let app = spawn_app().await;
+    let b = app.browser("kuangqu").await;
+    let (status, html) = b.get("/summary/template?period=2020H1").await;
+    assert_eq!(status, StatusCode::OK);
+    let guide = &html[html.find("id=\"field-guide\"").expect("the panel")..];
+    for section in taizhang_docs::report::FIELD_SECTIONS {
+        assert!(guide.contains(section.title), "{}", section.title);
+        for field in section.fields {
+            assert!(guide.contains(&format!("<code>{}</code>", field.path)), "{}", field.path);
+        }
+    }
+    for filter in taizhang_docs::report::FILTERS {
+        assert!(guide.contains(&format!("<code>{}</code>", filter.path)), "{}", filter.path);
+    }
+    for words in ["按工作类型", "参与人次", "服务时长", "带出处链接", "一是……；二是……", "包含：", "first_responsible"]
+    {
+        assert!(guide.contains(words), "{words}");
+    }
+    // Examples are shown as text, not run: the braces reach the page escaped or as written.
+    assert!(guide.contains("{{ data.org }}{{ data.period_label }}工作总结"));
+}

@@ -34,6 +34,16 @@ async fn demo_ids(app: &TestApp, token: &str) -> Vec<(&'static str, i64)> {
     let actor = Actor::system("probe");
     vec![
         ("activities", activity),
+        (
+            "campaigns",
+            app.send(token, "POST", "/api/v1/campaigns", json!({ "org_id": district.id, "name": "探测专项" }))
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()["id"]
+                .as_i64()
+                .unwrap_or(0),
+        ),
         ("cases", first(&get("/api/v1/cases".into()).await, "items")),
         ("duties", store.duties(&path).await.unwrap()[0].id),
         ("evidence", evidence),

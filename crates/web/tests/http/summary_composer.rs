@@ -19,7 +19,8 @@ async fn village(app: &TestApp) -> (i64, String, i64, i64) {
     let admin = app.token("admin").await;
     let county = app.org("X自治县").await;
     let village =
-        created(app, &admin, "/api/v1/orgs", json!({ "parent_id": county.id, "kind": "village", "name": "东山村" })).await;
+        created(app, &admin, "/api/v1/orgs", json!({ "parent_id": county.id, "kind": "village", "name": "东山村" }))
+            .await;
     app.add_user("dongshan", "org_admin", "东山村", false).await;
     let t = app.token("dongshan").await;
     let farming = created(app, &t, "/api/v1/work-areas", json!({ "name": "农技服务" })).await;
@@ -54,8 +55,7 @@ async fn sections_bound_by_id_state_their_figures_and_chips() {
     let (org, t, farming, culture) = village(&app).await;
 
     // The default: a section per top-level area, in the office's order.
-    let default: Value =
-        app.get(&t, &format!("/api/v1/summary/composition?org_id={org}")).await.json().await.unwrap();
+    let default: Value = app.get(&t, &format!("/api/v1/summary/composition?org_id={org}")).await.json().await.unwrap();
     assert_eq!(default["is_default"], true, "{default}");
     let text = summary_text(&app, &t, org).await;
     let (a, b) = (text.find("农技服务").unwrap(), text.find("文化活动").unwrap());
@@ -205,4 +205,29 @@ async fn an_edited_draft_warns_of_changed_figures_and_records() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(app.send(&t, "DELETE", &path, json!(null)).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.get(&t, &path).await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_office_adopts_the_usual_areas_of_its_kind_once() {
+    let app = spawn_app().await;
+    let (org, t, _, _) = village(&app).await;
+    let path = format!("/api/v1/work-areas/defaults?org_id={org}");
+    let r = app.send(&t, "POST", &path, json!(null)).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let areas: Vec<Value> = r.json().await.unwrap();
+    let names: Vec<&str> = areas.iter().filter_map(|a| a["name"].as_str()).collect();
+    for name in ["党建引领", "产业发展", "乡村治理", "村民自治", "人居环境", "农技服务"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let again: Vec<Value> = app.send(&t, "POST", &path, json!(null)).await.json().await.unwrap();
+    assert_eq!(again.len(), areas.len(), "nothing is added twice");
+    // The default composition now has a section per top-level area.
+    let c: Value = app.get(&t, &format!("/api/v1/summary/composition?org_id={org}")).await.json().await.unwrap();
+    let headings: Vec<&str> =
+        c["composition"]["sections"].as_array().unwrap().iter().filter_map(|s| s["heading"].as_str()).collect();
+    assert!(headings.contains(&"党建引领") && headings.contains(&"农技服务"), "{headings:?}");
+    // A recorder may not.
+    app.add_user("dongshan_rec", "recorder", "东山村", false).await;
+    let rec = app.token("dongshan_rec").await;
+    assert_eq!(app.send(&rec, "POST", &path, json!(null)).await.status(), StatusCode::FORBIDDEN);
 }
