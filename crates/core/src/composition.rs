@@ -191,6 +191,8 @@ pub const CHIP_PATTERNS: &[(&str, &str)] = &[
     ("指标：<名称>", "统计指标的数值和单位，如「指标：覆盖率」"),
     ("指标：<名称>·同比", "与去年同期相比的增减，如“同比增长12.3%”"),
     ("指标：<名称>·目标完成率", "占年度目标的百分比"),
+    ("<标签>·约", "约数，如「参与人次·约」写作“约4200人次”"),
+    ("<标签>·余", "余数，如「参与人次·余」写作“4200余人次”"),
 ];
 
 /// The chips in `text`, in order: the name between 「 and 」.
@@ -209,6 +211,7 @@ pub fn chips_in(text: &str) -> Vec<&str> {
 /// Whether a chip's name has a form the composer knows (its value is found
 /// when the summary is written; an unknown kind or indicator is flagged then).
 pub fn chip_known(chip: &str) -> bool {
+    let chip = chip.strip_suffix("·约").or_else(|| chip.strip_suffix("·余")).unwrap_or(chip);
     if CHIPS.iter().any(|(name, _)| *name == chip) {
         return true;
     }

@@ -178,7 +178,7 @@ pub(crate) fn synthetic_id(rng: &mut Lcg, birth: NaiveDate, male: bool) -> Strin
     format!("{first17}{check}")
 }
 
-fn synthetic_mobile(rng: &mut Lcg) -> String {
+pub(crate) fn synthetic_mobile(rng: &mut Lcg) -> String {
     let prefix = ["138", "139", "150", "151", "158", "177", "186", "189"][rng.next(8) as usize];
     format!("{prefix}{:08}", rng.next(100_000_000))
 }

@@ -1045,11 +1045,6 @@ pub async fn load(services: &Services, actor: &Actor, parent: Id) -> Result<(usi
     Ok((orgs, people))
 }
 
-/// A synthetic mobile number (no real subscriber's range is implied).
-fn mobile(rng: &mut Lcg) -> String {
-    format!("139{:08}", rng.next(100_000_000))
-}
-
 async fn load_office(
     services: &Services,
     system: &Actor,
@@ -1106,7 +1101,7 @@ async fn load_office(
         let input = PersonInput {
             org_id: Some(org_id(m.org)?),
             name: m.name.to_owned(),
-            mobile: mobile(rng),
+            mobile: crate::demo::synthetic_mobile(rng),
             ..Default::default()
         };
         let person = services.person_create(actor, &input).await?;

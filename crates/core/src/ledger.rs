@@ -32,6 +32,102 @@ pub fn kind_name(code: &str) -> &str {
     kind_label(code).unwrap_or(code)
 }
 
+/// A part of the activity form beyond the fields every record has (组织,
+/// 类型, 条线, 名称, 日期, 时间, 地点, 主持人, 内容, 参加人员, 照片).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// The content field asks for the study topic (学习主题和内容).
+    Topic,
+    /// Materials and videos studied or shown (学习材料).
+    Materials,
+    /// Each participant's attendance and leave reason, counted as 应到 / 实到 / 请假.
+    Attendance,
+    /// Campaign, channels and role models (专项, 宣传渠道, 典型人物).
+    Publicity,
+    /// Banners, boards, posts and people reached (横幅, 展板, 信息, 覆盖人次).
+    Quantities,
+    /// Service hours per participant (服务时长).
+    Hours,
+    /// Reporting to the civilization-practice platform (上报日期, 上报人).
+    PlatformReport,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Topic,
+        Section::Materials,
+        Section::Attendance,
+        Section::Publicity,
+        Section::Quantities,
+        Section::Hours,
+        Section::PlatformReport,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Topic => "topic",
+            Section::Materials => "materials",
+            Section::Attendance => "attendance",
+            Section::Publicity => "publicity",
+            Section::Quantities => "quantities",
+            Section::Hours => "hours",
+            Section::PlatformReport => "platform_report",
+        }
+    }
+}
+
+const STUDY_SECTIONS: &[Section] = &[Section::Topic, Section::Materials, Section::Attendance];
+
+/// The one table of what each built-in kind's form asks beyond the common
+/// fields: (kind code, sections). A kind without sections here (环境卫生整治,
+/// 检查, 走访) has the common fields only.
+pub const FORM_SECTIONS: &[(&str, &[Section])] = &[
+    ("central_group_study", STUDY_SECTIONS),
+    ("study_day", STUDY_SECTIONS),
+    ("meeting", STUDY_SECTIONS),
+    ("publicity", &[Section::Publicity, Section::Quantities]),
+    (VOLUNTEER_KIND, &[Section::Hours, Section::PlatformReport]),
+    ("sanitation", &[]),
+    ("inspection", &[]),
+    ("visit", &[]),
+];
+
+/// The sections of a kind an administrator added (宣讲, 文艺演出, 党课 …):
+/// whatever such a gathering may need, a study's attendance and materials
+/// and a publicity's channels and quantities, but not service hours and
+/// platform reporting, which count for the volunteer kind only (the volunteer
+/// ledger and the platform's reports read that kind).
+pub const ADDED_KIND_SECTIONS: &[Section] = &[
+    Section::Topic,
+    Section::Materials,
+    Section::Attendance,
+    Section::Publicity,
+    Section::Quantities,
+];
+
+/// The sections the activity form shows for a kind (by code). With no kind
+/// chosen yet, every section, so that nothing is out of reach.
+pub fn form_sections(kind: &str) -> &'static [Section] {
+    if kind.is_empty() {
+        return &Section::ALL;
+    }
+    FORM_SECTIONS.iter().find(|(k, _)| *k == kind).map_or(ADDED_KIND_SECTIONS, |(_, s)| *s)
+}
+
+/// Whose attendance a kind's form suggests first: the members of the org's
+/// leading group serving this summary topic (a code of
+/// [`crate::purpose::PURPOSES`]), e.g. the theory-study group for a central
+/// group session. Other kinds suggest the org's own members (a branch's, a
+/// team's), or a volunteer team's for volunteer service.
+pub const ROSTER_PURPOSE: &[(&str, &str)] = &[("central_group_study", crate::purpose::THEORY_STUDY)];
+
+/// The day a new record's date starts at: today when it lies within the
+/// working period, else the period's last day (today for a period still to come).
+pub fn form_date(period: &crate::period::Period, today: NaiveDate) -> NaiveDate {
+    period.end().min(today)
+}
+
 /// Publicity channels (宣传渠道): (code, label).
 pub const CHANNELS: &[(&str, &str)] = &[
     ("led_screen", "电子屏"),
@@ -175,6 +271,16 @@ impl ActivityFields {
 
     pub fn service_hours(&self) -> f64 {
         self.participants.iter().filter_map(|p| p.hours).sum()
+    }
+
+    /// 应到: the people of the register expected (every participant listed).
+    pub fn expected_count(&self) -> u32 {
+        self.participants.len() as u32
+    }
+
+    /// Participants with this attendance: present (实到), on leave (请假), absent (缺席).
+    pub fn attendance_count(&self, attendance: Attendance) -> u32 {
+        self.participants.iter().filter(|p| p.attendance == attendance).count() as u32
     }
 }
 

@@ -129,6 +129,16 @@ pub trait Store: Send + Sync + 'static {
     /// Every activity the query matches (paging ignored), oldest first, in full.
     async fn activities_matching(&self, query: &ActivityQuery) -> Result<Vec<Activity>>;
     async fn activity_create(&self, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity>;
+    /// Creates an activity and stores the files sent with it (their
+    /// `activity_id` is set to the new record's) in one transaction.
+    async fn activity_create_with_evidence(
+        &self,
+        fields: ActivityFields,
+        files: Vec<NewEvidence>,
+        ctx: &AuditCtx,
+    ) -> Result<Activity>;
+    /// The last activity the account entered, of this kind (any when None).
+    async fn activity_last_recorded(&self, user_id: Id, kind: Option<String>) -> Result<Option<Id>>;
     async fn activity_update(&self, id: Id, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity>;
     async fn activity_delete(&self, id: Id, ctx: &AuditCtx) -> Result<()>;
     /// Stores many activities in one transaction with one audit entry

@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "summary_compositions", include_str!("../migrations/postgres/0017_summary_compositions.sql")),
     (20, "grid_worker_day", include_str!("../migrations/postgres/0020_grid_worker_day.sql")),
     (21, "activity_kinds_per_org", include_str!("../migrations/postgres/0021_activity_kinds_per_org.sql")),
+    (22, "activity_recorded_by", include_str!("../migrations/postgres/0022_activity_recorded_by.sql")),
 ];
 
 pub struct Manager {

@@ -16,18 +16,23 @@ pub async fn attach(
     bytes: Vec<u8>,
 ) -> Result<Evidence, taizhang_core::Error> {
     state.services.evidence_may_add(actor, activity_id).await?;
+    let thumb = thumbnail(state, bytes.clone()).await?;
+    state.services.evidence_add(actor, activity_id, file_name, bytes, thumb).await
+}
+
+/// A photo's thumbnail, made on a blocking thread a few at a time
+/// ([`crate::gates::Gates::images`]) within the decoder's limits; None when
+/// the bytes are no photo it can read. Called only after the account's right
+/// to store the file was checked.
+pub async fn thumbnail(state: &crate::AppState, bytes: Vec<u8>) -> Result<Option<Vec<u8>>, taizhang_core::Error> {
     let permit = state.gates.images.enter().await?;
-    let thumb = tokio::task::spawn_blocking({
-        let bytes = bytes.clone();
-        move || {
-            let _permit = permit;
-            taizhang_docs::thumbnail(&bytes)
-        }
+    Ok(tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        taizhang_docs::thumbnail(&bytes)
     })
     .await
     .ok()
-    .flatten();
-    state.services.evidence_add(actor, activity_id, file_name, bytes, thumb).await
+    .flatten())
 }
 
 /// The stored file (or its JPEG thumbnail), never rendered inline as HTML

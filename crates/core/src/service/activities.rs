@@ -1,9 +1,10 @@
 use chrono::{NaiveDate, NaiveTime};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Services, bad_date, parse_date, plain_texts, required_text};
 use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
+use crate::evidence::{NewEvidence, NewFile};
 use crate::ledger::*;
 use crate::model::{Id, Org, Page, Role};
 
@@ -69,6 +70,133 @@ pub struct ActivityFilter {
     pub ids: String,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
+}
+
+impl ActivityInput {
+    /// A stored record as the form edits it.
+    pub fn from_fields(f: &ActivityFields) -> ActivityInput {
+        ActivityInput {
+            org_id: Some(f.org_id),
+            kind: f.kind.clone(),
+            work_area_id: f.work_area_id,
+            title: f.title.clone(),
+            summary: f.summary.clone(),
+            place: f.place.clone(),
+            date: f.date.to_string(),
+            start_time: f.start_time.clone(),
+            host: f.host.clone(),
+            participants: f
+                .participants
+                .iter()
+                .map(|p| ParticipantInput {
+                    person_id: Some(p.person_id),
+                    attendance: p.attendance.as_str().to_owned(),
+                    leave_reason: p.leave_reason.clone(),
+                    hours: p.hours,
+                })
+                .collect(),
+            others_count: f.others_count,
+            campaign_id: f.campaign_id,
+            channels: f.channels.clone(),
+            banners: f.quantities.banners,
+            boards: f.quantities.boards,
+            posts: f.quantities.posts,
+            reached: f.quantities.reached,
+            role_models: f.role_models.clone(),
+            materials: f.materials.clone(),
+            reported_on: f.reported_on.map(|d| d.to_string()).unwrap_or_default(),
+            reported_by: f.reported_by.clone(),
+        }
+    }
+
+    /// A new record started from a stored one ("复制上一条"): its org, kind,
+    /// work area, title, place, host, time, campaign, channels and
+    /// participants (all present again, service hours kept); the date, the
+    /// content, quantities, materials and platform report are the new
+    /// record's own.
+    pub fn copied_from(f: &ActivityFields) -> ActivityInput {
+        let mut input = ActivityInput::from_fields(f);
+        for p in &mut input.participants {
+            p.attendance = Attendance::Present.as_str().to_owned();
+            p.leave_reason.clear();
+        }
+        ActivityInput {
+            date: String::new(),
+            summary: String::new(),
+            others_count: 0,
+            banners: 0,
+            boards: 0,
+            posts: 0,
+            reached: 0,
+            role_models: Vec::new(),
+            materials: Vec::new(),
+            reported_on: String::new(),
+            reported_by: String::new(),
+            ..input
+        }
+    }
+
+    /// The form's sections that hold something here, whatever the kind asks:
+    /// a form shows them too, so that a record whose kind changed keeps its
+    /// data in sight.
+    pub fn sections_with_data(&self) -> Vec<Section> {
+        let filled = |items: &[String]| items.iter().any(|s| !s.trim().is_empty());
+        let chosen = || self.participants.iter().filter(|p| p.person_id.is_some());
+        Section::ALL
+            .into_iter()
+            .filter(|s| match s {
+                Section::Topic => false,
+                Section::Materials => filled(&self.materials),
+                Section::Attendance => chosen().any(|p| {
+                    !p.leave_reason.trim().is_empty()
+                        || Attendance::parse(p.attendance.trim()).is_some_and(|a| a != Attendance::Present)
+                }),
+                Section::Publicity => {
+                    self.campaign_id.is_some() || filled(&self.channels) || filled(&self.role_models)
+                }
+                Section::Quantities => self.banners + self.boards + self.posts + self.reached > 0,
+                Section::Hours => chosen().any(|p| p.hours.is_some()),
+                Section::PlatformReport => {
+                    !self.reported_on.trim().is_empty() || !self.reported_by.trim().is_empty()
+                }
+            })
+            .collect()
+    }
+}
+
+/// A preset of the attendance picker: the current members of an org.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterPreset {
+    pub org_id: Id,
+    pub org_name: String,
+    /// The session's own org (its members), not a group under it.
+    pub own: bool,
+    /// The preset the session's kind suggests (see [`ROSTER_PURPOSE`]).
+    pub suggested: bool,
+    /// (person id, name), each person once.
+    pub members: Vec<(Id, String)>,
+}
+
+/// A new record checked with the files sent with it, ready to be stored;
+/// only [`Services::activity_check_new`] makes one.
+#[derive(Debug)]
+pub struct NewActivity {
+    fields: ActivityFields,
+    files: Vec<NewFile>,
+    thumbnails: Vec<Option<Vec<u8>>>,
+}
+
+impl NewActivity {
+    /// The photos among the files, by index, for the caller to make thumbnails of.
+    pub fn images(&self) -> impl Iterator<Item = (usize, &[u8])> {
+        self.files.iter().enumerate().filter(|(_, f)| f.is_image()).map(|(i, f)| (i, f.bytes.as_slice()))
+    }
+
+    pub fn set_thumbnail(&mut self, index: usize, thumbnail: Option<Vec<u8>>) {
+        if let Some(slot) = self.thumbnails.get_mut(index) {
+            *slot = thumbnail;
+        }
+    }
 }
 
 fn clean_list(items: &[String]) -> Vec<String> {
@@ -359,6 +487,138 @@ impl Services {
         actor.require(Role::Recorder)?;
         let fields = self.activity_fields(actor, input).await?;
         self.store.activity_create(fields, &actor.ctx()).await
+    }
+
+    /// Checks a new record and the files sent with it (`field` names the
+    /// files' input), every problem at once; each file's message names it.
+    /// Nothing is decoded or written.
+    pub async fn activity_check_new(
+        &self,
+        actor: &Actor,
+        input: &ActivityInput,
+        field: &str,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<NewActivity> {
+        actor.require(Role::Recorder)?;
+        let fields = self.activity_fields(actor, input).await;
+        let mut problems = match &fields {
+            Err(Error::Invalid(list)) => list.clone(),
+            _ => Vec::new(),
+        };
+        let mut checked = Vec::new();
+        for (i, (name, bytes)) in files.into_iter().enumerate() {
+            match NewFile::check(field, &name, bytes) {
+                Ok(file) => checked.push(file),
+                Err(Error::Invalid(list)) => {
+                    let shown = crate::evidence::clean_file_name(&name);
+                    let plain = !name
+                        .chars()
+                        .any(|c| c.is_control() || crate::evidence::is_bidi_control(c) || crate::error::xml_invalid(c));
+                    for e in list {
+                        let message = if e.message.contains(&shown) {
+                            e.message
+                        } else if plain && !shown.is_empty() {
+                            format!("“{shown}”：{}", e.message)
+                        } else {
+                            format!("第{}个文件：{}", i + 1, e.message)
+                        };
+                        problems.push(crate::error::FieldError::new(field, message));
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        let fields = match fields {
+            Ok(fields) if problems.is_empty() => fields,
+            Err(e) if !matches!(e, Error::Invalid(_)) => return Err(e),
+            _ => return Err(Error::Invalid(problems)),
+        };
+        let thumbnails = vec![None; checked.len()];
+        Ok(NewActivity { fields, files: checked, thumbnails })
+    }
+
+    /// Stores a checked new record with its files, in one transaction.
+    pub async fn activity_create_checked(&self, actor: &Actor, new: NewActivity) -> Result<Activity> {
+        actor.require(Role::Recorder)?;
+        let files = new
+            .files
+            .into_iter()
+            .zip(new.thumbnails)
+            .map(|(file, thumbnail)| NewEvidence {
+                activity_id: 0,
+                thumbnail: if file.is_image() { thumbnail } else { None },
+                file_name: file.file_name,
+                content_type: file.content_type,
+                sha256: file.sha256,
+                bytes: file.bytes,
+            })
+            .collect();
+        self.store.activity_create_with_evidence(new.fields, files, &actor.ctx()).await
+    }
+
+    /// The record a new one starts from ("复制上一条"): the last one of the
+    /// kind (given as code or label; any kind when empty) that this account
+    /// entered and still sees.
+    pub async fn activity_last_entered(&self, actor: &Actor, kind: &str) -> Result<Option<Activity>> {
+        let Some(user_id) = actor.user_id else { return Ok(None) };
+        let kind = match kind.trim() {
+            "" => None,
+            raw => match self.resolve_kind(actor, raw).await? {
+                Some(code) => Some(code),
+                None => return Ok(None),
+            },
+        };
+        let Some(id) = self.store.activity_last_recorded(user_id, kind).await? else { return Ok(None) };
+        match self.activity_get(actor, id).await {
+            Ok(a) => Ok(Some(a)),
+            Err(Error::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The presets of the attendance picker for a session of `kind` held by
+    /// an org: the members of the org itself and of the leading groups,
+    /// branches and volunteer teams directly under it, each with members.
+    /// Which one the kind suggests is decided by org kind and purpose codes
+    /// ([`ROSTER_PURPOSE`]; a volunteer team for volunteer service; else the
+    /// org itself when it is a group, branch or team), never by names. The
+    /// suggested preset comes first.
+    pub async fn attendance_presets(&self, actor: &Actor, org_id: Id, kind: &str) -> Result<Vec<RosterPreset>> {
+        use crate::model::OrgKind;
+        let org = self.visible_org(actor, org_id).await?;
+        let groups = |k: OrgKind| matches!(k, OrgKind::LeadingGroup | OrgKind::PartyBranch | OrgKind::VolunteerTeam);
+        let mut orgs = vec![org.clone()];
+        orgs.extend(
+            self.store
+                .org_subtree(&org.path)
+                .await?
+                .into_iter()
+                .filter(|o| o.parent_id == Some(org.id) && !o.is_closed() && groups(o.kind)),
+        );
+        let purpose = ROSTER_PURPOSE.iter().find(|(k, _)| *k == kind).map(|(_, p)| *p);
+        let suggests = |o: &Org| match purpose {
+            Some(p) => o.kind == OrgKind::LeadingGroup && o.purpose.as_deref() == Some(p),
+            None if kind == VOLUNTEER_KIND => o.kind == OrgKind::VolunteerTeam,
+            None => o.id == org.id && groups(o.kind),
+        };
+        let mut presets = Vec::new();
+        let mut suggested = false;
+        for o in orgs {
+            let mut members: Vec<(Id, String)> = Vec::new();
+            for m in self.store.memberships_of_org(o.id).await? {
+                if m.ended_on.is_none() && !members.iter().any(|(id, _)| *id == m.person_id) {
+                    members.push((m.person_id, m.person_name));
+                }
+            }
+            if members.is_empty() {
+                continue;
+            }
+            let this = !suggested && suggests(&o);
+            suggested |= this;
+            presets.push(RosterPreset { org_id: o.id, org_name: o.name, own: o.id == org.id, suggested: this, members });
+        }
+        presets.sort_by_key(|p| !p.suggested);
+        Ok(presets)
     }
 
     pub async fn activity_update(&self, actor: &Actor, id: Id, input: &ActivityInput) -> Result<Activity> {

@@ -26,7 +26,7 @@ pub mod users;
 
 use std::sync::Arc;
 
-pub use activities::{ActivityFilter, ActivityInput, ParticipantInput};
+pub use activities::{ActivityFilter, ActivityInput, NewActivity, ParticipantInput, RosterPreset};
 pub use care::{
     CarePlanInput, DisinfectionInput, FollowUpInput, FollowUpLine, HealthCheckInput, HealthCheckView, KeyPersonInput,
     LeaveInput, OpenScreening, WorkToday, parse_datetime,

@@ -50,23 +50,37 @@ fn group(
     }
     // Hours as people write them, and never "-0".
     g.hours = ((g.hours * 10.0).round() / 10.0).max(0.0) + 0.0;
-    let mut sorted: Vec<&&Activity> = list.iter().collect();
-    sorted.sort_by_key(|a| (a.fields.date, a.id));
-    for a in sorted {
+    // The store gives activities in date order and every list here keeps
+    // it; a list that does not is sorted first.
+    let in_order = list.is_sorted_by_key(|a| (a.fields.date, a.id));
+    let mut sorted_copy: Vec<&Activity> = Vec::new();
+    let ordered: &[&Activity] = if in_order {
+        list
+    } else {
+        sorted_copy.extend(list.iter().copied());
+        sorted_copy.sort_by_key(|a| (a.fields.date, a.id));
+        &sorted_copy
+    };
+    for a in ordered {
+        if g.titles.len() >= MAX_TITLES {
+            break;
+        }
         let title = a.fields.title.trim();
-        if g.titles.len() < MAX_TITLES && !title.is_empty() && !g.titles.iter().any(|t| t == title) {
+        if !title.is_empty() && !g.titles.iter().any(|t| t == title) {
             g.titles.push(title.to_owned());
         }
     }
-    for (code, label) in kinds {
-        let of: Vec<&Activity> = list.iter().copied().filter(|a| a.fields.kind == *code).collect();
-        if !of.is_empty() {
-            g.kinds.push(KindCount { kind: code.clone(), label: label.clone(), count: citer.figure(&of, None) });
-        }
-    }
+    // One pass by kind and by month.
+    let mut by_kind: std::collections::HashMap<&str, Vec<&Activity>> = std::collections::HashMap::new();
     let mut months: BTreeMap<(i32, u32), Vec<&Activity>> = BTreeMap::new();
-    for a in list {
+    for a in ordered {
+        by_kind.entry(a.fields.kind.as_str()).or_default().push(a);
         months.entry((a.fields.date.year(), a.fields.date.month())).or_default().push(a);
+    }
+    for (code, label) in kinds {
+        if let Some(of) = by_kind.get(code.as_str()) {
+            g.kinds.push(KindCount { kind: code.clone(), label: label.clone(), count: citer.figure(of, None) });
+        }
     }
     g.months = months
         .into_iter()
@@ -203,8 +217,12 @@ pub(super) fn composed(
         }
         out
     };
-    let has_area = |a: &Activity| a.fields.work_area_id.is_some_and(|id| areas.iter().any(|w| w.id == id));
-    let under = |a: &Activity, area: Id| a.fields.work_area_id.is_some_and(|id| chain(id).contains(&area));
+    // Each area's chain, found once: sections ask it of every activity.
+    let chains: std::collections::HashMap<Id, Vec<Id>> = areas.iter().map(|w| (w.id, chain(w.id))).collect();
+    let has_area = |a: &Activity| a.fields.work_area_id.is_some_and(|id| chains.contains_key(&id));
+    let under = |a: &Activity, area: Id| {
+        a.fields.work_area_id.and_then(|id| chains.get(&id)).is_some_and(|chain| chain.contains(&area))
+    };
     // Each org of the subtree → the direct sub-org it lies under, found
     // once: sections ask it of every activity.
     let children: Vec<&Org> = tree.iter().filter(|o| o.parent_id == Some(org.id)).collect();

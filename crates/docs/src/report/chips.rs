@@ -24,8 +24,48 @@ fn amount(v: &Json, unit: &str) -> String {
     format!("{}{unit}", written_number(n(v)))
 }
 
+/// Two significant digits, rounded (`up` false) or down (`up` true is never
+/// used: "余" reads down, "约" rounds).
+fn two_digits(n: f64, round: bool) -> f64 {
+    if n.abs() < 100.0 {
+        return if round { (n / 10.0).round() * 10.0 } else { (n / 10.0).floor() * 10.0 };
+    }
+    let scale = 10f64.powi(n.abs().log10().floor() as i32 - 1);
+    (if round { (n / scale).round() } else { (n / scale).floor() }) * scale
+}
+
+/// A chip's text written approximately: "·约" gives 约4200人次 (two
+/// significant digits, rounded), "·余" gives 4200余人次 (two significant
+/// digits, down); numbers under ten stay as they are.
+fn approximate(text: &str, round: bool) -> String {
+    let start = text.find(|c: char| c.is_ascii_digit()).unwrap_or(text.len());
+    let rest = &text[start..];
+    let len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+    let Ok(mut n) = rest[..len].parse::<f64>() else { return text.to_owned() };
+    let mut end = start + len;
+    if rest[len..].starts_with('万') {
+        n *= 1e4;
+        end += '万'.len_utf8();
+    } else if rest[len..].starts_with('亿') {
+        n *= 1e8;
+        end += '亿'.len_utf8();
+    }
+    if n < 10.0 {
+        return text.to_owned();
+    }
+    let written = written_number(two_digits(n, round));
+    let number = if round { format!("约{written}") } else { format!("{written}余") };
+    format!("{}{number}{}", &text[..start], &text[end..])
+}
+
 /// The text of one chip, or `None` when the section has no such figure.
 fn value(chip: &str, section: &Json, data: &Json) -> Option<String> {
+    if let Some(base) = chip.strip_suffix("·约") {
+        return value(base, section, data).map(|t| approximate(&t, true));
+    }
+    if let Some(base) = chip.strip_suffix("·余") {
+        return value(base, section, data).map(|t| approximate(&t, false));
+    }
     let g = section.get("group")?;
     let when = data.get("period_name").and_then(Json::as_str).filter(|s| !s.is_empty()).unwrap_or("全年");
     Some(match chip {
@@ -142,6 +182,16 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn approximate_figures_read_as_documents_write_them() {
+        assert_eq!(approximate("4236人次", true), "约4200人次");
+        assert_eq!(approximate("4236人次", false), "4200余人次");
+        assert_eq!(approximate("[[1.26万人次|activity:1]]", true), "[[约1.3万人次|activity:1]]");
+        assert_eq!(approximate("215户", false), "210余户");
+        assert_eq!(approximate("37件", false), "30余件");
+        assert_eq!(approximate("7次", true), "7次");
+    }
 
     #[test]
     fn chips_become_cited_figures() {

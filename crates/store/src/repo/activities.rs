@@ -445,11 +445,13 @@ fn main_params(f: &ActivityFields) -> Vec<Value> {
 fn insert_row(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Id> {
     let mut args = main_params(f);
     args.push(ctx.at.into());
+    args.push(ctx.user_id.into());
     let id = c
         .query_one(
             "INSERT INTO activities (org_id, kind, work_area_id, title, summary, place, date, start_time, host,
-                 others_count, campaign_id, banners, boards, posts, reached, reported_on, reported_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+                 others_count, campaign_id, banners, boards, posts, reached, reported_on, reported_by, created_at, updated_at,
+                 recorded_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19) RETURNING id",
             &args,
         )?
         .i64("id")?;
@@ -469,6 +471,36 @@ pub fn create(c: &mut dyn Conn, f: &ActivityFields, ctx: &AuditCtx) -> Result<Ac
             .after(serde_json::to_value(&activity).unwrap_or_default()),
     )?;
     Ok(activity)
+}
+
+/// Creates an activity with the files sent along with it, in the caller's
+/// transaction: all of them or nothing.
+pub fn create_with_evidence(
+    c: &mut dyn Conn,
+    f: &ActivityFields,
+    files: Vec<NewEvidence>,
+    ctx: &AuditCtx,
+) -> Result<Activity> {
+    let activity = create(c, f, ctx)?;
+    for file in files {
+        evidence_add(c, &NewEvidence { activity_id: activity.id, ..file }, ctx)?;
+    }
+    Ok(activity)
+}
+
+/// The last activity an account entered, of one kind or any.
+pub fn last_recorded(c: &mut dyn Conn, user_id: Id, kind: Option<&str>) -> Result<Option<Id>> {
+    let row = match kind {
+        Some(kind) => c.query_opt(
+            "SELECT id FROM activities WHERE recorded_by = $1 AND kind = $2 ORDER BY id DESC LIMIT 1",
+            params![user_id, kind],
+        )?,
+        None => c.query_opt(
+            "SELECT id FROM activities WHERE recorded_by = $1 ORDER BY id DESC LIMIT 1",
+            params![user_id],
+        )?,
+    };
+    Ok(row.map(|r| r.i64("id")).transpose()?)
 }
 
 /// Inserts all activities in the caller's transaction, with one audit entry.

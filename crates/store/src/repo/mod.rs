@@ -252,6 +252,18 @@ impl Store for SqlStore {
         let ctx = ctx.clone();
         self.write(move |c| activities::create(c, &fields, &ctx)).await
     }
+    async fn activity_create_with_evidence(
+        &self,
+        fields: ActivityFields,
+        files: Vec<NewEvidence>,
+        ctx: &AuditCtx,
+    ) -> Result<Activity> {
+        let ctx = ctx.clone();
+        self.write(move |c| activities::create_with_evidence(c, &fields, files, &ctx)).await
+    }
+    async fn activity_last_recorded(&self, user_id: Id, kind: Option<String>) -> Result<Option<Id>> {
+        self.read(move |c| activities::last_recorded(c, user_id, kind.as_deref())).await
+    }
     async fn activity_update(&self, id: Id, fields: ActivityFields, ctx: &AuditCtx) -> Result<Activity> {
         let ctx = ctx.clone();
         self.write(move |c| activities::update(c, id, &fields, &ctx)).await

@@ -4,7 +4,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use taizhang_core::ledger::{Activity, CHANNELS, channel_label, kind_name};
+use taizhang_core::ledger::{
+    ADDED_KIND_SECTIONS, Activity, Attendance, CHANNELS, Section, channel_label, form_date, form_sections, kind_name,
+};
 use taizhang_core::service::{ActivityFilter, ActivityInput, ParticipantInput};
 
 use super::flash::{self, Flash};
@@ -17,9 +19,11 @@ async fn choices(state: &AppState, page: &PageActor) -> Result<Value, crate::Pag
     let orgs = state.services.org_tree(&page.actor).await?;
     let areas = state.services.work_areas_for(&page.actor).await?;
     let campaigns = state.services.campaigns(&page.actor).await?;
+    let kinds = state.services.kinds_for(&page.actor).await?;
     Ok(json!({
         "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),
-        "kinds": state.services.kinds_for(&page.actor).await?.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
+        "kinds": kinds.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
+        "section_table": section_table(&kinds).to_string(),
         "channels": CHANNELS.iter().map(|(v, l)| json!({ "value": v, "label": l })).collect::<Vec<_>>(),
         "areas": areas.iter().map(|a| json!({ "id": a.id, "name": a.name, "sub": a.parent_id.is_some() })).collect::<Vec<_>>(),
         "campaigns": campaigns.iter().map(|c| json!({ "id": c.id, "name": c.name })).collect::<Vec<_>>(),
@@ -100,6 +104,8 @@ fn activity_json(
         "id": a.id, "org_id": f.org_id, "kind": f.kind, "kind_label": kind_name(&f.kind),
         "title": f.title, "summary": f.summary, "place": f.place, "date": f.date, "start_time": f.start_time,
         "host": f.host, "others_count": f.others_count, "present": f.present_count(), "service_hours": f.service_hours(),
+        "expected": f.expected_count(), "attended": f.attendance_count(Attendance::Present),
+        "on_leave": f.attendance_count(Attendance::Leave), "absent": f.attendance_count(Attendance::Absent),
         "area": f.work_area_id.and_then(|id| areas.iter().find(|x| x.id == id)).map(|x| x.name.clone()),
         "campaign": f.campaign_id.and_then(|id| campaigns.iter().find(|x| x.id == id)).map(|x| x.name.clone()),
         "channels": f.channels.iter().map(|c| channel_label(c).unwrap_or(c)).collect::<Vec<_>>(),
@@ -170,10 +176,94 @@ pub(super) async fn candidates(
     Ok(people.into_values().collect())
 }
 
+/// The attendance picker of an org for a session of `kind`: the people who
+/// may take part ([`candidates`], and every member of a preset, so that a
+/// preset never names someone missing from the list), each with the keys the
+/// filter matches (name, pinyin, initials), and the presets, the suggested one first.
+async fn picker(
+    state: &AppState,
+    page: &PageActor,
+    org_id: Option<i64>,
+    kind: &str,
+) -> Result<(Vec<Value>, Vec<Value>), crate::PageError> {
+    let mut people = candidates(state, page, org_id).await?;
+    let presets = match org_id {
+        Some(id) => match state.services.attendance_presets(&page.actor, id, kind).await {
+            Ok(presets) => presets,
+            Err(taizhang_core::Error::NotFound) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        },
+        None => Vec::new(),
+    };
+    let mut listed: std::collections::HashSet<i64> = people.iter().filter_map(|p| p["id"].as_i64()).collect();
+    for preset in &presets {
+        for (id, name) in &preset.members {
+            if listed.insert(*id) {
+                people.push(json!({ "id": id, "name": name, "role": "" }));
+            }
+        }
+    }
+    for p in &mut people {
+        let name = p["name"].as_str().unwrap_or_default().to_owned();
+        let (full, initials) = taizhang_core::search_keys::name_keys(&name);
+        p["keys"] = json!(format!("{} {full} {initials}", name.to_lowercase()));
+    }
+    let presets = presets
+        .iter()
+        .map(|p| {
+            json!({
+                "label": if p.own { "本组织成员".to_owned() } else { format!("{}成员", p.org_name) },
+                "ids": p.members.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(" "),
+                "count": p.members.len(), "suggested": p.suggested,
+            })
+        })
+        .collect();
+    Ok((people, presets))
+}
+
+/// The form's sections for its script (as JSON in an attribute): for every kind offered, "" (none
+/// chosen) and "*" (a kind added since the page was made), the names of the
+/// sections [`form_sections`] gives it.
+fn section_table(kinds: &[(String, String)]) -> Value {
+    let names = |s: &[Section]| s.iter().map(|s| s.as_str()).collect::<Vec<_>>();
+    let mut table = serde_json::Map::new();
+    table.insert(String::new(), json!(names(form_sections(""))));
+    table.insert("*".to_owned(), json!(names(ADDED_KIND_SECTIONS)));
+    for (code, _) in kinds {
+        table.insert(code.clone(), json!(names(form_sections(code))));
+    }
+    Value::Object(table)
+}
+
+/// The sections shown when the page is made: those of the kind, and any
+/// holding data (a record whose kind changed keeps its data in sight).
+fn shown_sections(input: &ActivityInput) -> Value {
+    let wanted = form_sections(input.kind.trim());
+    let filled = input.sections_with_data();
+    Section::ALL.iter().map(|s| (s.as_str().to_owned(), json!(wanted.contains(s) || filled.contains(s)))).collect()
+}
+
+/// 应到 / 实到 / 请假 of the participants chosen.
+fn attendance_counts(participants: &[ParticipantInput]) -> Value {
+    let chosen: Vec<&ParticipantInput> = participants.iter().filter(|p| p.person_id.is_some()).collect();
+    let with = |a: Attendance| {
+        chosen
+            .iter()
+            .filter(|p| match p.attendance.trim() {
+                "" => a == Attendance::Present,
+                raw => Attendance::parse(raw) == Some(a),
+            })
+            .count()
+    };
+    json!({ "expected": chosen.len(), "present": with(Attendance::Present), "leave": with(Attendance::Leave) })
+}
+
 #[derive(Deserialize, Default)]
 pub struct CandidatesQuery {
     #[serde(default)]
     org_id: String,
+    #[serde(default)]
+    kind: String,
 }
 
 /// The participant picker for an org (swapped in by htmx when the org changes).
@@ -182,12 +272,35 @@ pub async fn participants(
     page: PageActor,
     Query(q): Query<CandidatesQuery>,
 ) -> PageResult {
-    let people = candidates(&state, &page, q.org_id.parse().ok()).await?;
-    render(&page, "participants.html", json!({ "people": people, "chosen": {} }))
+    let (people, presets) = picker(&state, &page, q.org_id.parse().ok(), &q.kind).await?;
+    let input = ActivityInput { kind: q.kind, ..Default::default() };
+    render(
+        &page,
+        "participants.html",
+        json!({ "people": people, "presets": presets, "chosen": {}, "show": shown_sections(&input),
+                "counts": attendance_counts(&[]) }),
+    )
 }
 
-/// What the form posted, as the service's input.
-fn input_from_form(fields: &[(String, String)]) -> (ActivityInput, Value) {
+/// The chosen participants as the picker shows them: person id → attendance,
+/// leave reason, hours.
+fn chosen_json(participants: &[ParticipantInput]) -> Value {
+    let mut chosen = serde_json::Map::new();
+    for p in participants {
+        if let Some(id) = p.person_id {
+            chosen.insert(
+                id.to_string(),
+                json!({ "attendance": p.attendance, "leave_reason": p.leave_reason, "hours": p.hours }),
+            );
+        }
+    }
+    Value::Object(chosen)
+}
+
+/// What the form posted, as the service's input, and as typed for showing
+/// again. `me` is the signed-in person's name the form offers as 上报人: left
+/// as offered without a 上报日期, it is a suggestion, not a reporter.
+fn input_from_form(fields: &[(String, String)], me: &str) -> (ActivityInput, Value) {
     let one = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
     let all = |name: &str| fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect::<Vec<_>>();
     let number = |name: &str| one(name).parse::<u32>().unwrap_or(0);
@@ -200,16 +313,7 @@ fn input_from_form(fields: &[(String, String)]) -> (ActivityInput, Value) {
             hours: one(&format!("hours_{id}")).parse().ok(),
         })
         .collect();
-    let mut chosen = serde_json::Map::new();
-    for p in &participants {
-        if let Some(id) = p.person_id {
-            chosen.insert(
-                id.to_string(),
-                json!({ "attendance": p.attendance, "leave_reason": p.leave_reason, "hours": p.hours }),
-            );
-        }
-    }
-    let input = ActivityInput {
+    let mut input = ActivityInput {
         org_id: one("org_id").parse().ok(),
         kind: one("kind"),
         work_area_id: one("work_area_id").parse().ok(),
@@ -238,24 +342,56 @@ fn input_from_form(fields: &[(String, String)]) -> (ActivityInput, Value) {
         "host": input.host, "others_count": one("others_count"), "campaign_id": one("campaign_id"),
         "channels": input.channels, "banners": one("banners"), "boards": one("boards"), "posts": one("posts"),
         "reached": one("reached"), "role_models": one("role_models"), "materials": one("materials"),
-        "reported_on": input.reported_on, "reported_by": input.reported_by, "chosen": chosen,
+        "reported_on": input.reported_on, "reported_by": input.reported_by,
+        "chosen": chosen_json(&input.participants),
     });
+    if input.reported_on.is_empty() && !me.is_empty() && input.reported_by == me {
+        input.reported_by.clear();
+    }
     (input, values)
 }
 
+/// A record's input as the form shows it (editing, or a copy to start from).
+fn values_of(input: &ActivityInput) -> Value {
+    let count = |n: u32| if n == 0 { String::new() } else { n.to_string() };
+    json!({
+        "org_id": input.org_id.map(|x| x.to_string()).unwrap_or_default(), "kind": input.kind,
+        "work_area_id": input.work_area_id.map(|x| x.to_string()), "title": input.title, "summary": input.summary,
+        "place": input.place, "date": input.date, "start_time": input.start_time, "host": input.host,
+        "others_count": count(input.others_count), "campaign_id": input.campaign_id.map(|x| x.to_string()),
+        "channels": input.channels, "banners": count(input.banners), "boards": count(input.boards),
+        "posts": count(input.posts), "reached": count(input.reached), "role_models": input.role_models.join("、"),
+        "materials": input.materials.join("\n"), "reported_on": input.reported_on, "reported_by": input.reported_by,
+        "chosen": chosen_json(&input.participants),
+    })
+}
+
+/// The form, new or editing: `input` decides the sections shown and the
+/// counts, `values` are shown in the fields (with the notices `copied`,
+/// `copy_missing` and `photos_again`).
 async fn form_page(
     state: &AppState,
     page: &PageActor,
     status: StatusCode,
     id: Option<i64>,
+    input: &ActivityInput,
     values: Value,
     errors: BTreeMap<String, String>,
 ) -> PageResult {
-    let org_id = values["org_id"].as_str().and_then(|s| s.parse().ok());
     let mut context = choices(state, page).await?;
-    context["people"] = json!(candidates(state, page, org_id).await?);
+    let (people, presets) = picker(state, page, input.org_id, input.kind.trim()).await?;
+    context["people"] = json!(people);
+    context["presets"] = json!(presets);
     context["chosen"] = values["chosen"].clone();
+    context["show"] = shown_sections(input);
+    context["counts"] = attendance_counts(&input.participants);
     context["activity_id"] = json!(id);
+    let mut values = values;
+    for note in ["copied", "copy_missing", "photos_again"] {
+        if values.get(note).is_none() {
+            values[note] = Value::Null;
+        }
+    }
     context["values"] = values;
     context["errors"] = json!(errors);
     render_status(page, status, "activity_form.html", &mut context)
@@ -267,52 +403,134 @@ pub struct NewQuery {
     org_id: String,
     #[serde(default)]
     kind: String,
+    /// "last": start from the last record of the kind this account entered;
+    /// a record's id: start from that record.
+    #[serde(default)]
+    copy: String,
 }
 
 pub async fn new_form(State(state): State<AppState>, page: PageActor, Query(q): Query<NewQuery>) -> PageResult {
-    let org_id =
-        if q.org_id.is_empty() { page.actor.org_id.map(|i| i.to_string()).unwrap_or_default() } else { q.org_id };
-    let values = json!({ "org_id": org_id, "kind": q.kind, "chosen": {}, "channels": [] });
-    form_page(&state, &page, StatusCode::OK, None, values, BTreeMap::new()).await
+    let mut notes = serde_json::Map::new();
+    let mut input = ActivityInput::default();
+    if !q.copy.is_empty() {
+        let source = match q.copy.as_str() {
+            "last" => state.services.activity_last_entered(&page.actor, &q.kind).await?,
+            raw => match raw.parse::<i64>() {
+                Ok(id) => Some(state.services.activity_get(&page.actor, id).await?),
+                Err(_) => None,
+            },
+        };
+        match source {
+            Some(a) => {
+                input = ActivityInput::copied_from(&a.fields);
+                notes.insert("copied".into(), json!({ "id": a.id, "title": a.fields.title, "date": a.fields.date }));
+            }
+            None => {
+                notes.insert("copy_missing".into(), json!(true));
+            }
+        }
+    }
+    if input.org_id.is_none() {
+        input.org_id = q.org_id.parse().ok().or(page.actor.org_id);
+    }
+    if input.kind.is_empty() {
+        input.kind = q.kind;
+    }
+    input.date = default_date(&state, &page).await?.to_string();
+    let mut values = values_of(&input);
+    values["reported_by"] = json!(page.actor.display_name);
+    for (k, v) in notes {
+        values[k.as_str()] = v;
+    }
+    form_page(&state, &page, StatusCode::OK, None, &input, values, BTreeMap::new()).await
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    CsrfForm(page, fields): CsrfForm<Vec<(String, String)>>,
-) -> PageResult {
-    let (input, values) = input_from_form(&fields);
-    match state.services.activity_create(&page.actor, &input).await {
+/// A new record's date: today within the working period, else the period's last day.
+async fn default_date(state: &AppState, page: &PageActor) -> Result<chrono::NaiveDate, crate::PageError> {
+    let today = taizhang_core::auth::now().date_naive();
+    let period = super::working_period(state, page, "").await?;
+    Ok(taizhang_core::period::Period::parse(&period).map_or(today, |p| form_date(&p, today)))
+}
+
+/// The files field of the new-record form.
+const PHOTOS: &str = "photos";
+
+/// The new-record form as posted: its fields and the files chosen in
+/// `photos`. A browser sends it as multipart (it has a file input); a plain
+/// form post is read too. Either way the CSRF field is checked first.
+pub struct RecordPost {
+    page: PageActor,
+    fields: Vec<(String, String)>,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl<S> axum::extract::FromRequest<S> for RecordPost
+where
+    AppState: axum::extract::FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = axum::response::Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+        if !multipart {
+            let CsrfForm(page, fields) = CsrfForm::<Vec<(String, String)>>::from_request(req, state).await?;
+            return Ok(RecordPost { page, fields, files: Vec::new() });
+        }
+        let crate::auth::CsrfMultipart(page, parts) = crate::auth::CsrfMultipart::from_request(req, state).await?;
+        let (mut fields, mut files) = (Vec::new(), Vec::new());
+        for part in parts {
+            match part.file_name {
+                Some(name) if part.name == PHOTOS && !part.bytes.is_empty() => files.push((name, part.bytes)),
+                Some(_) => {}
+                None => fields.push((part.name, String::from_utf8_lossy(&part.bytes).into_owned())),
+            }
+        }
+        Ok(RecordPost { page, fields, files })
+    }
+}
+
+/// Saves a new record with the photos chosen on the form: all of it or, when
+/// a field or a file is refused, nothing (422 naming each, files by name).
+/// Photos are decoded for thumbnails only once the record and every file
+/// passed the checks.
+pub async fn create(State(state): State<AppState>, post: RecordPost) -> PageResult {
+    let RecordPost { page, fields, files } = post;
+    let (input, mut values) = input_from_form(&fields, &page.actor.display_name);
+    let sent_files = !files.is_empty();
+    let checked = state.services.activity_check_new(&page.actor, &input, PHOTOS, files).await;
+    let result = match checked {
+        Ok(mut new) => {
+            let images: Vec<(usize, Vec<u8>)> = new.images().map(|(i, bytes)| (i, bytes.to_vec())).collect();
+            for (i, bytes) in images {
+                new.set_thumbnail(i, crate::evidence::thumbnail(&state, bytes).await?);
+            }
+            state.services.activity_create_checked(&page.actor, new).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(a) => Ok(flash::redirect(&page, &format!("/activities/{}", a.id), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
-            form_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, None, values, errors).await
+            values["photos_again"] = json!(sent_files && !errors.contains_key(PHOTOS));
+            form_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, None, &input, values, errors).await
         }
     }
 }
 
 pub async fn edit_form(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
     let a = state.services.activity_get(&page.actor, id).await?;
-    let f = &a.fields;
-    let chosen: serde_json::Map<String, Value> = f
-        .participants
-        .iter()
-        .map(|p| {
-            (
-                p.person_id.to_string(),
-                json!({ "attendance": p.attendance.as_str(), "leave_reason": p.leave_reason, "hours": p.hours }),
-            )
-        })
-        .collect();
-    let values = json!({
-        "org_id": f.org_id.to_string(), "kind": f.kind, "work_area_id": f.work_area_id.map(|x| x.to_string()),
-        "title": f.title, "summary": f.summary, "place": f.place, "date": f.date.to_string(), "start_time": f.start_time,
-        "host": f.host, "others_count": f.others_count.to_string(), "campaign_id": f.campaign_id.map(|x| x.to_string()),
-        "channels": f.channels, "banners": f.quantities.banners.to_string(), "boards": f.quantities.boards.to_string(),
-        "posts": f.quantities.posts.to_string(), "reached": f.quantities.reached.to_string(),
-        "role_models": f.role_models.join("、"), "materials": f.materials.join("\n"),
-        "reported_on": f.reported_on.map(|d| d.to_string()), "reported_by": f.reported_by, "chosen": chosen,
-    });
-    form_page(&state, &page, StatusCode::OK, Some(id), values, BTreeMap::new()).await
+    let input = ActivityInput::from_fields(&a.fields);
+    let mut values = values_of(&input);
+    if input.reported_by.is_empty() {
+        values["reported_by"] = json!(page.actor.display_name);
+    }
+    form_page(&state, &page, StatusCode::OK, Some(id), &input, values, BTreeMap::new()).await
 }
 
 pub async fn update(
@@ -320,12 +538,12 @@ pub async fn update(
     PageId(id): PageId,
     CsrfForm(page, fields): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let (input, values) = input_from_form(&fields);
+    let (input, values) = input_from_form(&fields, &page.actor.display_name);
     match state.services.activity_update(&page.actor, id, &input).await {
         Ok(_) => Ok(flash::redirect(&page, &format!("/activities/{id}"), Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?;
-            form_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, Some(id), values, errors).await
+            form_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, Some(id), &input, values, errors).await
         }
     }
 }

@@ -300,7 +300,7 @@ pub async fn definition_create(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(see_other(&back(&q.org_id, &q.period))),
+        Ok(()) => Ok(super::flash::redirect(&page, &back(&q.org_id, &q.period), super::flash::Flash::Added)),
         Err(e) => {
             let shown = Shown { new_errors: form_errors(e)?, values: f.values(), ..Default::default() };
             show_page(&state, &page, &q, StatusCode::UNPROCESSABLE_ENTITY, shown).await
@@ -319,7 +319,7 @@ pub async fn definition_update(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(see_other(&back(&q.org_id, &q.period))),
+        Ok(()) => Ok(super::flash::redirect(&page, &back(&q.org_id, &q.period), super::flash::Flash::Saved)),
         Err(e) => {
             let errors = form_errors(e)?.into_iter().map(|(k, v)| (format!("def{id}.{k}"), v)).collect();
             show_page(&state, &page, &q, StatusCode::UNPROCESSABLE_ENTITY, Shown { errors, ..Default::default() }).await
@@ -334,5 +334,5 @@ pub async fn definition_delete(
 ) -> PageResult {
     state.services.indicator_delete(&page.actor, id).await?;
     let q = f.query();
-    Ok(see_other(&back(&q.org_id, &q.period)))
+    Ok(super::flash::redirect(&page, &back(&q.org_id, &q.period), super::flash::Flash::Deleted))
 }

@@ -75,7 +75,13 @@ pub fn routes() -> Router<AppState> {
         .route("/rectifications/{id}/progress", post(plans::rectification_progress))
         .route("/targets", get(dashboard::targets).post(dashboard::target_create))
         .route("/targets/{id}/delete", post(dashboard::target_delete))
-        .route("/activities", get(activities::list).post(activities::create))
+        .route(
+            "/activities",
+            get(activities::list).merge(
+                post(activities::create)
+                    .layer(axum::extract::DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES * 4)),
+            ),
+        )
         .route("/activities/new", get(activities::new_form))
         .route("/activities/participants", get(activities::participants))
         .route("/activities/export.xlsx", get(activities::export))

@@ -6,6 +6,7 @@
 //! names only, no personal data.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -26,8 +27,8 @@ use crate::auth::PageActor;
 /// Rows of a sign-in sheet's first page (signatures need tall rows), and of
 /// each page after it: the table is filled up with blank rows to the foot of
 /// its last page, for people who come without being registered.
-const SIGN_IN_FIRST_PAGE: usize = 14;
-const SIGN_IN_NEXT_PAGES: usize = 17;
+const SIGN_IN_FIRST_PAGE: usize = 12;
+const SIGN_IN_NEXT_PAGES: usize = 16;
 
 /// Most records one bound print (a month's sheets or minutes) holds.
 const MAX_BOUND_RECORDS: usize = 200;
@@ -52,6 +53,8 @@ fn sign_in_rows(n: usize) -> usize {
 struct Posts {
     orgs: HashMap<Id, Vec<Membership>>,
     people: HashMap<Id, Vec<Membership>>,
+    /// The paths of the orgs the account sees.
+    paths: Option<HashMap<Id, String>>,
 }
 
 fn active_on(m: &Membership, date: NaiveDate) -> bool {
@@ -60,29 +63,38 @@ fn active_on(m: &Membership, date: NaiveDate) -> bool {
 
 impl Posts {
     /// The person's role in the activity's org on its day, else an org they
-    /// belonged to then with its role, else nothing.
+    /// belonged to then with its role (one inside the activity's org first,
+    /// a grid of the community), else nothing.
     async fn of(&mut self, state: &AppState, page: &PageActor, a: &Activity, person_id: Id) -> Result<String, Error> {
         let (org_id, date) = (a.fields.org_id, a.fields.date);
-        if !self.orgs.contains_key(&org_id) {
-            let members = state.services.memberships_of_org(&page.actor, org_id).await?;
-            self.orgs.insert(org_id, members);
+        if let Entry::Vacant(slot) = self.orgs.entry(org_id) {
+            slot.insert(state.services.memberships_of_org(&page.actor, org_id).await?);
         }
-        let own = self.orgs[&org_id].iter().find(|m| m.person_id == person_id && active_on(m, date) && !m.role.is_empty());
+        let own =
+            self.orgs[&org_id].iter().find(|m| m.person_id == person_id && active_on(m, date) && !m.role.is_empty());
         if let Some(m) = own {
             return Ok(m.role.clone());
         }
-        if !self.people.contains_key(&person_id) {
-            let memberships = match state.services.memberships_of_person(&page.actor, person_id).await {
+        if let Entry::Vacant(slot) = self.people.entry(person_id) {
+            slot.insert(match state.services.memberships_of_person(&page.actor, person_id).await {
                 Ok(found) => found,
                 // Registered outside the account's scope: no post shown.
                 Err(Error::NotFound) => Vec::new(),
                 Err(other) => return Err(other),
-            };
-            self.people.insert(person_id, memberships);
+            });
         }
-        Ok(self.people[&person_id]
+        if self.paths.is_none() {
+            let tree = state.services.org_tree(&page.actor).await?;
+            self.paths = Some(tree.into_iter().map(|o| (o.id, o.path)).collect());
+        }
+        let paths = self.paths.as_ref().expect("filled above");
+        let within = |m: &Membership| matches!((paths.get(&m.org_id), paths.get(&org_id)), (Some(p), Some(own)) if p.starts_with(own.as_str()));
+        let active: Vec<&Membership> = self.people[&person_id].iter().filter(|m| active_on(m, date)).collect();
+        Ok(active
             .iter()
-            .find(|m| active_on(m, date))
+            .copied()
+            .find(|m| within(m))
+            .or(active.first().copied())
             .map(|m| format!("{}{}", m.org_name, m.role))
             .unwrap_or_default())
     }
@@ -91,10 +103,11 @@ impl Posts {
 /// Attendance figures of a session: registered (应到), present (实到),
 /// on leave (请假), absent (缺席).
 fn counts(a: &Activity) -> Value {
-    let of = |which: Attendance| a.fields.participants.iter().filter(|p| p.attendance == which).count();
+    let f = &a.fields;
     json!({
-        "expected": a.fields.participants.len(), "present": of(Attendance::Present),
-        "leave": of(Attendance::Leave), "absent": of(Attendance::Absent), "others": a.fields.others_count,
+        "expected": f.expected_count(), "present": f.attendance_count(Attendance::Present),
+        "leave": f.attendance_count(Attendance::Leave), "absent": f.attendance_count(Attendance::Absent),
+        "others": f.others_count,
     })
 }
 
@@ -127,12 +140,8 @@ async fn sign_in_record(state: &AppState, page: &PageActor, a: &Activity, posts:
 async fn minutes_record(state: &AppState, page: &PageActor, a: &Activity) -> Result<Value, Error> {
     let org = state.services.visible_org(&page.actor, a.fields.org_id).await?;
     let f = &a.fields;
-    let present: Vec<&str> = f
-        .participants
-        .iter()
-        .filter(|p| p.attendance == Attendance::Present)
-        .map(|p| p.person_name.as_str())
-        .collect();
+    let present: Vec<&str> =
+        f.participants.iter().filter(|p| p.attendance == Attendance::Present).map(|p| p.person_name.as_str()).collect();
     let missing: Vec<String> = f
         .participants
         .iter()
@@ -232,7 +241,12 @@ async fn org_month(state: &AppState, page: &PageActor, q: &MonthQuery) -> Result
 }
 
 /// Every activity of the org's subtree in the month, oldest first.
-async fn month_activities(state: &AppState, page: &PageActor, org: &Org, month: &Period) -> Result<Vec<Activity>, Error> {
+async fn month_activities(
+    state: &AppState,
+    page: &PageActor,
+    org: &Org,
+    month: &Period,
+) -> Result<Vec<Activity>, Error> {
     let filter = ActivityFilter { org_id: Some(org.id), period: Some(month.code()), ..Default::default() };
     state.services.activity_export(&page.actor, &filter).await
 }
@@ -248,7 +262,11 @@ async fn month_sessions(state: &AppState, page: &PageActor, org: &Org, month: &P
     if sessions.len() > MAX_BOUND_RECORDS {
         return Err(Error::invalid(
             "org_id",
-            format!("{}共有{}次会议活动，超过一次可打印的{MAX_BOUND_RECORDS}份，请选择下级组织分别打印", month.label(), sessions.len()),
+            format!(
+                "{}共有{}次会议活动，超过一次可打印的{MAX_BOUND_RECORDS}份，请选择下级组织分别打印",
+                month.label(),
+                sessions.len()
+            ),
         ));
     }
     Ok(sessions)
@@ -336,7 +354,10 @@ mod tests {
         assert_eq!(sign_in_rows(0), SIGN_IN_FIRST_PAGE);
         assert_eq!(sign_in_rows(SIGN_IN_FIRST_PAGE), SIGN_IN_FIRST_PAGE);
         assert_eq!(sign_in_rows(SIGN_IN_FIRST_PAGE + 1), SIGN_IN_FIRST_PAGE + SIGN_IN_NEXT_PAGES);
-        assert_eq!(sign_in_rows(SIGN_IN_FIRST_PAGE + SIGN_IN_NEXT_PAGES + 1), SIGN_IN_FIRST_PAGE + 2 * SIGN_IN_NEXT_PAGES);
+        assert_eq!(
+            sign_in_rows(SIGN_IN_FIRST_PAGE + SIGN_IN_NEXT_PAGES + 1),
+            SIGN_IN_FIRST_PAGE + 2 * SIGN_IN_NEXT_PAGES
+        );
     }
 
     #[test]

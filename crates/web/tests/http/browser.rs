@@ -505,3 +505,243 @@ const PNG: &[u8] = &[
     0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0,
     0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
 ];
+
+/// The print views in a real browser: on a 390px phone no sheet is wider
+/// than the screen and the 打印 button is a tap target; printed (Chromium's
+/// own PDF), the pages are A4, each session's sheet starts a page of its own
+/// and a table's header row is repeated on every page it runs over.
+#[tokio::test]
+async fn print_views_fit_a_phone_and_print_a4_sheets() {
+    let app = spawn_app().await;
+    let base = app.base.clone();
+    let admin = app.token("kuangqu").await;
+    let district = app.org("X矿矿区党委").await.id;
+    let list: Value = app.get(&admin, "/api/v1/activities?kind=study_day&period=2020-06").await.json().await.unwrap();
+    let sessions = list["total"].as_u64().unwrap() as usize;
+    assert!(sessions >= 2, "June has Friday sessions");
+    let session = list["items"][0]["id"].as_i64().unwrap();
+
+    let b = Browser::start().await;
+    b.go(&format!("{base}/login")).await;
+    b.type_into("#f-username", "kuangqu").await;
+    b.type_into("#f-password", PASSWORD).await;
+    b.click("form button[type=submit]").await;
+    b.wait_url(|u| !u.contains("/login")).await;
+
+    let phone = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
+        "params": { "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": false } });
+    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(phone)).await;
+    let pages = [
+        format!("/activities/{session}/print/sign-in"),
+        format!("/activities/{session}/print/minutes"),
+        format!("/activities/print?org_id={district}&month=2020-06"),
+        format!("/activities/print/sign-in?org_id={district}&month=2020-06"),
+        format!("/activities/print/minutes?org_id={district}&month=2020-06"),
+    ];
+    for page in &pages {
+        b.go(&format!("{base}{page}")).await;
+        b.find("main.sheets").await;
+        let width = b.script("return document.documentElement.scrollWidth;", json!([])).await;
+        assert!(width.as_f64().unwrap() <= 390.0, "{page}: the page is {width}px wide on a 390px screen");
+        let button = b
+            .script("return document.querySelector('[data-print]').getBoundingClientRect().height;", json!([]))
+            .await;
+        assert!(button.as_f64().unwrap() >= 44.0, "{page}: the print button is a tap target");
+        assert_eq!(b.script("return document.querySelectorAll('nav').length;", json!([])).await, json!(0));
+    }
+    let clear = json!({ "cmd": "Emulation.clearDeviceMetricsOverride", "params": {} });
+    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(clear)).await;
+
+    // Printed: the text of each page of Chromium's PDF.
+    let printed = |path: String| {
+        let b = &b;
+        let base = base.clone();
+        async move {
+            b.go(&format!("{base}{path}")).await;
+            b.find("main.sheets").await;
+            let pdf = json!({ "cmd": "Page.printToPDF", "params": { "preferCSSPageSize": true } });
+            let answer = b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(pdf)).await;
+            let bytes = base64::Engine::decode(
+                &base64::engine::general_purpose::STANDARD,
+                answer["data"].as_str().unwrap_or_else(|| panic!("{path}: no PDF: {answer}")),
+            )
+            .unwrap();
+            let file = std::env::temp_dir().join(format!("taizhang-print-{}-{}.pdf", std::process::id(), path.len()));
+            std::fs::write(&file, &bytes).unwrap();
+            let size = std::process::Command::new("pdfinfo").arg(&file).output().expect("pdfinfo (scripts/setup.sh)");
+            let text = std::process::Command::new("pdftotext").arg(&file).arg("-").output().expect("pdftotext");
+            let _ = std::fs::remove_file(&file);
+            let info = String::from_utf8_lossy(&size.stdout).into_owned();
+            assert!(info.contains("(A4)"), "{path}: printed on A4: {info}");
+            let text = String::from_utf8_lossy(&text.stdout).into_owned();
+            let mut pages: Vec<String> = text.split('\u{c}').map(str::to_owned).collect();
+            pages.retain(|p| !p.trim().is_empty());
+            pages
+        }
+    };
+    // The month's sign-in sheets: one (or more) pages per session, the
+    // header row on every page, no page holding two sessions, the screen's
+    // bar not printed.
+    let sheets = printed(format!("/activities/print/sign-in?org_id={district}&month=2020-06")).await;
+    let starts = sheets.iter().filter(|p| p.contains("签到表")).count();
+    let sessions_with_people =
+        b.script("return document.querySelectorAll('article.sheet.sign-in').length;", json!([])).await;
+    assert_eq!(json!(starts), sessions_with_people, "each session's sheet starts a page");
+    assert!(sheets.len() > starts, "a session of more people runs over a page");
+    for (i, page) in sheets.iter().enumerate() {
+        assert!(page.contains("序号") && page.contains("签名"), "page {}: the header row", i + 1);
+        assert!(page.matches("签到表").count() <= 1, "page {}: one sheet a page", i + 1);
+        assert!(!page.contains("打印") && !page.contains("返回"), "page {}: the bar is not printed", i + 1);
+    }
+    assert!(sheets.last().unwrap().contains("应到"), "the counts at the foot");
+    // The month's ledger: its header repeated over every page.
+    let ledger = printed(format!("/activities/print?org_id={district}&month=2020-06")).await;
+    for page in &ledger {
+        assert!(page.contains("活动名称") && page.contains("参与人次"), "the ledger's header row on every page");
+    }
+    assert!(ledger.last().unwrap().contains("共"), "the count at the foot");
+}
+
+/// The activity form on a 390×844 phone: the kind switches its sections,
+/// the attendance is picked by a preset, filtered and counted live, a photo
+/// is attached while creating, the record counts 应到 / 实到 / 请假, and
+/// 复制上一条 starts the next session from it. No page is wider than the screen.
+#[tokio::test]
+async fn a_study_session_is_recorded_on_a_phone_by_kind_preset_and_copy() {
+    let app = spawn_app().await;
+    let base = app.base.clone();
+    let district = app.org("X矿矿区党委").await;
+    let actor = taizhang_core::auth::Actor::system("t");
+    let group = app
+        .services
+        .org_tree(&actor)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| {
+            o.parent_id == Some(district.id)
+                && o.purpose.as_deref() == Some(taizhang_core::purpose::THEORY_STUDY)
+        })
+        .expect("the theory-study group");
+    let mut members: Vec<i64> =
+        app.services.memberships_of_org(&actor, group.id).await.unwrap().iter().map(|m| m.person_id).collect();
+    members.sort();
+    members.dedup();
+    let n = members.len();
+
+    let b = Browser::start().await;
+    let phone = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
+        "params": { "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": false } });
+    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(phone)).await;
+    let fits = |what: &'static str| {
+        let b = &b;
+        async move {
+            b.find("main").await;
+            let width = b.script("return document.documentElement.scrollWidth;", json!([])).await;
+            assert!(width.as_f64().unwrap() <= 390.0, "{what}: the page is {width}px wide on a 390px screen");
+        }
+    };
+    let shown = |css: &'static str| {
+        let b = &b;
+        async move {
+            let v = b
+                .script("var el = document.querySelector(arguments[0]); return !!el && el.offsetParent !== null;", json!([css]))
+                .await;
+            v == json!(true)
+        }
+    };
+    let count = |what: &'static str| {
+        let b = &b;
+        async move {
+            let v = b.script("return document.querySelector('[data-count=' + arguments[0] + ']').textContent;", json!([what])).await;
+            v.as_str().unwrap_or_default().parse::<usize>().unwrap_or(usize::MAX)
+        }
+    };
+    let choose_kind = |kind: &'static str| {
+        let b = &b;
+        async move {
+            b.script(
+                "var k = document.querySelector('#f-kind'); k.value = arguments[0];
+                 k.dispatchEvent(new Event('change', { bubbles: true }));",
+                json!([kind]),
+            )
+            .await;
+        }
+    };
+    b.go(&format!("{base}/login")).await;
+    b.type_into("#f-username", "kuangqu").await;
+    b.type_into("#f-password", PASSWORD).await;
+    b.click("form button[type=submit]").await;
+    b.wait_url(|u| !u.contains("/login")).await;
+
+    // The kind decides the sections, switched in the page.
+    b.go(&format!("{base}/activities/new")).await;
+    fits("the new form").await;
+    choose_kind("publicity").await;
+    assert!(shown("section[data-section=publicity]").await && shown("section[data-section=quantities]").await);
+    assert!(!shown("[data-section=materials]").await && !shown("p.counts").await);
+    choose_kind("volunteer_activity").await;
+    assert!(shown("section[data-section=platform_report]").await && shown("th[data-section=hours]").await);
+    assert!(!shown("section[data-section=publicity]").await);
+    choose_kind("central_group_study").await;
+    assert!(shown("[data-section=materials]").await && shown("p.counts").await && shown("th[data-section=attendance]").await);
+    assert!(!shown("section[data-section=publicity]").await && !shown("th[data-section=hours]").await);
+    assert_eq!(b.text("label[for=f-summary]").await, "学习主题和内容");
+    let copy = b.script("return document.querySelector('#copy-last').getAttribute('href');", json!([])).await;
+    assert_eq!(copy, json!("/activities/new?copy=last&kind=central_group_study"));
+    fits("the study form").await;
+
+    // The group's members by their preset, one on leave, counted as picked.
+    b.click(&format!("#participants button[data-preset='{}']", members.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" ")))
+        .await;
+    assert_eq!((count("expected").await, count("present").await, count("leave").await), (n, n, 0));
+    let first = members[0];
+    b.script(
+        "var s = document.querySelector('[name=attendance_' + arguments[0] + ']'); s.value = 'leave';
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        json!([first]),
+    )
+    .await;
+    b.type_into(&format!("[name=leave_reason_{first}]"), "下村入户").await;
+    assert_eq!((count("expected").await, count("present").await, count("leave").await), (n, n - 1, 1));
+    // The filter keeps the rows whose name or initials match; 全不选 acts on those.
+    let name = b.text(&format!("label[for=p-{}]", members[1])).await;
+    b.type_into("#participants .picker-search", &name).await;
+    let rows = b
+        .script("return Array.from(document.querySelectorAll('#participants tbody tr')).filter(function (r) { return !r.hidden; }).length;", json!([]))
+        .await;
+    assert!(rows.as_u64().unwrap() >= 1 && rows.as_u64().unwrap() < 10, "the filter narrows the list: {rows}");
+    b.click("#participants button[data-pick=none]").await;
+    assert_eq!(count("expected").await, n - 1, "全不选 clears only the people shown");
+    b.click("#participants button[data-pick=all]").await;
+    assert_eq!(count("expected").await, n);
+    b.script("var s = document.querySelector('#participants .picker-search'); s.value = ''; s.dispatchEvent(new Event('input', { bubbles: true }));", json!([])).await;
+    fits("the picker").await;
+
+    // Title, a photo, saved.
+    b.type_into("#f-title", "中心组手机录入学习").await;
+    b.type_into("#f-materials", "《宣传工作条例》").await;
+    let photo = std::env::temp_dir().join(format!("taizhang-phone-{}.png", std::process::id()));
+    std::fs::write(&photo, PNG).unwrap();
+    b.type_into("#f-photos", &photo.to_string_lossy()).await;
+    b.script("document.querySelector('#activity-form').requestSubmit();", json!([])).await;
+    let record = b.wait_url(|u| u.rsplit('/').next().is_some_and(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()))).await;
+    std::fs::remove_file(&photo).ok();
+    b.find(".evidence img").await;
+    let counts = b.text("#attendance-counts").await;
+    assert_eq!(counts, format!("应到 {n} 人，实到 {} 人，请假 1 人", n - 1));
+    fits("the saved record").await;
+
+    // 复制上一条: the next session starts from it, the date reset, all present.
+    b.go(&format!("{base}/activities/new?kind=central_group_study")).await;
+    b.click("#copy-last").await;
+    b.wait_url(|u| u.contains("copy=last")).await;
+    b.find("#copied").await;
+    let title = b.script("return document.querySelector('#f-title').value;", json!([])).await;
+    assert_eq!(title, json!("中心组手机录入学习"));
+    assert_eq!((count("expected").await, count("present").await, count("leave").await), (n, n, 0));
+    let date = b.script("return document.querySelector('#f-date').value;", json!([])).await;
+    assert_eq!(date, json!("2020-06-30"), "the working period's last day");
+    fits("the copied form").await;
+    assert!(record.contains("/activities/"));
+}

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod activity_forms;
 mod api_auth;
 mod api_ledgers;
 mod api_orgs;
@@ -25,6 +26,7 @@ mod pages;
 mod period;
 mod permissions;
 mod phone;
+mod print;
 mod probe;
 mod sheets;
 mod summary;
