@@ -681,7 +681,7 @@ pub const VILLAGE: Office = Office {
             org: LOWER,
             kind: "visit",
             area: "民生保障",
-            title: "走访留守老人和留守儿童",
+            title: "关爱留守老人、留守儿童走访",
             place: "下寨组",
             others: 18,
             ..R
@@ -780,7 +780,7 @@ pub const VILLAGE: Office = Office {
             description: "新建蓄水池一座，更换入户供水管网",
             started_on: "2020-08-10",
             measures: &[("铺设管道", "4.5", "公里"), ("投资", "36", "万元")],
-            milestones: &[("蓄水池主体", "2020-11-20"), ("管网铺设", "")],
+            milestones: &[("蓄水池主体施工", "2020-11-20"), ("管网铺设", "")],
             progress: &[("2020-10-30", 40, "蓄水池开挖完成"), ("2020-12-20", 65, "蓄水池主体完工，管网铺设过半")],
         },
         ProjectPlan {

@@ -98,13 +98,8 @@ pub const FORM_SECTIONS: &[(&str, &[Section])] = &[
 /// and a publicity's channels and quantities, but not service hours and
 /// platform reporting, which count for the volunteer kind only (the volunteer
 /// ledger and the platform's reports read that kind).
-pub const ADDED_KIND_SECTIONS: &[Section] = &[
-    Section::Topic,
-    Section::Materials,
-    Section::Attendance,
-    Section::Publicity,
-    Section::Quantities,
-];
+pub const ADDED_KIND_SECTIONS: &[Section] =
+    &[Section::Topic, Section::Materials, Section::Attendance, Section::Publicity, Section::Quantities];
 
 /// The sections the activity form shows for a kind (by code). With no kind
 /// chosen yet, every section, so that nothing is out of reach.
@@ -486,5 +481,34 @@ impl Rectification {
         } else {
             RectificationStatus::Open
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_kind_has_its_sections_and_added_kinds_get_the_gathering_set() {
+        for (code, _) in KINDS {
+            assert!(FORM_SECTIONS.iter().any(|(k, _)| k == code), "{code} has a row in the table");
+        }
+        assert_eq!(form_sections("publicity"), &[Section::Publicity, Section::Quantities]);
+        assert_eq!(form_sections(VOLUNTEER_KIND), &[Section::Hours, Section::PlatformReport]);
+        assert!(form_sections("sanitation").is_empty());
+        assert_eq!(form_sections("理论宣讲"), ADDED_KIND_SECTIONS);
+        assert!(!ADDED_KIND_SECTIONS.contains(&Section::PlatformReport));
+        assert_eq!(form_sections(""), &Section::ALL);
+    }
+
+    #[test]
+    fn a_new_record_is_dated_today_within_the_period_else_on_its_last_day() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let h1 = crate::period::Period::parse("2020H1").unwrap();
+        assert_eq!(form_date(&h1, d("2020-03-04")), d("2020-03-04"));
+        assert_eq!(form_date(&h1, d("2024-03-04")), d("2020-06-30"));
+        assert_eq!(form_date(&h1, d("2020-06-30")), d("2020-06-30"));
+        // A period still to come: today (a date after today is refused).
+        assert_eq!(form_date(&h1, d("2019-12-01")), d("2019-12-01"));
     }
 }

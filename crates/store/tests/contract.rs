@@ -449,7 +449,12 @@ async fn indicator_values_are_exact_unique_per_period_and_go_with_their_indicato
     use taizhang_core::indicator::{Aggregate, Decimal, Indicator, IndicatorValue, ValueChange};
     let (_db, store) = fresh().await;
     let c = ctx();
-    let org = |parent: Option<Id>, kind: OrgKind, name: &str| NewOrg { parent_id: parent, kind, name: name.into(), purpose: None };
+    let org = |parent: Option<Id>, kind: OrgKind, name: &str| NewOrg {
+        parent_id: parent,
+        kind,
+        name: name.into(),
+        purpose: None,
+    };
     let town = store.org_create(org(None, OrgKind::Township, "镇"), &c).await.unwrap();
     let village = store.org_create(org(Some(town.id), OrgKind::Village, "村"), &c).await.unwrap();
     let other = store.org_create(org(None, OrgKind::Township, "另一镇"), &c).await.unwrap();
@@ -490,7 +495,10 @@ async fn indicator_values_are_exact_unique_per_period_and_go_with_their_indicato
         updated_at: now(),
         updated_by: "test".into(),
     };
-    let batch = vec![ValueChange::Set(value(village.id, "2021", "96.49")), ValueChange::Set(value(village.id, "2020", "-0.01"))];
+    let batch = vec![
+        ValueChange::Set(value(village.id, "2021", "96.49")),
+        ValueChange::Set(value(village.id, "2020", "-0.01")),
+    ];
     assert_eq!(store.indicator_values_apply(batch.clone(), town.id, None, &c).await.unwrap(), 2);
     // The same again changes nothing; a new value replaces the old one (one per org and period).
     assert_eq!(store.indicator_values_apply(batch, town.id, None, &c).await.unwrap(), 0);
@@ -501,7 +509,10 @@ async fn indicator_values_are_exact_unique_per_period_and_go_with_their_indicato
         values.iter().map(|v| (v.period.clone(), v.value.to_string(), v.target.map(|t| t.to_string()))).collect();
     assert_eq!(
         texts,
-        [("2020".to_owned(), "-0.01".to_owned(), Some("95".to_owned())), ("2021".into(), "96.5".into(), Some("95".into()))]
+        [
+            ("2020".to_owned(), "-0.01".to_owned(), Some("95".to_owned())),
+            ("2021".into(), "96.5".into(), Some("95".into()))
+        ]
     );
     assert!(store.indicator_values(&other.path, vec!["2021".into()]).await.unwrap().is_empty());
     let clear = vec![ValueChange::Clear { indicator_id: rate.id, org_id: village.id, period: "2020".into() }];

@@ -151,14 +151,10 @@ impl ActivityInput {
                     !p.leave_reason.trim().is_empty()
                         || Attendance::parse(p.attendance.trim()).is_some_and(|a| a != Attendance::Present)
                 }),
-                Section::Publicity => {
-                    self.campaign_id.is_some() || filled(&self.channels) || filled(&self.role_models)
-                }
+                Section::Publicity => self.campaign_id.is_some() || filled(&self.channels) || filled(&self.role_models),
                 Section::Quantities => self.banners + self.boards + self.posts + self.reached > 0,
                 Section::Hours => chosen().any(|p| p.hours.is_some()),
-                Section::PlatformReport => {
-                    !self.reported_on.trim().is_empty() || !self.reported_by.trim().is_empty()
-                }
+                Section::PlatformReport => !self.reported_on.trim().is_empty() || !self.reported_by.trim().is_empty(),
             })
             .collect()
     }
@@ -615,7 +611,13 @@ impl Services {
             }
             let this = !suggested && suggests(&o);
             suggested |= this;
-            presets.push(RosterPreset { org_id: o.id, org_name: o.name, own: o.id == org.id, suggested: this, members });
+            presets.push(RosterPreset {
+                org_id: o.id,
+                org_name: o.name,
+                own: o.id == org.id,
+                suggested: this,
+                members,
+            });
         }
         presets.sort_by_key(|p| !p.suggested);
         Ok(presets)

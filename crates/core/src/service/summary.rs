@@ -157,7 +157,8 @@ impl Services {
             None => crate::composition::default_for(&self.areas_of(&org, &tree).await?, "「期间」"),
         };
         data.title = composition.title.trim().to_owned();
-        data.sections = super::summary_figures::composed(&composition, &all, &org, &tree, &code, &kinds, &areas, &campaigns);
+        data.sections =
+            super::summary_figures::composed(&composition, &all, &org, &tree, &code, &kinds, &areas, &campaigns);
         let when = if data.period_name.is_empty() { "全年".to_owned() } else { data.period_name.clone() };
         for s in &mut data.sections {
             s.heading = s.heading.replace("「期间」", &when);

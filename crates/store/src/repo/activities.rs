@@ -495,10 +495,9 @@ pub fn last_recorded(c: &mut dyn Conn, user_id: Id, kind: Option<&str>) -> Resul
             "SELECT id FROM activities WHERE recorded_by = $1 AND kind = $2 ORDER BY id DESC LIMIT 1",
             params![user_id, kind],
         )?,
-        None => c.query_opt(
-            "SELECT id FROM activities WHERE recorded_by = $1 ORDER BY id DESC LIMIT 1",
-            params![user_id],
-        )?,
+        None => {
+            c.query_opt("SELECT id FROM activities WHERE recorded_by = $1 ORDER BY id DESC LIMIT 1", params![user_id])?
+        }
     };
     Ok(row.map(|r| r.i64("id")).transpose()?)
 }

@@ -656,11 +656,7 @@ impl Store for SqlStore {
         self.write(move |c| grid::disinfection_add(c, &entry, &ctx)).await
     }
 
-    async fn indicators(
-        &self,
-        scope_path: &str,
-        also: Vec<Id>,
-    ) -> Result<Vec<taizhang_core::indicator::Indicator>> {
+    async fn indicators(&self, scope_path: &str, also: Vec<Id>) -> Result<Vec<taizhang_core::indicator::Indicator>> {
         let scope_path = scope_path.to_owned();
         self.read(move |c| indicators::list(c, &scope_path, &also)).await
     }

@@ -236,7 +236,11 @@ async fn draft_out(
     q: &DraftQuery,
 ) -> Result<Json<DraftOut>, ApiError> {
     let (data, now) = crate::reports::generate(state, actor, q.org_id, &q.period).await?;
-    let d = state.services.summary_draft(actor, Some(data.org_id), &q.period).await?.ok_or(taizhang_core::Error::NotFound)?;
+    let d = state
+        .services
+        .summary_draft(actor, Some(data.org_id), &q.period)
+        .await?
+        .ok_or(taizhang_core::Error::NotFound)?;
     Ok(Json(DraftOut {
         warnings: taizhang_docs::report::draft_warnings(&d.markup, &d.generated, &now),
         markup: d.markup,

@@ -295,7 +295,8 @@ async fn areas_page(
     let kinds = state.services.kinds_for(&page.actor).await?;
     let campaigns = state.services.campaigns(&page.actor).await?;
     let own_kind = page.actor.org_id.and_then(|id| tree.iter().find(|o| o.id == id)).map(|o| o.kind);
-    let recommended: Vec<&str> = own_kind.map(|k| k.default_work_areas().iter().map(|(top, _)| *top).collect()).unwrap_or_default();
+    let recommended: Vec<&str> =
+        own_kind.map(|k| k.default_work_areas().iter().map(|(top, _)| *top).collect()).unwrap_or_default();
     render_status(
         page,
         status,

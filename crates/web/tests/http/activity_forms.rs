@@ -56,7 +56,9 @@ fn created_id(r: &reqwest::Response) -> i64 {
 async fn group_serving(app: &TestApp, parent: i64, purpose: &str) -> taizhang_core::model::Org {
     let tree = app.services.org_tree(&Actor::system("t")).await.unwrap();
     tree.into_iter()
-        .find(|o| o.parent_id == Some(parent) && o.kind == OrgKind::LeadingGroup && o.purpose.as_deref() == Some(purpose))
+        .find(|o| {
+            o.parent_id == Some(parent) && o.kind == OrgKind::LeadingGroup && o.purpose.as_deref() == Some(purpose)
+        })
         .expect("a leading group serving the topic")
 }
 
@@ -276,9 +278,16 @@ async fn photos_attached_while_creating_are_stored_or_refuse_the_whole_post() {
     let b = app.browser("shequ1").await;
     let org = app.org("第一社区").await.id.to_string();
     let (_, form) = b.get("/activities/new?kind=sanitation").await;
-    assert!(form.contains("enctype=\"multipart/form-data\"") && form.contains("type=\"file\" name=\"photos\" multiple"));
+    assert!(
+        form.contains("enctype=\"multipart/form-data\"") && form.contains("type=\"file\" name=\"photos\" multiple")
+    );
     let fields = |title: &'static str| {
-        vec![("org_id", org.clone()), ("kind", "sanitation".to_owned()), ("title", title.to_owned()), ("date", "2020-06-05".to_owned())]
+        vec![
+            ("org_id", org.clone()),
+            ("kind", "sanitation".to_owned()),
+            ("title", title.to_owned()),
+            ("date", "2020-06-05".to_owned()),
+        ]
     };
     let send = |fields: Vec<(&'static str, String)>, files: Vec<(&'static str, Vec<u8>)>| {
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -305,7 +314,9 @@ async fn photos_attached_while_creating_are_stored_or_refuse_the_whole_post() {
     assert!(html.contains("id=\"e-date\"") && html.contains("请改正上面的错误后重新选择"));
     assert_eq!(titled(&app, &token, "清理楼道杂物").await, 0, "nothing saved");
     // Without the form's token nothing is read.
-    let form = reqwest::multipart::Form::new().text("title", "x").part("photos", reqwest::multipart::Part::bytes(png()).file_name("a.png"));
+    let form = reqwest::multipart::Form::new()
+        .text("title", "x")
+        .part("photos", reqwest::multipart::Part::bytes(png()).file_name("a.png"));
     let r = b.client.post(format!("{}/activities", b.base)).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
@@ -321,7 +332,11 @@ async fn photos_attached_while_creating_are_stored_or_refuse_the_whole_post() {
 
     // A viewer's post is refused before any file is looked at.
     let viewer = app.browser("chakan").await;
-    let form = multipart(&viewer.csrf, &[("org_id", &org), ("kind", "sanitation"), ("title", "查看者的记录"), ("date", "2020-06-05")], vec![("a.png", png())]);
+    let form = multipart(
+        &viewer.csrf,
+        &[("org_id", &org), ("kind", "sanitation"), ("title", "查看者的记录"), ("date", "2020-06-05")],
+        vec![("a.png", png())],
+    );
     let r = viewer.client.post(format!("{}/activities", viewer.base)).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(titled(&app, &token, "查看者的记录").await, 0);
@@ -374,7 +389,10 @@ async fn copy_last_starts_from_this_accounts_last_record_of_the_kind() {
     assert_eq!(input_value(&html, "title"), "禁毒宣传（二）");
     assert!(html.contains(&format!("<option value=\"{campaign}\" selected>")), "the campaign");
     assert!(html.contains(&format!("<option value=\"{area}\" selected>")), "the work area");
-    assert!(html.contains("value=\"slogan\" checked") && html.contains("value=\"wechat_group\" checked"), "the channels");
+    assert!(
+        html.contains("value=\"slogan\" checked") && html.contains("value=\"wechat_group\" checked"),
+        "the channels"
+    );
     assert!(html.contains(&format!("id=\"p-{someone}\" checked")), "the participants");
     assert_ne!(input_value(&html, "date"), "2020-06-08", "the date starts again");
     assert_eq!(input_value(&html, "banners"), "", "quantities are the new record's own");

@@ -31,5 +31,5 @@ mod probe;
 mod sheets;
 mod summary;
 mod summary_any_office;
-mod summary_figures;
 mod summary_composer;
+mod summary_figures;
