@@ -27,9 +27,9 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "indicators", include_str!("../migrations/sqlite/0015_indicators.sql")),
     (16, "purposes_project_measures", include_str!("../migrations/sqlite/0016_purposes_project_measures.sql")),
     (17, "summary_compositions", include_str!("../migrations/sqlite/0017_summary_compositions.sql")),
-    (20, "grid_worker_day", include_str!("../migrations/sqlite/0020_grid_worker_day.sql")),
-    (21, "activity_kinds_per_org", include_str!("../migrations/sqlite/0021_activity_kinds_per_org.sql")),
-    (22, "activity_recorded_by", include_str!("../migrations/sqlite/0022_activity_recorded_by.sql")),
+    (18, "grid_worker_day", include_str!("../migrations/sqlite/0018_grid_worker_day.sql")),
+    (19, "activity_kinds_per_org", include_str!("../migrations/sqlite/0019_activity_kinds_per_org.sql")),
+    (20, "activity_recorded_by", include_str!("../migrations/sqlite/0020_activity_recorded_by.sql")),
 ];
 
 pub struct Manager {
