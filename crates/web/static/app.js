@@ -174,3 +174,21 @@ document.addEventListener("click", function (e) {
   });
   countAttendance(box);
 });
+
+// A link to a file that takes a while to make (a PDF, a large export)
+// carries data-slow="what to say"; a click shows that beside the link until
+// the file has had time to arrive (downloads fire no event a page can see).
+document.addEventListener("click", function (e) {
+  var link = e.target && e.target.closest && e.target.closest("a[data-slow]");
+  if (!link) return;
+  var note = link.nextElementSibling;
+  if (!note || !note.classList.contains("busy")) {
+    note = document.createElement("span");
+    note.className = "busy";
+    note.setAttribute("role", "status");
+    link.insertAdjacentElement("afterend", note);
+  }
+  note.textContent = link.getAttribute("data-slow");
+  clearTimeout(note._done);
+  note._done = setTimeout(function () { note.textContent = ""; }, 20000);
+});
