@@ -73,4 +73,9 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+# Unused dependencies (.ci/run).
+if ! cargo machete --version >/dev/null 2>&1; then
+  echo "setup: installing cargo-machete"
+  cargo install cargo-machete --locked
+fi
 echo "setup: ok"

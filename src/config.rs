@@ -20,6 +20,11 @@ pub struct Config {
     /// Mark cookies Secure; set when the site is served over HTTPS.
     #[arg(long, global = true, env = "TAIZHANG_SECURE_COOKIES")]
     pub secure_cookies: bool,
+
+    /// The LibreOffice program that converts summaries to PDF. Default:
+    /// `soffice` on the PATH.
+    #[arg(long, global = true, env = "TAIZHANG_SOFFICE")]
+    pub soffice: Option<PathBuf>,
 }
 
 impl Config {
@@ -28,6 +33,11 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite:{}", self.data_dir.join("taizhang.db").display()),
         }
+    }
+
+    /// How PDFs are made.
+    pub fn pdf(&self) -> taizhang_docs::report::PdfConfig {
+        taizhang_docs::report::PdfConfig { soffice: self.soffice.clone() }
     }
 
     /// The URL with any password replaced, for logs and messages.

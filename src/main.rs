@@ -150,7 +150,7 @@ const TEMPLATE_WORKER: &str = "render-template";
 /// memory and CPU limit: a template that builds huge strings ends this
 /// process, never the server.
 fn template_worker() -> ExitCode {
-    let memory = taizhang_web::TEMPLATE_MEMORY;
+    let memory = taizhang_reports::summary::TEMPLATE_MEMORY;
     if rlimit::Resource::AS.set(memory, memory).is_err() || rlimit::Resource::CPU.set(10, 10).is_err() {
         return ExitCode::FAILURE;
     }
@@ -207,14 +207,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .ok()
                 .filter(|p| !p.is_empty())
                 .unwrap_or_else(generate_password);
-            let report = taizhang_core::demo::load(&services, &password).await?;
+            let report = taizhang_demo::load(&services, &password).await?;
             if report.loaded {
                 println!("已载入演示数据“X矿矿区”：{} 个组织，{} 名人员。", report.orgs, report.people);
             } else {
                 println!("数据库中已有数据，未重复载入演示数据。");
             }
             println!("数据库：{}", config.redacted_database_url());
-            let users: Vec<&str> = taizhang_core::demo::DEMO_USERS.iter().map(|u| u.0).collect();
+            let users: Vec<&str> = taizhang_demo::DEMO_USERS.iter().map(|u| u.0).collect();
             println!("登录：用户名 admin，密码 {password}（演示账号 {} 使用同一密码）", users.join("、"));
             if !no_serve {
                 serve(&config, services, listen).await?;
@@ -269,12 +269,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let actor = Actor::system("cli");
             let org = services.org_lookup(&actor, &org).await.context("--org")?;
             let data = services.summary_data(&actor, Some(org.id), &period).await.context("--period")?;
-            // The org's own template, an ancestor's, or the preset of its kind.
-            let found = services.summary_template(&actor, Some(org.id)).await?;
-            let source = found.source.unwrap_or_else(|| report::preset_for_kind(&data.org_kind).to_owned());
-            let markup = report::render(&source, &data)?;
+            // The org's own template, an ancestor's, or the preset of its
+            // kind; the operator's own database, so rendered in process.
+            let summary = taizhang_reports::summary::InProcess;
+            let markup = taizhang_reports::summary::markup(&services, &actor, &data, None, &summary).await?;
             let doc = report::parse(&markup);
-            let bytes = report::write(&doc, format).map_err(anyhow::Error::msg)?;
+            // An HTML file links its figures to the site's pages, as the site's own preview does.
+            let bytes =
+                report::write(&doc, format, &taizhang_web::cite_href, &config.pdf()).map_err(anyhow::Error::msg)?;
             std::fs::write(&output, bytes).with_context(|| format!("无法写入 {}", output.display()))?;
             println!("已生成“{}”：{}", doc.title, output.display());
         }
@@ -340,7 +342,7 @@ async fn import_roster(
     let progress = Progress { started: std::time::Instant::now() };
     progress.stage(0, "读取文件");
     let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
-    let rows = taizhang_docs::read_roster(&bytes, &taizhang_web::sheets::parse_mapping(map))
+    let rows = taizhang_docs::read_roster(&bytes, &taizhang_reports::parse_mapping(map))
         .map_err(|e| anyhow::anyhow!("{}：{e}", file.display()))?;
     progress.stage(1, &format!("逐行校验 {} 行", rows.len()));
     let source = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -354,7 +356,7 @@ async fn import_roster(
             }
             if let Some(path) = report {
                 // The file itself, its bad cells marked, with the list of errors.
-                let bytes = taizhang_web::sheets::roster_error_report(&errors, &bytes, map)?;
+                let bytes = taizhang_reports::roster_error_report(&errors, &bytes, map)?;
                 std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
                 eprintln!("错误报告：{}", path.display());
             }
@@ -383,6 +385,7 @@ async fn serve(config: &Config, services: Arc<Services>, listen: SocketAddr) -> 
             secure_cookies: config.secure_cookies,
             // User templates render in a child process of this same program.
             template_worker: std::env::current_exe().ok(),
+            pdf: config.pdf(),
             ..WebConfig::default()
         },
     );

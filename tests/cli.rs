@@ -6,6 +6,9 @@ use std::process::{Command, Output, Stdio};
 
 use taizhang_store::testing::TestDb;
 
+#[path = "common/tools.rs"]
+mod tools;
+
 const PASSWORD: &str = "cli-demo-password";
 
 fn taizhang(db: &TestDb, args: &[&str]) -> Output {
@@ -131,15 +134,18 @@ fn an_unknown_database_scheme_is_refused_clearly() {
 fn summary_writes_each_format_and_refuses_bad_input() {
     let db = TestDb::new();
     assert!(taizhang(&db, &["demo", "--no-serve"]).status.success());
-    let dir = std::env::temp_dir().join(format!("taizhang-summary-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let pdf = tools::available("the summary as PDF", &[tools::SOFFICE]);
     for (name, starts) in [
         ("s.docx", &b"PK"[..]),
         ("s.pdf", b"%PDF"),
         ("s.md", "# 2020年上半年".as_bytes()),
         ("s.html", b"<!doctype html>"),
     ] {
+        if name == "s.pdf" && !pdf {
+            continue;
+        }
         let out = taizhang(&db, &["summary", "--org", "X矿矿区党委", "--period", "2020H1", "-o", &file(name)]);
         assert!(out.status.success(), "{out:?}");
         assert!(stdout(&out).contains("已生成“2020年上半年X矿矿区宣传思想文化工作总结”"), "{}", stdout(&out));
@@ -156,16 +162,14 @@ fn summary_writes_each_format_and_refuses_bad_input() {
     let bad = taizhang(&db, &["summary", "--org", "X矿矿区党委", "--period", "2020H1", "-o", &file("x.odt")]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("不支持的格式“odt”"), "{bad:?}");
     assert!(!std::path::Path::new(&file("x.docx")).exists(), "nothing written on error");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn import_roster_prints_counts_or_every_bad_row() {
     let db = TestDb::new();
     assert!(taizhang(&db, &["demo", "--no-serve"]).status.success());
-    let dir = std::env::temp_dir().join(format!("taizhang-roster-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
     let id = |birth: &str| {
         let first17 = format!("459003{birth}001");
         format!("{first17}{}", taizhang_core::id_number::check_char(&first17).unwrap())
@@ -198,16 +202,14 @@ fn import_roster_prints_counts_or_every_bad_row() {
     let mut text = |name: &str| std::io::read_to_string(zip.by_name(name).unwrap()).unwrap();
     assert!(text("xl/workbook.xml").contains("错误清单"));
     assert!(text("xl/sharedStrings.xml").contains("错误说明"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn backup_and_restore_round_trip() {
     let db = TestDb::new();
     assert!(taizhang(&db, &["demo", "--no-serve"]).status.success());
-    let dir = std::env::temp_dir().join(format!("taizhang-backup-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(if db.is_postgres() { "taizhang.dump" } else { "taizhang.db" });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(if db.is_postgres() { "taizhang.dump" } else { "taizhang.db" });
     let file = file.to_string_lossy().into_owned();
     let entries = |o: &Output| stdout(o).split("共 ").nth(1).and_then(|s| s.split(' ').next()).map(str::to_owned);
     let before = taizhang(&db, &["audit", "verify"]);
@@ -257,5 +259,4 @@ fn backup_and_restore_round_trip() {
         ],
     );
     assert!(again.status.success(), "the account added after the backup is gone: {again:?}");
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -310,9 +310,7 @@ fn converters() -> usize {
 
 #[tokio::test]
 async fn pdf_conversions_take_turns_and_an_unchanged_summary_is_converted_once() {
-    if !Command::new("soffice").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success()) {
-        assert!(std::env::var("TAIZHANG_REQUIRE_TOOLS").is_err(), "LibreOffice is required here");
-        eprintln!("skipped: LibreOffice (soffice) is not installed; scripts/setup.sh installs it");
+    if !common::tools::available("PDF conversions", &[common::tools::SOFFICE]) {
         return;
     }
     let server = Server::start();

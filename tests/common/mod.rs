@@ -3,6 +3,8 @@
 use std::io::{BufRead, BufReader};
 use std::process::Child;
 
+pub mod tools;
+
 /// The address a started server prints ("台账已启动：http://…/"), without the
 /// final slash; the rest of what it prints is read and dropped, so that it
 /// never blocks on a full pipe.

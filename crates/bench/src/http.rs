@@ -49,7 +49,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     let db = Db::open(url).await?;
     let services = Services::new(db.store.clone());
     let started = Instant::now();
-    let demo = taizhang_core::demo::load(&services, PASSWORD).await.context("loading the demo district")?;
+    let demo = taizhang_demo::load(&services, PASSWORD).await.context("loading the demo district")?;
     let setup = started.elapsed();
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -266,7 +266,7 @@ async fn measure_parts(services: &Services, actor: &Actor, org: &Org, runs: usiz
         black_box(store.activity_counts(&org.path, "2025-01", "2025-12").await?);
         t[1] = start.elapsed();
         let start = Instant::now();
-        black_box(services.target_statuses(org, LAST_YEAR, year_end).await?);
+        black_box(services.target_statuses_at(org, LAST_YEAR, year_end).await?);
         t[2] = start.elapsed();
         t[3] = t[0].saturating_sub(t[1] + t[2]);
         let start = Instant::now();

@@ -279,6 +279,10 @@ impl<T> Page<T> {
     }
 }
 
+/// The membership role of a person who lives in an org (a grid) but holds
+/// no post there: the one role of [`MEMBERSHIP_ROLES`] that is no post.
+pub const RESIDENT_ROLE: &str = "居民";
+
 /// Common roles a person holds in an org. Free text is allowed beside these.
 pub const MEMBERSHIP_ROLES: &[&str] = &[
     "书记",

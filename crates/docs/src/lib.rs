@@ -6,6 +6,7 @@
 mod activities;
 mod indicators;
 mod marked;
+mod package;
 pub mod report;
 mod roster;
 mod sheet;

@@ -4,13 +4,16 @@
 //! into lines of similar length; no face but the Fandol ones and Noto CJK SC.
 //!
 //! Needs LibreOffice, the fonts and poppler-utils (`scripts/setup.sh`); skips
-//! without LibreOffice unless `TAIZHANG_REQUIRE_TOOLS` is set.
+//! without them unless `TAIZHANG_REQUIRE_TOOLS=1`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use taizhang_docs::report::{self, Format};
+
+#[path = "../../../tests/common/tools.rs"]
+mod tools;
 
 /// The GB/T 9704 type area on A4, in PDF points.
 const MM: f64 = 72.0 / 25.4;
@@ -162,17 +165,15 @@ fn fonts(pdf: &Path) -> Vec<String> {
 
 #[test]
 fn the_pdf_is_set_like_an_official_document() {
-    if !Command::new("soffice").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success()) {
-        assert!(std::env::var("TAIZHANG_REQUIRE_TOOLS").is_err(), "LibreOffice is required here");
-        eprintln!("skipped: LibreOffice (soffice) is not installed; scripts/setup.sh installs it");
+    if !tools::available("the PDF layout", &[tools::SOFFICE, tools::PDFTOTEXT, tools::PDFFONTS]) {
         return;
     }
     let doc = report::parse(&markup());
-    let pdf = report::write(&doc, Format::Pdf).unwrap_or_else(|e| panic!("{e}"));
-    let path = std::env::temp_dir().join(format!("taizhang-pdf-layout-{}.pdf", std::process::id()));
-    std::fs::write(&path, &pdf).unwrap();
-    let (lines, pieces, fonts) = (lines(&path), pieces(&path), fonts(&path));
-    std::fs::remove_file(&path).ok();
+    let pdf = report::write(&doc, Format::Pdf, &report::no_links, &report::PdfConfig::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(file.path(), &pdf).unwrap();
+    let (lines, pieces, fonts) = (lines(file.path()), pieces(file.path()), fonts(file.path()));
     for l in &lines {
         eprintln!(
             "p{} x {:.1}..{:.1} y {:.1} h {:.1} [{}] {}",

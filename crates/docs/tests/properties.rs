@@ -54,11 +54,33 @@ proptest! {
         }
     }
 
+    /// Nested loops that print nothing: small ones finish, and once the loop
+    /// runs more times than the template may spend instructions (each turn
+    /// spends at least one), the fuel limit stops it, not a range limit or a
+    /// timeout.
     #[test]
-    fn loops_are_stopped(n in 1u64..1_000_000_000) {
-        let source = format!("{{% for i in range({n}) %}}{{% for j in range({n}) %}}x{{% endfor %}}{{% endfor %}}");
-        let data = serde_json::json!({});
-        // Either it is small enough to finish or the fuel and size limits stop it.
-        let _ = report::render(&source, &data);
+    fn loops_are_stopped(n in prop_oneof![1u64..=100, 1_500u64..100_000]) {
+        let source = format!("{{% for i in range({n}) %}}{{% for j in range({n}) %}}{{% endfor %}}{{% endfor %}}");
+        let result = report::render(&source, &serde_json::json!({}));
+        if n <= 100 {
+            prop_assert_eq!(result, Ok(String::new()));
+        } else {
+            let e = result.expect_err("a loop past the fuel must be stopped");
+            prop_assert!(e.message.starts_with("模板运行步数超过上限"), "{}", e);
+        }
+    }
+
+    /// A loop that prints a kilobyte a turn stops at the output limit
+    /// (512 KB, so 512 turns fit) with that error.
+    #[test]
+    fn output_is_bounded(n in 1u64..5_000) {
+        let source = format!("{{% for i in range({n}) %}}{{{{ data.kb }}}}{{% endfor %}}");
+        let result = report::render(&source, &serde_json::json!({ "kb": "x".repeat(1024) }));
+        if n <= 512 {
+            prop_assert_eq!(result.map(|s| s.len()), Ok(n as usize * 1024));
+        } else {
+            let e = result.expect_err("output past the limit must be stopped");
+            prop_assert_eq!(e.message, "生成的文字超过512KB上限");
+        }
     }
 }

@@ -136,8 +136,10 @@ impl Row {
         }
     }
 
+    /// A text column that holds a value; NULL is an error, not "" (read a
+    /// column that may be NULL with [`Row::opt_text`]).
     pub fn text(&self, name: &str) -> DbResult<String> {
-        Ok(self.opt_text(name)?.unwrap_or_default())
+        self.opt_text(name)?.ok_or_else(|| DbError::Other(format!("column {name} is null")))
     }
 
     pub fn bool(&self, name: &str) -> DbResult<bool> {
@@ -243,6 +245,14 @@ pub fn to_sqlite_placeholders(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_text_is_not_empty_text() {
+        let row = Row { columns: Arc::new(vec!["a".into(), "b".into()]), values: vec![Value::Null, "x".into()] };
+        assert!(row.text("a").is_err());
+        assert_eq!(row.opt_text("a").unwrap(), None);
+        assert_eq!(row.text("b").unwrap(), "x");
+    }
 
     #[test]
     fn placeholders() {

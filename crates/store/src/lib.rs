@@ -18,6 +18,7 @@ pub mod testing;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use taizhang_core::model::AuditCtx;
 use taizhang_core::store::Store;
 use taizhang_core::{Error, Result};
 
@@ -88,12 +89,12 @@ fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
     } else {
         return Err(OpenError::UnknownScheme(url.to_owned()));
     };
-    let migrations = match &pool {
-        Pool::Sqlite(_) => sqlite::MIGRATIONS,
-        Pool::Postgres(_) => postgres::MIGRATIONS,
+    let engine = match &pool {
+        Pool::Sqlite(_) => migrate::Engine::Sqlite,
+        Pool::Postgres(_) => migrate::Engine::Postgres,
     };
     let store = SqlStore { pool: Some(Arc::new(pool)) };
-    store.with_conn_blocking(|conn| migrate::run(conn, migrations)).map_err(|e| OpenError::Migrate(e.to_string()))?;
+    store.with_conn_blocking(|conn| migrate::run(conn, engine)).map_err(|e| OpenError::Migrate(e.to_string()))?;
     // Sort keys computed in Rust, for rows written before their column existed.
     store.with_conn_blocking(repo::fill_address_keys).map_err(|e| OpenError::Migrate(e.to_string()))?;
     store.with_conn_blocking(|conn| Ok(conn.refresh_statistics()?)).map_err(|e| OpenError::Migrate(e.to_string()))?;
@@ -103,6 +104,21 @@ fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
 impl SqlStore {
     fn pool(&self) -> Arc<Pool> {
         self.pool.clone().expect("pool is present until drop")
+    }
+
+    fn engine(&self) -> &'static str {
+        match *self.pool() {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Connections open, idle, and the most the pool keeps.
+    fn pool_state(&self) -> (u32, u32, u32) {
+        match &*self.pool() {
+            Pool::Sqlite(p) => (p.state().connections, p.state().idle_connections, p.max_size()),
+            Pool::Postgres(p) => (p.state().connections, p.state().idle_connections, p.max_size()),
+        }
     }
 
     fn with_conn_blocking<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
@@ -119,6 +135,26 @@ impl SqlStore {
     /// rolled back otherwise.
     async fn write<T: Send + 'static>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static) -> Result<T> {
         self.read(|conn| transaction(conn, f)).await
+    }
+
+    /// [`Self::write`], handing `f` its own copy of the audit context.
+    async fn write_as<T: Send + 'static>(
+        &self,
+        ctx: &AuditCtx,
+        f: impl FnOnce(&mut dyn Conn, &AuditCtx) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let ctx = ctx.clone();
+        self.write(move |conn| f(conn, &ctx)).await
+    }
+
+    /// [`Self::read`] within an org subtree, handing `f` its own copy of the path.
+    async fn read_in<T: Send + 'static>(
+        &self,
+        scope_path: &str,
+        f: impl FnOnce(&mut dyn Conn, &str) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let scope_path = scope_path.to_owned();
+        self.read(move |conn| f(conn, &scope_path)).await
     }
 }
 

@@ -12,29 +12,6 @@ use postgres::{Client, NoTls};
 
 use crate::conn::{Conn, DbError, DbResult, Row, Value};
 
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "register", include_str!("../migrations/postgres/0001_register.sql")),
-    (2, "ledgers", include_str!("../migrations/postgres/0002_ledgers.sql")),
-    (3, "evidence", include_str!("../migrations/postgres/0003_evidence.sql")),
-    (4, "plans_rectifications", include_str!("../migrations/postgres/0004_plans_rectifications.sql")),
-    (5, "activity_kinds", include_str!("../migrations/postgres/0005_activity_kinds.sql")),
-    (6, "dashboard_indexes", include_str!("../migrations/postgres/0006_dashboard_indexes.sql")),
-    (7, "count_flags", include_str!("../migrations/postgres/0007_count_flags.sql")),
-    (8, "governance", include_str!("../migrations/postgres/0008_governance.sql")),
-    (9, "summaries", include_str!("../migrations/postgres/0009_summaries.sql")),
-    (10, "summary_templates", include_str!("../migrations/postgres/0010_summary_templates.sql")),
-    (11, "grid", include_str!("../migrations/postgres/0011_grid.sql")),
-    (12, "drop_mobile_index", include_str!("../migrations/postgres/0012_drop_mobile_index.sql")),
-    (13, "open_membership_unique", include_str!("../migrations/postgres/0013_open_membership_unique.sql")),
-    (14, "pending_id_number", include_str!("../migrations/postgres/0014_pending_id_number.sql")),
-    (15, "indicators", include_str!("../migrations/postgres/0015_indicators.sql")),
-    (16, "purposes_project_measures", include_str!("../migrations/postgres/0016_purposes_project_measures.sql")),
-    (17, "summary_compositions", include_str!("../migrations/postgres/0017_summary_compositions.sql")),
-    (18, "grid_worker_day", include_str!("../migrations/postgres/0018_grid_worker_day.sql")),
-    (19, "activity_kinds_per_org", include_str!("../migrations/postgres/0019_activity_kinds_per_org.sql")),
-    (20, "activity_recorded_by", include_str!("../migrations/postgres/0020_activity_recorded_by.sql")),
-];
-
 pub struct Manager {
     pub config: postgres::Config,
 }

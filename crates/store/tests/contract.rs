@@ -20,6 +20,21 @@ fn ctx() -> AuditCtx {
     AuditCtx { user_id: None, username: "test".into(), ip: None, at: now() }
 }
 
+/// A new org of `kind` named `name` under `parent` (a root without one).
+async fn org(store: &Arc<dyn Store>, parent: Option<&Org>, kind: OrgKind, name: &str) -> Org {
+    let new = NewOrg { parent_id: parent.map(|p| p.id), kind, name: name.into(), purpose: None };
+    store.org_create(new, &ctx()).await.unwrap()
+}
+
+/// A county with two orgs of `kind` under it: records go in the first; the
+/// second's scope must not see them.
+async fn county_with_two(store: &Arc<dyn Store>, kind: OrgKind) -> (Org, Org, Org) {
+    let root = org(store, None, OrgKind::County, "县").await;
+    let a = org(store, Some(&root), kind, "甲").await;
+    let b = org(store, Some(&root), kind, "乙").await;
+    (root, a, b)
+}
+
 #[tokio::test]
 async fn migrations_run_once_and_reopen_cleanly() {
     let db = TestDb::new();
@@ -41,34 +56,10 @@ async fn unknown_scheme_is_a_clear_error() {
 
 #[tokio::test]
 async fn moving_an_org_rewrites_the_subtree_paths() {
-    let (_db, store) = fresh().await;
+    let (_db, store, root, a, b) = fresh_with_two(OrgKind::PartyCommittee).await;
     let c = ctx();
-    let root = store
-        .org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into(), purpose: None }, &c)
-        .await
-        .unwrap();
-    let a = store
-        .org_create(
-            NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "甲".into(), purpose: None },
-            &c,
-        )
-        .await
-        .unwrap();
-    let b = store
-        .org_create(
-            NewOrg { parent_id: Some(root.id), kind: OrgKind::PartyCommittee, name: "乙".into(), purpose: None },
-            &c,
-        )
-        .await
-        .unwrap();
-    let a1 = store
-        .org_create(NewOrg { parent_id: Some(a.id), kind: OrgKind::Community, name: "甲一".into(), purpose: None }, &c)
-        .await
-        .unwrap();
-    let a1g = store
-        .org_create(NewOrg { parent_id: Some(a1.id), kind: OrgKind::Grid, name: "网格".into(), purpose: None }, &c)
-        .await
-        .unwrap();
+    let a1 = org(&store, Some(&a), OrgKind::Community, "甲一").await;
+    let a1g = org(&store, Some(&a1), OrgKind::Grid, "网格").await;
     assert_eq!(a1g.path, format!("/{}/{}/{}/{}/", root.id, a.id, a1.id, a1g.id));
 
     let moved = store.org_update(a1.id, OrgChange { parent_id: Some(b.id), ..Default::default() }, &c).await.unwrap();
@@ -100,20 +91,8 @@ fn person(org_id: Id, name: &str, id_number: Option<&str>, mobile: Option<&str>)
 
 #[tokio::test]
 async fn people_search_by_pinyin_initials_phone_tail_within_scope() {
-    let (_db, store) = fresh().await;
+    let (_db, store, root, a, b) = fresh_with_two(OrgKind::Community).await;
     let c = ctx();
-    let root = store
-        .org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into(), purpose: None }, &c)
-        .await
-        .unwrap();
-    let a = store
-        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "甲".into(), purpose: None }, &c)
-        .await
-        .unwrap();
-    let b = store
-        .org_create(NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "乙".into(), purpose: None }, &c)
-        .await
-        .unwrap();
     store.person_create(person(a.id, "张伟", None, Some("13812345678")), &c).await.unwrap();
     store.person_create(person(a.id, "李娜", None, Some("13900001111")), &c).await.unwrap();
     store.person_create(person(b.id, "张伟", None, None), &c).await.unwrap();
@@ -178,15 +157,7 @@ async fn an_id_number_is_registered_once() {
 #[tokio::test]
 async fn sessions_expire() {
     let (_db, store) = fresh().await;
-    let services = Services::new(store.clone());
-    let actor = Actor::system("test");
-    let root = services
-        .org_create(
-            &actor,
-            OrgInput { parent_id: None, kind: "county".into(), name: "县".into(), ..Default::default() },
-        )
-        .await
-        .unwrap();
+    let (_services, _actor, root) = with_services(&store).await;
     let user = store
         .user_create(
             NewUser {
@@ -222,15 +193,7 @@ async fn sessions_expire() {
 #[tokio::test]
 async fn audit_chain_detects_edits_and_deletions() {
     let (db, store) = fresh().await;
-    let services = Services::new(store.clone());
-    let actor = Actor::system("test");
-    let root = services
-        .org_create(
-            &actor,
-            OrgInput { parent_id: None, kind: "county".into(), name: "县".into(), ..Default::default() },
-        )
-        .await
-        .unwrap();
+    let (services, actor, root) = with_services(&store).await;
     for name in ["甲", "乙", "丙"] {
         services
             .org_create(
@@ -286,15 +249,7 @@ async fn audit_chain_detects_edits_and_deletions() {
 #[tokio::test]
 async fn concurrent_writers_keep_one_unbroken_chain() {
     let (_db, store) = fresh().await;
-    let services = Services::new(store.clone());
-    let actor = Actor::system("test");
-    let root = services
-        .org_create(
-            &actor,
-            OrgInput { parent_id: None, kind: "county".into(), name: "县".into(), ..Default::default() },
-        )
-        .await
-        .unwrap();
+    let (services, actor, root) = with_services(&store).await;
     let mut tasks = Vec::new();
     for i in 0..20 {
         let services = services.clone();
@@ -320,26 +275,8 @@ async fn the_monthly_aggregate_follows_every_write() {
     use taizhang_core::evidence::NewEvidence;
     use taizhang_core::ledger::{ActivityFields, ActivityQuery, VOLUNTEER_KIND};
 
-    let (_db, store) = fresh().await;
+    let (_db, store, root, a, b) = fresh_with_two(OrgKind::Community).await;
     let c = ctx();
-    let root = store
-        .org_create(NewOrg { parent_id: None, kind: OrgKind::County, name: "县".into(), purpose: None }, &c)
-        .await
-        .unwrap();
-    let a = store
-        .org_create(
-            NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "甲社区".into(), purpose: None },
-            &c,
-        )
-        .await
-        .unwrap();
-    let b = store
-        .org_create(
-            NewOrg { parent_id: Some(root.id), kind: OrgKind::Community, name: "乙社区".into(), purpose: None },
-            &c,
-        )
-        .await
-        .unwrap();
     let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2020, m, d).unwrap();
     let fields = |org: Id, kind: &str, date: NaiveDate, reported: bool| ActivityFields {
         org_id: org,
@@ -528,4 +465,484 @@ async fn indicator_values_are_exact_unique_per_period_and_go_with_their_indicato
     let log = store.audit_all().await.unwrap();
     let imports = log.iter().filter(|e| e.record.entity == "indicator_value" && e.record.action == "import").count();
     assert_eq!(imports, 1);
+}
+
+// --- every aggregate: written, read back through the trait, within its scope ---
+
+fn day(m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2020, m, d).unwrap()
+}
+
+fn file(name: &str, bytes: &[u8]) -> taizhang_core::evidence::NewFile {
+    taizhang_core::evidence::NewFile {
+        file_name: name.into(),
+        content_type: "text/plain".into(),
+        sha256: "0".repeat(64),
+        bytes: bytes.to_vec(),
+    }
+}
+
+/// The services over `store`, as the system, with a county made through them.
+async fn with_services(store: &Arc<dyn Store>) -> (Arc<Services>, Actor, Org) {
+    let services = Services::new(store.clone());
+    let actor = Actor::system("test");
+    let county = OrgInput { parent_id: None, kind: "county".into(), name: "县".into(), ..Default::default() };
+    let root = services.org_create(&actor, county).await.unwrap();
+    (services, actor, root)
+}
+
+/// A fresh store with a county and two orgs of `kind` under it (see [`county_with_two`]).
+async fn fresh_with_two(kind: OrgKind) -> (TestDb, Arc<dyn Store>, Org, Org, Org) {
+    let (db, store) = fresh().await;
+    let (root, a, b) = county_with_two(&store, kind).await;
+    (db, store, root, a, b)
+}
+
+/// A deleted record's id is never given to a later one (a saved summary's
+/// link to it must not open another record).
+#[tokio::test]
+async fn ids_are_never_reused_after_a_delete() {
+    use taizhang_core::ledger::ActivityFields;
+    let (_db, store) = fresh().await;
+    let c = ctx();
+    let root = org(&store, None, OrgKind::County, "县").await;
+    let fields = || ActivityFields {
+        org_id: root.id,
+        kind: "meeting".into(),
+        title: "会议".into(),
+        date: day(3, 1),
+        ..Default::default()
+    };
+    let first = store.activity_create(fields(), &c).await.unwrap();
+    store.activity_delete(first.id, &c).await.unwrap();
+    let second = store.activity_create(fields(), &c).await.unwrap();
+    assert!(second.id > first.id, "the id {} came back", first.id);
+    // After reopening, too (SQLite keeps the sequence in the file).
+    let p = store.person_create(person(root.id, "甲", None, None), &c).await.unwrap();
+    store.person_delete(p.id, &c).await.unwrap();
+    let again = store.person_create(person(root.id, "乙", None, None), &c).await.unwrap();
+    assert!(again.id > p.id);
+}
+
+#[tokio::test]
+async fn grid_households_residents_screenings_and_visits() {
+    use taizhang_core::grid::*;
+    use taizhang_core::store::HouseholdQuery;
+    let (_db, store, root, g1, g2) = fresh_with_two(OrgKind::Grid).await;
+    let c = ctx();
+    let h = store
+        .household_save(Household { id: 0, org_id: g1.id, address: "1栋101".into(), members: vec![] }, &c)
+        .await
+        .unwrap();
+    let head = store.person_create(person(g1.id, "王五", None, None), &c).await.unwrap();
+    store.resident_set(head.id, Some((h.id, HEAD.into())), &c).await.unwrap();
+    let got = store.household_get(h.id).await.unwrap().unwrap();
+    assert_eq!((got.address.as_str(), got.members.len()), ("1栋101", 1));
+    assert_eq!((got.members[0].person_id, got.members[0].relation.as_str()), (head.id, HEAD));
+    assert_eq!(store.households_by_ids(vec![h.id]).await.unwrap().len(), 1);
+    let query = |path: &str, text: &str| HouseholdQuery {
+        scope_path: path.into(),
+        grid_id: None,
+        text: text.into(),
+        page: 1,
+        per_page: 10,
+    };
+    assert_eq!(store.households(&query(&g1.path, "")).await.unwrap().total, 1);
+    assert_eq!(store.households(&query(&g1.path, "wangwu")).await.unwrap().total, 1);
+    assert_eq!(store.households(&query(&g2.path, "")).await.unwrap().total, 0);
+    assert_eq!(store.resident_get(head.id).await.unwrap().unwrap().household_id, h.id);
+    assert_eq!(store.residents(&g1.path, None).await.unwrap().len(), 1);
+    assert!(store.residents(&g2.path, None).await.unwrap().is_empty());
+
+    let s = store
+        .screening_create(
+            Screening {
+                id: 0,
+                org_id: root.id,
+                name: "摸排".into(),
+                starts_on: day(2, 1),
+                ends_on: day(2, 29),
+                grid_ids: vec![g1.id],
+            },
+            &c,
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.screening_get(s.id).await.unwrap().unwrap().grid_ids, vec![g1.id]);
+    assert_eq!(store.screenings(&root.path).await.unwrap().len(), 1);
+    assert_eq!(store.screenings_covering(&g1.path).await.unwrap().len(), 1);
+    assert!(store.screenings_covering(&g2.path).await.unwrap().is_empty());
+    assert_eq!(store.missed_households(s.id, None, 10).await.unwrap().len(), 1);
+    let visit = Visit {
+        id: 0,
+        screening_id: s.id,
+        household_id: h.id,
+        grid_id: g1.id,
+        visited_on: day(2, 3),
+        visitor: "李四".into(),
+        result: VisitResult::AllSeen,
+        note: String::new(),
+        statuses: vec![(head.id, PersonStatus::Seen)],
+    };
+    let v = store.visit_record(visit, &c).await.unwrap();
+    let visits = store.visits(s.id, Some(h.id), None, 10).await.unwrap();
+    assert_eq!(
+        (visits.len(), visits[0].id, visits[0].statuses.clone()),
+        (1, v.id, vec![(head.id, PersonStatus::Seen)])
+    );
+    let coverage = store.coverage(s.id).await.unwrap();
+    assert_eq!(
+        coverage.iter().map(|g| (g.grid_id, g.households, g.visited, g.residents, g.with_status)).collect::<Vec<_>>(),
+        vec![(g1.id, 1, 1, 1, 1)]
+    );
+    assert!(store.missed_households(s.id, None, 10).await.unwrap().is_empty());
+    assert!(store.missed_persons(s.id, None, 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn care_key_persons_plans_follow_ups_checks_and_disinfections() {
+    use taizhang_core::grid::*;
+    let (_db, store, _root, g1, g2) = fresh_with_two(OrgKind::Grid).await;
+    let c = ctx();
+    let p = store.person_create(person(g1.id, "赵六", None, None), &c).await.unwrap();
+    let cadre = store.person_create(person(g1.id, "网格员", None, None), &c).await.unwrap();
+    let group = store.key_group_create(g1.id, "居家观察".into(), &c).await.unwrap();
+    assert!(store.key_groups().await.unwrap().iter().any(|g| g.id == group.id));
+    let stay = KeyPerson {
+        id: 0,
+        key_group_id: group.id,
+        group_name: String::new(),
+        person_id: p.id,
+        person_name: String::new(),
+        org_id: g1.id,
+        entered_on: day(2, 1),
+        enter_reason: "返乡".into(),
+        left_on: None,
+        leave_reason: String::new(),
+    };
+    let stay = store.key_person_enter(stay, &c).await.unwrap();
+    assert_eq!((stay.person_name.as_str(), stay.group_name.as_str()), ("赵六", "居家观察"));
+    assert_eq!(store.key_persons(&g1.path, None).await.unwrap().len(), 1);
+    assert!(store.key_persons(&g2.path, None).await.unwrap().is_empty());
+    let left = store.key_person_leave(stay.id, day(2, 15), "解除".into(), &c).await.unwrap();
+    assert_eq!(store.key_person_get(stay.id).await.unwrap().unwrap().left_on, Some(day(2, 15)));
+    assert_eq!(left.leave_reason, "解除");
+
+    let plan = CarePlan {
+        id: 0,
+        person_id: p.id,
+        person_name: String::new(),
+        org_id: g1.id,
+        cadre_id: cadre.id,
+        cadre_name: String::new(),
+        measures: "每日电话".into(),
+        every_days: 7,
+        starts_on: day(2, 1),
+        ends_on: None,
+    };
+    let plan = store.care_plan_save(plan, &c).await.unwrap();
+    assert_eq!((plan.cadre_name.as_str(), plan.every_days), ("网格员", 7));
+    assert_eq!(store.care_plan_of(p.id).await.unwrap().unwrap().id, plan.id);
+    assert_eq!(store.care_plans(&g1.path).await.unwrap().len(), 1);
+    assert!(store.care_plans(&g2.path).await.unwrap().is_empty());
+
+    let follow =
+        FollowUp { id: 0, person_id: p.id, done_on: day(2, 8), by: "网格员".into(), findings: "正常".into() };
+    store.follow_up_add(follow, g1.id, &c).await.unwrap();
+    assert_eq!(store.follow_ups(&g1.path, day(2, 1), day(2, 29)).await.unwrap()[0].findings, "正常");
+    assert!(store.follow_ups(&g2.path, day(2, 1), day(2, 29)).await.unwrap().is_empty());
+    assert!(store.follow_ups(&g1.path, day(3, 1), day(3, 31)).await.unwrap().is_empty());
+
+    let at = day(2, 9).and_hms_opt(8, 30, 0).unwrap();
+    let (from, to) = (day(2, 9).and_hms_opt(0, 0, 0).unwrap(), day(2, 10).and_hms_opt(0, 0, 0).unwrap());
+    let check = HealthCheck {
+        id: 0,
+        person_id: p.id,
+        person_name: String::new(),
+        org_id: g1.id,
+        checked_at: at,
+        temperature: 37.6,
+        symptoms: "咳嗽".into(),
+        by: "网格员".into(),
+        recorded_by: None,
+    };
+    store.health_check_add(check, &c).await.unwrap();
+    let checks = store.health_checks(&g1.path, Some(p.id), from, to).await.unwrap();
+    assert_eq!((checks.len(), checks[0].checked_at, checks[0].temperature), (1, at, 37.6));
+    assert!(store.health_checks(&g2.path, None, from, to).await.unwrap().is_empty());
+
+    let done =
+        Disinfection {
+            id: 0, org_id: g1.id, place: "楼道".into(), done_at: at, by: "保洁".into(), agent: "84".into()
+        };
+    store.disinfection_add(done, &c).await.unwrap();
+    assert_eq!(store.disinfections(&g1.path, from, to).await.unwrap()[0].place, "楼道");
+    assert!(store.disinfections(&g2.path, from, to).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn responsibility_duties_pledges_and_their_scans() {
+    use taizhang_core::responsibility::{Duty, Pledge};
+    let (_db, store, _root, a, b) = fresh_with_two(OrgKind::PartyCommittee).await;
+    let c = ctx();
+    let p = store.person_create(person(a.id, "书记", None, None), &c).await.unwrap();
+    let duty = Duty {
+        id: 0,
+        org_id: a.id,
+        person_id: p.id,
+        person_name: String::new(),
+        post: "党委书记".into(),
+        first_responsible: true,
+        area_ids: vec![],
+    };
+    let duty = store.duty_save(duty, &c).await.unwrap();
+    assert_eq!((duty.person_name.as_str(), duty.first_responsible), ("书记", true));
+    let again = store.duty_save(Duty { id: 0, ..duty.clone() }, &c).await;
+    assert!(matches!(again, Err(Error::Conflict(_))), "{again:?}");
+    assert_eq!(store.duties(&a.path).await.unwrap().len(), 1);
+    assert!(store.duties(&b.path).await.unwrap().is_empty());
+
+    let pledge = Pledge {
+        id: 0,
+        org_id: a.id,
+        year: 2020,
+        signer_id: p.id,
+        signer_name: String::new(),
+        counterpart: "县委".into(),
+        signed_on: day(1, 10),
+        duties: "抓落实".into(),
+        scan_id: None,
+        created_at: now(),
+    };
+    let pledge = store.pledge_create(pledge, Some(file("责任书.txt", b"scan")), &c).await.unwrap();
+    let scan = pledge.scan_id.expect("a scan");
+    let (kept, bytes) = store.attachment(scan).await.unwrap().unwrap();
+    assert_eq!((kept.file_name.as_str(), bytes.as_slice()), ("责任书.txt", &b"scan"[..]));
+    assert_eq!(store.pledges(&a.path).await.unwrap()[0].signer_name, "书记");
+    assert!(store.pledges(&b.path).await.unwrap().is_empty());
+
+    store.pledge_delete(pledge.id, &c).await.unwrap();
+    assert!(store.pledge_get(pledge.id).await.unwrap().is_none());
+    assert!(store.attachment(scan).await.unwrap().is_none());
+    store.duty_delete(duty.id, &c).await.unwrap();
+    assert!(store.duty_get(duty.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn cases_with_steps() {
+    use taizhang_core::cases::{Case, CaseKind, CaseStep, Outcome};
+    let (_db, store, _root, a, b) = fresh_with_two(OrgKind::Community).await;
+    let c = ctx();
+    let case = Case {
+        id: 0,
+        org_id: a.id,
+        kind: CaseKind::Dispute,
+        received_on: day(4, 1),
+        parties: "甲乙两户".into(),
+        matter: "漏水".into(),
+        reported_by: String::new(),
+        handler: "调解员".into(),
+        deadline: Some(day(4, 15)),
+        outcome: None,
+        resolution: String::new(),
+        closed_on: None,
+        steps: vec![],
+        created_at: now(),
+        updated_at: now(),
+    };
+    let case = store.case_save(case, &c).await.unwrap();
+    let step = CaseStep { id: 0, date: day(4, 2), text: "上门了解".into(), by: "调解员".into() };
+    store.case_step_add(case.id, step, &c).await.unwrap();
+    let closed = Case { outcome: Some(Outcome::Mediated), closed_on: Some(day(4, 5)), ..case.clone() };
+    store.case_save(closed, &c).await.unwrap();
+    let got = store.case_get(case.id).await.unwrap().unwrap();
+    assert_eq!((got.outcome, got.closed_on, got.steps.len()), (Some(Outcome::Mediated), Some(day(4, 5)), 1));
+    assert_eq!(got.steps[0].text, "上门了解");
+    assert_eq!(store.cases(&a.path).await.unwrap().len(), 1);
+    assert!(store.cases(&b.path).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn projects_with_measures_milestones_and_progress() {
+    use taizhang_core::project::{Measure, Milestone, ProgressUpdate, Project};
+    let (_db, store, _root, a, b) = fresh_with_two(OrgKind::Village).await;
+    let c = ctx();
+    let project = Project {
+        id: 0,
+        org_id: a.id,
+        name: "道路硬化".into(),
+        category: "基础设施".into(),
+        description: String::new(),
+        started_on: Some(day(3, 1)),
+        measures: vec![Measure { name: "长度".into(), value: 1.5, unit: "公里".into() }],
+        milestones: vec![Milestone { id: 0, name: "开工".into(), done_on: Some(day(3, 1)) }],
+        updates: vec![],
+    };
+    let project = store.project_save(project, &c).await.unwrap();
+    assert_eq!((project.measures[0].value, project.milestones.len()), (1.5, 1));
+    let update = ProgressUpdate {
+        id: 0,
+        date: day(5, 1),
+        percent: 40,
+        note: "路基完成".into(),
+        reason: String::new(),
+        photo_id: None,
+        created_by: String::new(),
+        created_at: now(),
+    };
+    let with_photo = store.progress_add(project.id, update, Some(file("现场.txt", b"photo")), &c).await.unwrap();
+    let photo = with_photo.updates[0].photo_id.expect("a photo");
+    assert_eq!(store.attachment(photo).await.unwrap().unwrap().1, b"photo");
+    let got = store.project_get(project.id).await.unwrap().unwrap();
+    assert_eq!((got.updates.len(), got.updates[0].percent, got.updates[0].created_by.as_str()), (1, 40, "test"));
+    assert_eq!(store.projects(&a.path).await.unwrap().len(), 1);
+    assert!(store.projects(&b.path).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn review_items_and_dismissed_suggestions() {
+    use taizhang_core::review::{ReviewItem, Section};
+    let (_db, store, _root, a, b) = fresh_with_two(OrgKind::Community).await;
+    let c = ctx();
+    let item = |text: &str, source: &str| ReviewItem {
+        id: 0,
+        org_id: a.id,
+        period: "2020H1".into(),
+        section: Section::Problem,
+        position: 0,
+        text: text.into(),
+        source: source.into(),
+    };
+    let first = store.review_item_save(item("学习不够深入", ""), &c).await.unwrap();
+    let second = store.review_item_save(item("台账不全", "target:1"), &c).await.unwrap();
+    assert_eq!((first.position, second.position), (1, 2));
+    let again = store.review_item_save(item("台账不全", "target:1"), &c).await;
+    assert!(matches!(again, Err(Error::Conflict(_))), "{again:?}");
+    assert_eq!(store.review_items(a.id, "2020H1").await.unwrap().len(), 2);
+    assert!(store.review_items(b.id, "2020H1").await.unwrap().is_empty());
+    store.review_item_delete(first.id, &c).await.unwrap();
+    assert!(store.review_item_get(first.id).await.unwrap().is_none());
+    store.review_dismiss(a.id, "2020H1", "overdue:3", &c).await.unwrap();
+    store.review_dismiss(a.id, "2020H1", "overdue:3", &c).await.unwrap();
+    assert_eq!(store.review_dismissed(a.id, "2020H1").await.unwrap(), vec!["overdue:3".to_owned()]);
+    assert!(store.review_dismissed(b.id, "2020H1").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn targets_by_scope_and_year() {
+    use taizhang_core::target::{Exemption, Frequency, Target};
+    let (_db, store, _root, a, b) = fresh_with_two(OrgKind::Community).await;
+    let c = ctx();
+    let target = Target {
+        id: 0,
+        org_id: a.id,
+        year: 2020,
+        kind: "study_day".into(),
+        frequency: Frequency::Month,
+        min_count: 1,
+        include_subtree: false,
+        title: "每月主题党日".into(),
+        exemptions: vec![Exemption { start: day(2, 1), end: day(2, 29), reason: "疫情".into() }],
+    };
+    let target = store.target_create(target, &c).await.unwrap();
+    let got = store.target_get(target.id).await.unwrap().unwrap();
+    assert_eq!((got.frequency, got.exemptions.len(), got.title.as_str()), (Frequency::Month, 1, "每月主题党日"));
+    assert_eq!(store.target_list(&a.path, 2020).await.unwrap().len(), 1);
+    assert!(store.target_list(&a.path, 2021).await.unwrap().is_empty());
+    assert!(store.target_list(&b.path, 2020).await.unwrap().is_empty());
+    store.target_delete(target.id, &c).await.unwrap();
+    assert!(store.target_get(target.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn study_plans_and_rectifications() {
+    use taizhang_core::ledger::{PlanItem, Rectification};
+    let (_db, store, _root, a, b) = fresh_with_two(OrgKind::Community).await;
+    let c = ctx();
+    let item = PlanItem {
+        id: 0,
+        org_id: a.id,
+        year: 2020,
+        month: 3,
+        topic: "学习党章".into(),
+        materials: "党章".into(),
+        activity_id: None,
+    };
+    let item = store.plan_item_save(item, &c).await.unwrap();
+    assert_eq!(store.plan_item_get(item.id).await.unwrap().unwrap().topic, "学习党章");
+    assert_eq!(store.plan_items(&a.path, 2020).await.unwrap().len(), 1);
+    assert!(store.plan_items(&b.path, 2020).await.unwrap().is_empty());
+    store.plan_item_delete(item.id, &c).await.unwrap();
+    assert!(store.plan_item_get(item.id).await.unwrap().is_none());
+
+    let order = Rectification {
+        id: 0,
+        org_id: a.id,
+        activity_id: None,
+        subject: "某小区".into(),
+        problem: "消防通道堵塞".into(),
+        requirement: "清理".into(),
+        found_on: day(6, 1),
+        deadline: day(6, 10),
+        rectified_on: None,
+        reinspected_on: None,
+        reinspected_by: String::new(),
+        reinspection_passed: None,
+        reinspection_note: String::new(),
+    };
+    let order = store.rectification_save(order, &c).await.unwrap();
+    let done = Rectification { rectified_on: Some(day(6, 8)), reinspection_passed: Some(true), ..order.clone() };
+    store.rectification_save(done, &c).await.unwrap();
+    let got = store.rectification_get(order.id).await.unwrap().unwrap();
+    assert_eq!((got.rectified_on, got.reinspection_passed), (Some(day(6, 8)), Some(true)));
+    assert_eq!(store.rectifications(&a.path).await.unwrap().len(), 1);
+    assert!(store.rectifications(&b.path).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn summaries_versions_templates_compositions_and_drafts() {
+    use taizhang_core::summary::{SavedSummary, SummaryDraft};
+    let (_db, store, _root, a, b) = fresh_with_two(OrgKind::Community).await;
+    let c = ctx();
+    let version = |period: &str| SavedSummary {
+        id: 0,
+        org_id: a.id,
+        period: period.into(),
+        title: format!("{period}工作总结"),
+        markup: "# 总结".into(),
+        data: "{}".into(),
+        created_at: now(),
+        created_by: String::new(),
+    };
+    let first = store.summary_save(version("2020H1"), &c).await.unwrap();
+    let second = store.summary_save(version("2020H2"), &c).await.unwrap();
+    assert_eq!(store.summary_get(first.id).await.unwrap().unwrap().created_by, "test");
+    let ids = |list: Vec<SavedSummary>| list.into_iter().map(|s| s.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.summaries(a.id, None).await.unwrap()), vec![second.id, first.id]);
+    assert_eq!(ids(store.summaries(a.id, Some("2020H1")).await.unwrap()), vec![first.id]);
+    assert!(store.summaries(b.id, None).await.unwrap().is_empty());
+
+    store.summary_template_set(a.id, Some("模板".into()), &c).await.unwrap();
+    assert_eq!(store.summary_templates(vec![a.id, b.id]).await.unwrap(), vec![(a.id, "模板".to_owned())]);
+    store.summary_template_set(a.id, None, &c).await.unwrap();
+    assert!(store.summary_templates(vec![a.id]).await.unwrap().is_empty());
+
+    store.summary_composition_set(a.id, Some("{\"sections\":[]}".into()), &c).await.unwrap();
+    assert_eq!(store.summary_compositions(vec![a.id, b.id]).await.unwrap().len(), 1);
+
+    let draft = SummaryDraft {
+        org_id: a.id,
+        period: "2020H1".into(),
+        markup: "草稿".into(),
+        generated: "生成".into(),
+        data: "{}".into(),
+        updated_at: now(),
+        updated_by: String::new(),
+    };
+    store.summary_draft_set(a.id, "2020H1".into(), Some(draft), &c).await.unwrap();
+    let got = store.summary_draft(a.id, "2020H1".into()).await.unwrap().unwrap();
+    assert_eq!((got.markup.as_str(), got.generated.as_str()), ("草稿", "生成"));
+    assert!(store.summary_draft(b.id, "2020H1".into()).await.unwrap().is_none());
+    store.summary_draft_set(a.id, "2020H1".into(), None, &c).await.unwrap();
+    assert!(store.summary_draft(a.id, "2020H1".into()).await.unwrap().is_none());
 }

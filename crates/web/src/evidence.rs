@@ -20,6 +20,21 @@ pub async fn attach(
     state.services.evidence_add(actor, activity_id, file_name, bytes, thumb).await
 }
 
+/// Stores a new record checked with its files: thumbnails of its photos
+/// first (as [`thumbnail`] makes them), then the record and every file in
+/// one transaction.
+pub async fn create_activity(
+    state: &crate::AppState,
+    actor: &taizhang_core::auth::Actor,
+    mut new: taizhang_core::service::NewActivity,
+) -> Result<taizhang_core::ledger::Activity, taizhang_core::Error> {
+    let images: Vec<(usize, Vec<u8>)> = new.images().map(|(i, bytes)| (i, bytes.to_vec())).collect();
+    for (i, bytes) in images {
+        new.set_thumbnail(i, thumbnail(state, bytes).await?);
+    }
+    state.services.activity_create_checked(actor, new).await
+}
+
 /// A photo's thumbnail, made on a blocking thread a few at a time
 /// ([`crate::gates::Gates::images`]) within the decoder's limits; None when
 /// the bytes are no photo it can read. Called only after the account's right

@@ -11,8 +11,8 @@ pub mod gates;
 mod metrics;
 mod pages;
 mod reports;
-pub mod sheets;
-pub use reports::TEMPLATE_MEMORY;
+pub use reports::cite_href;
+mod sheets;
 mod templates;
 
 use std::net::SocketAddr;
@@ -38,11 +38,18 @@ pub struct WebConfig {
     /// own, with a memory and time limit (`taizhang render-template`). Without
     /// it they render on a blocking thread with a time limit only.
     pub template_worker: Option<std::path::PathBuf>,
+    /// How summaries are converted to PDF (the LibreOffice program).
+    pub pdf: taizhang_docs::report::PdfConfig,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, max_body_bytes: 2 * 1024 * 1024, template_worker: None }
+        WebConfig {
+            secure_cookies: false,
+            max_body_bytes: 2 * 1024 * 1024,
+            template_worker: None,
+            pdf: taizhang_docs::report::PdfConfig::default(),
+        }
     }
 }
 

@@ -1,17 +1,47 @@
-//! The work summary as HTTP answers, shared by pages and API.
-
-use std::process::Stdio;
-use std::time::Duration;
+//! The work summary as HTTP answers, shared by pages and API: the use cases
+//! of `taizhang_reports::summary` with the web's way of running templates
+//! ([`WebRenderer`]), the web's addresses for citations ([`cite_href`]) and
+//! downloads.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use taizhang_core::Error;
 use taizhang_core::auth::Actor;
-use taizhang_core::summary::SummaryData;
-use taizhang_core::{Error, Services};
+use taizhang_core::summary::{SavedSummary, SummaryData};
 use taizhang_docs::report::{self, Document, Format};
-use tokio::io::AsyncWriteExt;
+use taizhang_reports::summary::{self as use_case, Renderer};
 
 use crate::AppState;
+
+pub use taizhang_reports::summary::format;
+
+/// Runs templates as a server must: the built-in presets are trusted and
+/// render on a blocking thread; a template a user wrote runs at most a few at
+/// a time ([`crate::gates::Gates::templates`]), in the template worker (a
+/// child process with a memory limit, killed after
+/// [`use_case::TEMPLATE_TIME`]) when the server has one, otherwise on a
+/// blocking thread that the request stops waiting for after that time.
+pub struct WebRenderer<'a>(pub &'a AppState);
+
+#[async_trait::async_trait]
+impl Renderer for WebRenderer<'_> {
+    async fn markup(&self, source: &str, data: &SummaryData) -> Result<String, Error> {
+        if report::is_preset(source) {
+            return use_case::render_trusted(source, data).await;
+        }
+        let permit = self.0.gates.templates.enter().await?;
+        match &self.0.config.template_worker {
+            Some(program) => {
+                let markup = use_case::render_in_worker(program, source, data).await;
+                drop(permit);
+                markup
+            }
+            // The permit goes with the work: a template that outlives the
+            // request still holds its place until it ends.
+            None => use_case::render_in_thread(source, data, permit).await,
+        }
+    }
+}
 
 /// The summary of an org and period, built from the ledgers with the org's
 /// template, and the warnings to show before it is sent. A template that
@@ -33,14 +63,7 @@ pub async fn render(
     period: &str,
     source: Option<&str>,
 ) -> Result<(Document, Vec<String>), Error> {
-    let data = state.services.summary_data(actor, org_id, period).await?;
-    let markup = match source {
-        Some(source) => markup(state, source, &data).await?,
-        None => {
-            markup(state, &template(&state.services, actor, Some(data.org_id), &data.org_kind).await?, &data).await?
-        }
-    };
-    Ok((report::parse(&markup), data.warnings))
+    use_case::render(&state.services, actor, org_id, period, source, &WebRenderer(state)).await
 }
 
 /// The facts of an org's summary of a period and the markup its template
@@ -51,113 +74,61 @@ pub async fn generate(
     org_id: Option<i64>,
     period: &str,
 ) -> Result<(SummaryData, String), Error> {
-    let data = state.services.summary_data(actor, org_id, period).await?;
-    let markup =
-        markup(state, &template(&state.services, actor, Some(data.org_id), &data.org_kind).await?, &data).await?;
-    Ok((data, markup))
+    use_case::generate(&state.services, actor, org_id, period, &WebRenderer(state)).await
 }
 
 /// Generates the summary with the org's template and keeps it as a version.
-pub async fn keep(
-    state: &AppState,
-    actor: &Actor,
-    org_id: Option<i64>,
-    period: &str,
-) -> Result<taizhang_core::summary::SavedSummary, Error> {
-    let (data, markup) = generate(state, actor, org_id, period).await?;
-    let title = report::parse(&markup).title;
-    state.services.summary_keep(actor, &data, data.org_id, &title, markup).await
+pub async fn keep(state: &AppState, actor: &Actor, org_id: Option<i64>, period: &str) -> Result<SavedSummary, Error> {
+    use_case::keep(&state.services, actor, org_id, period, &WebRenderer(state)).await
 }
 
-/// The template an org's summaries use: its own, an ancestor's, or the
-/// preset of its kind (`kind`, as `OrgKind::as_str`).
-pub async fn template(services: &Services, actor: &Actor, org_id: Option<i64>, kind: &str) -> Result<String, Error> {
-    let found = services.summary_template(actor, org_id).await?;
-    Ok(found.source.unwrap_or_else(|| report::preset_for_kind(kind).to_owned()))
-}
-
-/// How long a user's template may run before it is stopped.
-const TEMPLATE_TIME: Duration = Duration::from_secs(5);
-/// Memory a template worker may use (address space, in bytes).
-pub const TEMPLATE_MEMORY: u64 = 512 * 1024 * 1024;
-
-/// The markup of a template over the facts; a template error is an input
-/// error on `source`, naming its line.
-///
-/// The built-in presets are trusted and render on a blocking thread. A
-/// template a user wrote runs at most a few at a time ([`crate::gates::Gates::templates`]),
-/// in the template worker (a child process with a memory limit, killed after
-/// [`TEMPLATE_TIME`]) when the server has one, otherwise on a blocking thread
-/// that the request stops waiting for after that time.
-async fn markup(state: &AppState, source: &str, data: &SummaryData) -> Result<String, Error> {
-    let failed = |e: report::TemplateError| Error::invalid("source", e.to_string());
-    let stopped = || {
-        Error::invalid(
-            "source",
-            format!("模板运行超过{}秒或占用内存过多，已停止；请减少循环或拼接的文字", TEMPLATE_TIME.as_secs()),
-        )
-    };
-    if report::is_preset(source) {
-        let (source, data) = (source.to_owned(), data.clone());
-        return tokio::task::spawn_blocking(move || report::render(&source, &data))
-            .await
-            .map_err(|e| Error::Storage(e.to_string()))?
-            .map_err(failed);
+/// The page of the records a citation names (kind "activity", rest "1,2" →
+/// the activity list of those ids); `None` for kinds without a page.
+pub fn cite_href(kind: &str, rest: &str) -> Option<String> {
+    if kind == "activities" {
+        // A list's filter: "activities:org_id=1&period=2025&kind=sanitation".
+        return Some(format!("/activities?{rest}"));
     }
-    let permit = state.gates.templates.enter().await?;
-    let Some(program) = &state.config.template_worker else {
-        let (source, data) = (source.to_owned(), data.clone());
-        // The permit goes with the work: a template that outlives the
-        // request still holds its place until it ends.
-        let work = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            report::render(&source, &data)
-        });
-        return match tokio::time::timeout(TEMPLATE_TIME, work).await {
-            Ok(done) => done.map_err(|e| Error::Storage(e.to_string()))?.map_err(failed),
-            Err(_) => Err(stopped()),
-        };
-    };
-    let request = serde_json::to_vec(&report::WorkerRequest { source: source.to_owned(), data })
-        .map_err(|e| Error::Storage(e.to_string()))?;
-    let mut child = tokio::process::Command::new(program)
-        .arg("render-template")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| Error::Storage(format!("template worker: {e}")))?;
-    let mut stdin = child.stdin.take().ok_or_else(|| Error::Storage("template worker: no stdin".into()))?;
-    let run = async move {
-        stdin.write_all(&request).await?;
-        drop(stdin);
-        child.wait_with_output().await
-    };
-    let output = match tokio::time::timeout(TEMPLATE_TIME, run).await {
-        Ok(Ok(output)) => output,
-        // A worker that broke its pipe died of its limits.
-        Ok(Err(_)) | Err(_) => return Err(stopped()),
-    };
-    drop(permit);
-    match serde_json::from_slice::<report::WorkerAnswer>(&output.stdout) {
-        Ok(report::WorkerAnswer::Markup(markup)) => Ok(markup),
-        Ok(report::WorkerAnswer::Failed { line, message }) => Err(failed(report::TemplateError { line, message })),
-        Err(_) => Err(stopped()),
+    if kind == "indicator_values" {
+        // The values behind a large sum: "indicator_values:org_id=3&period=2021".
+        return Some(format!("/indicators?{rest}"));
     }
+    let ids: Vec<&str> =
+        rest.split(',').map(str::trim).filter(|s| s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty()).collect();
+    if ids.is_empty() {
+        return None;
+    }
+    let base = match kind {
+        "activity" if ids.len() == 1 => return Some(format!("/activities/{}", ids[0])),
+        "activity" => "/activities?ids=",
+        "case" if ids.len() == 1 => return Some(format!("/cases/{}", ids[0])),
+        "case" => "/cases?ids=",
+        "project" => return Some(format!("/projects/{}", ids[0])),
+        "pledge" => return Some("/responsibility".to_owned()),
+        "screening" => return Some(format!("/screenings/{}", ids[0])),
+        "key_person" => return Some("/key-persons?all=1".to_owned()),
+        "follow_up" => return Some("/follow-ups".to_owned()),
+        "disinfection" => return Some("/disinfections".to_owned()),
+        "rectification" => return Some("/rectifications".to_owned()),
+        "indicator_value" => return Some("/indicators".to_owned()),
+        _ => return None,
+    };
+    Some(format!("{base}{}", ids.join(",")))
 }
 
-/// "docx", "pdf", "html" or "md", as an input error on `format` otherwise.
-pub fn format(raw: &str) -> Result<Format, Error> {
-    Format::parse(if raw.trim().is_empty() { "docx" } else { raw })
-        .ok_or_else(|| Error::invalid("format", "格式应为 docx、pdf、html 或 md"))
+/// The document as an HTML fragment, its citations linked to the site's pages.
+pub fn html(doc: &Document) -> String {
+    report::html(doc, &cite_href)
 }
 
 /// The summary as a download named after its title. Written on a blocking
-/// thread; a PDF waits for LibreOffice, a few at a time ([`crate::gates::Gates::pdf`]), and
-/// the PDF of a document converted lately is served again without converting.
+/// thread; a PDF waits for LibreOffice (as the configuration's
+/// [`report::PdfConfig`] says), a few at a time ([`crate::gates::Gates::pdf`]),
+/// and the PDF of a document converted lately is served again without
+/// converting.
 pub async fn download(state: &AppState, doc: Document, format: Format) -> Result<Response, Error> {
     let title = doc.title.clone();
+    let pdf = state.config.pdf.clone();
     let bytes = if format == Format::Pdf {
         let key = format!("{doc:?}");
         match state.gates.cached_pdf(&key) {
@@ -166,7 +137,7 @@ pub async fn download(state: &AppState, doc: Document, format: Format) -> Result
                 let permit = state.gates.pdf.enter().await?;
                 let bytes = tokio::task::spawn_blocking(move || {
                     let _permit = permit;
-                    report::write(&doc, format)
+                    report::write(&doc, format, &cite_href, &pdf)
                 })
                 .await
                 .map_err(|e| Error::Storage(e.to_string()))?
@@ -176,7 +147,7 @@ pub async fn download(state: &AppState, doc: Document, format: Format) -> Result
             }
         }
     } else {
-        tokio::task::spawn_blocking(move || report::write(&doc, format))
+        tokio::task::spawn_blocking(move || report::write(&doc, format, &cite_href, &pdf))
             .await
             .map_err(|e| Error::Storage(e.to_string()))?
             .map_err(Error::Storage)?
@@ -190,4 +161,22 @@ pub async fn download(state: &AppState, doc: Document, format: Format) -> Result
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cite_href;
+
+    #[test]
+    fn citations_lead_to_the_pages_of_their_records() {
+        assert_eq!(cite_href("activity", "7").as_deref(), Some("/activities/7"));
+        assert_eq!(cite_href("activity", "1, 2").as_deref(), Some("/activities?ids=1,2"));
+        assert_eq!(
+            cite_href("activities", "org_id=1&period=2025").as_deref(),
+            Some("/activities?org_id=1&period=2025")
+        );
+        assert_eq!(cite_href("case", "3").as_deref(), Some("/cases/3"));
+        assert_eq!(cite_href("activity", "x"), None);
+        assert_eq!(cite_href("unknown", "1"), None);
+    }
 }

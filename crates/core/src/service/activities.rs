@@ -1,10 +1,12 @@
+//! Activities (台账记录): the check of a record's fields, create, update,
+//! delete, the platform report, lists by filter, and volunteer hours.
+
 use chrono::{NaiveDate, NaiveTime};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{Services, bad_date, parse_date, plain_texts, required_text};
 use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
-use crate::evidence::{NewEvidence, NewFile};
 use crate::ledger::*;
 use crate::model::{Id, Org, Page, Role};
 
@@ -160,41 +162,6 @@ impl ActivityInput {
     }
 }
 
-/// A preset of the attendance picker: the current members of an org.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RosterPreset {
-    pub org_id: Id,
-    pub org_name: String,
-    /// The session's own org (its members), not a group under it.
-    pub own: bool,
-    /// The preset the session's kind suggests (see [`ROSTER_PURPOSE`]).
-    pub suggested: bool,
-    /// (person id, name), each person once.
-    pub members: Vec<(Id, String)>,
-}
-
-/// A new record checked with the files sent with it, ready to be stored;
-/// only [`Services::activity_check_new`] makes one.
-#[derive(Debug)]
-pub struct NewActivity {
-    fields: ActivityFields,
-    files: Vec<NewFile>,
-    thumbnails: Vec<Option<Vec<u8>>>,
-}
-
-impl NewActivity {
-    /// The photos among the files, by index, for the caller to make thumbnails of.
-    pub fn images(&self) -> impl Iterator<Item = (usize, &[u8])> {
-        self.files.iter().enumerate().filter(|(_, f)| f.is_image()).map(|(i, f)| (i, f.bytes.as_slice()))
-    }
-
-    pub fn set_thumbnail(&mut self, index: usize, thumbnail: Option<Vec<u8>>) {
-        if let Some(slot) = self.thumbnails.get_mut(index) {
-            *slot = thumbnail;
-        }
-    }
-}
-
 fn clean_list(items: &[String]) -> Vec<String> {
     items
         .iter()
@@ -205,66 +172,6 @@ fn clean_list(items: &[String]) -> Vec<String> {
 }
 
 impl Services {
-    /// Shared campaigns and those of orgs the actor can see.
-    pub async fn campaigns(&self, actor: &Actor) -> Result<Vec<Campaign>> {
-        let all = self.store.campaigns().await?;
-        let tree = self.store.org_subtree(&actor.scope_path).await?;
-        Ok(all.into_iter().filter(|c| c.org_id.is_none_or(|id| tree.iter().any(|o| o.id == id))).collect())
-    }
-
-    pub async fn campaign_create(&self, actor: &Actor, org_id: Option<Id>, name: &str) -> Result<Campaign> {
-        self.campaign_add(actor, org_id, name, "").await
-    }
-
-    /// Adds an org's campaign serving a summary topic (`purpose`: a code or
-    /// label of [`crate::purpose::PURPOSES`], empty for none).
-    pub async fn campaign_add(&self, actor: &Actor, org_id: Option<Id>, name: &str, purpose: &str) -> Result<Campaign> {
-        actor.require(Role::OrgAdmin)?;
-        let mut problems = Problems::new();
-        let name = required_text(&mut problems, "name", "专项名称", name, 40);
-        let org = self.org_field(actor, org_id, &mut problems).await;
-        let purpose = crate::purpose::purpose_field(&mut problems, "purpose", purpose);
-        problems.finish()?;
-        let name = name.expect("checked");
-        if self.campaigns(actor).await?.iter().any(|c| c.name == name) {
-            return Err(Error::conflict("name", format!("已有名为“{name}”的专项")));
-        }
-        self.store.campaign_create(org.expect("checked").id, name, purpose.expect("checked"), &actor.ctx()).await
-    }
-
-    /// Renames a campaign or sets its purpose (absent: unchanged; an empty
-    /// purpose clears it): an org's own campaigns by its administrators, the
-    /// shared ones by system administrators only.
-    pub async fn campaign_update(
-        &self,
-        actor: &Actor,
-        id: Id,
-        name: Option<&str>,
-        purpose: Option<&str>,
-    ) -> Result<Campaign> {
-        actor.require(Role::OrgAdmin)?;
-        let campaigns = self.campaigns(actor).await?;
-        let campaign = campaigns.iter().find(|c| c.id == id).ok_or(Error::NotFound)?;
-        if campaign.org_id.is_none() {
-            actor.require(Role::SystemAdmin)?;
-        }
-        let mut problems = Problems::new();
-        let name = match name {
-            Some(n) => required_text(&mut problems, "name", "专项名称", n, 40),
-            None => Some(campaign.name.clone()),
-        };
-        let purpose = match purpose {
-            Some(p) => crate::purpose::purpose_field(&mut problems, "purpose", p),
-            None => Some(campaign.purpose.clone()),
-        };
-        problems.finish()?;
-        let name = name.expect("checked");
-        if campaigns.iter().any(|c| c.id != id && c.name == name) {
-            return Err(Error::conflict("name", format!("已有名为“{name}”的专项")));
-        }
-        self.store.campaign_update(id, name, purpose.expect("checked"), &actor.ctx()).await
-    }
-
     /// Is the person one of the org's own: registered in its subtree, or
     /// holding a role in an org of its subtree?
     pub(crate) async fn belongs_to(&self, person_id: Id, org: &Org) -> Result<Option<String>> {
@@ -485,144 +392,6 @@ impl Services {
         self.store.activity_create(fields, &actor.ctx()).await
     }
 
-    /// Checks a new record and the files sent with it (`field` names the
-    /// files' input), every problem at once; each file's message names it.
-    /// Nothing is decoded or written.
-    pub async fn activity_check_new(
-        &self,
-        actor: &Actor,
-        input: &ActivityInput,
-        field: &str,
-        files: Vec<(String, Vec<u8>)>,
-    ) -> Result<NewActivity> {
-        actor.require(Role::Recorder)?;
-        let fields = self.activity_fields(actor, input).await;
-        let mut problems = match &fields {
-            Err(Error::Invalid(list)) => list.clone(),
-            _ => Vec::new(),
-        };
-        let mut checked = Vec::new();
-        for (i, (name, bytes)) in files.into_iter().enumerate() {
-            match NewFile::check(field, &name, bytes) {
-                Ok(file) => checked.push(file),
-                Err(Error::Invalid(list)) => {
-                    let shown = crate::evidence::clean_file_name(&name);
-                    let plain = !name
-                        .chars()
-                        .any(|c| c.is_control() || crate::evidence::is_bidi_control(c) || crate::error::xml_invalid(c));
-                    for e in list {
-                        let message = if e.message.contains(&shown) {
-                            e.message
-                        } else if plain && !shown.is_empty() {
-                            format!("“{shown}”：{}", e.message)
-                        } else {
-                            format!("第{}个文件：{}", i + 1, e.message)
-                        };
-                        problems.push(crate::error::FieldError::new(field, message));
-                    }
-                }
-                Err(other) => return Err(other),
-            }
-        }
-        let fields = match fields {
-            Ok(fields) if problems.is_empty() => fields,
-            Err(e) if !matches!(e, Error::Invalid(_)) => return Err(e),
-            _ => return Err(Error::Invalid(problems)),
-        };
-        let thumbnails = vec![None; checked.len()];
-        Ok(NewActivity { fields, files: checked, thumbnails })
-    }
-
-    /// Stores a checked new record with its files, in one transaction.
-    pub async fn activity_create_checked(&self, actor: &Actor, new: NewActivity) -> Result<Activity> {
-        actor.require(Role::Recorder)?;
-        let files = new
-            .files
-            .into_iter()
-            .zip(new.thumbnails)
-            .map(|(file, thumbnail)| NewEvidence {
-                activity_id: 0,
-                thumbnail: if file.is_image() { thumbnail } else { None },
-                file_name: file.file_name,
-                content_type: file.content_type,
-                sha256: file.sha256,
-                bytes: file.bytes,
-            })
-            .collect();
-        self.store.activity_create_with_evidence(new.fields, files, &actor.ctx()).await
-    }
-
-    /// The record a new one starts from ("复制上一条"): the last one of the
-    /// kind (given as code or label; any kind when empty) that this account
-    /// entered and still sees.
-    pub async fn activity_last_entered(&self, actor: &Actor, kind: &str) -> Result<Option<Activity>> {
-        let Some(user_id) = actor.user_id else { return Ok(None) };
-        let kind = match kind.trim() {
-            "" => None,
-            raw => match self.resolve_kind(actor, raw).await? {
-                Some(code) => Some(code),
-                None => return Ok(None),
-            },
-        };
-        let Some(id) = self.store.activity_last_recorded(user_id, kind).await? else { return Ok(None) };
-        match self.activity_get(actor, id).await {
-            Ok(a) => Ok(Some(a)),
-            Err(Error::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// The presets of the attendance picker for a session of `kind` held by
-    /// an org: the members of the org itself and of the leading groups,
-    /// branches and volunteer teams directly under it, each with members.
-    /// Which one the kind suggests is decided by org kind and purpose codes
-    /// ([`ROSTER_PURPOSE`]; a volunteer team for volunteer service; else the
-    /// org itself when it is a group, branch or team), never by names. The
-    /// suggested preset comes first.
-    pub async fn attendance_presets(&self, actor: &Actor, org_id: Id, kind: &str) -> Result<Vec<RosterPreset>> {
-        use crate::model::OrgKind;
-        let org = self.visible_org(actor, org_id).await?;
-        let groups = |k: OrgKind| matches!(k, OrgKind::LeadingGroup | OrgKind::PartyBranch | OrgKind::VolunteerTeam);
-        let mut orgs = vec![org.clone()];
-        orgs.extend(
-            self.store
-                .org_subtree(&org.path)
-                .await?
-                .into_iter()
-                .filter(|o| o.parent_id == Some(org.id) && !o.is_closed() && groups(o.kind)),
-        );
-        let purpose = ROSTER_PURPOSE.iter().find(|(k, _)| *k == kind).map(|(_, p)| *p);
-        let suggests = |o: &Org| match purpose {
-            Some(p) => o.kind == OrgKind::LeadingGroup && o.purpose.as_deref() == Some(p),
-            None if kind == VOLUNTEER_KIND => o.kind == OrgKind::VolunteerTeam,
-            None => o.id == org.id && groups(o.kind),
-        };
-        let mut presets = Vec::new();
-        let mut suggested = false;
-        for o in orgs {
-            let mut members: Vec<(Id, String)> = Vec::new();
-            for m in self.store.memberships_of_org(o.id).await? {
-                if m.ended_on.is_none() && !members.iter().any(|(id, _)| *id == m.person_id) {
-                    members.push((m.person_id, m.person_name));
-                }
-            }
-            if members.is_empty() {
-                continue;
-            }
-            let this = !suggested && suggests(&o);
-            suggested |= this;
-            presets.push(RosterPreset {
-                org_id: o.id,
-                org_name: o.name,
-                own: o.id == org.id,
-                suggested: this,
-                members,
-            });
-        }
-        presets.sort_by_key(|p| !p.suggested);
-        Ok(presets)
-    }
-
     pub async fn activity_update(&self, actor: &Actor, id: Id, input: &ActivityInput) -> Result<Activity> {
         self.activity_get(actor, id).await?;
         actor.require(Role::Recorder)?;
@@ -701,117 +470,6 @@ impl Services {
 }
 
 impl Services {
-    /// Shared work areas and those of the orgs the actor can see.
-    pub async fn work_areas_for(&self, actor: &Actor) -> Result<Vec<WorkArea>> {
-        let tree = self.store.org_subtree(&actor.scope_path).await?;
-        Ok(self
-            .store
-            .work_areas()
-            .await?
-            .into_iter()
-            .filter(|a| a.org_id.is_none_or(|id| tree.iter().any(|o| o.id == id)))
-            .collect())
-    }
-
-    /// Adds a work area for an org, under an existing area or at the top.
-    pub async fn work_area_create(
-        &self,
-        actor: &Actor,
-        org_id: Option<Id>,
-        parent_id: Option<Id>,
-        name: &str,
-    ) -> Result<WorkArea> {
-        self.work_area_add(actor, org_id, parent_id, name, "").await
-    }
-
-    /// Adds a work area serving a summary topic (`purpose`: a code or label
-    /// of [`crate::purpose::PURPOSES`], empty for none).
-    pub async fn work_area_add(
-        &self,
-        actor: &Actor,
-        org_id: Option<Id>,
-        parent_id: Option<Id>,
-        name: &str,
-        purpose: &str,
-    ) -> Result<WorkArea> {
-        actor.require(Role::OrgAdmin)?;
-        let mut problems = Problems::new();
-        let name = required_text(&mut problems, "name", "工作条线名称", name, 40);
-        let org = self.org_field(actor, org_id.or(actor.org_id), &mut problems).await;
-        let areas = self.work_areas_for(actor).await?;
-        if parent_id.is_some_and(|p| !areas.iter().any(|a| a.id == p)) {
-            problems.add("parent_id", "所选上级条线不存在");
-        }
-        let purpose = crate::purpose::purpose_field(&mut problems, "purpose", purpose);
-        problems.finish()?;
-        let name = name.expect("checked");
-        let org_id = org.expect("checked").id;
-        // Names are unique among an org's own areas and the shared ones
-        // under the same parent; two offices may each have "产业发展".
-        if areas.iter().any(|a| a.parent_id == parent_id && a.name == name && a.org_id.is_none_or(|o| o == org_id)) {
-            return Err(Error::conflict("name", format!("已有名为“{name}”的工作条线")));
-        }
-        self.store.work_area_create(org_id, parent_id, name, purpose.expect("checked"), &actor.ctx()).await
-    }
-
-    /// Adds the work areas an office of the org's kind usually keeps
-    /// ([`crate::model::OrgKind::default_work_areas`]), skipping those it
-    /// already has by name; the areas it has after, in order.
-    pub async fn work_areas_adopt(&self, actor: &Actor, org_id: Option<Id>) -> Result<Vec<WorkArea>> {
-        actor.require(Role::OrgAdmin)?;
-        let id = org_id.or(actor.org_id).ok_or_else(|| Error::invalid("org_id", "请选择组织"))?;
-        let org = self.visible_org_field(actor, id, "org_id").await?;
-        let own = |areas: &[WorkArea], parent: Option<Id>, name: &str| {
-            areas.iter().find(|a| a.org_id == Some(org.id) && a.parent_id == parent && a.name == name).map(|a| a.id)
-        };
-        for (top, subs) in org.kind.default_work_areas() {
-            let areas = self.work_areas_for(actor).await?;
-            let top_id = match own(&areas, None, top) {
-                Some(id) => id,
-                None => self.work_area_add(actor, Some(org.id), None, top, "").await?.id,
-            };
-            for sub in *subs {
-                if own(&areas, Some(top_id), sub).is_none() {
-                    self.work_area_add(actor, Some(org.id), Some(top_id), sub, "").await?;
-                }
-            }
-        }
-        Ok(self.work_areas_for(actor).await?.into_iter().filter(|a| a.org_id == Some(org.id)).collect())
-    }
-
-    /// Renames an area: an org's own areas by its administrators, the shared
-    /// defaults by system administrators only.
-    pub async fn work_area_rename(&self, actor: &Actor, id: Id, name: &str) -> Result<WorkArea> {
-        self.work_area_update(actor, id, Some(name), None).await
-    }
-
-    /// Renames an area or sets its purpose (absent: unchanged; an empty
-    /// purpose clears it), with the permissions of [`Self::work_area_rename`].
-    pub async fn work_area_update(
-        &self,
-        actor: &Actor,
-        id: Id,
-        name: Option<&str>,
-        purpose: Option<&str>,
-    ) -> Result<WorkArea> {
-        actor.require(Role::OrgAdmin)?;
-        let area = self.work_areas_for(actor).await?.into_iter().find(|a| a.id == id).ok_or(Error::NotFound)?;
-        if area.org_id.is_none() {
-            actor.require(Role::SystemAdmin)?;
-        }
-        let mut problems = Problems::new();
-        let name = match name {
-            Some(n) => required_text(&mut problems, "name", "工作条线名称", n, 40),
-            None => Some(area.name.clone()),
-        };
-        let purpose = match purpose {
-            Some(p) => crate::purpose::purpose_field(&mut problems, "purpose", p),
-            None => Some(area.purpose.clone()),
-        };
-        problems.finish()?;
-        self.store.work_area_update(id, name.expect("checked"), purpose.expect("checked"), &actor.ctx()).await
-    }
-
     /// Service hours per volunteer in an org's subtree over a period.
     pub async fn volunteer_hours(
         &self,
@@ -826,49 +484,5 @@ impl Services {
         let period =
             crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
         self.store.volunteer_hours(&scope, period.start(), period.end()).await
-    }
-}
-
-impl Services {
-    /// Built-in kinds and those added by the actor's orgs or the orgs above
-    /// them: (code, label). An added kind's name is its code; offices in
-    /// different branches may each add one of the same name, listed once.
-    pub async fn kinds_for(&self, actor: &Actor) -> Result<Vec<(String, String)>> {
-        let mut kinds: Vec<(String, String)> = KINDS.iter().map(|(c, l)| ((*c).to_owned(), (*l).to_owned())).collect();
-        for (name, org_id) in self.store.custom_kinds().await? {
-            if !kinds.iter().any(|(c, _)| *c == name)
-                && let Some(org) = self.store.org_get(org_id).await?
-                && (org.path.starts_with(&actor.scope_path) || actor.scope_path.starts_with(&org.path))
-            {
-                kinds.push((name.clone(), name));
-            }
-        }
-        Ok(kinds)
-    }
-
-    /// Adds an activity kind for the administrator's org and everything below.
-    pub async fn kind_create(&self, actor: &Actor, name: &str) -> Result<()> {
-        actor.require(Role::OrgAdmin)?;
-        let mut problems = Problems::new();
-        let name = required_text(&mut problems, "name", "活动类型名称", name, 20);
-        problems.finish()?;
-        let name = name.expect("checked");
-        if self.kinds_for(actor).await?.iter().any(|(c, l)| *c == name || *l == name) || parse_kind(&name).is_some() {
-            return Err(Error::conflict("name", format!("已有名为“{name}”的活动类型")));
-        }
-        let org = match actor.org_id {
-            Some(id) => self.visible_org(actor, id).await?,
-            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,
-        };
-        self.store.custom_kind_create(org.id, name, &actor.ctx()).await
-    }
-
-    /// The kind's code if the actor may use it (given as code or label).
-    pub async fn resolve_kind(&self, actor: &Actor, raw: &str) -> Result<Option<String>> {
-        let raw = raw.trim();
-        if let Some(code) = parse_kind(raw) {
-            return Ok(Some(code.to_owned()));
-        }
-        Ok(self.kinds_for(actor).await?.into_iter().find(|(c, _)| c == raw).map(|(c, _)| c))
     }
 }

@@ -12,23 +12,33 @@ use crate::model::{Id, Role};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseInput {
+    #[serde(default, deserialize_with = "crate::input::empty_as_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub org_id: Option<Id>,
+    /// ideology_problem, petition or dispute
     pub kind: String,
+    /// YYYY-MM-DD
     pub received_on: String,
     pub parties: String,
     pub matter: String,
     pub reported_by: String,
     pub handler: String,
+    /// YYYY-MM-DD
     pub deadline: String,
+    /// resolved, mediated or referred
     pub outcome: String,
     pub resolution: String,
+    /// YYYY-MM-DD
     pub closed_on: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseStepInput {
+    /// YYYY-MM-DD
     pub date: String,
     pub text: String,
     pub by: String,
@@ -161,6 +171,14 @@ impl Services {
             by: input.by.trim().chars().take(50).collect(),
         };
         self.store.case_step_add(id, step, &actor.ctx()).await
+    }
+
+    /// A matter with its state as of today and its org's name: what a page
+    /// or the API shows of one.
+    pub async fn case_view(&self, actor: &Actor, case: Case) -> Result<CaseView> {
+        let org = self.visible_org(actor, case.org_id).await?;
+        let status = case.status(now().date_naive());
+        Ok(CaseView { case, status, org_name: org.name })
     }
 
     pub async fn case_get(&self, actor: &Actor, id: Id) -> Result<Case> {

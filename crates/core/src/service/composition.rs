@@ -59,10 +59,7 @@ impl Services {
     /// as kept, or the default for its areas; `period_name` ("上半年") only
     /// words the default's first heading.
     pub async fn summary_composition(&self, actor: &Actor, org_id: Option<Id>) -> Result<CompositionSource> {
-        let org = match org_id.or(actor.org_id) {
-            Some(id) => self.visible_org(actor, id).await?,
-            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,
-        };
+        let org = self.org_in_view(actor, org_id).await?;
         if let Some((owner, composition)) = self.composition_kept(&org).await? {
             let owner_name = self.store.org_get(owner).await?.map(|o| o.name);
             return Ok(CompositionSource { owner_id: Some(owner), owner_name, composition });
@@ -74,10 +71,7 @@ impl Services {
 
     /// What the composer offers for binding sections of an org's summary.
     pub async fn summary_composition_choices(&self, actor: &Actor, org_id: Option<Id>) -> Result<CompositionChoices> {
-        let org = match org_id.or(actor.org_id) {
-            Some(id) => self.visible_org(actor, id).await?,
-            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,
-        };
+        let org = self.org_in_view(actor, org_id).await?;
         let tree = self.store.org_subtree(&org.path).await?;
         Ok(CompositionChoices {
             areas: self.areas_of(&org, &tree).await?,
@@ -131,14 +125,6 @@ impl Services {
 pub const MAX_DRAFT_BYTES: usize = 512 * 1024;
 
 impl Services {
-    /// The org (default: the actor's own) whose summary drafts are asked for.
-    async fn draft_org(&self, actor: &Actor, org_id: Option<Id>) -> Result<Org> {
-        match org_id.or(actor.org_id) {
-            Some(id) => self.visible_org(actor, id).await,
-            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound),
-        }
-    }
-
     /// The draft of an org's summary of a period, if staff keep one.
     pub async fn summary_draft(
         &self,
@@ -146,7 +132,7 @@ impl Services {
         org_id: Option<Id>,
         period: &str,
     ) -> Result<Option<crate::summary::SummaryDraft>> {
-        let org = self.draft_org(actor, org_id).await?;
+        let org = self.org_in_view(actor, org_id).await?;
         let period =
             crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
         self.store.summary_draft(org.id, period.code()).await
@@ -165,7 +151,7 @@ impl Services {
         data: &crate::summary::SummaryData,
     ) -> Result<()> {
         actor.require(Role::Recorder)?;
-        let org = self.draft_org(actor, org_id).await?;
+        let org = self.org_in_view(actor, org_id).await?;
         let period =
             crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
         let mut p = crate::error::Problems::new();
@@ -197,7 +183,7 @@ impl Services {
     /// Drops the draft: the next one starts from the records as they are.
     pub async fn summary_draft_drop(&self, actor: &Actor, org_id: Option<Id>, period: &str) -> Result<()> {
         actor.require(Role::Recorder)?;
-        let org = self.draft_org(actor, org_id).await?;
+        let org = self.org_in_view(actor, org_id).await?;
         let period =
             crate::period::Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
         self.store.summary_draft_set(org.id, period.code(), None, &actor.ctx()).await

@@ -3,12 +3,16 @@
 //! input, the caller's scope and role, then calls the store.
 
 mod activities;
+mod activity_forms;
 mod audit;
 mod care;
 mod cases;
+mod catalogue;
 mod composition;
 mod evidence;
 mod grid;
+mod health;
+mod indicator_figures;
 mod indicators;
 mod orgs;
 mod people;
@@ -17,23 +21,26 @@ mod plans;
 mod projects;
 mod responsibility;
 mod review;
+mod roster;
+mod screening;
 mod sheets;
 mod summary;
 mod summary_figures;
+mod summary_parts;
 mod summary_records;
 pub(crate) mod targets;
 pub mod users;
+mod work_today;
 
 use std::sync::Arc;
 
-pub use activities::{ActivityFilter, ActivityInput, NewActivity, ParticipantInput, RosterPreset};
-pub use care::{
-    CarePlanInput, DisinfectionInput, FollowUpInput, FollowUpLine, HealthCheckInput, HealthCheckView, KeyPersonInput,
-    LeaveInput, OpenScreening, WorkToday, parse_datetime,
-};
+pub use activities::{ActivityFilter, ActivityInput, ParticipantInput};
+pub use activity_forms::{NewActivity, RosterPreset};
+pub use care::{CarePlanInput, FollowUpInput, FollowUpLine, KeyPersonInput, LeaveInput};
 pub use cases::{CaseFilter, CaseInput, CaseStepInput, CaseView};
 pub use composition::{CompositionChoices, CompositionSource};
-pub use grid::{CoverageView, HouseholdInput, MAX_ROSTER_ROWS, ResidentInput, ScreeningInput, VisitInput};
+pub use grid::{HouseholdInput, ResidentInput};
+pub use health::{DisinfectionInput, HealthCheckInput, HealthCheckView, parse_datetime};
 pub use indicators::{
     IndicatorInput, IndicatorLine, IndicatorSheet, IndicatorValueInput, IndicatorView, MAX_VALUE_ROWS,
 };
@@ -45,10 +52,13 @@ pub use plans::{PlanItemInput, PlanMonth, RectificationInput, RectificationProgr
 pub use projects::{MeasureInput, MilestoneInput, ProgressInput, ProjectInput};
 pub use responsibility::{DutyInput, PledgeInput};
 pub use review::Review;
+pub use roster::MAX_ROSTER_ROWS;
+pub use screening::{CoverageView, ScreeningInput, VisitInput};
 pub use sheets::MAX_IMPORT_ROWS;
 pub use summary::{MAX_TEMPLATE_BYTES, TemplateSource};
 pub use targets::{Dashboard, ExemptionInput, TargetInput, TargetStatus};
 pub use users::{LoginOutcome, UserInput, UserUpdate};
+pub use work_today::{OpenScreening, WorkToday};
 
 use crate::auth::{Actor, Throttle};
 use crate::error::{Error, Result};
@@ -71,6 +81,15 @@ impl Services {
         match self.store.org_get(id).await? {
             Some(org) if actor.sees(&org.path) => Ok(org),
             _ => Err(Error::NotFound),
+        }
+    }
+
+    /// The org a request is about: the one asked for, else the actor's own,
+    /// else the top of the actor's subtree.
+    pub async fn org_in_view(&self, actor: &Actor, org_id: Option<Id>) -> Result<Org> {
+        match org_id.or(actor.org_id) {
+            Some(id) => self.visible_org(actor, id).await,
+            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound),
         }
     }
 

@@ -11,33 +11,50 @@ use crate::project::{MAX_CATEGORY_CHARS, Measure, Milestone, ProgressUpdate, Pro
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+// Serialize only for the schema's default of the list that holds it.
+#[cfg_attr(feature = "openapi", derive(serde::Serialize, utoipa::ToSchema))]
 pub struct MilestoneInput {
     /// 0 or absent for a new milestone.
+    #[serde(default, deserialize_with = "crate::input::empty_as_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub id: Option<Id>,
     pub name: String,
+    /// YYYY-MM-DD, empty while not done.
     pub done_on: String,
 }
 
 /// A measure as typed: the value is text until checked ("5200", "3.5").
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+// Serialize only for the schema's default of the list that holds it.
+#[cfg_attr(feature = "openapi", derive(serde::Serialize, utoipa::ToSchema))]
 pub struct MeasureInput {
+    /// 面积, 泊位, 金额 ...
     pub name: String,
+    /// A number (5200 or "5200").
+    #[serde(default, deserialize_with = "crate::input::number_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = f64, default = json!(null)))]
     pub value: String,
+    /// 平方米, 个, 万元 ...
     pub unit: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectInput {
+    #[serde(default, deserialize_with = "crate::input::empty_as_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub org_id: Option<Id>,
     pub name: String,
     /// 项目类别 (基础设施, 民生工程 ...); empty for none.
     pub category: String,
     pub description: String,
+    /// YYYY-MM-DD
     pub started_on: String,
     /// The whole list: rows left out are removed; empty rows are skipped.
     pub measures: Vec<MeasureInput>,
+    /// The whole list: milestones left out are removed.
     pub milestones: Vec<MilestoneInput>,
 }
 
@@ -95,10 +112,14 @@ fn checked_measures(problems: &mut Problems, input: &[MeasureInput]) -> Vec<Meas
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressInput {
+    /// YYYY-MM-DD
     pub date: String,
+    /// 0 to 100
     pub percent: String,
     pub note: String,
+    /// Required when the figure goes back.
     pub reason: String,
 }
 

@@ -12,21 +12,34 @@ use crate::responsibility::{ChainLink, Duty, Pledge, gaps};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DutyInput {
+    #[serde(default, deserialize_with = "crate::input::empty_as_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub org_id: Option<Id>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub person_id: Option<Id>,
     pub post: String,
     pub first_responsible: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<i64>))]
     pub area_ids: Vec<Id>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PledgeInput {
+    #[serde(default, deserialize_with = "crate::input::empty_as_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub org_id: Option<Id>,
     pub year: Option<i32>,
+    /// A person of the org.
+    #[serde(default, deserialize_with = "crate::input::empty_as_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub signer_id: Option<Id>,
+    /// With whom it was signed.
     pub counterpart: String,
+    /// YYYY-MM-DD
     pub signed_on: String,
     pub duties: String,
 }
@@ -194,10 +207,7 @@ impl Services {
     /// its first-responsible person, other leaders, pledges and gaps for `year`.
     pub async fn responsibility_chain(&self, actor: &Actor, org_id: Option<Id>, year: i32) -> Result<Vec<ChainLink>> {
         let year = super::year_param("year", year)?;
-        let root = match org_id.or(actor.org_id) {
-            Some(id) => self.visible_org(actor, id).await?,
-            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,
-        };
+        let root = self.org_in_view(actor, org_id).await?;
         let tree = self.store.org_subtree(&root.path).await?;
         let duties = self.store.duties(&root.path).await?;
         let pledges = self.store.pledges(&root.path).await?;

@@ -79,7 +79,7 @@ impl Services {
     pub async fn review_suggestions(&self, actor: &Actor, org: &Org, period: &Period) -> Result<Vec<Suggestion>> {
         let as_of = period.end();
         let mut out = Vec::new();
-        for s in self.target_statuses(org, period.year(), as_of).await? {
+        for s in self.target_statuses_at(org, period.year(), as_of).await? {
             target_suggestions(&s, org, period, &mut out);
         }
         let overdue: Vec<String> = self
@@ -122,10 +122,7 @@ impl Services {
     }
 
     async fn review_scope(&self, actor: &Actor, org_id: Option<Id>, period: &str) -> Result<(Org, Period)> {
-        let org = match org_id.or(actor.org_id) {
-            Some(id) => self.visible_org(actor, id).await?,
-            None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,
-        };
+        let org = self.org_in_view(actor, org_id).await?;
         let period = Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
         Ok((org, period))
     }

@@ -1,10 +1,14 @@
 //! Activities to and from the spreadsheets offices keep: names instead of
 //! ids, checked row by row; an import lands whole or not at all.
 
+use std::collections::HashMap;
+
 use super::{ActivityFilter, ActivityInput, ParticipantInput, Services};
 use crate::auth::Actor;
 use crate::error::{Error, FieldError, Result};
-use crate::ledger::{Activity, ActivityQuery, CHANNELS, SHEET_COLUMNS, SheetActivity, channel_label, kind_name};
+use crate::ledger::{
+    Activity, ActivityQuery, CHANNELS, Campaign, SHEET_COLUMNS, SheetActivity, WorkArea, channel_label, kind_name,
+};
 use crate::model::{Id, Org, PersonQuery, Role};
 
 /// Imports larger than this are refused; split the file.
@@ -41,6 +45,44 @@ fn number(row: usize, key: &str, text: &str, errors: &mut Vec<FieldError>) -> u3
     }
 }
 
+/// An activity as a spreadsheet row, given its org's name and the work
+/// areas and campaigns its ids may name.
+fn sheet_row(a: &Activity, org: String, areas: &[WorkArea], campaigns: &[Campaign]) -> SheetActivity {
+    let f = &a.fields;
+    SheetActivity {
+        row: 0,
+        org,
+        date: f.date.to_string(),
+        start_time: f.start_time.clone(),
+        kind: kind_name(&f.kind).to_owned(),
+        work_area: f
+            .work_area_id
+            .and_then(|id| areas.iter().find(|x| x.id == id))
+            .map(|x| x.name.clone())
+            .unwrap_or_default(),
+        title: f.title.clone(),
+        place: f.place.clone(),
+        host: f.host.clone(),
+        participants: f.participants.iter().map(|p| p.person_name.as_str()).collect::<Vec<_>>().join("、"),
+        others_count: if f.others_count > 0 { f.others_count.to_string() } else { String::new() },
+        summary: f.summary.clone(),
+        campaign: f
+            .campaign_id
+            .and_then(|id| campaigns.iter().find(|c| c.id == id))
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        channels: f.channels.iter().map(|c| channel_label(c).unwrap_or(c)).collect::<Vec<_>>().join("、"),
+        banners: f.quantities.banners.to_string(),
+        boards: f.quantities.boards.to_string(),
+        posts: f.quantities.posts.to_string(),
+        reached: f.quantities.reached.to_string(),
+        role_models: f.role_models.join("、"),
+        materials: f.materials.join("\n"),
+        reported_on: f.reported_on.map(|d| d.to_string()).unwrap_or_default(),
+        reported_by: f.reported_by.clone(),
+    }
+}
+
 fn split_names(text: &str) -> Vec<String> {
     text.split(['、', '，', ',', ';', '；', '\n', ' ']).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
 }
@@ -48,42 +90,31 @@ fn split_names(text: &str) -> Vec<String> {
 impl Services {
     /// An activity as a spreadsheet row, with names instead of ids.
     pub async fn activity_sheet(&self, actor: &Actor, a: &Activity) -> Result<SheetActivity> {
-        let f = &a.fields;
-        let org = self.visible_org(actor, f.org_id).await?;
+        let org = self.visible_org(actor, a.fields.org_id).await?;
         let areas = self.work_areas_for(actor).await?;
         let campaigns = self.campaigns(actor).await?;
-        Ok(SheetActivity {
-            row: 0,
-            org: org.name,
-            date: f.date.to_string(),
-            start_time: f.start_time.clone(),
-            kind: kind_name(&f.kind).to_owned(),
-            work_area: f
-                .work_area_id
-                .and_then(|id| areas.iter().find(|x| x.id == id))
-                .map(|x| x.name.clone())
-                .unwrap_or_default(),
-            title: f.title.clone(),
-            place: f.place.clone(),
-            host: f.host.clone(),
-            participants: f.participants.iter().map(|p| p.person_name.as_str()).collect::<Vec<_>>().join("、"),
-            others_count: if f.others_count > 0 { f.others_count.to_string() } else { String::new() },
-            summary: f.summary.clone(),
-            campaign: f
-                .campaign_id
-                .and_then(|id| campaigns.iter().find(|c| c.id == id))
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
-            channels: f.channels.iter().map(|c| channel_label(c).unwrap_or(c)).collect::<Vec<_>>().join("、"),
-            banners: f.quantities.banners.to_string(),
-            boards: f.quantities.boards.to_string(),
-            posts: f.quantities.posts.to_string(),
-            reached: f.quantities.reached.to_string(),
-            role_models: f.role_models.join("、"),
-            materials: f.materials.join("\n"),
-            reported_on: f.reported_on.map(|d| d.to_string()).unwrap_or_default(),
-            reported_by: f.reported_by.clone(),
-        })
+        Ok(sheet_row(a, org.name, &areas, &campaigns))
+    }
+
+    /// Activities as spreadsheet rows, in their order: the orgs, work areas
+    /// and campaigns they name are loaded once for all of them, so an export
+    /// costs a few queries whatever its length. An activity of an org the
+    /// actor cannot see is NotFound, as in [`Services::activity_sheet`].
+    pub async fn activity_sheets(&self, actor: &Actor, activities: &[Activity]) -> Result<Vec<SheetActivity>> {
+        if activities.is_empty() {
+            return Ok(Vec::new());
+        }
+        let orgs: HashMap<Id, String> =
+            self.store.org_subtree(&actor.scope_path).await?.into_iter().map(|o| (o.id, o.name)).collect();
+        let areas = self.work_areas_for(actor).await?;
+        let campaigns = self.campaigns(actor).await?;
+        activities
+            .iter()
+            .map(|a| {
+                let org = orgs.get(&a.fields.org_id).ok_or(Error::NotFound)?;
+                Ok(sheet_row(a, org.clone(), &areas, &campaigns))
+            })
+            .collect()
     }
 
     /// The activities matching a filter, oldest first, in full, for export.

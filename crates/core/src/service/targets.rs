@@ -148,9 +148,25 @@ impl Services {
         self.store.target_delete(id, &actor.ctx()).await
     }
 
+    /// The targets of an org's subtree (default: the org in view) for a year
+    /// (default: this one), judged today, or at the year's end for a year
+    /// past: what the dashboard, the targets page and the API show.
+    pub async fn target_statuses(
+        &self,
+        actor: &Actor,
+        org_id: Option<Id>,
+        year: Option<i32>,
+    ) -> Result<Vec<TargetStatus>> {
+        let org = self.org_in_view(actor, org_id).await?;
+        let today = now().date_naive();
+        let year = year.unwrap_or(today.year());
+        let as_of = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
+        self.target_statuses_at(&org, year, as_of).await
+    }
+
     /// The targets of the orgs in `org`'s subtree for `year`, each judged at
     /// the end of `as_of`. One grouped query serves every target.
-    pub async fn target_statuses(&self, org: &Org, year: i32, as_of: NaiveDate) -> Result<Vec<TargetStatus>> {
+    pub async fn target_statuses_at(&self, org: &Org, year: i32, as_of: NaiveDate) -> Result<Vec<TargetStatus>> {
         let year = super::year_param("year", year)?;
         let targets = self.store.target_list(&org.path, year).await?;
         if targets.is_empty() {
@@ -189,13 +205,7 @@ impl Services {
 
     /// The dashboard of an org (default: the actor's own) for a period.
     pub async fn dashboard(&self, actor: &Actor, org_id: Option<Id>, period: &str) -> Result<Dashboard> {
-        let org = match org_id {
-            Some(id) => self.visible_org(actor, id).await?,
-            None => match actor.org_id {
-                Some(id) => self.visible_org(actor, id).await?,
-                None => self.org_tree(actor).await?.into_iter().next().ok_or(Error::NotFound)?,
-            },
-        };
+        let org = self.org_in_view(actor, org_id).await?;
         let period = Period::parse(period.trim()).map_err(|e| Error::invalid("period", e.to_string()))?;
         let (from, to) = (period.start(), period.end());
         let counts = self
@@ -203,7 +213,7 @@ impl Services {
             .activity_counts(&org.path, &from.format("%Y-%m").to_string(), &to.format("%Y-%m").to_string())
             .await?;
         let as_of = to.min(now().date_naive());
-        let targets = self.target_statuses(&org, period.year(), as_of).await?;
+        let targets = self.target_statuses_at(&org, period.year(), as_of).await?;
         // Both from the monthly aggregate, kept on every write: no scan of activities.
         let unreported = counts.unreported(crate::ledger::VOLUNTEER_KIND);
         let without_evidence = counts.without_evidence();

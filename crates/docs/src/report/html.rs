@@ -1,6 +1,8 @@
-//! The HTML preview: the same blocks, each cited figure a link to its records.
+//! The HTML preview: the same blocks, each cited figure a link to its
+//! records where the caller's link maker gives one (the docs know no
+//! addresses).
 
-use super::{Block, Document, Span};
+use super::{Block, Document, Links, Span};
 
 pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -17,45 +19,17 @@ pub(super) fn escape(s: &str) -> String {
     out
 }
 
-/// The page of the records a citation names ("activity:1,2" → the activity
-/// list of those ids); `None` for kinds without a page.
-fn cite_href(cite: &str) -> Option<String> {
-    let (kind, ids) = cite.split_once(':')?;
-    if kind == "activities" {
-        // A list's filter: "activities:org_id=1&period=2025&kind=sanitation".
-        return Some(format!("/activities?{ids}"));
-    }
-    if kind == "indicator_values" {
-        // The values behind a large sum: "indicator_values:org_id=3&period=2021".
-        return Some(format!("/indicators?{ids}"));
-    }
-    let ids: Vec<&str> =
-        ids.split(',').map(str::trim).filter(|s| s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty()).collect();
-    if ids.is_empty() {
-        return None;
-    }
-    let base = match kind {
-        "activity" if ids.len() == 1 => return Some(format!("/activities/{}", ids[0])),
-        "activity" => "/activities?ids=",
-        "case" if ids.len() == 1 => return Some(format!("/cases/{}", ids[0])),
-        "case" => "/cases?ids=",
-        "project" => return Some(format!("/projects/{}", ids[0])),
-        "pledge" => return Some("/responsibility".to_owned()),
-        "screening" => return Some(format!("/screenings/{}", ids[0])),
-        "key_person" => return Some("/key-persons?all=1".to_owned()),
-        "follow_up" => return Some("/follow-ups".to_owned()),
-        "disinfection" => return Some("/disinfections".to_owned()),
-        "rectification" => return Some("/rectifications".to_owned()),
-        "indicator_value" => return Some("/indicators".to_owned()),
-        _ => return None,
-    };
-    Some(format!("{base}{}", ids.join(",")))
+/// The address of the records a citation names ("activity:1,2" → its kind
+/// and the rest), `None` for none.
+fn href(cite: &str, links: Links) -> Option<String> {
+    let (kind, rest) = cite.split_once(':')?;
+    links(kind, rest)
 }
 
-fn spans_html(spans: &[Span]) -> String {
+fn spans_html(spans: &[Span], links: Links) -> String {
     spans
         .iter()
-        .map(|s| match s.cite.as_deref().and_then(cite_href) {
+        .map(|s| match s.cite.as_deref().and_then(|c| href(c, links)) {
             Some(href) => format!(
                 "<a class=\"cite\" href=\"{}\" data-cite=\"{}\">{}</a>",
                 escape(&href),
@@ -67,18 +41,40 @@ fn spans_html(spans: &[Span]) -> String {
         .collect()
 }
 
-/// The document as an HTML fragment (an `<article>`).
-pub fn html(doc: &Document) -> String {
+/// The document as an HTML fragment (an `<article>`), each citation a link
+/// where `links` gives an address for it.
+pub fn html(doc: &Document, links: Links) -> String {
     let mut out = format!("<article class=\"official\">\n<h1>{}</h1>\n", escape(&doc.title));
     for b in &doc.blocks {
         out.push_str(&match b {
             Block::Heading { level, marker, spans } => {
-                format!("<h{n} class=\"level{level}\">{}{}</h{n}>\n", escape(marker), spans_html(spans), n = level + 1)
+                format!(
+                    "<h{n} class=\"level{level}\">{}{}</h{n}>\n",
+                    escape(marker),
+                    spans_html(spans, links),
+                    n = level + 1
+                )
             }
-            Block::Paragraph(spans) => format!("<p>{}</p>\n", spans_html(spans)),
-            Block::Right(spans) => format!("<p class=\"right\">{}</p>\n", spans_html(spans)),
+            Block::Paragraph(spans) => format!("<p>{}</p>\n", spans_html(spans, links)),
+            Block::Right(spans) => format!("<p class=\"right\">{}</p>\n", spans_html(spans, links)),
         });
     }
     out.push_str("</article>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{no_links, parse};
+    use super::*;
+
+    #[test]
+    fn citations_link_where_the_caller_gives_an_address() {
+        let doc = parse("# 总结\n学习[[4次|activity:1,2]]，宣传[[2次|pledge:7]]。\n");
+        let links = |kind: &str, rest: &str| (kind == "activity").then(|| format!("/a?ids={rest}"));
+        let out = html(&doc, &links);
+        assert!(out.contains("<a class=\"cite\" href=\"/a?ids=1,2\" data-cite=\"activity:1,2\">4次</a>"), "{out}");
+        assert!(out.contains("宣传2次。"), "no address, plain text: {out}");
+        assert!(!html(&doc, &no_links).contains("<a "));
+    }
 }

@@ -32,6 +32,7 @@ pub use draft::draft_warnings;
 pub use fields::{FIELD_SECTIONS, FILTERS, Field, FieldSection, GuideField, GuideSection, field_guide, sample_data};
 pub use html::html;
 pub use markdown::markdown;
+pub use pdf::PdfConfig;
 pub use template::{
     DEFAULT_SUMMARY, GENERIC_SUMMARY, PRESETS, TemplateError, WorkerAnswer, WorkerRequest, check, is_preset,
     preset_for_kind, render, worker, written_number,
@@ -79,16 +80,28 @@ impl Format {
     }
 }
 
-/// The document written in a format; HTML as a whole page. PDF waits for
-/// LibreOffice (about a second): call it where blocking is allowed.
-pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, String> {
+/// Where the records a citation names are shown: from the citation's record
+/// kind and the rest of it (ids "1,2", or a list's filter
+/// "org_id=1&period=2025") to an address, `None` for none. The caller knows
+/// the addresses (the web its own pages); the documents do not.
+pub type Links<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+
+/// A link maker that gives no links: citations stay plain text.
+pub fn no_links(_kind: &str, _rest: &str) -> Option<String> {
+    None
+}
+
+/// The document written in a format; HTML as a whole page, its citations
+/// linked by `links`. PDF waits for LibreOffice (about a second), run as
+/// `pdf` says: call it where blocking is allowed.
+pub fn write(doc: &Document, format: Format, links: Links, pdf: &PdfConfig) -> Result<Vec<u8>, String> {
     Ok(match format {
         Format::Docx => docx(doc)?,
-        Format::Pdf => pdf::from_docx(&docx::docx_for_pdf(doc)?)?,
+        Format::Pdf => pdf::from_docx(&docx::docx_for_pdf(doc)?, pdf)?,
         Format::Html => format!(
             "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n{}</body></html>\n",
             html::escape(&doc.title),
-            html(doc)
+            html(doc, links)
         )
         .into_bytes(),
         Format::Markdown => markdown(doc).into_bytes(),

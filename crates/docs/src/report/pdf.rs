@@ -40,9 +40,17 @@ const FONT_ALIASES: &[(&str, &str, &str)] = &[
 /// folder when fontconfig does not list them.
 const FANDOL_PROBE: &str = "FandolFang-Regular.otf";
 
-/// The LibreOffice program: `TAIZHANG_SOFFICE`, else `soffice` on the PATH.
-fn soffice() -> String {
-    std::env::var("TAIZHANG_SOFFICE").unwrap_or_else(|_| "soffice".to_owned())
+/// How PDFs are made, passed in by the program that makes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PdfConfig {
+    /// The LibreOffice program; `soffice` on the PATH when `None`.
+    pub soffice: Option<PathBuf>,
+}
+
+impl PdfConfig {
+    fn program(&self) -> &Path {
+        self.soffice.as_deref().unwrap_or(Path::new("soffice"))
+    }
 }
 
 /// A fontconfig file that keeps the system's fonts, adds `dirs`, and the
@@ -181,14 +189,14 @@ fn file_url(path: &Path) -> String {
 }
 
 /// Converts DOCX bytes to PDF. Blocking: it waits for LibreOffice.
-pub fn from_docx(docx: &[u8]) -> Result<Vec<u8>, String> {
+pub fn from_docx(docx: &[u8], config: &PdfConfig) -> Result<Vec<u8>, String> {
     let scratch = Scratch::new().map_err(|e| format!("无法生成 PDF：临时目录不可用（{e}）"))?;
     let input = scratch.0.join("summary.docx");
     std::fs::write(&input, docx).map_err(|e| format!("无法生成 PDF：{e}"))?;
     let conf = prepare_fonts(&scratch.0)?;
     // A process group of its own: `soffice` starts the real office process as
     // a child, and a timeout must stop both.
-    let mut child = Command::new(soffice())
+    let mut child = Command::new(config.program())
         .process_group(0)
         .arg(format!("-env:UserInstallation={}", file_url(&scratch.0.join("profile"))))
         .args(["--headless", "--norestore", "--nologo", "--convert-to", "pdf", "--outdir"])

@@ -2,8 +2,8 @@ use taizhang_core::Result;
 use taizhang_core::audit::{GENESIS, entry_hash};
 use taizhang_core::model::*;
 
-use super::{like_escape, offset};
-use crate::conn::{Conn, DbResult, Row, Value, params};
+use super::sql::{Filter, scope};
+use crate::conn::{Conn, DbResult, Row, params};
 
 const COLUMNS: &str =
     "id, at, user_id, username, ip, action, entity, entity_id, org_id, before, after, detail, prev_hash, hash";
@@ -74,39 +74,29 @@ pub fn append(c: &mut dyn Conn, r: &AuditRecord) -> Result<()> {
 }
 
 pub fn list(c: &mut dyn Conn, q: &AuditQuery) -> Result<Page<AuditEntry>> {
-    let mut conditions = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
-    let mut push = |cond: &str, value: Value| {
-        args.push(value);
-        conditions.push(cond.replace('?', &format!("${}", args.len())));
-    };
-    if let Some(scope) = &q.scope_path {
-        push("org_path LIKE ? ESCAPE '\\'", format!("{}%", like_escape(scope)).into());
+    let mut f = Filter::default();
+    if let Some(path) = &q.scope_path {
+        f.and("org_path LIKE ? ESCAPE '\\'", scope(path));
     }
     if let Some(username) = q.username.as_ref().filter(|s| !s.is_empty()) {
-        push("username = ?", username.into());
+        f.and("username = ?", username);
     }
     if let Some(action) = q.action.as_ref().filter(|s| !s.is_empty()) {
-        push("action = ?", action.into());
+        f.and("action = ?", action);
     }
     if let Some(entity) = q.entity.as_ref().filter(|s| !s.is_empty()) {
-        push("entity = ?", entity.into());
+        f.and("entity = ?", entity);
     }
     if let Some(from) = q.from {
-        push("at >= ?", from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into());
+        f.and("at >= ?", from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
     }
     if let Some(to) = q.to.and_then(|d| d.succ_opt()) {
-        push("at < ?", to.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into());
+        f.and("at < ?", to.and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
     }
-    let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-    let total = c.query_one(&format!("SELECT COUNT(*) AS n FROM audit_log {filter}"), &args)?.i64("n")?;
-    let n = args.len();
-    args.push(i64::from(q.per_page).into());
-    args.push(offset(q.page, q.per_page).into());
-    let rows = c.query(
-        &format!("SELECT {COLUMNS} FROM audit_log {filter} ORDER BY id DESC LIMIT ${} OFFSET ${}", n + 1, n + 2),
-        &args,
-    )?;
+    let filter = f.where_clause();
+    let total = c.query_one(&format!("SELECT COUNT(*) AS n FROM audit_log {filter}"), &f.args)?.i64("n")?;
+    let page = f.page(q.page, q.per_page);
+    let rows = c.query(&format!("SELECT {COLUMNS} FROM audit_log {filter} ORDER BY id DESC{page}"), &f.args)?;
     Ok(Page {
         items: rows.iter().map(from_row).collect::<DbResult<_>>()?,
         total: total as u64,

@@ -5,17 +5,16 @@ use taizhang_core::model::{AuditCtx, AuditRecord, Id};
 use taizhang_core::summary::SummaryDraft;
 
 use super::audit;
-use crate::conn::{Conn, DbResult, Row, Value, params};
+use super::sql::{id_values, placeholders};
+use crate::conn::{Conn, DbResult, Row, params};
 
 pub fn summary_compositions(c: &mut dyn Conn, org_ids: &[Id]) -> Result<Vec<(Id, String)>> {
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=org_ids.len()).map(|i| format!("${i}")).collect();
-    let args: Vec<Value> = org_ids.iter().map(|id| (*id).into()).collect();
     let rows = c.query(
-        &format!("SELECT org_id, body FROM summary_compositions WHERE org_id IN ({})", placeholders.join(", ")),
-        &args,
+        &format!("SELECT org_id, body FROM summary_compositions WHERE org_id IN ({})", placeholders(1, org_ids.len())),
+        &id_values(org_ids),
     )?;
     Ok(rows.iter().map(|r| Ok((r.i64("org_id")?, r.text("body")?))).collect::<DbResult<_>>()?)
 }

@@ -5,7 +5,8 @@ use taizhang_core::indicator::{Aggregate, Decimal, Indicator, IndicatorValue, Va
 use taizhang_core::model::{AuditCtx, AuditRecord, Id, OrgKind};
 use taizhang_core::{Error, Result};
 
-use super::{audit, like_escape};
+use super::audit;
+use super::sql::{audit_change, id_values, placeholders, scope};
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 
 const COLUMNS: &str = "i.id, i.org_id, o.path AS org_path, i.org_kind, i.name, i.unit, i.decimals, i.aggregate, \
@@ -34,12 +35,11 @@ fn from_row(r: &Row) -> DbResult<Indicator> {
 
 /// Indicators defined in the subtree at `scope_path` or by the orgs `also`.
 pub fn list(c: &mut dyn Conn, scope_path: &str, also: &[Id]) -> Result<Vec<Indicator>> {
-    let mut args: Vec<Value> = vec![format!("{}%", like_escape(scope_path)).into()];
+    let mut args = vec![scope(scope_path)];
     let mut filter = "o.path LIKE $1 ESCAPE '\\'".to_owned();
     if !also.is_empty() {
-        let placeholders: Vec<String> = (2..=also.len() + 1).map(|i| format!("${i}")).collect();
-        filter = format!("({filter} OR i.org_id IN ({}))", placeholders.join(", "));
-        args.extend(also.iter().map(|id| Value::from(*id)));
+        filter = format!("({filter} OR i.org_id IN ({}))", placeholders(2, also.len()));
+        args.extend(id_values(also));
     }
     let rows = c.query(
         &format!(
@@ -57,30 +57,6 @@ pub fn get(c: &mut dyn Conn, id: Id) -> Result<Option<Indicator>> {
         params![id],
     )?;
     Ok(row.as_ref().map(from_row).transpose()?)
-}
-
-fn audit_change(
-    c: &mut dyn Conn,
-    ctx: &AuditCtx,
-    entity: &str,
-    id: Id,
-    org_id: Id,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<()> {
-    let action = match (&before, &after) {
-        (None, _) => "create",
-        (Some(_), Some(_)) => "update",
-        (Some(_), None) => "delete",
-    };
-    let mut record = AuditRecord::new(ctx, action, entity).entity_id(id).org(org_id);
-    if let Some(b) = before {
-        record = record.before(b);
-    }
-    if let Some(a) = after {
-        record = record.after(a);
-    }
-    audit::append(c, &record)
 }
 
 /// The definition as the audit log keeps it (without the path, which is the org's).
@@ -133,7 +109,7 @@ pub fn save(c: &mut dyn Conn, i: &Indicator, ctx: &AuditCtx) -> Result<Indicator
             .i64("id")?,
     };
     let after = get(c, id)?.ok_or(Error::NotFound)?;
-    audit_change(c, ctx, "indicator", id, after.org_id, before.as_ref().map(audited), Some(audited(&after)))?;
+    audit_change(c, ctx, "indicator", id, after.org_id, before.as_ref().map(audited).as_ref(), Some(&audited(&after)))?;
     Ok(after)
 }
 
@@ -143,7 +119,7 @@ pub fn delete(c: &mut dyn Conn, id: Id, ctx: &AuditCtx) -> Result<()> {
     c.execute("DELETE FROM indicators WHERE id = $1", params![id])?;
     let mut record = audited(&before);
     record["values"] = serde_json::json!(values);
-    audit_change(c, ctx, "indicator", id, before.org_id, Some(record), None)
+    audit_change(c, ctx, "indicator", id, before.org_id, Some(&record), None)
 }
 
 // --- values ---
@@ -170,15 +146,14 @@ pub fn values(c: &mut dyn Conn, scope_path: &str, periods: &[String]) -> Result<
     if periods.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (2..=periods.len() + 1).map(|i| format!("${i}")).collect();
-    let mut args: Vec<Value> = vec![format!("{}%", like_escape(scope_path)).into()];
+    let mut args = vec![scope(scope_path)];
     args.extend(periods.iter().map(Value::from));
     let rows = c.query(
         &format!(
             "SELECT {VALUE_COLUMNS} FROM indicator_values v JOIN orgs o ON o.id = v.org_id
              WHERE o.path LIKE $1 ESCAPE '\\' AND v.period IN ({})
              ORDER BY v.indicator_id, o.path, v.period",
-            placeholders.join(", ")
+            placeholders(2, periods.len())
         ),
         &args,
     )?;
@@ -273,8 +248,7 @@ pub fn apply(
         changed += 1;
         if source.is_none() {
             let after = value_at(c, indicator_id, org, period)?;
-            let json = |v: &IndicatorValue| serde_json::to_value(v).unwrap_or_default();
-            audit_change(c, ctx, "indicator_value", id, org, before.as_ref().map(json), after.as_ref().map(json))?;
+            audit_change(c, ctx, "indicator_value", id, org, before.as_ref(), after.as_ref())?;
         }
     }
     if let Some(source) = source {

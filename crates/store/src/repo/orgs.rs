@@ -1,7 +1,8 @@
 use taizhang_core::model::*;
 use taizhang_core::{Error, Result};
 
-use super::{audit, like_escape};
+use super::audit;
+use super::sql::{audit_change, scope};
 use crate::conn::{Conn, DbResult, Row, params};
 
 const COLUMNS: &str = "id, parent_id, kind, name, path, purpose, closed_at, created_at, updated_at";
@@ -33,7 +34,7 @@ pub fn get(c: &mut dyn Conn, id: Id) -> Result<Option<Org>> {
 pub fn subtree(c: &mut dyn Conn, root_path: &str) -> Result<Vec<Org>> {
     many(c.query(
         &format!("SELECT {COLUMNS} FROM orgs WHERE path LIKE $1 ESCAPE '\\' ORDER BY path"),
-        params![format!("{}%", like_escape(root_path))],
+        params![scope(root_path)],
     )?)
 }
 
@@ -56,13 +57,7 @@ pub fn create(c: &mut dyn Conn, new: &NewOrg, ctx: &AuditCtx) -> Result<Org> {
     let path = child_path(parent_path.as_deref(), id);
     c.execute("UPDATE orgs SET path = $1 WHERE id = $2", params![path, id])?;
     let org = get(c, id)?.ok_or(Error::NotFound)?;
-    audit::append(
-        c,
-        &AuditRecord::new(ctx, "create", "org")
-            .entity_id(id)
-            .org(id)
-            .after(serde_json::to_value(&org).unwrap_or_default()),
-    )?;
+    audit_change(c, ctx, "org", id, id, None, Some(&org))?;
     Ok(org)
 }
 
@@ -118,10 +113,10 @@ pub fn update(c: &mut dyn Conn, id: Id, change: &OrgChange, ctx: &AuditCtx) -> R
 }
 
 pub fn overview(c: &mut dyn Conn, scope_path: &str) -> Result<Overview> {
-    let pattern = format!("{}%", like_escape(scope_path));
+    let pattern = scope(scope_path);
     let rows = c.query(
         "SELECT kind, COUNT(*) AS n FROM orgs WHERE path LIKE $1 ESCAPE '\\' AND closed_at IS NULL GROUP BY kind",
-        params![&pattern],
+        std::slice::from_ref(&pattern),
     )?;
     let mut orgs_by_kind = Vec::new();
     for kind in OrgKind::ALL {
@@ -136,11 +131,11 @@ pub fn overview(c: &mut dyn Conn, scope_path: &str) -> Result<Overview> {
     let people = c.query_one(
         "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN p.party_member THEN 1 ELSE 0 END), 0) AS members
          FROM persons p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 ESCAPE '\\'",
-        params![&pattern],
+        std::slice::from_ref(&pattern),
     )?;
     let users = c.query_one(
         "SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE $1 ESCAPE '\\'",
-        params![&pattern],
+        std::slice::from_ref(&pattern),
     )?;
     Ok(Overview {
         orgs_by_kind,

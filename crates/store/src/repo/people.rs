@@ -4,7 +4,8 @@ use taizhang_core::model::*;
 use taizhang_core::search_keys::name_keys;
 use taizhang_core::{Error, Result};
 
-use super::{audit, like_escape, offset};
+use super::audit;
+use super::sql::{Filter, contains, like_escape, scope};
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 
 const COLUMNS: &str = "p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.id_number_pending, p.mobile, p.party_member, p.notes, p.created_at, p.updated_at";
@@ -49,42 +50,31 @@ pub fn by_id_number(c: &mut dyn Conn, number: &IdNumber) -> Result<Option<Person
 }
 
 pub fn search(c: &mut dyn Conn, q: &PersonQuery) -> Result<Page<Person>> {
-    let mut sql = String::from("FROM persons p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 ESCAPE '\\'");
-    let mut args: Vec<Value> = vec![format!("{}%", like_escape(&q.scope_path)).into()];
+    let mut f = Filter::new(vec![scope(&q.scope_path)]);
     if let Some(org_id) = q.org_id {
-        args.push(org_id.into());
-        sql.push_str(&format!(" AND p.org_id = ${}", args.len()));
+        f.and("p.org_id = ?", org_id);
     }
     let text = q.text.trim();
     if !text.is_empty() {
         let esc = like_escape(text);
         if text.len() == 11 && text.chars().all(|ch| ch.is_ascii_digit()) {
             // A whole phone number.
-            args.push(text.into());
-            sql.push_str(&format!(" AND p.mobile = ${}", args.len()));
+            f.and("p.mobile = ?", text);
         } else if text.chars().all(|ch| ch.is_ascii_digit()) {
             // Digits: the tail of a phone number.
-            args.push(format!("%{esc}").into());
-            sql.push_str(&format!(" AND p.mobile LIKE ${} ESCAPE '\\'", args.len()));
+            f.and("p.mobile LIKE ? ESCAPE '\\'", format!("%{esc}"));
         } else {
-            let n = args.len();
-            args.push(format!("%{esc}%").into());
-            args.push(format!("{esc}%").into());
-            sql.push_str(&format!(
-                " AND (p.name LIKE ${a} ESCAPE '\\' OR p.name_pinyin LIKE ${a} ESCAPE '\\' OR p.name_initials LIKE ${b} ESCAPE '\\')",
-                a = n + 1,
-                b = n + 2
+            let (a, b) = (f.bind(contains(text)), f.bind(format!("{esc}%")));
+            f.and_sql(format!(
+                "(p.name LIKE {a} ESCAPE '\\' OR p.name_pinyin LIKE {a} ESCAPE '\\' OR p.name_initials LIKE {b} ESCAPE '\\')"
             ));
         }
     }
-    let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &args)?.i64("n")?;
-    let (limit_at, offset_at) = (args.len() + 1, args.len() + 2);
-    args.push(i64::from(q.per_page).into());
-    args.push(offset(q.page, q.per_page).into());
-    let rows = c.query(
-        &format!("SELECT {COLUMNS} {sql} ORDER BY p.name_pinyin, p.id LIMIT ${limit_at} OFFSET ${offset_at}"),
-        &args,
-    )?;
+    let sql =
+        format!("FROM persons p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 ESCAPE '\\'{}", f.and_clause());
+    let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &f.args)?.i64("n")?;
+    let page = f.page(q.page, q.per_page);
+    let rows = c.query(&format!("SELECT {COLUMNS} {sql} ORDER BY p.name_pinyin, p.id{page}"), &f.args)?;
     Ok(Page {
         items: rows.iter().map(from_row).collect::<DbResult<_>>()?,
         total: total as u64,

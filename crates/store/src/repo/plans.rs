@@ -4,7 +4,8 @@ use taizhang_core::ledger::{PlanItem, Rectification};
 use taizhang_core::model::{AuditCtx, AuditRecord, Id};
 use taizhang_core::{Error, Result};
 
-use super::{audit, like_escape};
+use super::audit;
+use super::sql::scope;
 use crate::conn::{Conn, DbResult, Row, Value, params};
 
 const PLAN_COLUMNS: &str = "p.id, p.org_id, p.year, p.month, p.topic, p.materials, p.activity_id";
@@ -27,7 +28,7 @@ pub fn plan_items(c: &mut dyn Conn, scope_path: &str, year: i32) -> Result<Vec<P
             "SELECT {PLAN_COLUMNS} FROM study_plan_items p JOIN orgs o ON o.id = p.org_id
              WHERE o.path LIKE $1 ESCAPE '\\' AND p.year = $2 ORDER BY o.path, p.month, p.id"
         ),
-        params![format!("{}%", like_escape(scope_path)), i64::from(year)],
+        params![scope(scope_path), i64::from(year)],
     )?;
     Ok(rows.iter().map(plan_from_row).collect::<DbResult<_>>()?)
 }
@@ -121,7 +122,7 @@ pub fn rectifications(c: &mut dyn Conn, scope_path: &str) -> Result<Vec<Rectific
             "SELECT {RECT_COLUMNS} FROM rectifications r JOIN orgs o ON o.id = r.org_id
              WHERE o.path LIKE $1 ESCAPE '\\' ORDER BY r.deadline, r.id"
         ),
-        params![format!("{}%", like_escape(scope_path))],
+        params![scope(scope_path)],
     )?;
     Ok(rows.iter().map(rect_from_row).collect::<DbResult<_>>()?)
 }

@@ -2,7 +2,8 @@ use taizhang_core::model::{AuditCtx, AuditRecord, Id};
 use taizhang_core::target::{Exemption, Frequency, Target};
 use taizhang_core::{Error, Result};
 
-use super::{audit, like_escape};
+use super::audit;
+use super::sql::scope;
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 
 const COLUMNS: &str = "t.id, t.org_id, t.year, t.kind, t.frequency, t.min_count, t.include_subtree, t.title";
@@ -56,11 +57,7 @@ pub fn get(c: &mut dyn Conn, id: Id) -> Result<Option<Target>> {
 }
 
 pub fn list(c: &mut dyn Conn, scope_path: &str, year: i32) -> Result<Vec<Target>> {
-    load(
-        c,
-        "o.path LIKE $1 ESCAPE '\\' AND t.year = $2",
-        params![format!("{}%", like_escape(scope_path)), i64::from(year)],
-    )
+    load(c, "o.path LIKE $1 ESCAPE '\\' AND t.year = $2", params![scope(scope_path), i64::from(year)])
 }
 
 pub fn create(c: &mut dyn Conn, t: &Target, ctx: &AuditCtx) -> Result<Target> {

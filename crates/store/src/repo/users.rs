@@ -2,7 +2,8 @@ use chrono::{DateTime, Utc};
 use taizhang_core::model::*;
 use taizhang_core::{Error, Result};
 
-use super::{audit, like_escape};
+use super::audit;
+use super::sql::scope;
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 
 const COLUMNS: &str =
@@ -38,7 +39,7 @@ pub fn list(c: &mut dyn Conn, scope_path: &str) -> Result<Vec<User>> {
             "SELECT {} FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE $1 ESCAPE '\\' ORDER BY o.path, u.username",
             COLUMNS.split(", ").map(|col| format!("u.{col}")).collect::<Vec<_>>().join(", ")
         ),
-        params![format!("{}%", like_escape(scope_path))],
+        params![scope(scope_path)],
     )?;
     Ok(rows.iter().map(from_row).collect::<DbResult<_>>()?)
 }

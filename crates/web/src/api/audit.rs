@@ -32,7 +32,7 @@ pub fn audit_query(q: AuditListQuery) -> Result<AuditQuery, Error> {
 }
 
 /// The audit log, newest first (administrators only).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditListQuery),
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditListQuery),
     responses((status = 200, body = AuditPage), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,

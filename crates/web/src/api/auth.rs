@@ -10,7 +10,7 @@ use crate::auth::{ApiActor, ApiJson};
 use crate::error::{ApiError, ErrorBody};
 
 /// Signs in and returns an API token.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()),
+#[utoipa::path(post, path = "/auth/login", tag = "auth", security(()),
     request_body = LoginBody,
     responses((status = 200, body = LoginOut), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
@@ -34,7 +34,7 @@ fn bearer(headers: &HeaderMap) -> &str {
 }
 
 /// Revokes the token of this call.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204)))]
 pub async fn logout(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -46,7 +46,7 @@ pub async fn logout(
 
 /// Changes the caller's own password. Every other session and API token of
 /// the account is revoked; the token of this call stays valid.
-#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordBody,
+#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = PasswordBody,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn change_password(
     State(state): State<AppState>,
@@ -62,7 +62,7 @@ pub async fn change_password(
 }
 
 /// The account behind the token.
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = MeOut)))]
+#[utoipa::path(get, path = "/me", tag = "auth", responses((status = 200, body = MeOut)))]
 pub async fn me(ApiActor(actor): ApiActor) -> Json<MeOut> {
     Json(MeOut {
         username: actor.username,

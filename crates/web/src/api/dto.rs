@@ -403,3 +403,27 @@ pub struct AuditListQuery {
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
+
+/// The name of a file sent as the raw body.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct FileQuery {
+    /// The file's name.
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentOut {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+impl From<taizhang_core::evidence::Attachment> for AttachmentOut {
+    fn from(a: taizhang_core::evidence::Attachment) -> Self {
+        AttachmentOut { id: a.id, file_name: a.file_name, content_type: a.content_type, size: a.size, sha256: a.sha256 }
+    }
+}

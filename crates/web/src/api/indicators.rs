@@ -105,7 +105,7 @@ async fn out(state: &AppState, actor: &taizhang_core::auth::Actor, id: i64) -> R
 
 /// The indicators that can have values in an org: defined by it, by an org
 /// above it or by one below it.
-#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(IndicatorQuery),
+#[utoipa::path(get, path = "/indicators", tag = "indicators", params(IndicatorQuery),
     responses((status = 200, body = [IndicatorOut]), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -117,7 +117,7 @@ pub async fn list(
 }
 
 /// Defines an indicator for an org (org administrators).
-#[utoipa::path(post, path = "/api/v1/indicators", tag = "indicators", request_body = IndicatorBody,
+#[utoipa::path(post, path = "/indicators", tag = "indicators", request_body = IndicatorBody,
     responses((status = 201, body = IndicatorOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn create(
@@ -131,7 +131,7 @@ pub async fn create(
 
 /// Changes a definition (its org stays); decimals may not drop below those
 /// of a value already entered.
-#[utoipa::path(put, path = "/api/v1/indicators/{id}", tag = "indicators", params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/indicators/{id}", tag = "indicators", params(("id" = i64, Path)),
     request_body = IndicatorBody,
     responses((status = 200, body = IndicatorOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -146,7 +146,7 @@ pub async fn update(
 }
 
 /// Deletes a definition and every value entered for it.
-#[utoipa::path(delete, path = "/api/v1/indicators/{id}", tag = "indicators", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/indicators/{id}", tag = "indicators", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn remove(
     State(state): State<AppState>,
@@ -286,7 +286,7 @@ async fn period_or_default(
 }
 
 /// The values of an org and its direct sub-orgs for a period, and the org's figures.
-#[utoipa::path(get, path = "/api/v1/indicator-values", tag = "indicators", params(ValuesQuery),
+#[utoipa::path(get, path = "/indicator-values", tag = "indicators", params(ValuesQuery),
     responses((status = 200, body = ValuesOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn values(
     State(state): State<AppState>,
@@ -348,7 +348,7 @@ pub struct SavedOut {
 
 /// Saves values of an org and its subtree for one period: every row lands
 /// or none does, and every wrong field is named with its row.
-#[utoipa::path(put, path = "/api/v1/indicator-values", tag = "indicators", request_body = ValuesBody,
+#[utoipa::path(put, path = "/indicator-values", tag = "indicators", request_body = ValuesBody,
     responses((status = 200, body = SavedOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn save(
@@ -387,7 +387,7 @@ pub struct ExportQuery {
 
 /// The values of an org and its direct sub-orgs for a period as a workbook
 /// (单位/组织, 指标, 计量单位, 数值, 目标, 去年同期, 备注), which imports again.
-#[utoipa::path(get, path = "/api/v1/indicator-values/export.xlsx", tag = "indicators", params(ExportQuery),
+#[utoipa::path(get, path = "/indicator-values/export.xlsx", tag = "indicators", params(ExportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn export(
     State(state): State<AppState>,
@@ -421,7 +421,7 @@ pub struct ImportOut {
 /// Imports values for one period from an .xlsx body (columns 单位/组织, 指标,
 /// 数值, 目标, 去年同期, 备注): all rows or none; every bad row and column is
 /// named in the 422 answer (or its workbook with `report=xlsx`).
-#[utoipa::path(post, path = "/api/v1/indicator-values/import", tag = "indicators", params(ImportQuery),
+#[utoipa::path(post, path = "/indicator-values/import", tag = "indicators", params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, body = ImportOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn import(

@@ -1,8 +1,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Datelike;
-use taizhang_core::auth::now;
 
 use super::ledger_dto::*;
 use crate::AppState;
@@ -10,7 +8,7 @@ use crate::auth::{ApiActor, ApiJson, ApiQuery, IdPath};
 use crate::error::{ApiError, ErrorBody};
 
 /// The work-area tree (工作条线).
-#[utoipa::path(get, path = "/api/v1/work-areas", tag = "ledgers", responses((status = 200, body = [WorkAreaOut])))]
+#[utoipa::path(get, path = "/work-areas", tag = "ledgers", responses((status = 200, body = [WorkAreaOut])))]
 pub async fn work_areas(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -31,7 +29,7 @@ pub struct WorkAreaBody {
 }
 
 /// Adds a work area (org administrators).
-#[utoipa::path(post, path = "/api/v1/work-areas", tag = "ledgers", request_body = WorkAreaBody,
+#[utoipa::path(post, path = "/work-areas", tag = "ledgers", request_body = WorkAreaBody,
     responses((status = 201, body = WorkAreaOut), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn work_area_create(
     State(state): State<AppState>,
@@ -52,7 +50,7 @@ pub struct AdoptQuery {
 
 /// Adds the work areas an office of the org's kind usually keeps (乡镇, 街道, 村,
 /// 社区, 文化站, 文明实践所, 单位), skipping those it has; answers the org's own areas.
-#[utoipa::path(post, path = "/api/v1/work-areas/defaults", tag = "ledgers", params(AdoptQuery),
+#[utoipa::path(post, path = "/work-areas/defaults", tag = "ledgers", params(AdoptQuery),
     responses((status = 201, body = [WorkAreaOut]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn work_areas_adopt(
     State(state): State<AppState>,
@@ -80,7 +78,7 @@ pub struct PurposePatchBody {
 
 /// Renames a work area or sets its summary topic: an org's own by its
 /// administrators, shared ones by system administrators.
-#[utoipa::path(patch, path = "/api/v1/work-areas/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = PurposePatchBody,
+#[utoipa::path(patch, path = "/work-areas/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = PurposePatchBody,
     responses((status = 200, body = WorkAreaOut), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn work_area_rename(
@@ -102,7 +100,7 @@ pub struct VolunteerHoursOut {
 }
 
 /// Service hours per volunteer over an org's subtree and a period.
-#[utoipa::path(get, path = "/api/v1/volunteer-hours", tag = "ledgers", params(DashboardQuery),
+#[utoipa::path(get, path = "/volunteer-hours", tag = "ledgers", params(DashboardQuery),
     responses((status = 200, body = [VolunteerHoursOut]), (status = 422, body = ErrorBody)))]
 pub async fn volunteer_hours(
     State(state): State<AppState>,
@@ -118,7 +116,7 @@ pub async fn volunteer_hours(
 }
 
 /// Campaigns (专项) the caller may use.
-#[utoipa::path(get, path = "/api/v1/campaigns", tag = "ledgers", responses((status = 200, body = [CampaignOut])))]
+#[utoipa::path(get, path = "/campaigns", tag = "ledgers", responses((status = 200, body = [CampaignOut])))]
 pub async fn campaigns(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -126,7 +124,7 @@ pub async fn campaigns(
     Ok(Json(state.services.campaigns(&actor).await?.into_iter().map(Into::into).collect()))
 }
 
-#[utoipa::path(post, path = "/api/v1/campaigns", tag = "ledgers", request_body = CampaignBody,
+#[utoipa::path(post, path = "/campaigns", tag = "ledgers", request_body = CampaignBody,
     responses((status = 201, body = CampaignOut), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn campaign_create(
     State(state): State<AppState>,
@@ -139,7 +137,7 @@ pub async fn campaign_create(
 
 /// Renames a campaign or sets its summary topic: an org's own by its
 /// administrators, shared ones by system administrators.
-#[utoipa::path(patch, path = "/api/v1/campaigns/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = PurposePatchBody,
+#[utoipa::path(patch, path = "/campaigns/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = PurposePatchBody,
     responses((status = 200, body = CampaignOut), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn campaign_update(
@@ -153,7 +151,7 @@ pub async fn campaign_update(
 }
 
 /// Activities of the caller's subtree, newest first.
-#[utoipa::path(get, path = "/api/v1/activities", tag = "ledgers", params(ActivityListQuery),
+#[utoipa::path(get, path = "/activities", tag = "ledgers", params(ActivityListQuery),
     responses((status = 200, body = ActivityPage), (status = 422, body = ErrorBody)))]
 pub async fn activity_list(
     State(state): State<AppState>,
@@ -170,7 +168,7 @@ pub async fn activity_list(
 }
 
 /// Records an activity.
-#[utoipa::path(post, path = "/api/v1/activities", tag = "ledgers", request_body = ActivityBody,
+#[utoipa::path(post, path = "/activities", tag = "ledgers", request_body = ActivityBody,
     responses((status = 201, body = ActivityOut), (status = 422, body = ErrorBody)))]
 pub async fn activity_create(
     State(state): State<AppState>,
@@ -181,7 +179,7 @@ pub async fn activity_create(
     Ok((StatusCode::CREATED, Json(a.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/activities/{id}", tag = "ledgers", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/activities/{id}", tag = "ledgers", params(("id" = i64, Path)),
     responses((status = 200, body = ActivityOut), (status = 404, body = ErrorBody)))]
 pub async fn activity_get(
     State(state): State<AppState>,
@@ -192,7 +190,7 @@ pub async fn activity_get(
 }
 
 /// Replaces an activity's content.
-#[utoipa::path(put, path = "/api/v1/activities/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = ActivityBody,
+#[utoipa::path(put, path = "/activities/{id}", tag = "ledgers", params(("id" = i64, Path)), request_body = ActivityBody,
     responses((status = 200, body = ActivityOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn activity_update(
     State(state): State<AppState>,
@@ -203,7 +201,7 @@ pub async fn activity_update(
     Ok(Json(state.services.activity_update(&actor, id, &body.into()).await?.into()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/activities/{id}", tag = "ledgers", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/activities/{id}", tag = "ledgers", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn activity_delete(
     State(state): State<AppState>,
@@ -215,7 +213,7 @@ pub async fn activity_delete(
 }
 
 /// Records that the activity was reported to the civilization-practice platform.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/report", tag = "ledgers", params(("id" = i64, Path)), request_body = ReportBody,
+#[utoipa::path(post, path = "/activities/{id}/report", tag = "ledgers", params(("id" = i64, Path)), request_body = ReportBody,
     responses((status = 200, body = ActivityOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn activity_report(
     State(state): State<AppState>,
@@ -227,26 +225,19 @@ pub async fn activity_report(
 }
 
 /// Targets of an org's subtree for a year, judged today (or at the year's end).
-#[utoipa::path(get, path = "/api/v1/targets", tag = "ledgers", params(TargetListQuery),
+#[utoipa::path(get, path = "/targets", tag = "ledgers", params(TargetListQuery),
     responses((status = 200, body = [TargetOut]), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn target_list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<TargetListQuery>,
 ) -> Result<Json<Vec<TargetOut>>, ApiError> {
-    let org = match q.org_id.or(actor.org_id) {
-        Some(id) => state.services.visible_org(&actor, id).await?,
-        None => state.services.org_tree(&actor).await?.into_iter().next().ok_or(taizhang_core::Error::NotFound)?,
-    };
-    let today = now().date_naive();
-    let year = q.year.unwrap_or(today.year());
-    let as_of = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
-    let statuses = state.services.target_statuses(&org, year, as_of).await?;
+    let statuses = state.services.target_statuses(&actor, q.org_id, q.year).await?;
     Ok(Json(statuses.into_iter().map(Into::into).collect()))
 }
 
 /// Sets a target (目标) for an org and year.
-#[utoipa::path(post, path = "/api/v1/targets", tag = "ledgers", request_body = TargetBody,
+#[utoipa::path(post, path = "/targets", tag = "ledgers", request_body = TargetBody,
     responses((status = 201), (status = 422, body = ErrorBody)))]
 pub async fn target_create(
     State(state): State<AppState>,
@@ -257,7 +248,7 @@ pub async fn target_create(
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": t.id }))))
 }
 
-#[utoipa::path(delete, path = "/api/v1/targets/{id}", tag = "ledgers", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/targets/{id}", tag = "ledgers", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn target_delete(
     State(state): State<AppState>,
@@ -269,7 +260,7 @@ pub async fn target_delete(
 }
 
 /// Counts by kind, work area and month, targets, and what is unreported, for an org's subtree and period.
-#[utoipa::path(get, path = "/api/v1/dashboard", tag = "ledgers", params(DashboardQuery),
+#[utoipa::path(get, path = "/dashboard", tag = "ledgers", params(DashboardQuery),
     responses((status = 200, body = DashboardOut), (status = 422, body = ErrorBody)))]
 pub async fn dashboard(
     State(state): State<AppState>,
@@ -282,7 +273,7 @@ pub async fn dashboard(
 }
 
 /// The ledger of the filter as an .xlsx workbook in the office layout.
-#[utoipa::path(get, path = "/api/v1/activities/export.xlsx", tag = "ledgers", params(ActivityListQuery),
+#[utoipa::path(get, path = "/activities/export.xlsx", tag = "ledgers", params(ActivityListQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn activity_export(
     State(state): State<AppState>,
@@ -294,7 +285,7 @@ pub async fn activity_export(
 }
 
 /// The import template: Chinese headers, a sample row, drop-down lists.
-#[utoipa::path(get, path = "/api/v1/activities/template.xlsx", tag = "ledgers",
+#[utoipa::path(get, path = "/activities/template.xlsx", tag = "ledgers",
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn activity_template(
     State(state): State<AppState>,
@@ -321,7 +312,7 @@ pub struct ImportOut {
 
 /// Imports activities from an .xlsx body: all rows or none; every bad row
 /// and column is named in the 422 answer (or its workbook with `report=xlsx`).
-#[utoipa::path(post, path = "/api/v1/activities/import", tag = "ledgers", params(ImportQuery),
+#[utoipa::path(post, path = "/activities/import", tag = "ledgers", params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, body = ImportOut), (status = 422, body = ErrorBody)))]
 pub async fn activity_import(
@@ -383,7 +374,7 @@ pub struct EvidenceQuery {
 }
 
 /// Attaches a photo or file (the raw bytes as the body); the type is judged by the content.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/evidence", tag = "ledgers", params(("id" = i64, Path), EvidenceQuery),
+#[utoipa::path(post, path = "/activities/{id}/evidence", tag = "ledgers", params(("id" = i64, Path), EvidenceQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = EvidenceOut), (status = 422, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub async fn evidence_add(
@@ -397,7 +388,7 @@ pub async fn evidence_add(
     Ok((StatusCode::CREATED, Json(e.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/activities/{id}/evidence", tag = "ledgers", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/activities/{id}/evidence", tag = "ledgers", params(("id" = i64, Path)),
     responses((status = 200, body = [EvidenceOut]), (status = 404, body = ErrorBody)))]
 pub async fn evidence_list(
     State(state): State<AppState>,
@@ -408,7 +399,7 @@ pub async fn evidence_list(
 }
 
 /// The file itself.
-#[utoipa::path(get, path = "/api/v1/evidence/{id}", tag = "ledgers", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/evidence/{id}", tag = "ledgers", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
 pub async fn evidence_file(
     State(state): State<AppState>,
@@ -420,7 +411,7 @@ pub async fn evidence_file(
 }
 
 /// A JPEG preview of a photo.
-#[utoipa::path(get, path = "/api/v1/evidence/{id}/thumbnail", tag = "ledgers", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/evidence/{id}/thumbnail", tag = "ledgers", params(("id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
 pub async fn evidence_thumbnail(
     State(state): State<AppState>,
@@ -431,7 +422,7 @@ pub async fn evidence_thumbnail(
     Ok(crate::evidence::file_response(&e, bytes, true))
 }
 
-#[utoipa::path(delete, path = "/api/v1/evidence/{id}", tag = "ledgers", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/evidence/{id}", tag = "ledgers", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn evidence_delete(
     State(state): State<AppState>,
@@ -449,14 +440,14 @@ pub struct KindOut {
 }
 
 /// Activity kinds the caller may use: built-in ones and those administrators added.
-#[utoipa::path(get, path = "/api/v1/kinds", tag = "ledgers", responses((status = 200, body = [KindOut])))]
+#[utoipa::path(get, path = "/kinds", tag = "ledgers", responses((status = 200, body = [KindOut])))]
 pub async fn kinds(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Vec<KindOut>>, ApiError> {
     let kinds = state.services.kinds_for(&actor).await?;
     Ok(Json(kinds.into_iter().map(|(code, label)| KindOut { code, label }).collect()))
 }
 
 /// Adds an activity kind for the administrator's org and the orgs below; its name is its code.
-#[utoipa::path(post, path = "/api/v1/kinds", tag = "ledgers", request_body = RenameBody,
+#[utoipa::path(post, path = "/kinds", tag = "ledgers", request_body = RenameBody,
     responses((status = 201, body = KindOut), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn kind_create(
     State(state): State<AppState>,

@@ -1,12 +1,15 @@
-//! The JSON API under `/api/v1`. The route table reads as the API's map;
-//! every handler authenticates with a bearer token, calls one service and
-//! serialises the answer. The OpenAPI document is served at `openapi.json`.
+//! The JSON API under `/api/v1`. The route table reads as the API's map and
+//! is the OpenAPI document's list of paths too; every handler authenticates
+//! with a bearer token, calls one service and serialises the answer. The
+//! OpenAPI document is served at `openapi.json`.
 
 mod audit;
 mod auth;
+mod care;
+mod cases;
+mod daily_report;
 mod dto;
-mod governance;
-mod grid;
+mod households;
 mod indicators;
 mod ledger_dto;
 mod ledgers;
@@ -16,150 +19,158 @@ pub use dto::AuditListQuery;
 mod orgs;
 mod people;
 mod plans;
+mod projects;
+mod responsibility;
+mod reviews;
+mod screening;
 mod summary;
 mod summary_facts;
 mod users;
 
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::routing::get;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::AppState;
 
+/// The API under `/api/v1`: every route and its OpenAPI entry, registered
+/// together from the handler's `#[utoipa::path]` (paths there are relative to
+/// `/api/v1`), so the document cannot miss a route. Each `routes!` holds the
+/// handlers of one path.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/password", post(auth::change_password))
-        .route("/me", get(auth::me))
-        .route("/orgs", get(orgs::list).post(orgs::create))
-        .route("/orgs/{id}", get(orgs::get).patch(orgs::update))
-        .route("/orgs/{id}/memberships", get(orgs::memberships))
-        .route("/people", get(people::list).post(people::create))
-        .route("/people/{id}", get(people::get).patch(people::update).delete(people::remove))
-        .route("/people/{id}/memberships", get(people::memberships))
-        .route("/memberships", post(people::membership_create))
-        .route("/memberships/{id}", delete(people::membership_delete))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/{id}", get(users::get).patch(users::update))
-        .route("/audit", get(audit::list))
-        .route("/work-areas", get(ledgers::work_areas).post(ledgers::work_area_create))
-        .route("/work-areas/defaults", post(ledgers::work_areas_adopt))
-        .route("/work-areas/{id}", axum::routing::patch(ledgers::work_area_rename))
-        .route("/volunteer-hours", get(ledgers::volunteer_hours))
-        .route("/kinds", get(ledgers::kinds).post(ledgers::kind_create))
-        .route("/campaigns", get(ledgers::campaigns).post(ledgers::campaign_create))
-        .route("/campaigns/{id}", axum::routing::patch(ledgers::campaign_update))
-        .route("/activities", get(ledgers::activity_list).post(ledgers::activity_create))
+    let (router, doc) = documented().split_for_parts();
+    let doc = ApiDoc::openapi().nest("/api/v1", doc);
+    let json = axum::body::Bytes::from(serde_json::to_vec(&doc).expect("the OpenAPI document serialises"));
+    router
         .route(
-            "/activities/{id}",
-            get(ledgers::activity_get).put(ledgers::activity_update).delete(ledgers::activity_delete),
-        )
-        .route("/activities/{id}/report", post(ledgers::activity_report))
-        .route(
-            "/activities/{id}/evidence",
-            get(ledgers::evidence_list)
-                .post(ledgers::evidence_add)
-                .layer(DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
-        )
-        .route("/evidence/{id}", get(ledgers::evidence_file).delete(ledgers::evidence_delete))
-        .route("/evidence/{id}/thumbnail", get(ledgers::evidence_thumbnail))
-        .route("/activities/export.xlsx", get(ledgers::activity_export))
-        .route("/activities/template.xlsx", get(ledgers::activity_template))
-        .route(
-            "/activities/import",
-            post(ledgers::activity_import).layer(DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)),
-        )
-        .route("/targets", get(ledgers::target_list).post(ledgers::target_create))
-        .route("/targets/{id}", delete(ledgers::target_delete))
-        .route("/dashboard", get(ledgers::dashboard))
-        .route("/study-plans", get(plans::plan))
-        .route("/study-plans/items", post(plans::item_add))
-        .route("/study-plans/items/{id}", delete(plans::item_delete))
-        .route("/study-plans/items/{id}/session", axum::routing::put(plans::item_link))
-        .route("/rectifications", get(plans::rectifications).post(plans::rectification_create))
-        .route("/rectifications/{id}/progress", post(plans::rectification_progress))
-        .route("/responsibility", get(governance::chain))
-        .route("/responsibility/export.xlsx", get(governance::chain_export))
-        .route("/duties", post(governance::duty_create))
-        .route("/duties/{id}", axum::routing::put(governance::duty_update).delete(governance::duty_delete))
-        .route("/pledges", post(governance::pledge_create))
-        .route("/pledges/{id}", delete(governance::pledge_delete))
-        .route(
-            "/pledges/{id}/scan",
-            get(governance::pledge_scan)
-                .put(governance::pledge_scan_set)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
-        )
-        .route("/cases", get(governance::case_list).post(governance::case_create))
-        .route("/cases/export.xlsx", get(governance::case_export))
-        .route("/cases/{id}", get(governance::case_get).put(governance::case_update))
-        .route("/cases/{id}/steps", post(governance::case_step_add))
-        .route("/projects", get(governance::project_list).post(governance::project_create))
-        .route("/projects/export.xlsx", get(governance::project_export))
-        .route("/projects/{id}", get(governance::project_get).put(governance::project_update))
-        .route("/projects/{id}/progress", post(governance::progress_add))
-        .route(
-            "/projects/{id}/progress/{update_id}/photo",
-            get(governance::progress_photo)
-                .put(governance::progress_photo_set)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
-        )
-        .route("/reviews", get(governance::review))
-        .route("/reviews/export.xlsx", get(governance::review_export))
-        .route("/reviews/accept", post(governance::review_accept))
-        .route("/reviews/dismiss", post(governance::review_dismiss))
-        .route("/reviews/items", post(governance::review_item_add))
-        .route(
-            "/reviews/items/{id}",
-            axum::routing::put(governance::review_item_update).delete(governance::review_item_delete),
-        )
-        .route("/households", get(grid::household_list).post(grid::household_create))
-        .route("/households/{id}", get(grid::household_get).put(grid::household_update))
-        .route("/people/{id}/household", axum::routing::put(grid::resident_set))
-        .route(
-            "/roster/import",
-            post(grid::roster_import).layer(DefaultBodyLimit::max(crate::sheets::MAX_ROSTER_BYTES)),
-        )
-        .route("/roster/export.xlsx", get(grid::roster_export))
-        .route("/roster/template.xlsx", get(grid::roster_template))
-        .route("/screenings", get(grid::screening_list).post(grid::screening_create))
-        .route("/screenings/{id}", get(grid::screening_get))
-        .route("/screenings/{id}/missed", get(grid::screening_missed))
-        .route("/screenings/{id}/visits", get(grid::visit_list).post(grid::visit_create))
-        .route("/key-groups", get(grid::key_group_list).post(grid::key_group_create))
-        .route("/key-persons", get(grid::key_person_list).post(grid::key_person_enter))
-        .route("/key-persons/{id}/leave", post(grid::key_person_leave))
-        .route("/people/{id}/care-plan", get(grid::care_plan_get).put(grid::care_plan_put))
-        .route("/people/{id}/follow-ups", post(grid::follow_up_add))
-        .route("/people/{id}/health-checks", post(grid::health_check_add))
-        .route("/follow-ups", get(grid::follow_up_board))
-        .route("/health-checks", get(grid::health_check_list))
-        .route("/disinfections", get(grid::disinfection_list).post(grid::disinfection_add))
-        .route("/daily-report", get(grid::daily_report))
-        .route("/daily-report/export.xlsx", get(grid::daily_report_export))
-        .route("/summary", get(summary::summary))
-        .route("/summary/download", get(summary::summary_download))
-        .route("/summary/facts", get(summary_facts::facts))
-        .route(
-            "/summary/composition",
-            get(summary::composition_get).put(summary::composition_put).delete(summary::composition_delete),
-        )
-        .route("/summary/draft", get(summary::draft_get).put(summary::draft_put).delete(summary::draft_delete))
-        .route("/summaries", get(summary::versions).post(summary::keep))
-        .route("/summaries/{id}/download", get(summary::version_download))
-        .route("/indicators", get(indicators::list).post(indicators::create))
-        .route("/indicators/{id}", axum::routing::put(indicators::update).delete(indicators::remove))
-        .route("/indicator-values", get(indicators::values).put(indicators::save))
-        .route("/indicator-values/export.xlsx", get(indicators::export))
-        .route(
-            "/indicator-values/import",
-            post(indicators::import).layer(DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)),
+            "/openapi.json",
+            get(move || {
+                let json = json.clone();
+                async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], json) }
+            }),
         )
         .fallback(not_found)
+}
+
+fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(auth::me))
+        .routes(routes!(orgs::list, orgs::create))
+        .routes(routes!(orgs::get, orgs::update))
+        .routes(routes!(orgs::memberships))
+        .routes(routes!(people::list, people::create))
+        .routes(routes!(people::get, people::update, people::remove))
+        .routes(routes!(people::memberships))
+        .routes(routes!(people::membership_create))
+        .routes(routes!(people::membership_delete))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get, users::update))
+        .routes(routes!(audit::list))
+        .routes(routes!(ledgers::work_areas, ledgers::work_area_create))
+        .routes(routes!(ledgers::work_areas_adopt))
+        .routes(routes!(ledgers::work_area_rename))
+        .routes(routes!(ledgers::volunteer_hours))
+        .routes(routes!(ledgers::kinds, ledgers::kind_create))
+        .routes(routes!(ledgers::campaigns, ledgers::campaign_create))
+        .routes(routes!(ledgers::campaign_update))
+        .routes(routes!(ledgers::activity_list, ledgers::activity_create))
+        .routes(routes!(ledgers::activity_get, ledgers::activity_update, ledgers::activity_delete))
+        .routes(routes!(ledgers::activity_report))
+        .routes(
+            routes!(ledgers::evidence_list, ledgers::evidence_add)
+                .layer(DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
+        )
+        .routes(routes!(ledgers::evidence_file, ledgers::evidence_delete))
+        .routes(routes!(ledgers::evidence_thumbnail))
+        .routes(routes!(ledgers::activity_export))
+        .routes(routes!(ledgers::activity_template))
+        .routes(routes!(ledgers::activity_import).layer(DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)))
+        .routes(routes!(ledgers::target_list, ledgers::target_create))
+        .routes(routes!(ledgers::target_delete))
+        .routes(routes!(ledgers::dashboard))
+        .routes(routes!(plans::plan))
+        .routes(routes!(plans::item_add))
+        .routes(routes!(plans::item_delete))
+        .routes(routes!(plans::item_link))
+        .routes(routes!(plans::rectifications, plans::rectification_create))
+        .routes(routes!(plans::rectification_progress))
+        .routes(routes!(responsibility::chain))
+        .routes(routes!(responsibility::chain_export))
+        .routes(routes!(responsibility::duty_create))
+        .routes(routes!(responsibility::duty_update, responsibility::duty_delete))
+        .routes(routes!(responsibility::pledge_create))
+        .routes(routes!(responsibility::pledge_delete))
+        .routes(
+            routes!(responsibility::pledge_scan, responsibility::pledge_scan_set)
+                .layer(DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
+        )
+        .routes(routes!(cases::case_list, cases::case_create))
+        .routes(routes!(cases::case_export))
+        .routes(routes!(cases::case_get, cases::case_update))
+        .routes(routes!(cases::case_step_add))
+        .routes(routes!(projects::project_list, projects::project_create))
+        .routes(routes!(projects::project_export))
+        .routes(routes!(projects::project_get, projects::project_update))
+        .routes(routes!(projects::progress_add))
+        .routes(
+            routes!(projects::progress_photo, projects::progress_photo_set)
+                .layer(DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES)),
+        )
+        .routes(routes!(reviews::review))
+        .routes(routes!(reviews::review_export))
+        .routes(routes!(reviews::review_accept))
+        .routes(routes!(reviews::review_dismiss))
+        .routes(routes!(reviews::review_item_add))
+        .routes(routes!(reviews::review_item_update, reviews::review_item_delete))
+        .routes(routes!(households::household_list, households::household_create))
+        .routes(routes!(households::household_get, households::household_update))
+        .routes(routes!(households::resident_set))
+        .routes(routes!(households::roster_import).layer(DefaultBodyLimit::max(crate::sheets::MAX_ROSTER_BYTES)))
+        .routes(routes!(households::roster_export))
+        .routes(routes!(households::roster_template))
+        .routes(routes!(screening::screening_list, screening::screening_create))
+        .routes(routes!(screening::screening_get))
+        .routes(routes!(screening::screening_missed))
+        .routes(routes!(screening::visit_list, screening::visit_create))
+        .routes(routes!(care::key_group_list, care::key_group_create))
+        .routes(routes!(care::key_person_list, care::key_person_enter))
+        .routes(routes!(care::key_person_leave))
+        .routes(routes!(care::care_plan_get, care::care_plan_put))
+        .routes(routes!(care::follow_up_add))
+        .routes(routes!(care::health_check_add))
+        .routes(routes!(care::follow_up_board))
+        .routes(routes!(care::health_check_list))
+        .routes(routes!(care::disinfection_list, care::disinfection_add))
+        .routes(routes!(daily_report::daily_report))
+        .routes(routes!(daily_report::daily_report_export))
+        .routes(routes!(summary::summary))
+        .routes(routes!(summary::summary_download))
+        .routes(routes!(summary_facts::facts))
+        .routes(routes!(summary::composition_get, summary::composition_put, summary::composition_delete))
+        .routes(routes!(summary::draft_get, summary::draft_put, summary::draft_delete))
+        .routes(routes!(summary::versions, summary::keep))
+        .routes(routes!(summary::version_download))
+        .routes(routes!(indicators::list, indicators::create))
+        .routes(routes!(indicators::update, indicators::remove))
+        .routes(routes!(indicators::values, indicators::save))
+        .routes(routes!(indicators::export))
+        .routes(routes!(indicators::import).layer(DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)))
+}
+
+/// A day in a query: empty means today.
+fn day_param(field: &str, raw: &str) -> Result<chrono::NaiveDate, taizhang_core::Error> {
+    match raw.trim() {
+        "" => Ok(taizhang_core::auth::now().date_naive()),
+        s => taizhang_core::service::parse_date(s)
+            .ok_or_else(|| taizhang_core::Error::invalid(field, "日期格式应为“2020-02-03”")),
+    }
 }
 
 async fn not_found() -> crate::ApiError {
@@ -169,45 +180,6 @@ async fn not_found() -> crate::ApiError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "台账 Taizhang API", version = "1", description = "基层工作台账：组织、人员、任职、用户、审计日志，工作台账与目标，责任体系、信访矛盾纠纷、工程项目、存在问题与下一步打算，网格、户、居民花名册、入户排查、重点人群、一人一策、随访、健康监测、消毒与信息报送。除登录外，所有接口需在请求头携带 Authorization: Bearer TOKEN。"),
-    paths(
-        auth::login, auth::logout, auth::change_password, auth::me,
-        orgs::list, orgs::create, orgs::get, orgs::update, orgs::memberships,
-        people::list, people::create, people::get, people::update, people::remove, people::memberships,
-        people::membership_create, people::membership_delete,
-        users::list, users::create, users::get, users::update,
-        audit::list,
-        ledgers::work_areas, ledgers::work_area_create, ledgers::work_areas_adopt, ledgers::work_area_rename, ledgers::volunteer_hours,
-        ledgers::campaigns, ledgers::campaign_create, ledgers::campaign_update, ledgers::kinds, ledgers::kind_create,
-        ledgers::activity_list, ledgers::activity_create, ledgers::activity_get, ledgers::activity_update,
-        ledgers::activity_delete, ledgers::activity_report,
-        ledgers::activity_export, ledgers::activity_template, ledgers::activity_import,
-        ledgers::evidence_add, ledgers::evidence_list, ledgers::evidence_file, ledgers::evidence_thumbnail,
-        ledgers::evidence_delete,
-        plans::plan, plans::item_add, plans::item_link, plans::item_delete,
-        plans::rectifications, plans::rectification_create, plans::rectification_progress,
-        ledgers::target_list, ledgers::target_create, ledgers::target_delete, ledgers::dashboard,
-        governance::chain, governance::chain_export, governance::duty_create, governance::duty_update,
-        governance::duty_delete, governance::pledge_create, governance::pledge_delete, governance::pledge_scan, governance::pledge_scan_set,
-        governance::case_list, governance::case_export, governance::case_create, governance::case_get,
-        governance::case_update, governance::case_step_add,
-        governance::project_list, governance::project_export, governance::project_get, governance::project_create,
-        governance::project_update, governance::progress_add, governance::progress_photo, governance::progress_photo_set,
-        governance::review, governance::review_export, governance::review_accept, governance::review_dismiss,
-        governance::review_item_add, governance::review_item_update, governance::review_item_delete,
-        grid::household_list, grid::household_create, grid::household_get, grid::household_update,
-        grid::resident_set, grid::roster_import, grid::roster_export, grid::roster_template,
-        grid::screening_list, grid::screening_create, grid::screening_get, grid::screening_missed,
-        grid::visit_create, grid::visit_list, grid::key_group_list, grid::key_group_create,
-        grid::key_person_list, grid::key_person_enter, grid::key_person_leave, grid::care_plan_get,
-        grid::care_plan_put, grid::follow_up_board, grid::follow_up_add, grid::health_check_add,
-        grid::health_check_list, grid::disinfection_list, grid::disinfection_add, grid::daily_report,
-        grid::daily_report_export,
-        summary::summary, summary::summary_download, summary_facts::facts, summary::keep, summary::versions,
-        summary::version_download, summary::composition_get, summary::composition_put, summary::composition_delete,
-        summary::draft_get, summary::draft_put, summary::draft_delete,
-        indicators::list, indicators::create, indicators::update, indicators::remove, indicators::values,
-        indicators::save, indicators::export, indicators::import,
-    ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
 )]
@@ -225,6 +197,17 @@ impl Modify for BearerAuth {
     }
 }
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+#[cfg(test)]
+mod dump_tmp {
+    #[test]
+    fn dump_openapi_tmp() {
+        use utoipa::OpenApi;
+        let path = std::env::var("DUMP_TO").unwrap();
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&super::ApiDoc::openapi().nest("/api/v1", super::documented().into_openapi()))
+                .unwrap(),
+        )
+        .unwrap();
+    }
 }

@@ -8,14 +8,14 @@ use crate::auth::{ApiActor, ApiJson, IdPath};
 use crate::error::{ApiError, ErrorBody};
 
 /// The caller's subtree of organisations, in tree order.
-#[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", responses((status = 200, body = [OrgOut])))]
+#[utoipa::path(get, path = "/orgs", tag = "orgs", responses((status = 200, body = [OrgOut])))]
 pub async fn list(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Vec<OrgOut>>, ApiError> {
     let orgs = state.services.org_tree(&actor).await?;
     Ok(Json(orgs.into_iter().map(Into::into).collect()))
 }
 
 /// Adds an organisation under `parent_id`.
-#[utoipa::path(post, path = "/api/v1/orgs", tag = "orgs", request_body = OrgCreateBody,
+#[utoipa::path(post, path = "/orgs", tag = "orgs", request_body = OrgCreateBody,
     responses((status = 201, body = OrgOut), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -26,7 +26,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(org.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/orgs/{id}", tag = "orgs", params(("id" = i64, Path)),
     responses((status = 200, body = OrgOut), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -37,7 +37,7 @@ pub async fn get(
 }
 
 /// Renames, moves, closes or reopens an organisation.
-#[utoipa::path(patch, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = i64, Path)), request_body = OrgPatchBody,
+#[utoipa::path(patch, path = "/orgs/{id}", tag = "orgs", params(("id" = i64, Path)), request_body = OrgPatchBody,
     responses((status = 200, body = OrgOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -49,7 +49,7 @@ pub async fn update(
 }
 
 /// Who holds which role in the organisation.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}/memberships", tag = "orgs", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/orgs/{id}/memberships", tag = "orgs", params(("id" = i64, Path)),
     responses((status = 200, body = [MembershipOut]), (status = 404, body = ErrorBody)))]
 pub async fn memberships(
     State(state): State<AppState>,

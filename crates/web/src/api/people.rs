@@ -11,7 +11,7 @@ use crate::auth::{ApiActor, ApiJson, ApiQuery, IdPath};
 use crate::error::{ApiError, ErrorBody};
 
 /// Searches the register by name, pinyin, initials or phone tail.
-#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PersonListQuery),
+#[utoipa::path(get, path = "/people", tag = "people", params(PersonListQuery),
     responses((status = 200, body = PersonPage)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -23,7 +23,7 @@ pub async fn list(
     Ok(Json(page.into()))
 }
 
-#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonBody,
+#[utoipa::path(post, path = "/people", tag = "people", request_body = PersonBody,
     responses((status = 201, body = PersonOut), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -35,7 +35,7 @@ pub async fn create(
 }
 
 /// One person; `?reveal=true` unmasks personal data (audited).
-#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path), RevealQuery),
+#[utoipa::path(get, path = "/people/{id}", tag = "people", params(("id" = i64, Path), RevealQuery),
     responses((status = 200, body = PersonOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -47,7 +47,7 @@ pub async fn get(
 }
 
 /// Changes the fields given; the others keep their values.
-#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonPatchBody,
+#[utoipa::path(patch, path = "/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonPatchBody,
     responses((status = 200, body = PersonOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -59,7 +59,7 @@ pub async fn update(
     Ok(Json(PersonView::masked(person).into()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/people/{id}", tag = "people", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn remove(
     State(state): State<AppState>,
@@ -70,7 +70,7 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/people/{id}/memberships", tag = "people", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/people/{id}/memberships", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = [MembershipOut]), (status = 404, body = ErrorBody)))]
 pub async fn memberships(
     State(state): State<AppState>,
@@ -82,7 +82,7 @@ pub async fn memberships(
 }
 
 /// Gives a person a role in an organisation.
-#[utoipa::path(post, path = "/api/v1/memberships", tag = "people", request_body = MembershipBody,
+#[utoipa::path(post, path = "/memberships", tag = "people", request_body = MembershipBody,
     responses((status = 201, body = MembershipOut), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn membership_create(
     State(state): State<AppState>,
@@ -96,7 +96,7 @@ pub async fn membership_create(
     Ok((StatusCode::CREATED, Json(m.into())))
 }
 
-#[utoipa::path(delete, path = "/api/v1/memberships/{id}", tag = "people", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/memberships/{id}", tag = "people", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn membership_delete(
     State(state): State<AppState>,

@@ -45,7 +45,7 @@ pub struct PlanMonthOut {
 
 /// An org's work plan for a year beside what it did, month by month (theory-study
 /// sessions; volunteer activities for a volunteer team).
-#[utoipa::path(get, path = "/api/v1/study-plans", tag = "ledgers", params(PlanQuery),
+#[utoipa::path(get, path = "/study-plans", tag = "ledgers", params(PlanQuery),
     responses((status = 200, body = [PlanMonthOut]), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn plan(
     State(state): State<AppState>,
@@ -91,7 +91,7 @@ pub struct PlanItemBody {
     pub materials: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/study-plans/items", tag = "ledgers", request_body = PlanItemBody,
+#[utoipa::path(post, path = "/study-plans/items", tag = "ledgers", request_body = PlanItemBody,
     responses((status = 201, body = PlanItemOut), (status = 422, body = ErrorBody)))]
 pub async fn item_add(
     State(state): State<AppState>,
@@ -120,7 +120,7 @@ pub struct LinkBody {
     pub activity_id: Option<i64>,
 }
 
-#[utoipa::path(put, path = "/api/v1/study-plans/items/{id}/session", tag = "ledgers", params(("id" = i64, Path)), request_body = LinkBody,
+#[utoipa::path(put, path = "/study-plans/items/{id}/session", tag = "ledgers", params(("id" = i64, Path)), request_body = LinkBody,
     responses((status = 200, body = PlanItemOut), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn item_link(
     State(state): State<AppState>,
@@ -138,7 +138,7 @@ pub async fn item_link(
     }))
 }
 
-#[utoipa::path(delete, path = "/api/v1/study-plans/items/{id}", tag = "ledgers", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/study-plans/items/{id}", tag = "ledgers", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn item_delete(
     State(state): State<AppState>,
@@ -204,7 +204,7 @@ pub struct RectificationQuery {
 }
 
 /// Rectification orders, judged today.
-#[utoipa::path(get, path = "/api/v1/rectifications", tag = "ledgers", params(RectificationQuery),
+#[utoipa::path(get, path = "/rectifications", tag = "ledgers", params(RectificationQuery),
     responses((status = 200, body = [RectificationOut])))]
 pub async fn rectifications(
     State(state): State<AppState>,
@@ -234,7 +234,7 @@ pub struct RectificationBody {
     pub deadline: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/rectifications", tag = "ledgers", request_body = RectificationBody,
+#[utoipa::path(post, path = "/rectifications", tag = "ledgers", request_body = RectificationBody,
     responses((status = 201), (status = 422, body = ErrorBody)))]
 pub async fn rectification_create(
     State(state): State<AppState>,
@@ -268,7 +268,7 @@ pub struct ProgressBody {
 }
 
 /// Records rectification and re-inspection.
-#[utoipa::path(post, path = "/api/v1/rectifications/{id}/progress", tag = "ledgers", params(("id" = i64, Path)), request_body = ProgressBody,
+#[utoipa::path(post, path = "/rectifications/{id}/progress", tag = "ledgers", params(("id" = i64, Path)), request_body = ProgressBody,
     responses((status = 200), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn rectification_progress(
     State(state): State<AppState>,

@@ -36,7 +36,7 @@ pub struct SummaryOut {
 }
 
 /// The work summary (工作总结) of an org and period, generated from the ledgers.
-#[utoipa::path(get, path = "/api/v1/summary", tag = "summary", params(SummaryQuery),
+#[utoipa::path(get, path = "/summary", tag = "summary", params(SummaryQuery),
     responses((status = 200, body = SummaryOut), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn summary(
     State(state): State<AppState>,
@@ -49,12 +49,12 @@ pub async fn summary(
         title: doc.title.clone(),
         text: doc.plain_text(),
         markdown: taizhang_docs::report::markdown(&doc),
-        html: taizhang_docs::report::html(&doc),
+        html: crate::reports::html(&doc),
     }))
 }
 
 /// The work summary as a file: DOCX in the GB/T 9704 layout, HTML or Markdown.
-#[utoipa::path(get, path = "/api/v1/summary/download", tag = "summary", params(SummaryQuery),
+#[utoipa::path(get, path = "/summary/download", tag = "summary", params(SummaryQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn summary_download(
@@ -100,7 +100,7 @@ pub struct KeepBody {
 
 /// Generates the summary and keeps it as a version: later changes in the
 /// ledgers do not change it.
-#[utoipa::path(post, path = "/api/v1/summaries", tag = "summary", request_body = KeepBody,
+#[utoipa::path(post, path = "/summaries", tag = "summary", request_body = KeepBody,
     responses((status = 201, body = SummaryVersionOut), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn keep(
     State(state): State<AppState>,
@@ -112,7 +112,7 @@ pub async fn keep(
 }
 
 /// The versions kept for an org, newest first.
-#[utoipa::path(get, path = "/api/v1/summaries", tag = "summary", params(SummaryQuery),
+#[utoipa::path(get, path = "/summaries", tag = "summary", params(SummaryQuery),
     responses((status = 200, body = [SummaryVersionOut]), (status = 422, body = ErrorBody)))]
 pub async fn versions(
     State(state): State<AppState>,
@@ -124,7 +124,7 @@ pub async fn versions(
 }
 
 /// A kept version as a file, exactly as it was generated.
-#[utoipa::path(get, path = "/api/v1/summaries/{id}/download", tag = "summary", params(("id" = i64, Path), SummaryQuery),
+#[utoipa::path(get, path = "/summaries/{id}/download", tag = "summary", params(("id" = i64, Path), SummaryQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         (status = 404, body = ErrorBody)))]
 pub async fn version_download(
@@ -161,7 +161,7 @@ pub struct CompositionOut {
 }
 
 /// The composition of an org's summaries: its own, an ancestor's, or the default built from its work areas.
-#[utoipa::path(get, path = "/api/v1/summary/composition", tag = "summary", params(CompositionQuery),
+#[utoipa::path(get, path = "/summary/composition", tag = "summary", params(CompositionQuery),
     responses((status = 200, body = CompositionOut), (status = 404, body = ErrorBody)))]
 pub async fn composition_get(
     State(state): State<AppState>,
@@ -177,7 +177,7 @@ pub async fn composition_get(
 }
 
 /// Keeps an org's own composition (an org admin's work); each wrong field is named (`sections[2].heading`).
-#[utoipa::path(put, path = "/api/v1/summary/composition", tag = "summary", params(CompositionQuery),
+#[utoipa::path(put, path = "/summary/composition", tag = "summary", params(CompositionQuery),
     request_body(content = Object, description = "the composition, as `CompositionOut.composition`"),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -192,7 +192,7 @@ pub async fn composition_put(
 }
 
 /// Drops an org's own composition: back to the inherited one or the default.
-#[utoipa::path(delete, path = "/api/v1/summary/composition", tag = "summary", params(CompositionQuery),
+#[utoipa::path(delete, path = "/summary/composition", tag = "summary", params(CompositionQuery),
     responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn composition_delete(
     State(state): State<AppState>,
@@ -251,7 +251,7 @@ async fn draft_out(
 }
 
 /// The draft of an org's summary of a period, with what to check before export.
-#[utoipa::path(get, path = "/api/v1/summary/draft", tag = "summary", params(DraftQuery),
+#[utoipa::path(get, path = "/summary/draft", tag = "summary", params(DraftQuery),
     responses((status = 200, body = DraftOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn draft_get(
     State(state): State<AppState>,
@@ -262,7 +262,7 @@ pub async fn draft_get(
 }
 
 /// Saves the edited draft of an org's summary of a period.
-#[utoipa::path(put, path = "/api/v1/summary/draft", tag = "summary", params(DraftQuery), request_body = DraftBody,
+#[utoipa::path(put, path = "/summary/draft", tag = "summary", params(DraftQuery), request_body = DraftBody,
     responses((status = 200, body = DraftOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn draft_put(
     State(state): State<AppState>,
@@ -276,7 +276,7 @@ pub async fn draft_put(
 }
 
 /// Drops the draft: the next starts from the records as they are.
-#[utoipa::path(delete, path = "/api/v1/summary/draft", tag = "summary", params(DraftQuery),
+#[utoipa::path(delete, path = "/summary/draft", tag = "summary", params(DraftQuery),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn draft_delete(
     State(state): State<AppState>,

@@ -25,7 +25,7 @@ pub struct FactsQuery {
 /// projects by status and category with their measures; key persons per
 /// key group; screening campaigns; team sizes), names and lists, each figure
 /// with `n` and the records it counts (`cite`). The same facts templates use.
-#[utoipa::path(get, path = "/api/v1/summary/facts", tag = "summary", params(FactsQuery),
+#[utoipa::path(get, path = "/summary/facts", tag = "summary", params(FactsQuery),
     responses((status = 200, body = Object), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn facts(
     State(state): State<AppState>,

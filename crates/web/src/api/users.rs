@@ -8,13 +8,13 @@ use crate::auth::{ApiActor, ApiJson, IdPath};
 use crate::error::{ApiError, ErrorBody};
 
 /// Accounts in the caller's subtree (administrators only).
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = [UserOut]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/users", tag = "users", responses((status = 200, body = [UserOut]), (status = 403, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Vec<UserOut>>, ApiError> {
     let users = state.services.user_list(&actor).await?;
     Ok(Json(users.into_iter().map(Into::into).collect()))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserCreateBody,
+#[utoipa::path(post, path = "/users", tag = "users", request_body = UserCreateBody,
     responses((status = 201, body = UserOut), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -25,7 +25,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = i64, Path)),
     responses((status = 200, body = UserOut), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -36,7 +36,7 @@ pub async fn get(
 }
 
 /// Changes an account's name, role, org, permission or disables it.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserPatchBody,
+#[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserPatchBody,
     responses((status = 200, body = UserOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,

@@ -1,3 +1,7 @@
+//! Activity records (`/activities`): the ledger's list with its filters, a
+//! record's page, and the record form (new, copied, edited) with the sections
+//! of its kind; deleting and marking as reported.
+
 use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
@@ -50,7 +54,7 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    fn filter(&self) -> ActivityFilter {
+    pub(super) fn filter(&self) -> ActivityFilter {
         ActivityFilter {
             org_id: self.org_id.parse().ok(),
             kind: Some(self.kind.clone()).filter(|k| !k.is_empty()),
@@ -122,7 +126,7 @@ pub async fn show(State(state): State<AppState>, page: PageActor, PageId(id): Pa
     show_page(&state, &page, id, StatusCode::OK, BTreeMap::new()).await
 }
 
-async fn show_page(
+pub(super) async fn show_page(
     state: &AppState,
     page: &PageActor,
     id: i64,
@@ -154,73 +158,6 @@ async fn show_page(
     )
 }
 
-/// The people who may take part in an org's activities: its members and
-/// those registered in its subtree.
-pub(super) async fn candidates(
-    state: &AppState,
-    page: &PageActor,
-    org_id: Option<i64>,
-) -> Result<Vec<Value>, crate::PageError> {
-    let Some(org_id) = org_id else { return Ok(Vec::new()) };
-    let Ok(org) = state.services.visible_org(&page.actor, org_id).await else { return Ok(Vec::new()) };
-    let mut people: BTreeMap<i64, Value> = BTreeMap::new();
-    for m in state.services.memberships_of_org(&page.actor, org.id).await? {
-        people
-            .entry(m.person_id)
-            .or_insert_with(|| json!({ "id": m.person_id, "name": m.person_name, "role": m.role }));
-    }
-    let registered = state.services.person_search(&page.actor, "", Some(org.id), 1, 200).await?;
-    for v in registered.items {
-        people.entry(v.person.id).or_insert_with(|| json!({ "id": v.person.id, "name": v.person.name, "role": "" }));
-    }
-    Ok(people.into_values().collect())
-}
-
-/// The attendance picker of an org for a session of `kind`: the people who
-/// may take part ([`candidates`], and every member of a preset, so that a
-/// preset never names someone missing from the list), each with the keys the
-/// filter matches (name, pinyin, initials), and the presets, the suggested one first.
-async fn picker(
-    state: &AppState,
-    page: &PageActor,
-    org_id: Option<i64>,
-    kind: &str,
-) -> Result<(Vec<Value>, Vec<Value>), crate::PageError> {
-    let mut people = candidates(state, page, org_id).await?;
-    let presets = match org_id {
-        Some(id) => match state.services.attendance_presets(&page.actor, id, kind).await {
-            Ok(presets) => presets,
-            Err(taizhang_core::Error::NotFound) => Vec::new(),
-            Err(e) => return Err(e.into()),
-        },
-        None => Vec::new(),
-    };
-    let mut listed: std::collections::HashSet<i64> = people.iter().filter_map(|p| p["id"].as_i64()).collect();
-    for preset in &presets {
-        for (id, name) in &preset.members {
-            if listed.insert(*id) {
-                people.push(json!({ "id": id, "name": name, "role": "" }));
-            }
-        }
-    }
-    for p in &mut people {
-        let name = p["name"].as_str().unwrap_or_default().to_owned();
-        let (full, initials) = taizhang_core::search_keys::name_keys(&name);
-        p["keys"] = json!(format!("{} {full} {initials}", name.to_lowercase()));
-    }
-    let presets = presets
-        .iter()
-        .map(|p| {
-            json!({
-                "label": if p.own { "本组织成员".to_owned() } else { format!("{}成员", p.org_name) },
-                "ids": p.members.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(" "),
-                "count": p.members.len(), "suggested": p.suggested,
-            })
-        })
-        .collect();
-    Ok((people, presets))
-}
-
 /// The form's sections for its script (as JSON in an attribute): for every kind offered, "" (none
 /// chosen) and "*" (a kind added since the page was made), the names of the
 /// sections [`form_sections`] gives it.
@@ -237,64 +174,10 @@ fn section_table(kinds: &[(String, String)]) -> Value {
 
 /// The sections shown when the page is made: those of the kind, and any
 /// holding data (a record whose kind changed keeps its data in sight).
-fn shown_sections(input: &ActivityInput) -> Value {
+pub(super) fn shown_sections(input: &ActivityInput) -> Value {
     let wanted = form_sections(input.kind.trim());
     let filled = input.sections_with_data();
     Section::ALL.iter().map(|s| (s.as_str().to_owned(), json!(wanted.contains(s) || filled.contains(s)))).collect()
-}
-
-/// 应到 / 实到 / 请假 of the participants chosen.
-fn attendance_counts(participants: &[ParticipantInput]) -> Value {
-    let chosen: Vec<&ParticipantInput> = participants.iter().filter(|p| p.person_id.is_some()).collect();
-    let with = |a: Attendance| {
-        chosen
-            .iter()
-            .filter(|p| match p.attendance.trim() {
-                "" => a == Attendance::Present,
-                raw => Attendance::parse(raw) == Some(a),
-            })
-            .count()
-    };
-    json!({ "expected": chosen.len(), "present": with(Attendance::Present), "leave": with(Attendance::Leave) })
-}
-
-#[derive(Deserialize, Default)]
-pub struct CandidatesQuery {
-    #[serde(default)]
-    org_id: String,
-    #[serde(default)]
-    kind: String,
-}
-
-/// The participant picker for an org (swapped in by htmx when the org changes).
-pub async fn participants(
-    State(state): State<AppState>,
-    page: PageActor,
-    Query(q): Query<CandidatesQuery>,
-) -> PageResult {
-    let (people, presets) = picker(&state, &page, q.org_id.parse().ok(), &q.kind).await?;
-    let input = ActivityInput { kind: q.kind, ..Default::default() };
-    render(
-        &page,
-        "participants.html",
-        json!({ "people": people, "presets": presets, "chosen": {}, "show": shown_sections(&input),
-                "counts": attendance_counts(&[]) }),
-    )
-}
-
-/// The chosen participants as the picker shows them: person id → attendance,
-/// leave reason, hours.
-fn chosen_json(participants: &[ParticipantInput]) -> Value {
-    let mut chosen = serde_json::Map::new();
-    for p in participants {
-        if let Some(id) = p.person_id {
-            chosen.insert(
-                id.to_string(),
-                json!({ "attendance": p.attendance, "leave_reason": p.leave_reason, "hours": p.hours }),
-            );
-        }
-    }
-    Value::Object(chosen)
 }
 
 /// What the form posted, as the service's input, and as typed for showing
@@ -343,7 +226,7 @@ fn input_from_form(fields: &[(String, String)], me: &str) -> (ActivityInput, Val
         "channels": input.channels, "banners": one("banners"), "boards": one("boards"), "posts": one("posts"),
         "reached": one("reached"), "role_models": one("role_models"), "materials": one("materials"),
         "reported_on": input.reported_on, "reported_by": input.reported_by,
-        "chosen": chosen_json(&input.participants),
+        "chosen": super::attendance::chosen_json(&input.participants),
     });
     if input.reported_on.is_empty() && !me.is_empty() && input.reported_by == me {
         input.reported_by.clear();
@@ -362,7 +245,7 @@ fn values_of(input: &ActivityInput) -> Value {
         "channels": input.channels, "banners": count(input.banners), "boards": count(input.boards),
         "posts": count(input.posts), "reached": count(input.reached), "role_models": input.role_models.join("、"),
         "materials": input.materials.join("\n"), "reported_on": input.reported_on, "reported_by": input.reported_by,
-        "chosen": chosen_json(&input.participants),
+        "chosen": super::attendance::chosen_json(&input.participants),
     })
 }
 
@@ -379,12 +262,12 @@ async fn form_page(
     errors: BTreeMap<String, String>,
 ) -> PageResult {
     let mut context = choices(state, page).await?;
-    let (people, presets) = picker(state, page, input.org_id, input.kind.trim()).await?;
+    let (people, presets) = super::attendance::picker(state, page, input.org_id, input.kind.trim()).await?;
     context["people"] = json!(people);
     context["presets"] = json!(presets);
     context["chosen"] = values["chosen"].clone();
     context["show"] = shown_sections(input);
-    context["counts"] = attendance_counts(&input.participants);
+    context["counts"] = super::attendance::attendance_counts(&input.participants);
     context["activity_id"] = json!(id);
     let mut values = values;
     for note in ["copied", "copy_missing", "photos_again"] {
@@ -504,13 +387,7 @@ pub async fn create(State(state): State<AppState>, post: RecordPost) -> PageResu
     let sent_files = !files.is_empty();
     let checked = state.services.activity_check_new(&page.actor, &input, PHOTOS, files).await;
     let result = match checked {
-        Ok(mut new) => {
-            let images: Vec<(usize, Vec<u8>)> = new.images().map(|(i, bytes)| (i, bytes.to_vec())).collect();
-            for (i, bytes) in images {
-                new.set_thumbnail(i, crate::evidence::thumbnail(&state, bytes).await?);
-            }
-            state.services.activity_create_checked(&page.actor, new).await
-        }
+        Ok(new) => crate::evidence::create_activity(&state, &page.actor, new).await,
         Err(e) => Err(e),
     };
     match result {
@@ -548,13 +425,10 @@ pub async fn update(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn delete(
     State(state): State<AppState>,
     PageId(id): PageId,
-    CsrfForm(page, _): CsrfForm<Empty>,
+    CsrfForm(page, _): CsrfForm<super::Empty>,
 ) -> PageResult {
     state.services.activity_delete(&page.actor, id).await?;
     Ok(flash::redirect(&page, "/activities", Flash::Deleted))
@@ -580,94 +454,4 @@ pub async fn report(
             show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
         }
     }
-}
-
-pub async fn export(State(state): State<AppState>, page: PageActor, Query(q): Query<ListQuery>) -> PageResult {
-    let filter = q.filter();
-    let (name, bytes) = crate::sheets::export(&state.services, &page.actor, &filter).await?;
-    Ok(crate::sheets::xlsx_response(&name, bytes))
-}
-
-pub async fn template(State(state): State<AppState>, page: PageActor) -> PageResult {
-    let bytes = crate::sheets::template(&state.services, &page.actor).await?;
-    Ok(crate::sheets::xlsx_response("工作台账导入模板.xlsx", bytes))
-}
-
-pub async fn import_form(page: PageActor) -> PageResult {
-    render(&page, "import.html", json!({ "imported": null, "problems": [], "report": null, "error": null }))
-}
-
-pub async fn import(
-    State(state): State<AppState>,
-    crate::auth::CsrfMultipart(page, parts): crate::auth::CsrfMultipart,
-) -> PageResult {
-    use base64::Engine;
-    let Some(file) = parts.iter().find(|p| p.name == "file" && !p.bytes.is_empty()) else {
-        return render_status(
-            &page,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "import.html",
-            &mut json!({ "imported": null, "problems": [], "report": null, "error": "请选择要导入的 Excel 文件" }),
-        );
-    };
-    let source = file.file_name.clone().unwrap_or_else(|| "上传文件".to_owned());
-    match crate::sheets::import(&state, &page.actor, &file.bytes, &source).await {
-        Ok(n) => render(&page, "import.html", json!({ "imported": n, "problems": [], "report": null, "error": null })),
-        Err(taizhang_core::Error::Invalid(errors)) => {
-            let problems: Vec<Value> = crate::sheets::problems(&errors)
-                .into_iter()
-                .map(|(row, column, message)| json!({ "row": row, "column": column, "message": message }))
-                .collect();
-            // The upload itself, its bad cells marked, with the list of errors.
-            let report = crate::sheets::error_report_in_turn(&state, errors, file.bytes.clone()).await?;
-            let report = base64::engine::general_purpose::STANDARD.encode(report);
-            render_status(
-                &page,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "import.html",
-                &mut json!({ "imported": null, "problems": problems, "report": report, "error": null }),
-            )
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
-/// Uploads one or more files to an activity.
-pub async fn evidence_add(
-    State(state): State<AppState>,
-    PageId(id): PageId,
-    crate::auth::CsrfMultipart(page, parts): crate::auth::CsrfMultipart,
-) -> PageResult {
-    let files: Vec<_> = parts.into_iter().filter(|p| p.name == "file" && !p.bytes.is_empty()).collect();
-    if files.is_empty() {
-        let errors = BTreeMap::from([("file".to_owned(), "请选择要上传的照片或文件".to_owned())]);
-        return show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
-    }
-    for file in files {
-        let name = file.file_name.clone().unwrap_or_default();
-        if let Err(e) = crate::evidence::attach(&state, &page.actor, id, &name, file.bytes).await {
-            let errors = form_errors(e)?;
-            return show_page(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
-        }
-    }
-    Ok(flash::redirect(&page, &format!("/activities/{id}"), Flash::Uploaded))
-}
-
-pub async fn evidence_file(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
-    let (e, bytes) = state.services.evidence_file(&page.actor, id, false).await?;
-    Ok(crate::evidence::file_response(&e, bytes, false))
-}
-
-pub async fn evidence_thumbnail(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
-    let (e, bytes) = state.services.evidence_file(&page.actor, id, true).await?;
-    Ok(crate::evidence::file_response(&e, bytes, true))
-}
-
-pub async fn evidence_delete(
-    State(state): State<AppState>,
-    PageId(id): PageId,
-    CsrfForm(page, _): CsrfForm<Empty>,
-) -> PageResult {
-    let e = state.services.evidence_delete(&page.actor, id).await?;
-    Ok(flash::redirect(&page, &format!("/activities/{}", e.activity_id), Flash::Deleted))
 }

@@ -154,8 +154,7 @@ async fn show_page(
     values: Value,
 ) -> PageResult {
     let case = state.services.case_get(&page.actor, id).await?;
-    let org = state.services.visible_org(&page.actor, case.org_id).await?;
-    let today = taizhang_core::auth::now().date_naive();
+    let view = state.services.case_view(&page.actor, case.clone()).await?;
     let orgs = state.services.org_tree(&page.actor).await?;
     let form = if values.is_null() {
         json!({
@@ -172,8 +171,8 @@ async fn show_page(
         status,
         "case.html",
         &mut json!({
-            "case": case, "org_name": org.name, "kind_label": case.kind.label(),
-            "status": case.status(today).as_str(), "status_label": case.status(today).label(),
+            "case": case, "org_name": view.org_name, "kind_label": case.kind.label(),
+            "status": view.status.as_str(), "status_label": view.status.label(),
             "outcome_label": case.outcome.map(|o| o.label()), "kinds": kinds(),
             "outcomes": Outcome::ALL.iter().map(|o| json!({ "value": o.as_str(), "label": o.label() })).collect::<Vec<_>>(),
             "orgs": orgs.iter().filter(|o| !o.is_closed()).map(org_json).collect::<Vec<_>>(),

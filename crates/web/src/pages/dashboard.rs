@@ -108,13 +108,7 @@ async fn targets_page(
     values: Value,
     errors: BTreeMap<String, String>,
 ) -> PageResult {
-    let root = match page.actor.org_id {
-        Some(id) => state.services.visible_org(&page.actor, id).await?,
-        None => state.services.org_tree(&page.actor).await?.into_iter().next().ok_or(taizhang_core::Error::NotFound)?,
-    };
-    let today = now().date_naive();
-    let as_of = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
-    let statuses = state.services.target_statuses(&root, year, as_of).await?;
+    let statuses = state.services.target_statuses(&page.actor, None, Some(year)).await?;
     let orgs = state.services.org_tree(&page.actor).await?;
     render_status(
         page,
@@ -195,13 +189,10 @@ pub async fn target_create(State(state): State<AppState>, CsrfForm(page, form): 
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn target_delete(
     State(state): State<AppState>,
     super::PageId(id): super::PageId,
-    CsrfForm(page, _): CsrfForm<Empty>,
+    CsrfForm(page, _): CsrfForm<super::Empty>,
 ) -> PageResult {
     state.services.target_delete(&page.actor, id).await?;
     Ok(flash::redirect(&page, "/targets", Flash::Deleted))

@@ -105,12 +105,9 @@ pub async fn submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn logout(
     State(state): State<AppState>,
-    CsrfForm(page, _): CsrfForm<Empty>,
+    CsrfForm(page, _): CsrfForm<super::Empty>,
 ) -> Result<Response, crate::PageError> {
     state.services.logout(&page.actor, &page.token).await?;
     let mut response = see_other("/login");

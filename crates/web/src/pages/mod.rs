@@ -4,27 +4,39 @@
 
 mod account;
 mod activities;
+mod attendance;
 mod audit;
+mod care;
 mod cases;
+mod daily_report;
 mod dashboard;
+mod disinfections;
+mod evidence;
+mod fields;
 pub(crate) mod flash;
-mod grid;
 mod home;
+mod households;
 mod indicators;
+mod ledger_export;
 mod login;
+mod moved;
 mod orgs;
 mod people;
 mod period;
-mod plans;
 mod print;
 mod projects;
+mod rectifications;
 mod responsibility;
 mod reviews;
+mod screening;
+mod study_plans;
 mod summary;
 mod summary_composition;
 mod summary_draft;
 mod summary_template;
 mod users;
+mod volunteer_hours;
+mod work_areas;
 
 use std::collections::BTreeMap;
 
@@ -59,20 +71,21 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users::list).post(users::create))
         .route("/users/new", get(users::new_form))
         .route("/users/{id}", get(users::edit_form).post(users::update))
-        .route("/account/password", get(account::form).post(account::submit))
+        .route("/auth/password", get(account::form).post(account::submit))
         .route("/audit", get(audit::list))
         .route("/dashboard", get(dashboard::index))
-        .route("/study-plans", get(plans::plan).post(plans::item_add))
-        .route("/study-plans/items/{id}/session", post(plans::item_link))
-        .route("/rectifications", get(plans::rectifications).post(plans::rectification_create))
-        .route("/volunteers", get(plans::volunteers))
-        .route("/work-areas", get(plans::work_areas).post(plans::work_area_create))
-        .route("/work-areas/defaults", post(plans::work_areas_adopt))
-        .route("/work-areas/{id}", post(plans::work_area_rename))
-        .route("/kinds", post(plans::kind_create))
-        .route("/campaigns", post(plans::campaign_create))
-        .route("/campaigns/{id}", post(plans::campaign_update))
-        .route("/rectifications/{id}/progress", post(plans::rectification_progress))
+        .route("/study-plans", get(study_plans::plan))
+        .route("/study-plans/items", post(study_plans::item_add))
+        .route("/study-plans/items/{id}/session", post(study_plans::item_link))
+        .route("/rectifications", get(rectifications::rectifications).post(rectifications::rectification_create))
+        .route("/rectifications/{id}/progress", post(rectifications::rectification_progress))
+        .route("/volunteer-hours", get(volunteer_hours::volunteers))
+        .route("/work-areas", get(work_areas::work_areas).post(work_areas::work_area_create))
+        .route("/work-areas/defaults", post(work_areas::work_areas_adopt))
+        .route("/work-areas/{id}", post(work_areas::work_area_rename))
+        .route("/kinds", post(work_areas::kind_create))
+        .route("/campaigns", post(work_areas::campaign_create))
+        .route("/campaigns/{id}", post(work_areas::campaign_update))
         .route("/targets", get(dashboard::targets).post(dashboard::target_create))
         .route("/targets/{id}/delete", post(dashboard::target_delete))
         .route(
@@ -83,13 +96,13 @@ pub fn routes() -> Router<AppState> {
             ),
         )
         .route("/activities/new", get(activities::new_form))
-        .route("/activities/participants", get(activities::participants))
-        .route("/activities/export.xlsx", get(activities::export))
-        .route("/activities/template.xlsx", get(activities::template))
+        .route("/activities/participants", get(attendance::participants))
+        .route("/activities/export.xlsx", get(ledger_export::export))
+        .route("/activities/template.xlsx", get(ledger_export::template))
         .route(
             "/activities/import",
-            get(activities::import_form)
-                .post(activities::import)
+            get(ledger_export::import_form)
+                .post(ledger_export::import)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)),
         )
         .route("/activities/print", get(print::ledger))
@@ -103,12 +116,12 @@ pub fn routes() -> Router<AppState> {
         .route("/activities/{id}/report", post(activities::report))
         .route(
             "/activities/{id}/evidence",
-            post(activities::evidence_add)
+            post(evidence::evidence_add)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::evidence::MAX_REQUEST_BYTES * 4)),
         )
-        .route("/evidence/{id}", get(activities::evidence_file))
-        .route("/evidence/{id}/thumbnail", get(activities::evidence_thumbnail))
-        .route("/evidence/{id}/delete", post(activities::evidence_delete))
+        .route("/evidence/{id}", get(evidence::evidence_file))
+        .route("/evidence/{id}/thumbnail", get(evidence::evidence_thumbnail))
+        .route("/evidence/{id}/delete", post(evidence::evidence_delete))
         .route("/responsibility", get(responsibility::chain))
         .route("/responsibility/export.xlsx", get(responsibility::export))
         .route("/responsibility/people", get(responsibility::people))
@@ -140,42 +153,40 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/items/{id}/delete", post(reviews::item_delete))
         .route("/reviews/accept", post(reviews::accept))
         .route("/reviews/dismiss", post(reviews::dismiss))
-        .route("/households", get(grid::households).post(grid::household_create))
-        .route("/households/{id}", get(grid::household).post(grid::household_update))
-        .route("/households/{id}/visits", post(grid::household_visit))
-        .route("/households/{id}/key", post(grid::key_enter))
+        .route("/households", get(households::households).post(households::household_create))
+        .route("/households/{id}", get(households::household).post(households::household_update))
+        .route("/households/{id}/visits", post(households::household_visit))
+        .route("/households/{id}/key-persons", post(households::key_enter))
         .route(
             "/roster/import",
-            get(grid::roster_form)
-                .post(grid::roster_import)
+            get(households::roster_form)
+                .post(households::roster_import)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::sheets::MAX_ROSTER_BYTES)),
         )
-        .route("/roster/export.xlsx", get(grid::roster_export))
-        .route("/roster/template.xlsx", get(grid::roster_template))
-        .route("/screenings", get(grid::screenings).post(grid::screening_create))
-        .route("/screenings/{id}", get(grid::screening))
-        .route("/screenings/{id}/visits", post(grid::visit_create))
-        .route("/key-persons", get(grid::key_persons))
-        .route("/key-groups", post(grid::key_group_create))
-        .route("/key-persons/{id}/leave", post(grid::key_leave))
-        .route("/care/{id}", get(grid::care))
-        .route("/care/{id}/plan", post(grid::care_plan_save))
-        .route("/care/{id}/follow-ups", post(grid::follow_up_add))
-        .route("/care/{id}/health-checks", post(grid::health_check_add))
-        .route("/follow-ups", get(grid::follow_ups))
-        .route("/disinfections", get(grid::disinfections).post(grid::disinfection_add))
-        .route("/daily-report", get(grid::daily_report))
-        .route("/daily-report/export.xlsx", get(grid::daily_report_export))
-        .route("/indicators", get(indicators::show))
-        .route("/indicators/export.xlsx", get(indicators::export))
-        .route("/indicators/values", post(indicators::values_save))
+        .route("/roster/export.xlsx", get(households::roster_export))
+        .route("/roster/template.xlsx", get(households::roster_template))
+        .route("/screenings", get(screening::screenings).post(screening::screening_create))
+        .route("/screenings/{id}", get(screening::screening))
+        .route("/screenings/{id}/visits", post(screening::visit_create))
+        .route("/key-persons", get(care::key_persons))
+        .route("/key-groups", post(care::key_group_create))
+        .route("/key-persons/{id}/leave", post(care::key_leave))
+        .route("/people/{id}/care-plan", get(care::care).post(care::care_plan_save))
+        .route("/people/{id}/follow-ups", post(care::follow_up_add))
+        .route("/people/{id}/health-checks", post(care::health_check_add))
+        .route("/follow-ups", get(care::follow_ups))
+        .route("/disinfections", get(disinfections::disinfections).post(disinfections::disinfection_add))
+        .route("/daily-report", get(daily_report::daily_report))
+        .route("/daily-report/export.xlsx", get(daily_report::daily_report_export))
+        .route("/indicators", get(indicators::show).post(indicators::definition_create))
+        .route("/indicators/{id}", post(indicators::definition_update))
+        .route("/indicators/{id}/delete", post(indicators::definition_delete))
+        .route("/indicator-values", post(indicators::values_save))
+        .route("/indicator-values/export.xlsx", get(indicators::export))
         .route(
-            "/indicators/import",
+            "/indicator-values/import",
             post(indicators::import).layer(axum::extract::DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)),
         )
-        .route("/indicators/definitions", post(indicators::definition_create))
-        .route("/indicators/definitions/{id}", post(indicators::definition_update))
-        .route("/indicators/definitions/{id}/delete", post(indicators::definition_delete))
         .route("/period", get(period::choose))
         .route("/summary", get(summary::show))
         .route("/summary/download", get(summary::download))
@@ -187,11 +198,12 @@ pub fn routes() -> Router<AppState> {
         .route("/summary/draft", get(summary_draft::edit).post(summary_draft::save))
         .route("/summary/draft/regenerate", post(summary_draft::regenerate))
         .route("/summary/draft/download", get(summary_draft::download))
-        .route("/summary/versions", post(summary::keep))
-        .route("/summary/versions/{id}", get(summary::version))
-        .route("/summary/versions/{id}/download", get(summary::version_download))
+        .route("/summaries", post(summary::keep))
+        .route("/summaries/{id}", get(summary::version))
+        .route("/summaries/{id}/download", get(summary::version_download))
         .route("/static/{file}", get(static_file))
         .route("/favicon.ico", get(favicon))
+        .merge(moved::routes())
 }
 
 /// A page answer: HTML or an error page.
@@ -312,6 +324,10 @@ pub fn form_org_id(raw: &str) -> Result<Option<i64>, Error> {
     raw.parse().map(Some).map_err(|_| Error::invalid("org_id", "所选组织无效，请重新选择"))
 }
 
+pub fn grids_json(grids: &[taizhang_core::model::Org]) -> Vec<Value> {
+    grids.iter().map(org_json).collect()
+}
+
 pub fn org_json(org: &Org) -> Value {
     json!({
         "id": org.id,
@@ -325,6 +341,10 @@ pub fn org_json(org: &Org) -> Value {
         "purpose_label": org.purpose.as_deref().and_then(taizhang_core::purpose::purpose_label),
     })
 }
+
+/// A form with nothing but its CSRF token.
+#[derive(serde::Deserialize, Default)]
+pub struct Empty {}
 
 /// A numeric id in a page path; anything else is the not-found page.
 pub struct PageId(pub i64);

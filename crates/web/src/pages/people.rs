@@ -230,13 +230,10 @@ pub async fn update(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn delete(
     State(state): State<AppState>,
     PageId(id): PageId,
-    CsrfForm(page, _): CsrfForm<Empty>,
+    CsrfForm(page, _): CsrfForm<super::Empty>,
 ) -> PageResult {
     state.services.person_delete(&page.actor, id).await?;
     Ok(flash::redirect(&page, "/people", Flash::Deleted))
@@ -275,7 +272,7 @@ pub async fn add_membership(
 pub async fn remove_membership(
     State(state): State<AppState>,
     PageId(id): PageId,
-    CsrfForm(page, _): CsrfForm<Empty>,
+    CsrfForm(page, _): CsrfForm<super::Empty>,
 ) -> PageResult {
     let m = state.services.membership_delete(&page.actor, id).await?;
     Ok(flash::redirect(&page, &format!("/people/{}", m.person_id), Flash::Removed))

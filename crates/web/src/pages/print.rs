@@ -220,10 +220,7 @@ fn parse_month(raw: &str) -> Result<Period, Error> {
 /// when a month, otherwise the month of the org's latest records in it (the
 /// current month or the period's last when it has none).
 async fn org_month(state: &AppState, page: &PageActor, q: &MonthQuery) -> Result<(Org, Period), PageError> {
-    let org = match form_org_id(&q.org_id)?.or(page.actor.org_id) {
-        Some(id) => state.services.visible_org(&page.actor, id).await?,
-        None => state.services.org_tree(&page.actor).await?.into_iter().next().ok_or(Error::NotFound)?,
-    };
+    let org = state.services.org_in_view(&page.actor, form_org_id(&q.org_id)?).await?;
     if !q.month.trim().is_empty() {
         return Ok((org, parse_month(q.month.trim())?));
     }

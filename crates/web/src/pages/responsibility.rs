@@ -101,7 +101,7 @@ pub struct PeopleQuery {
 
 /// The people of an org as a select (swapped in by htmx when the org changes).
 pub async fn people(State(state): State<AppState>, page: PageActor, Query(q): Query<PeopleQuery>) -> PageResult {
-    let people = super::activities::candidates(&state, &page, q.org_id.parse().ok()).await?;
+    let people = super::attendance::candidates(&state, &page, q.org_id.parse().ok()).await?;
     let name = if q.name.is_empty() { "person_id".to_owned() } else { q.name };
     render(&page, "person_select.html", json!({ "people": people, "name": name, "selected": "" }))
 }

@@ -35,7 +35,7 @@ pub async fn show(State(state): State<AppState>, page: PageActor, Query(mut q): 
     let orgs = state.services.org_tree(&page.actor).await?;
     let (preview, warnings, errors, status) =
         match crate::reports::summary(&state, &page.actor, q.org_id.parse().ok(), &q.period()).await {
-            Ok((doc, warnings)) => (Some(taizhang_docs::report::html(&doc)), warnings, BTreeMap::new(), StatusCode::OK),
+            Ok((doc, warnings)) => (Some(crate::reports::html(&doc)), warnings, BTreeMap::new(), StatusCode::OK),
             Err(e) => (None, Vec::new(), form_errors(e)?, StatusCode::UNPROCESSABLE_ENTITY),
         };
     let versions = state
@@ -82,7 +82,7 @@ pub struct KeepForm {
 /// Keeps the summary as generated now, as a version.
 pub async fn keep(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<KeepForm>) -> PageResult {
     let saved = crate::reports::keep(&state, &page.actor, f.org_id.parse().ok(), &f.period).await?;
-    Ok(flash::redirect(&page, &format!("/summary/versions/{}", saved.id), Flash::VersionKept))
+    Ok(flash::redirect(&page, &format!("/summaries/{}", saved.id), Flash::VersionKept))
 }
 
 pub async fn version(State(state): State<AppState>, page: PageActor, PageId(id): PageId) -> PageResult {
@@ -92,7 +92,7 @@ pub async fn version(State(state): State<AppState>, page: PageActor, PageId(id):
         &page,
         StatusCode::OK,
         "summary_version.html",
-        &mut json!({ "version": version_json(&saved), "preview": taizhang_docs::report::html(&doc) }),
+        &mut json!({ "version": version_json(&saved), "preview": crate::reports::html(&doc) }),
     )
 }
 

@@ -64,7 +64,7 @@ async fn editor(
             (text, warnings, None)
         }
     };
-    let preview = report::html(&report::parse(&text));
+    let preview = crate::reports::html(&report::parse(&text));
     render_status(
         page,
         status,
@@ -106,7 +106,7 @@ pub async fn save(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<Dra
     if f.keep == "1" {
         let title = report::parse(&f.markup).title;
         let kept = state.services.summary_keep(&page.actor, &data, data.org_id, &title, f.markup.clone()).await?;
-        return Ok(flash::redirect(&page, &format!("/summary/versions/{}", kept.id), Flash::VersionKept));
+        return Ok(flash::redirect(&page, &format!("/summaries/{}", kept.id), Flash::VersionKept));
     }
     Ok(flash::redirect(&page, &here(&f.org_id, &period), Flash::Saved))
 }

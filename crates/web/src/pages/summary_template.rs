@@ -80,7 +80,7 @@ pub async fn preview(State(state): State<AppState>, CsrfForm(page, f): CsrfForm<
     state.services.summary_template_may_edit(&page.actor, f.org_id.parse().ok()).await?;
     let result = crate::reports::render(&state, &page.actor, f.org_id.parse().ok(), &period, Some(&f.source)).await;
     let (html, errors) = match result {
-        Ok((doc, _)) => (Some(taizhang_docs::report::html(&doc)), BTreeMap::new()),
+        Ok((doc, _)) => (Some(crate::reports::html(&doc)), BTreeMap::new()),
         Err(e) => (None, form_errors(e)?),
     };
     render(&page, "summary_preview.html", json!({ "preview": html, "errors": errors }))

@@ -453,7 +453,6 @@ async fn a_new_record_dates_within_the_working_period_and_names_the_person() {
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b == b'_' { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'_');
+    percent_encoding::utf8_percent_encode(s, KEEP).to_string()
 }

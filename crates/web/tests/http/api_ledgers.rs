@@ -70,7 +70,7 @@ async fn the_demo_dashboard_states_the_seed_figures_for_2020_h1() {
     let county = app.org("X自治县").await;
     let c: Value =
         app.get(&admin, &format!("/api/v1/dashboard?period=2020H1&org_id={}", county.id)).await.json().await.unwrap();
-    let offices = taizhang_core::demo_offices::OFFICES.iter().flat_map(|o| o.records).filter(|r| r.date < "2020-07");
+    let offices = taizhang_demo::offices::OFFICES.iter().flat_map(|o| o.records).filter(|r| r.date < "2020-07");
     assert_eq!(c["total"].as_u64().unwrap(), d["total"].as_u64().unwrap() + offices.count() as u64);
     assert_eq!(count(&c, "by_kind", "central_group_study"), 4);
 }

@@ -8,16 +8,17 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::elements::Element;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, spawn_app};
-
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+use crate::tools::{self, Tool};
 
 /// chromedriver on a free port, stopped when dropped.
 struct Driver {
     child: Child,
-    url: String,
 }
 
 impl Drop for Driver {
@@ -27,119 +28,145 @@ impl Drop for Driver {
     }
 }
 
-/// One browser session, saving downloads into a folder of its own.
-struct Browser {
-    http: reqwest::Client,
-    session: String,
-    downloads: std::path::PathBuf,
-    _driver: Driver,
-}
+/// A Chrome DevTools command, sent through chromedriver's own endpoint
+/// (`{ "cmd": …, "params": … }`); WebDriver has no word for these.
+#[derive(Debug)]
+struct Cdp(Value);
 
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.downloads);
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (axum::http::Method::POST, Some(self.0.to_string()))
     }
 }
 
+/// One browser session (fantoccini over chromedriver), saving downloads
+/// into a folder of its own.
+struct Browser {
+    client: Client,
+    downloads: tempfile::TempDir,
+    _driver: Driver,
+}
+
 impl Browser {
-    async fn start() -> Browser {
+    /// A browser for `test`, or `None` (said loudly, or a failure under
+    /// `TAIZHANG_REQUIRE_TOOLS=1`) when Chromium, chromedriver or one of
+    /// the `other` tools the test needs is missing.
+    async fn start(test: &str, other: &[Tool]) -> Option<Browser> {
+        if !tools::available(test, &[&[tools::CHROMIUM, tools::CHROMEDRIVER][..], other].concat()) {
+            return None;
+        }
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(std::env::var("TAIZHANG_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+        let child = Command::new(tools::path(tools::CHROMEDRIVER))
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver (scripts/setup.sh installs chromium and chromium-driver)");
-        let driver = Driver { child, url: format!("http://127.0.0.1:{port}") };
-        let http = reqwest::Client::new();
+        let driver = Driver { child };
+        let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
-        while http.get(format!("{}/status", driver.url)).send().await.is_err() {
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let downloads = std::env::temp_dir().join(format!("taizhang-downloads-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&downloads).unwrap();
-        let caps = json!({ "capabilities": { "alwaysMatch": {
+        let downloads = tempfile::Builder::new().prefix("taizhang-downloads-").tempdir().unwrap();
+        let caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
-                "binary": std::env::var("TAIZHANG_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "binary": tools::path(tools::CHROMIUM),
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
                          "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-                "prefs": { "download.default_directory": downloads, "download.prompt_for_download": false },
+                "prefs": { "download.default_directory": downloads.path(), "download.prompt_for_download": false },
             },
-        } } });
-        let r: Value =
-            http.post(format!("{}/session", driver.url)).json(&caps).send().await.unwrap().json().await.unwrap();
-        let session = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_owned();
-        let browser = Browser { http, session, downloads, _driver: driver };
+        });
+        let Value::Object(caps) = caps else { unreachable!("an object") };
+        let mut client = None;
+        // chromedriver may listen a moment before it takes sessions.
+        while client.is_none() {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => client = Some(c),
+                Err(e) => {
+                    assert!(started.elapsed() < Duration::from_secs(20), "no session: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        let browser = Browser { client: client.unwrap(), downloads, _driver: driver };
         // Headless Chromium saves downloads only when told where.
-        let allow = json!({ "cmd": "Browser.setDownloadBehavior",
-            "params": { "behavior": "allow", "downloadPath": browser.downloads } });
-        browser.call(reqwest::Method::POST, "/goog/cdp/execute", Some(allow)).await;
         browser
+            .cdp(json!({ "cmd": "Browser.setDownloadBehavior",
+                "params": { "behavior": "allow", "downloadPath": browser.downloads.path() } }))
+            .await;
+        Some(browser)
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}/session/{}{path}", self._driver.url, self.session);
-        let mut req = self.http.request(method, url);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        req.send().await.unwrap().json::<Value>().await.unwrap()["value"].clone()
+    /// A Chrome DevTools command: `{ "cmd": …, "params": … }`; its answer.
+    async fn cdp(&self, command: Value) -> Value {
+        self.client.issue_cmd(Cdp(command.clone())).await.unwrap_or_else(|e| panic!("{command}: {e}"))
+    }
+
+    async fn delete_cookies(&self) {
+        self.client.delete_all_cookies().await.unwrap();
     }
 
     async fn go(&self, url: &str) {
-        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url }))).await;
+        self.client.goto(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+    }
+
+    async fn url(&self) -> String {
+        self.client.current_url().await.unwrap().to_string()
+    }
+
+    async fn source(&self) -> String {
+        self.client.source().await.unwrap_or_default()
     }
 
     /// The first element matching a CSS selector, waiting up to ten seconds.
-    async fn find(&self, css: &str) -> String {
-        let started = Instant::now();
-        loop {
-            let v = self
-                .call(reqwest::Method::POST, "/element", Some(json!({ "using": "css selector", "value": css })))
-                .await;
-            if let Some(id) = v[ELEMENT].as_str() {
-                return id.to_owned();
-            }
-            assert!(started.elapsed() < Duration::from_secs(10), "no element {css}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+    async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
     }
 
     async fn type_into(&self, css: &str, text: &str) {
-        let el = self.find(css).await;
-        self.call(reqwest::Method::POST, &format!("/element/{el}/value"), Some(json!({ "text": text }))).await;
+        self.find(css).await.send_keys(text).await.unwrap_or_else(|e| panic!("typing into {css}: {e}"));
     }
 
     async fn click(&self, css: &str) {
-        let el = self.find(css).await;
-        self.call(reqwest::Method::POST, &format!("/element/{el}/click"), Some(json!({}))).await;
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("clicking {css}: {e}"));
     }
 
     async fn text(&self, css: &str) -> String {
-        let el = self.find(css).await;
-        self.call(reqwest::Method::GET, &format!("/element/{el}/text"), None)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.find(css).await.text().await.unwrap_or_default()
     }
 
+    /// Runs a script with `args` (a JSON array) and answers what it returns.
     async fn script(&self, script: &str, args: Value) -> Value {
-        self.call(reqwest::Method::POST, "/execute/sync", Some(json!({ "script": script, "args": args }))).await
+        let args = args.as_array().cloned().unwrap_or_default();
+        self.client.execute(script, args).await.unwrap_or_else(|e| panic!("{script}: {e}"))
     }
 
     /// Waits until the page's address passes `test`.
     async fn wait_url(&self, test: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
         loop {
-            let url = self.call(reqwest::Method::GET, "/url", None).await.as_str().unwrap_or_default().to_owned();
+            let url = self.url().await;
             if test(&url) {
                 return url;
             }
-            let page = self.call(reqwest::Method::GET, "/source", None).await;
-            let errors: Vec<&str> = page.as_str().unwrap_or_default().split("class=\"error\"").skip(1).collect();
+            let page = self.source().await;
+            let errors: Vec<&str> = page.split("class=\"error\"").skip(1).collect();
             assert!(started.elapsed() < Duration::from_secs(10), "still at {url}: {errors:?}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -148,13 +175,13 @@ impl Browser {
     /// Clicks a link as a user would and waits for the file it saves: its
     /// name and bytes. The page must not have turned into the file.
     async fn click_download(&self, css: &str) -> (String, Vec<u8>) {
-        let before: Vec<_> =
-            std::fs::read_dir(&self.downloads).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
-        let page = self.call(reqwest::Method::GET, "/url", None).await;
+        let folder = self.downloads.path();
+        let before: Vec<_> = std::fs::read_dir(folder).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        let page = self.url().await;
         self.click(css).await;
         let started = Instant::now();
         loop {
-            let saved = std::fs::read_dir(&self.downloads)
+            let saved = std::fs::read_dir(folder)
                 .unwrap()
                 .filter_map(|e| e.ok())
                 .map(|e| e.path())
@@ -163,7 +190,7 @@ impl Browser {
                 tokio::time::sleep(Duration::from_millis(300)).await;
                 let name = path.file_name().unwrap().to_string_lossy().into_owned();
                 let bytes = std::fs::read(&path).unwrap();
-                assert_eq!(self.call(reqwest::Method::GET, "/url", None).await, page, "the page stayed where it was");
+                assert_eq!(self.url().await, page, "the page stayed where it was");
                 return (name, bytes);
             }
             assert!(started.elapsed() < Duration::from_secs(90), "clicking {css} saved no file");
@@ -175,8 +202,7 @@ impl Browser {
     async fn wait_text(&self, text: &str) {
         let started = Instant::now();
         loop {
-            let page = self.call(reqwest::Method::GET, "/source", None).await;
-            if page.as_str().unwrap_or_default().contains(text) {
+            if self.source().await.contains(text) {
                 return;
             }
             assert!(started.elapsed() < Duration::from_secs(10), "the page never showed {text}");
@@ -194,7 +220,7 @@ impl Browser {
 async fn a_recorder_works_through_the_pages_in_a_real_browser() {
     let app = spawn_app().await;
     let base = app.base.clone();
-    let b = Browser::start().await;
+    let Some(b) = Browser::start("a_recorder_works_through_the_pages_in_a_real_browser", &[]).await else { return };
     let district = app.org("X矿矿区党委").await.id;
 
     // Sign in.
@@ -238,17 +264,15 @@ async fn a_recorder_works_through_the_pages_in_a_real_browser() {
     b.click("form.card button[type=submit]").await;
     b.wait_url(|u| u.rsplit('/').next().is_some_and(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit())))
         .await;
-    let photo = std::env::temp_dir().join(format!("taizhang-browser-{}.png", std::process::id()));
-    std::fs::write(&photo, PNG).unwrap();
-    b.type_into("#f-file", &photo.to_string_lossy()).await;
+    let photo = png_file();
+    b.type_into("#f-file", &photo.path().to_string_lossy()).await;
     b.click("form[enctype='multipart/form-data'] button[type=submit]").await;
     b.find(".evidence img").await;
-    std::fs::remove_file(&photo).ok();
     assert_eq!(b.dashboard_total(&base).await, before + 1, "the dashboard counts the new record");
 
     // The summary's downloads, clicked: each saves a file of its type.
     b.go(&format!("{base}/summary?period=2020H1")).await;
-    let pdf = Command::new("soffice").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
+    let pdf = tools::available("the summary's PDF link", &[tools::SOFFICE]);
     for (format, extension, head) in [
         ("docx", "docx", &b"PK"[..]),
         ("html", "html", b"<!doctype"),
@@ -256,8 +280,6 @@ async fn a_recorder_works_through_the_pages_in_a_real_browser() {
         ("pdf", "pdf", b"%PDF"),
     ] {
         if format == "pdf" && !pdf {
-            assert!(std::env::var("TAIZHANG_REQUIRE_TOOLS").is_err(), "LibreOffice is required here");
-            eprintln!("skipped the PDF download: LibreOffice is not installed (scripts/setup.sh installs it)");
             continue;
         }
         let (name, bytes) = b.click_download(&format!("a[href*=\"format={format}\"]")).await;
@@ -274,13 +296,13 @@ async fn a_recorder_works_through_the_pages_in_a_real_browser() {
 async fn no_page_is_wider_than_a_phone() {
     let app = spawn_app().await;
     let base = app.base.clone();
-    let b = Browser::start().await;
+    let Some(b) = Browser::start("no_page_is_wider_than_a_phone", &[]).await else { return };
     let phone = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
         "params": { "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": false } });
-    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(phone)).await;
+    b.cdp(phone).await;
     // The district's administrator too: the longest lists of orgs.
     for user in ["wangge1", "shequ1", "kuangqu"] {
-        b.call(reqwest::Method::DELETE, "/cookie", None).await;
+        b.delete_cookies().await;
         b.go(&format!("{base}/login")).await;
         b.type_into("#f-username", user).await;
         b.type_into("#f-password", PASSWORD).await;
@@ -354,10 +376,10 @@ async fn no_page_is_wider_than_a_phone() {
 async fn a_form_answers_with_its_first_wrong_field_or_its_word() {
     let app = spawn_app().await;
     let base = app.base.clone();
-    let b = Browser::start().await;
+    let Some(b) = Browser::start("a_form_answers_with_its_first_wrong_field_or_its_word", &[]).await else { return };
     let short = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
         "params": { "width": 390, "height": 560, "deviceScaleFactor": 1, "mobile": false } });
-    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(short)).await;
+    b.cdp(short).await;
     let org = app.org("第一社区").await.id;
     b.go(&format!("{base}/login")).await;
     b.type_into("#f-username", "shequ1").await;
@@ -428,10 +450,12 @@ async fn a_grid_worker_visits_a_household_and_follows_up_on_a_phone() {
     let r = app.send(&admin, "PUT", &format!("/api/v1/people/{person}/care-plan"), plan).await;
     assert_eq!(r.status(), reqwest::StatusCode::OK);
 
-    let b = Browser::start().await;
+    let Some(b) = Browser::start("a_grid_worker_visits_a_household_and_follows_up_on_a_phone", &[]).await else {
+        return;
+    };
     let phone = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
         "params": { "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": false } });
-    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(phone)).await;
+    b.cdp(phone).await;
     let fits = |what: &'static str| {
         let b = &b;
         async move {
@@ -465,8 +489,8 @@ async fn a_grid_worker_visits_a_household_and_follows_up_on_a_phone() {
     fits("the household after the visit").await;
 
     // The key person of the household: a follow-up, then a reading.
-    b.click(&format!("main a.tag[href='/care/{person}']")).await;
-    b.wait_url(|u| u.ends_with(&format!("/care/{person}"))).await;
+    b.click(&format!("main a.tag[href='/people/{person}/care-plan']")).await;
+    b.wait_url(|u| u.ends_with(&format!("/people/{person}/care-plan"))).await;
     fits("the care page").await;
     b.type_into("form[action$='/follow-ups'] [name=findings]", "自述乏力，已通知社区医生").await;
     b.click("form[action$='/follow-ups'] button[type=submit]").await;
@@ -498,6 +522,13 @@ async fn a_grid_worker_visits_a_household_and_follows_up_on_a_phone() {
     fits("the home page after the round").await;
 }
 
+/// A 1×1 PNG in a file of its own, removed when dropped.
+fn png_file() -> tempfile::NamedTempFile {
+    let file = tempfile::Builder::new().suffix(".png").tempfile().unwrap();
+    std::fs::write(file.path(), PNG).unwrap();
+    file
+}
+
 /// A 1×1 PNG.
 const PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
@@ -521,7 +552,11 @@ async fn print_views_fit_a_phone_and_print_a4_sheets() {
     assert!(sessions >= 2, "June has Friday sessions");
     let session = list["items"][0]["id"].as_i64().unwrap();
 
-    let b = Browser::start().await;
+    let Some(b) =
+        Browser::start("print_views_fit_a_phone_and_print_a4_sheets", &[tools::PDFINFO, tools::PDFTOTEXT]).await
+    else {
+        return;
+    };
     b.go(&format!("{base}/login")).await;
     b.type_into("#f-username", "kuangqu").await;
     b.type_into("#f-password", PASSWORD).await;
@@ -530,7 +565,7 @@ async fn print_views_fit_a_phone_and_print_a4_sheets() {
 
     let phone = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
         "params": { "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": false } });
-    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(phone)).await;
+    b.cdp(phone).await;
     let pages = [
         format!("/activities/{session}/print/sign-in"),
         format!("/activities/{session}/print/minutes"),
@@ -549,7 +584,7 @@ async fn print_views_fit_a_phone_and_print_a4_sheets() {
         assert_eq!(b.script("return document.querySelectorAll('nav').length;", json!([])).await, json!(0));
     }
     let clear = json!({ "cmd": "Emulation.clearDeviceMetricsOverride", "params": {} });
-    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(clear)).await;
+    b.cdp(clear).await;
 
     // Printed: the text of each page of Chromium's PDF.
     let printed = |path: String| {
@@ -559,17 +594,16 @@ async fn print_views_fit_a_phone_and_print_a4_sheets() {
             b.go(&format!("{base}{path}")).await;
             b.find("main.sheets").await;
             let pdf = json!({ "cmd": "Page.printToPDF", "params": { "preferCSSPageSize": true } });
-            let answer = b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(pdf)).await;
+            let answer = b.cdp(pdf).await;
             let bytes = base64::Engine::decode(
                 &base64::engine::general_purpose::STANDARD,
                 answer["data"].as_str().unwrap_or_else(|| panic!("{path}: no PDF: {answer}")),
             )
             .unwrap();
-            let file = std::env::temp_dir().join(format!("taizhang-print-{}-{}.pdf", std::process::id(), path.len()));
-            std::fs::write(&file, &bytes).unwrap();
-            let size = std::process::Command::new("pdfinfo").arg(&file).output().expect("pdfinfo (scripts/setup.sh)");
-            let text = std::process::Command::new("pdftotext").arg(&file).arg("-").output().expect("pdftotext");
-            let _ = std::fs::remove_file(&file);
+            let file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+            std::fs::write(file.path(), &bytes).unwrap();
+            let size = Command::new(tools::path(tools::PDFINFO)).arg(file.path()).output().unwrap();
+            let text = Command::new(tools::path(tools::PDFTOTEXT)).arg(file.path()).arg("-").output().unwrap();
             let info = String::from_utf8_lossy(&size.stdout).into_owned();
             assert!(info.contains("(A4)"), "{path}: printed on A4: {info}");
             let text = String::from_utf8_lossy(&text.stdout).into_owned();
@@ -627,10 +661,12 @@ async fn a_study_session_is_recorded_on_a_phone_by_kind_preset_and_copy() {
     members.dedup();
     let n = members.len();
 
-    let b = Browser::start().await;
+    let Some(b) = Browser::start("a_study_session_is_recorded_on_a_phone_by_kind_preset_and_copy", &[]).await else {
+        return;
+    };
     let phone = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
         "params": { "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": false } });
-    b.call(reqwest::Method::POST, "/goog/cdp/execute", Some(phone)).await;
+    b.cdp(phone).await;
     let fits = |what: &'static str| {
         let b = &b;
         async move {
@@ -745,14 +781,13 @@ async fn a_study_session_is_recorded_on_a_phone_by_kind_preset_and_copy() {
     // Title, a photo, saved.
     b.type_into("#f-title", "中心组手机录入学习").await;
     b.type_into("#f-materials", "《宣传工作条例》").await;
-    let photo = std::env::temp_dir().join(format!("taizhang-phone-{}.png", std::process::id()));
-    std::fs::write(&photo, PNG).unwrap();
-    b.type_into("#f-photos", &photo.to_string_lossy()).await;
+    let photo = png_file();
+    b.type_into("#f-photos", &photo.path().to_string_lossy()).await;
     b.script("document.querySelector('#activity-form').requestSubmit();", json!([])).await;
     let record = b
         .wait_url(|u| u.rsplit('/').next().is_some_and(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit())))
         .await;
-    std::fs::remove_file(&photo).ok();
+    drop(photo);
     b.find(".evidence img").await;
     let counts = b.text("#attendance-counts").await;
     assert_eq!(counts, format!("应到 {n} 人，实到 {} 人，请假 1 人", n - 1));

@@ -8,7 +8,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use taizhang_core::demo_offices::{Office, PERIOD, STATION, VILLAGE};
+use taizhang_demo::offices::{Office, PERIOD, STATION, VILLAGE};
 
 use crate::helpers::*;
 

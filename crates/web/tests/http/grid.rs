@@ -59,7 +59,7 @@ async fn demo_screening(app: &TestApp, token: &str) -> i64 {
     list.as_array()
         .unwrap()
         .iter()
-        .find(|s| s["name"] == taizhang_core::demo_grid::SCREENING)
+        .find(|s| s["name"] == taizhang_demo::grid::SCREENING)
         .expect("the demo screening")["id"]
         .as_i64()
         .unwrap()
@@ -522,10 +522,10 @@ async fn grid_pages_show_the_records_and_errors_beside_the_field() {
     for (path, text) in [
         ("/households".to_owned(), "网格户籍与居民"),
         (format!("/households/{household}"), "家庭成员"),
-        ("/screenings".to_owned(), taizhang_core::demo_grid::SCREENING),
+        ("/screenings".to_owned(), taizhang_demo::grid::SCREENING),
         (format!("/screenings/{screening}"), "所有户均已走访"),
         ("/key-persons?all=1".to_owned(), "湖北返乡人员"),
-        (format!("/care/{key}"), "体温和症状已隐藏"),
+        (format!("/people/{key}/care-plan"), "体温和症状已隐藏"),
         ("/follow-ups?day=2020-02-01".to_owned(), "今日应随访"),
         ("/disinfections?from=2020-01-26&to=2020-02-29".to_owned(), "含氯消毒液"),
         ("/daily-report?day=2020-02-01".to_owned(), "第一社区"),
@@ -535,7 +535,7 @@ async fn grid_pages_show_the_records_and_errors_beside_the_field() {
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(html.contains(text), "{path} should show {text}");
     }
-    let (_, html) = b.get(&format!("/care/{key}?reveal=1")).await;
+    let (_, html) = b.get(&format!("/people/{key}/care-plan?reveal=1")).await;
     assert!(html.contains("36.") && !html.contains("体温和症状已隐藏"));
 
     let r = b.post("/households", &[("grid_id", &grid.id.to_string()), ("address", "")]).await;
@@ -543,7 +543,7 @@ async fn grid_pages_show_the_records_and_errors_beside_the_field() {
     assert!(r.text().await.unwrap().contains("住址不能为空"));
     let r = b
         .post(
-            &format!("/care/{key}/health-checks"),
+            &format!("/people/{key}/health-checks"),
             &[("checked_at", "2020-02-01T08:00"), ("temperature", "abc"), ("by", "x")],
         )
         .await;
@@ -584,4 +584,59 @@ async fn households_are_found_by_a_members_pinyin_or_initials() {
         let found = json_of(&app, &token, &format!("/api/v1/households?grid_id={grid}&per_page=200&q={q}")).await;
         assert!(found["items"].as_array().unwrap().iter().any(|h| h["id"] == id), "q={q} finds {name}'s household");
     }
+}
+
+#[tokio::test]
+async fn visits_imported_together_are_checked_as_one_recorded_alone() {
+    use taizhang_core::auth::Actor;
+    use taizhang_core::service::{ScreeningInput, VisitInput};
+    let app = spawn_app().await;
+    let system = Actor::system("test");
+    let grid = app.org("第一社区第一网格").await;
+    let today = now().date_naive();
+    let screening = app
+        .services
+        .screening_create(
+            &system,
+            &ScreeningInput {
+                org_id: Some(app.org("第一社区").await.id),
+                name: "批量走访".into(),
+                starts_on: (today - Duration::days(3)).to_string(),
+                ends_on: (today + Duration::days(7)).to_string(),
+                grid_ids: vec![grid.id],
+            },
+        )
+        .await
+        .unwrap();
+    let admin = app.token("kuangqu").await;
+    let items = households(&app, &admin, grid.id).await["items"].clone();
+    let visit = |i: usize, day: chrono::NaiveDate, visitor: &str| VisitInput {
+        household_id: items[i]["id"].as_i64(),
+        visited_on: day.to_string(),
+        visitor: visitor.into(),
+        result: "all_seen".into(),
+        note: String::new(),
+        // A blank status is left to the result, as a form leaves it.
+        statuses: vec![(items[i]["members"][0]["person_id"].as_i64().unwrap(), " ".into())],
+    };
+    // A future day and a visitor name too long are refused in a batch as
+    // they are alone, each named by its row and field; nothing lands.
+    let long = "走".repeat(51);
+    let batch = [visit(0, today, "谢美玲"), visit(1, today + Duration::days(1), "谢美玲"), visit(2, today, &long)];
+    let err = app.services.visits_import(&system, screening.id, &batch).await.unwrap_err();
+    let fields: Vec<String> = err.field_errors().into_iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["visits[2].visited_on", "visits[3].visitor"], "{err:?}");
+    assert!(err.field_errors()[0].message.starts_with("第2条："), "{err:?}");
+    let c = json_of(&app, &admin, &format!("/api/v1/screenings/{}", screening.id)).await;
+    assert_eq!(c["total"]["visited"], 0, "nothing lands");
+
+    let alone = app.services.visit_record(&system, screening.id, &batch[1]).await.unwrap_err();
+    assert_eq!(alone.field_errors()[0].field, "visited_on");
+    let alone = app.services.visit_record(&system, screening.id, &batch[2]).await.unwrap_err();
+    assert_eq!(alone.field_errors()[0].field, "visitor");
+
+    let n = app.services.visits_import(&system, screening.id, &[visit(0, today, "谢美玲")]).await.unwrap();
+    assert_eq!(n, 1);
+    let c = json_of(&app, &admin, &format!("/api/v1/screenings/{}", screening.id)).await;
+    assert_eq!(c["total"]["visited"], 1);
 }

@@ -299,11 +299,11 @@ async fn a_worker_sees_the_readings_they_entered_and_no_one_else_does_unasked() 
     let worker = app.browser("wangge1").await;
     let (_, home) = worker.get("/").await;
     let due = &home[home.find("待随访").expect("the follow-ups due")..];
-    assert!(due.contains(&format!("href=\"/care/{person}\"")) && due.contains("今日应随访"), "{home}");
+    assert!(due.contains(&format!("href=\"/people/{person}/care-plan\"")) && due.contains("今日应随访"), "{home}");
     assert!(home.contains("目前没有进行中的入户排查"));
 
     // A follow-up with a reading, through the care page's forms.
-    let care = format!("/care/{person}");
+    let care = format!("/people/{person}/care-plan");
     let r = worker
         .post(
             &format!("{care}/follow-ups"),
@@ -332,7 +332,7 @@ async fn a_worker_sees_the_readings_they_entered_and_no_one_else_does_unasked() 
     assert_eq!((own[0]["temperature"].as_str(), own[0]["abnormal"].as_bool()), (Some("38.4"), Some(true)));
     let (_, home) = worker.get("/").await;
     let abnormal = &home[home.find("id=\"abnormal\"").expect("the abnormal readings")..];
-    assert!(abnormal.contains(&format!("href=\"/care/{person}\"")) && abnormal.contains("38.4"), "{abnormal}");
+    assert!(abnormal.contains(&format!("href=\"/people/{person}/care-plan\"")) && abnormal.contains("38.4"), "{abnormal}");
 
     // Another account without the permission: masked, on the page and in the API.
     let other = app.browser("shequ1").await;

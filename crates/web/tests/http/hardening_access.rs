@@ -9,7 +9,7 @@ use calamine::{Data, Reader, Xlsx};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use taizhang_core::auth::{Actor, now};
-use taizhang_core::demo::DISTRICT;
+use taizhang_demo::DISTRICT;
 
 use crate::helpers::{PASSWORD, TestApp, field_errors, spawn_app};
 

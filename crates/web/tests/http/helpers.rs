@@ -1,4 +1,4 @@
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -19,12 +19,35 @@ pub struct TestApp {
     _db: TestDb,
 }
 
-/// Starts the server on port 0 over a fresh database holding the demo district.
+/// The demo district, loaded once per test process into a template that
+/// each test copies (loading it takes seconds, a copy a fraction of that).
+fn demo_template() -> &'static TestDb {
+    static TEMPLATE: OnceLock<TestDb> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        // A runtime of its own, on a thread of its own: every connection of
+        // the loading store is closed when it ends, before any copy is made.
+        std::thread::spawn(|| {
+            let db = TestDb::template();
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let store = taizhang_store::open(&db.url).await.expect("open store");
+                let services = Services::new(store);
+                taizhang_demo::load(&services, PASSWORD).await.expect("demo");
+            });
+            drop(runtime);
+            db
+        })
+        .join()
+        .expect("the demo template")
+    })
+}
+
+/// Starts the server on port 0 over a fresh database holding the demo
+/// district (a copy of the template).
 pub async fn spawn_app() -> TestApp {
-    let db = TestDb::new();
+    let db = demo_template().copy();
     let store = taizhang_store::open(&db.url).await.expect("open store");
     let services = Services::new(store);
-    taizhang_core::demo::load(&services, PASSWORD).await.expect("demo");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

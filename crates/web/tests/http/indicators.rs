@@ -487,7 +487,7 @@ async fn the_page_shows_the_grid_and_saves_it_in_one_go() {
     // A bad cell: nothing saved, the grid again as typed with the error beside it.
     let fields = post("九十");
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = b.post("/indicators/values", &fields).await;
+    let r = b.post("/indicator-values", &fields).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains(&format!("第{rate_row}行“数值”：“九十”不是数字")), "{html}");
@@ -496,7 +496,7 @@ async fn the_page_shows_the_grid_and_saves_it_in_one_go() {
     // Fixed, the whole grid lands.
     let fields = post("96.5");
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = b.post("/indicators/values", &fields).await;
+    let r = b.post("/indicator-values", &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let s = sheet(&app, &o.admin, o.town, "2021").await;
     assert_eq!(
@@ -506,7 +506,7 @@ async fn the_page_shows_the_grid_and_saves_it_in_one_go() {
     // A definition added from the page.
     let r = b
         .post(
-            "/indicators/definitions",
+            "/indicators",
             &[
                 ("org_id", &town),
                 ("name", "文化广场"),
@@ -523,7 +523,7 @@ async fn the_page_shows_the_grid_and_saves_it_in_one_go() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = b
         .post(
-            "/indicators/definitions",
+            "/indicators",
             &[("org_id", &town), ("name", "文化广场"), ("decimals", "x"), ("back_org", &town), ("back_period", "2021")],
         )
         .await;

@@ -2,6 +2,8 @@
 //! or PostgreSQL when TAIZHANG_PG_URL is set), spoken to as a client would.
 
 mod helpers;
+#[path = "../../../../tests/common/tools.rs"]
+mod tools;
 
 mod activity_forms;
 mod api_auth;

@@ -73,7 +73,7 @@ async fn every_page_renders_for_every_role() {
             "/people?q=zw".into(),
             "/people?page=2".into(),
             format!("/people/{person}"),
-            "/account/password".into(),
+            "/auth/password".into(),
             "/dashboard".into(),
             "/dashboard?period=2020H1".into(),
             "/activities?period=2020".into(),
@@ -81,7 +81,7 @@ async fn every_page_renders_for_every_role() {
             "/study-plans?year=2020".into(),
             "/rectifications".into(),
             "/rectifications?status=overdue".into(),
-            "/volunteers?period=2020H1".into(),
+            "/volunteer-hours?period=2020H1".into(),
             "/responsibility".into(),
             "/responsibility?year=2020".into(),
             "/cases".into(),
@@ -217,7 +217,7 @@ async fn manage_orgs_and_passwords_through_pages() {
 
     let r = b
         .post(
-            "/account/password",
+            "/auth/password",
             &[("old_password", "wrong"), ("new_password", "short"), ("repeat_password", "other")],
         )
         .await;
@@ -228,7 +228,7 @@ async fn manage_orgs_and_passwords_through_pages() {
     }
     let r = b
         .post(
-            "/account/password",
+            "/auth/password",
             &[("old_password", PASSWORD), ("new_password", "a-new-password"), ("repeat_password", "a-new-password")],
         )
         .await;

@@ -13,16 +13,16 @@ const GRID_WORKER: [(&str, &str); 5] = [
     ("/households", "住户"),
     ("/screenings", "走访"),
     ("/follow-ups", "随访"),
-    ("/account/password", "我的"),
+    ("/auth/password", "我的"),
 ];
 const RECORDER: [(&str, &str); 5] =
-    [("/", "首页"), ("/activities", "台账"), ("/summary", "总结"), ("/people", "人员"), ("/account/password", "我的")];
+    [("/", "首页"), ("/activities", "台账"), ("/summary", "总结"), ("/people", "人员"), ("/auth/password", "我的")];
 const ADMIN_OR_VIEWER: [(&str, &str); 5] = [
     ("/dashboard", "看板"),
     ("/activities", "台账"),
     ("/summary", "总结"),
     ("/orgs", "组织"),
-    ("/account/password", "我的"),
+    ("/auth/password", "我的"),
 ];
 
 /// The part of `html` from `start` up to the next `end`.
@@ -52,9 +52,11 @@ fn links(part: &str) -> Vec<String> {
 
 /// The first link of a page to `prefix` followed by an id.
 fn first_link(html: &str, prefix: &str) -> Option<String> {
+    // A prefix may name where the id goes: `/people/{id}/care-plan`.
+    let (prefix, suffix) = prefix.split_once("{id}").unwrap_or((prefix, ""));
     html.split(&format!("href=\"{prefix}")).skip(1).find_map(|rest| {
         let id: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        (!id.is_empty() && rest[id.len()..].starts_with('"')).then(|| format!("{prefix}{id}"))
+        (!id.is_empty() && rest[id.len()..].starts_with(&format!("{suffix}\""))).then(|| format!("{prefix}{id}{suffix}"))
     })
 }
 
@@ -68,7 +70,7 @@ async fn pages_of(b: &Browser) -> Vec<String> {
     for (list, prefix) in [
         ("/households", "/households/"),
         ("/screenings", "/screenings/"),
-        ("/key-persons?all=1", "/care/"),
+        ("/key-persons?all=1", "/people/{id}/care-plan"),
         ("/people", "/people/"),
         ("/activities?period=2020", "/activities/"),
         ("/cases", "/cases/"),
@@ -154,7 +156,7 @@ async fn a_viewer_is_shown_no_link_or_button_for_a_write() {
             let tag = &form[..form.find('>').unwrap()];
             if tag.contains("method=\"post\"") {
                 assert!(
-                    tag.contains("action=\"/logout\"") || tag.contains("action=\"/account/password\""),
+                    tag.contains("action=\"/logout\"") || tag.contains("action=\"/auth/password\""),
                     "{path}: a viewer is offered <form{tag}>"
                 );
             }

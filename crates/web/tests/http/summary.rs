@@ -4,6 +4,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::helpers::*;
+use crate::tools;
 
 async fn summary(app: &TestApp, token: &str, query: &str) -> (StatusCode, Value) {
     let r = app.get(token, &format!("/api/v1/summary?{query}")).await;
@@ -195,14 +196,16 @@ async fn bad_periods_unknown_orgs_and_the_downloads() {
     let r = app.get(&token, "/api/v1/summary/download?period=2020H1&format=pdfx").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // PDF: the same document through LibreOffice, with its text and page numbers.
-    let r = app.get(&token, "/api/v1/summary/download?period=2020H1&format=pdf").await;
-    assert_eq!(r.status(), StatusCode::OK, "LibreOffice is installed by scripts/setup.sh");
-    assert_eq!(r.headers()["content-type"], "application/pdf");
-    let text = pdf_text(&r.bytes().await.unwrap());
-    for fact in
-        ["2020年上半年X矿矿区宣传思想文化工作总结", "党委理论学习中心组学习4次", "志愿服务活动7次", "—1—", "—2—"]
-    {
-        assert!(text.contains(fact), "“{fact}” in the PDF:\n{text}");
+    if tools::available("the summary's PDF download", &[tools::SOFFICE, tools::PDFTOTEXT]) {
+        let r = app.get(&token, "/api/v1/summary/download?period=2020H1&format=pdf").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let text = pdf_text(&r.bytes().await.unwrap());
+        for fact in
+            ["2020年上半年X矿矿区宣传思想文化工作总结", "党委理论学习中心组学习4次", "志愿服务活动7次", "—1—", "—2—"]
+        {
+            assert!(text.contains(fact), "“{fact}” in the PDF:\n{text}");
+        }
     }
 
     let b = app.browser("chakan").await;
@@ -246,7 +249,7 @@ async fn a_kept_version_does_not_change_with_the_ledgers() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // Through the page: keep, then open the version.
     let b = app.browser("kuangqu").await;
-    let r = b.post("/summary/versions", &[("org_id", ""), ("period", "2020H1")]).await;
+    let r = b.post("/summaries", &[("org_id", ""), ("period", "2020H1")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let at = r.headers()["location"].to_str().unwrap().to_owned();
     let (status, html) = b.get(&at).await;
@@ -307,10 +310,8 @@ async fn templates_are_edited_checked_and_inherited() {
 /// The text of a PDF, by `pdftotext` (installed by scripts/setup.sh), without
 /// the spaces and line breaks of its layout.
 fn pdf_text(pdf: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("taizhang-test-{}-{}.pdf", std::process::id(), pdf.len()));
-    std::fs::write(&path, pdf).unwrap();
-    let out =
-        std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (scripts/setup.sh)");
-    std::fs::remove_file(&path).ok();
+    let file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(file.path(), pdf).unwrap();
+    let out = std::process::Command::new(tools::path(tools::PDFTOTEXT)).arg(file.path()).arg("-").output().unwrap();
     String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect()
 }

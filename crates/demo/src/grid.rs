@@ -9,18 +9,18 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
 
-use crate::Services;
-use crate::auth::Actor;
-use crate::demo::Lcg;
-use crate::error::Result;
-use crate::grid::{HEAD, RosterRow};
-use crate::id_number::check_char;
-use crate::model::{Id, PersonQuery};
-use crate::service::{
+use crate::Lcg;
+use taizhang_core::Services;
+use taizhang_core::auth::Actor;
+use taizhang_core::error::Result;
+use taizhang_core::grid::{HEAD, RosterRow};
+use taizhang_core::id_number::check_char;
+use taizhang_core::model::{Id, PersonQuery};
+use taizhang_core::service::{
     CarePlanInput, DisinfectionInput, FollowUpInput, HealthCheckInput, KeyPersonInput, LeaveInput, ScreeningInput,
     VisitInput,
 };
-use crate::store::HouseholdQuery;
+use taizhang_core::store::HouseholdQuery;
 
 /// Grids, their worker, and how many households each holds.
 pub const GRIDS: &[(&str, &str, u32)] = &[
@@ -148,7 +148,7 @@ pub async fn load(
         rows.extend(roster(&mut rng, grid, *households, (&mut used, &taken), &mut row));
     }
     let residents_added =
-        services.roster_import(actor, org_id(crate::demo::DISTRICT), &rows, "2020年居民花名册.xlsx").await?.added;
+        services.roster_import(actor, org_id(crate::DISTRICT), &rows, "2020年居民花名册.xlsx").await?.added;
 
     let centre = org_id("X矿矿区管委中心");
     let screening = services

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-use crate::Services;
-use crate::auth::Actor;
-use crate::error::Result;
-use crate::model::Id;
-use crate::service::{
+use taizhang_core::Services;
+use taizhang_core::auth::Actor;
+use taizhang_core::error::Result;
+use taizhang_core::model::Id;
+use taizhang_core::service::{
     ActivityInput, ExemptionInput, ParticipantInput, PlanItemInput, RectificationInput, RectificationProgress,
     TargetInput,
 };
@@ -88,7 +88,7 @@ type Publicity = (
 const PUBLICITY: &[Publicity] = &[
     (
         "2020-01-08",
-        super::demo::DISTRICT,
+        crate::DISTRICT,
         AREA_OUTREACH,
         None,
         "宣传党的十九届四中全会精神和上级指示精神",
@@ -127,7 +127,7 @@ const PUBLICITY: &[Publicity] = &[
     ),
     (
         "2020-03-30",
-        super::demo::DISTRICT,
+        crate::DISTRICT,
         AREA_OUTREACH,
         Some(4),
         "脱贫攻坚政策和成效宣传",
@@ -140,7 +140,7 @@ const PUBLICITY: &[Publicity] = &[
     ),
     (
         "2020-04-10",
-        super::demo::DISTRICT,
+        crate::DISTRICT,
         AREA_ANTI_CRIME_PUBLICITY,
         Some(2),
         "扫黑除恶专项斗争成效宣传",
@@ -153,7 +153,7 @@ const PUBLICITY: &[Publicity] = &[
     ),
     (
         "2020-04-22",
-        super::demo::DISTRICT,
+        crate::DISTRICT,
         AREA_OUTREACH,
         Some(5),
         "乡村振兴战略宣传",
@@ -179,7 +179,7 @@ const PUBLICITY: &[Publicity] = &[
     ),
     (
         "2020-05-15",
-        super::demo::DISTRICT,
+        crate::DISTRICT,
         AREA_OUTREACH,
         Some(1),
         "自治县成立30周年辉煌成就和宝贵经验宣传",
@@ -192,7 +192,7 @@ const PUBLICITY: &[Publicity] = &[
     ),
     (
         "2020-05-20",
-        super::demo::DISTRICT,
+        crate::DISTRICT,
         AREA_OUTREACH,
         Some(3),
         "中央环保督查“回头看”宣传",
@@ -205,7 +205,7 @@ const PUBLICITY: &[Publicity] = &[
     ),
     (
         "2020-06-05",
-        super::demo::DISTRICT,
+        crate::DISTRICT,
         AREA_OUTREACH,
         Some(8),
         "“县庆县礼我在一线”活动",
@@ -218,7 +218,7 @@ const PUBLICITY: &[Publicity] = &[
     ),
     (
         "2020-06-12",
-        super::demo::DISTRICT,
+        crate::DISTRICT,
         AREA_OUTREACH,
         None,
         "“时代楷模”黄文秀先进事迹宣传",
@@ -359,7 +359,7 @@ pub async fn load(
     cadres: &HashMap<&str, Id>,
     volunteers: &[Id],
 ) -> Result<()> {
-    let district = org_id(super::demo::DISTRICT);
+    let district = org_id(crate::DISTRICT);
     let person = |name: &str| ParticipantInput { person_id: cadres.get(name).copied(), ..Default::default() };
 
     let mut sessions = Vec::new();

@@ -2,17 +2,28 @@
 //! branches, communities with grids, the volunteer team and the leading
 //! groups of the seed summary (2020). Every person is synthetic: generated
 //! names, generated ID numbers that pass the check digit, never real ones.
+//!
+//! Demo data, kept out of the domain crate: it enters everything through the
+//! services, as the district's own staff would. `ledgers` (activities, study
+//! plans, rectifications), `governance` (duties, pledges, projects, cases,
+//! reviews), `grid` (the synthetic population, its screening, key persons)
+//! and `offices` (two offices of other kinds, as data).
+
+mod governance;
+pub mod grid;
+mod ledgers;
+pub mod offices;
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::Services;
-use crate::auth::Actor;
-use crate::error::Result;
-use crate::id_number::check_char;
-use crate::model::{Id, Org, Role};
-use crate::service::{OrgInput, PersonInput, UserInput};
+use taizhang_core::Services;
+use taizhang_core::auth::Actor;
+use taizhang_core::error::Result;
+use taizhang_core::id_number::check_char;
+use taizhang_core::model::{Id, Org, Role};
+use taizhang_core::service::{OrgInput, PersonInput, UserInput};
 
 /// Name of the demo district's root below the county.
 pub const DISTRICT: &str = "X矿矿区党委";
@@ -26,18 +37,18 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str, bool)] = &[
     ("wangge1", "第一社区第一网格网格员", Role::Recorder, "第一社区第一网格", false),
     ("chakan", "矿区查看", Role::Viewer, DISTRICT, false),
     (
-        crate::demo_offices::STATION.admin.0,
-        crate::demo_offices::STATION.admin.1,
+        crate::offices::STATION.admin.0,
+        crate::offices::STATION.admin.1,
         Role::OrgAdmin,
-        crate::demo_offices::STATION_NAME,
-        crate::demo_offices::STATION.admin.2,
+        crate::offices::STATION_NAME,
+        crate::offices::STATION.admin.2,
     ),
     (
-        crate::demo_offices::VILLAGE.admin.0,
-        crate::demo_offices::VILLAGE.admin.1,
+        crate::offices::VILLAGE.admin.0,
+        crate::offices::VILLAGE.admin.1,
         Role::OrgAdmin,
-        crate::demo_offices::VILLAGE_NAME,
-        crate::demo_offices::VILLAGE.admin.2,
+        crate::offices::VILLAGE_NAME,
+        crate::offices::VILLAGE.admin.2,
     ),
 ];
 
@@ -65,8 +76,8 @@ const ORGS: &[(&str, &str, &str)] = &[
 
 /// The summary topics the demo's leading groups serve: (org name, purpose).
 const PURPOSES: &[(&str, &str)] = &[
-    ("党委理论学习中心组学习领导小组", crate::purpose::THEORY_STUDY),
-    ("疫情防控工作领导小组", crate::purpose::EPIDEMIC),
+    ("党委理论学习中心组学习领导小组", taizhang_core::purpose::THEORY_STUDY),
+    ("疫情防控工作领导小组", taizhang_core::purpose::EPIDEMIC),
 ];
 
 /// (org name, role) pairs of one person.
@@ -282,12 +293,12 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
             people += 1;
         }
     }
-    crate::demo_ledgers::load(services, actor, &|name| org_id(name), &cadres, &volunteers).await?;
-    crate::demo_governance::load(services, actor, &|name| org_id(name), &cadres).await?;
-    people += crate::demo_grid::load(services, actor, &|name| org_id(name), &cadres).await?;
+    crate::ledgers::load(services, actor, &|name| org_id(name), &cadres, &volunteers).await?;
+    crate::governance::load(services, actor, &|name| org_id(name), &cadres).await?;
+    people += crate::grid::load(services, actor, &|name| org_id(name), &cadres).await?;
     // Two offices of other kinds beside the district, under the same county.
     let (office_orgs, office_people) =
-        crate::demo_offices::load(services, actor, org_id(COUNTY).unwrap_or_default()).await?;
+        crate::offices::load(services, actor, org_id(COUNTY).unwrap_or_default()).await?;
     Ok(DemoReport { loaded: true, orgs: orgs.len() + office_orgs, people: people + office_people })
 }
 
@@ -296,7 +307,7 @@ async fn set_demo_users(services: &Services, actor: &Actor, password: &str) -> R
         let org = match services.org_lookup(actor, org).await {
             Ok(org) => org,
             // A demo loaded before the offices were added has no account for them.
-            Err(crate::error::Error::NotFound) => continue,
+            Err(taizhang_core::error::Error::NotFound) => continue,
             Err(e) => return Err(e),
         };
         match services.store.user_by_username(username).await? {

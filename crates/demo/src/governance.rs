@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 
-use crate::auth::Actor;
-use crate::error::Result;
-use crate::model::Id;
-use crate::service::{
+use taizhang_core::auth::Actor;
+use taizhang_core::error::Result;
+use taizhang_core::model::Id;
+use taizhang_core::service::{
     CaseInput, CaseStepInput, DutyInput, MilestoneInput, PledgeInput, ProgressInput, ProjectInput, Services,
 };
 
-use super::demo::DISTRICT;
+use crate::DISTRICT;
 
 const CENTRE: &str = "X矿矿区管委中心";
 /// Work areas of the default tree (see the ledger migration).

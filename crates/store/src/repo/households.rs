@@ -1,0 +1,258 @@
+//! Households and their residents, listed by grid in address order.
+
+use std::collections::HashMap;
+
+use taizhang_core::grid::*;
+use taizhang_core::model::{AuditCtx, Id, Page};
+use taizhang_core::store::HouseholdQuery;
+use taizhang_core::{Error, Result};
+
+use super::sql::{CHUNK, Filter, audit_action, contains, id_values, placeholders, scope};
+use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
+
+pub(super) fn members_of(c: &mut dyn Conn, ids: &[Id]) -> Result<HashMap<Id, Vec<Member>>> {
+    let mut out: HashMap<Id, Vec<Member>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let args = id_values(chunk);
+        let rows = c.query(
+            &format!(
+                "SELECT r.household_id, r.person_id, p.name, r.relation FROM residents r JOIN persons p ON p.id = r.person_id
+                 WHERE r.household_id IN ({}) ORDER BY r.household_id, CASE WHEN r.relation = '户主' THEN 0 ELSE 1 END, p.id",
+                placeholders(1, chunk.len())
+            ),
+            &args,
+        )?;
+        for r in &rows {
+            out.entry(r.i64("household_id")?).or_default().push(Member {
+                person_id: r.i64("person_id")?,
+                name: r.text("name")?,
+                relation: r.text("relation")?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn household_rows(c: &mut dyn Conn, sql: &str, args: &[Value]) -> Result<Vec<Household>> {
+    let rows = c.query(sql, args)?;
+    let ids: Vec<Id> = rows.iter().map(|r| r.i64("id")).collect::<DbResult<_>>()?;
+    let mut members = members_of(c, &ids)?;
+    rows.iter()
+        .map(|r| {
+            let id = r.i64("id")?;
+            Ok(Household {
+                id,
+                org_id: r.i64("org_id")?,
+                address: r.text("address")?,
+                members: members.remove(&id).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Households (`h`) whose address or a member's name holds `text`, or whose
+/// member's name has it as pinyin or initials ("wxm"), as the people search
+/// takes it: the condition, its values appended to `args`.
+pub(super) fn household_text_filter(text: &str, f: &mut Filter) {
+    let text = text.trim();
+    if text.is_empty() {
+        return;
+    }
+    let keys: String = text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+    let (n, pinyin, initials) = (f.bind(contains(text)), f.bind(contains(&keys)), f.bind(scope(&keys)));
+    f.and_sql(format!(
+        "(h.address LIKE {n} ESCAPE '\\' OR EXISTS (SELECT 1 FROM residents r JOIN persons p ON p.id = r.person_id
+              WHERE r.household_id = h.id AND (p.name LIKE {n} ESCAPE '\\' OR p.name_pinyin LIKE {pinyin} ESCAPE '\\'
+              OR p.name_initials LIKE {initials} ESCAPE '\\')))"
+    ));
+}
+
+/// Grid by grid, addresses in the order they read, on both engines.
+pub(super) const HOUSEHOLD_ORDER: &str = "o.path, h.address_key, h.address, h.id";
+
+pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household>> {
+    let mut f = Filter::new(vec![scope(&q.scope_path)]);
+    if let Some(grid) = q.grid_id {
+        f.and("h.org_id = ?", grid);
+    }
+    household_text_filter(&q.text, &mut f);
+    let sql =
+        format!("FROM households h JOIN orgs o ON o.id = h.org_id WHERE o.path LIKE $1 ESCAPE '\\'{}", f.and_clause());
+    let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &f.args)?.i64("n")?;
+    let page = f.page(q.page, q.per_page);
+    let items = household_rows(
+        c,
+        &format!("SELECT h.id, h.org_id, h.address {sql} ORDER BY {HOUSEHOLD_ORDER}{page}"),
+        &f.args,
+    )?;
+    Ok(Page { items, total: total as u64, page: q.page, per_page: q.per_page })
+}
+
+/// Fills the sort key of households written before it existed, in chunks.
+pub fn fill_address_keys(c: &mut dyn Conn) -> Result<()> {
+    loop {
+        let rows = c.query(
+            &format!("SELECT id, address FROM households WHERE address_key IS NULL ORDER BY id LIMIT {CHUNK}"),
+            &[],
+        )?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        crate::transaction(c, |c| {
+            for r in &rows {
+                c.execute(
+                    "UPDATE households SET address_key = $1 WHERE id = $2",
+                    params![address_key(&r.text("address")?), r.i64("id")?],
+                )?;
+            }
+            Ok(())
+        })?;
+    }
+}
+
+pub fn household_get(c: &mut dyn Conn, id: Id) -> Result<Option<Household>> {
+    Ok(household_rows(c, "SELECT h.id, h.org_id, h.address FROM households h WHERE h.id = $1", params![id])?.pop())
+}
+
+pub fn households_by_ids(c: &mut dyn Conn, ids: &[Id]) -> Result<Vec<Household>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let args = id_values(chunk);
+        out.extend(household_rows(
+            c,
+            &format!(
+                "SELECT h.id, h.org_id, h.address FROM households h WHERE h.id IN ({})",
+                placeholders(1, chunk.len())
+            ),
+            &args,
+        )?);
+    }
+    Ok(out)
+}
+
+fn unique_household(e: DbError) -> Error {
+    match e {
+        DbError::Unique(_) => Error::conflict("address", "该网格已有这个住址的户，请勿重复登记"),
+        other => other.into(),
+    }
+}
+
+pub fn household_save(c: &mut dyn Conn, h: &Household, ctx: &AuditCtx) -> Result<Household> {
+    let before = if h.id > 0 { Some(household_get(c, h.id)?.ok_or(Error::NotFound)?) } else { None };
+    let id = match &before {
+        Some(_) => {
+            c.execute(
+                "UPDATE households SET org_id = $1, address = $2, address_key = $3, updated_at = $4 WHERE id = $5",
+                params![h.org_id, &h.address, address_key(&h.address), ctx.at, h.id],
+            )
+            .map_err(unique_household)?;
+            let old_grid = before.as_ref().map_or(h.org_id, |b| b.org_id);
+            if old_grid != h.org_id {
+                // Members' records follow the household to its new grid, and so
+                // do its visits and their statuses, so coverage counts them there.
+                c.execute(
+                    "UPDATE persons SET org_id = $1 WHERE org_id = $2
+                         AND id IN (SELECT person_id FROM residents WHERE household_id = $3)",
+                    params![h.org_id, old_grid, h.id],
+                )?;
+                c.execute("UPDATE visits SET grid_id = $1 WHERE household_id = $2", params![h.org_id, h.id])?;
+            }
+            c.execute("UPDATE residents SET grid_id = $1 WHERE household_id = $2", params![h.org_id, h.id])?;
+            let members: Vec<Id> = c
+                .query("SELECT person_id FROM residents WHERE household_id = $1", params![h.id])?
+                .iter()
+                .map(|r| r.i64("person_id"))
+                .collect::<DbResult<_>>()?;
+            sync_status_grids(c, &members)?;
+            h.id
+        }
+        None => c
+            .query_one(
+                "INSERT INTO households (org_id, address, address_key, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                params![h.org_id, &h.address, address_key(&h.address), ctx.at],
+            )
+            .map_err(unique_household)?
+            .i64("id")?,
+    };
+    let after = household_get(c, id)?.ok_or(Error::NotFound)?;
+    audit_action(c, ctx, if before.is_some() { "update" } else { "create" }, "household", id, after.org_id, &after)?;
+    Ok(after)
+}
+
+/// Puts a person in a household (or takes them out with `None`).
+pub fn resident_set(c: &mut dyn Conn, person_id: Id, household: Option<(Id, String)>, ctx: &AuditCtx) -> Result<()> {
+    let org_id = c.query_one("SELECT org_id FROM persons WHERE id = $1", params![person_id])?.i64("org_id")?;
+    match &household {
+        Some((household_id, relation)) => {
+            let grid = household_get(c, *household_id)?.ok_or(Error::NotFound)?.org_id;
+            // A resident's record follows them to the new grid; a cadre's stays.
+            c.execute(
+                "UPDATE persons SET org_id = $1 WHERE id = $2
+                     AND org_id = (SELECT grid_id FROM residents WHERE person_id = $2)",
+                params![grid, person_id],
+            )?;
+            c.execute(
+                "INSERT INTO residents (person_id, household_id, grid_id, relation) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (person_id) DO UPDATE SET household_id = $2, grid_id = $3, relation = $4",
+                params![person_id, *household_id, grid, relation],
+            )?;
+        }
+        None => {
+            c.execute("DELETE FROM residents WHERE person_id = $1", params![person_id])?;
+        }
+    }
+    sync_status_grids(c, &[person_id])?;
+    let after = household.map(|(h, r)| serde_json::json!({ "household_id": h, "relation": r }));
+    audit_action(c, ctx, "update", "resident", person_id, org_id, &after)
+}
+
+/// Statuses of these people count in the grid they live in now (after a move).
+pub(super) fn sync_status_grids(c: &mut dyn Conn, people: &[Id]) -> Result<()> {
+    for chunk in people.chunks(CHUNK) {
+        let args = id_values(chunk);
+        c.execute(
+            &format!(
+                "UPDATE person_statuses SET grid_id = (SELECT r.grid_id FROM residents r WHERE r.person_id = person_statuses.person_id)
+                 WHERE person_id IN ({}) AND EXISTS (SELECT 1 FROM residents r WHERE r.person_id = person_statuses.person_id)",
+                placeholders(1, chunk.len())
+            ),
+            &args,
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) const RESIDENT_SELECT: &str =
+    "SELECT p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.id_number_pending, p.mobile,
+        p.party_member, p.notes, p.created_at, p.updated_at, r.household_id, r.grid_id, r.relation, h.address
+     FROM residents r JOIN persons p ON p.id = r.person_id JOIN households h ON h.id = r.household_id
+     JOIN orgs o ON o.id = r.grid_id";
+
+pub(super) fn resident_from_row(r: &Row) -> DbResult<Resident> {
+    Ok(Resident {
+        person: super::people::from_row(r)?,
+        household_id: r.i64("household_id")?,
+        address: r.text("address")?,
+        grid_id: r.i64("grid_id")?,
+        relation: r.text("relation")?,
+    })
+}
+
+/// Residents of the grids in a subtree (or of one grid), by grid, address and head first.
+pub fn residents(c: &mut dyn Conn, scope_path: &str, grid_id: Option<Id>) -> Result<Vec<Resident>> {
+    let mut args = vec![scope(scope_path)];
+    let mut sql = format!("{RESIDENT_SELECT} WHERE o.path LIKE $1 ESCAPE '\\'");
+    if let Some(g) = grid_id {
+        args.push(g.into());
+        sql.push_str(" AND r.grid_id = $2");
+    }
+    sql.push_str(" ORDER BY o.path, h.address, CASE WHEN r.relation = '户主' THEN 0 ELSE 1 END, p.id");
+    let rows = c.query(&sql, &args)?;
+    Ok(rows.iter().map(resident_from_row).collect::<DbResult<_>>()?)
+}
+
+pub fn resident_get(c: &mut dyn Conn, person_id: Id) -> Result<Option<Resident>> {
+    let row = c.query_opt(&format!("{RESIDENT_SELECT} WHERE r.person_id = $1"), params![person_id])?;
+    Ok(row.as_ref().map(resident_from_row).transpose()?)
+}

@@ -1,0 +1,201 @@
+//! The helpers every repository shares, written once: the scope pattern of
+//! an org subtree, placeholders and conditions, multi-row inserts, and the
+//! audit entry of a change.
+
+use serde::Serialize;
+use taizhang_core::Result;
+use taizhang_core::model::{AuditCtx, AuditRecord, Id};
+
+use super::audit;
+use crate::conn::{Conn, DbResult, Row, Value};
+
+/// Rows per multi-row statement: well inside both engines' parameter limits.
+pub const CHUNK: usize = 500;
+
+/// Offset of a page in a result set.
+pub fn offset(page: u32, per_page: u32) -> i64 {
+    i64::from(page.saturating_sub(1)) * i64::from(per_page)
+}
+
+/// Escapes `%`, `_` and `\` for use inside a LIKE pattern (with ESCAPE '\').
+pub fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// The pattern of an org subtree, for `o.path LIKE $n ESCAPE '\'`: every org
+/// whose materialised path starts with `path`.
+pub fn scope(path: &str) -> Value {
+    format!("{}%", like_escape(path)).into()
+}
+
+/// The pattern of `text` anywhere in a column (`LIKE $n ESCAPE '\'`).
+pub fn contains(text: &str) -> Value {
+    format!("%{}%", like_escape(text)).into()
+}
+
+/// `$from, $from+1, ...` for `n` values.
+pub fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The values of a list of ids, to bind after [`placeholders`].
+pub fn id_values(ids: &[Id]) -> Vec<Value> {
+    ids.iter().map(|id| Value::Int(*id)).collect()
+}
+
+/// Conditions joined with AND, their values bound in order after the
+/// values the caller's own SQL already uses.
+#[derive(Default)]
+pub struct Filter {
+    conditions: Vec<String>,
+    pub args: Vec<Value>,
+}
+
+impl Filter {
+    /// A filter whose SQL already binds `args` as `$1 ... $n`.
+    pub fn new(args: Vec<Value>) -> Filter {
+        Filter { conditions: Vec::new(), args }
+    }
+
+    /// Binds a value; returns its placeholder.
+    pub fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.args.push(value.into());
+        format!("${}", self.args.len())
+    }
+
+    /// Adds a condition whose `?` stands for `value`.
+    pub fn and(&mut self, condition: &str, value: impl Into<Value>) {
+        let at = self.bind(value);
+        self.conditions.push(condition.replace('?', &at));
+    }
+
+    /// Adds a condition without a value of its own.
+    pub fn and_sql(&mut self, condition: impl Into<String>) {
+        self.conditions.push(condition.into());
+    }
+
+    /// Adds `column IN (...)` over `values`, each bound.
+    pub fn and_in(&mut self, column: &str, values: impl IntoIterator<Item = Value>) {
+        let at: Vec<String> = values.into_iter().map(|v| self.bind(v)).collect();
+        self.conditions.push(format!("{column} IN ({})", at.join(", ")));
+    }
+
+    /// ` AND a AND b`, to follow a WHERE of the caller's own ("" without conditions).
+    pub fn and_clause(&self) -> String {
+        self.conditions.iter().map(|c| format!(" AND {c}")).collect()
+    }
+
+    /// `WHERE a AND b` ("" without conditions).
+    pub fn where_clause(&self) -> String {
+        if self.conditions.is_empty() { String::new() } else { format!("WHERE {}", self.conditions.join(" AND ")) }
+    }
+
+    /// ` LIMIT $n OFFSET $m` of a page, bound after the conditions' values.
+    pub fn page(&mut self, page: u32, per_page: u32) -> String {
+        let limit = self.bind(i64::from(per_page));
+        let offset = self.bind(offset(page, per_page));
+        format!(" LIMIT {limit} OFFSET {offset}")
+    }
+}
+
+/// `head VALUES (...), (...) suffix`, [`CHUNK`] rows per statement; the rows
+/// a RETURNING in `suffix` gives back, in order.
+pub fn insert_rows(
+    c: &mut dyn Conn,
+    head: &str,
+    suffix: &str,
+    rows: impl IntoIterator<Item = Vec<Value>>,
+) -> DbResult<Vec<Row>> {
+    let mut rows = rows.into_iter().peekable();
+    let mut out = Vec::new();
+    while rows.peek().is_some() {
+        let mut args: Vec<Value> = Vec::new();
+        let mut tuples = Vec::new();
+        for row in rows.by_ref().take(CHUNK) {
+            tuples.push(format!("({})", placeholders(args.len() + 1, row.len())));
+            args.extend(row);
+        }
+        out.extend(c.query(&format!("{head} VALUES {} {suffix}", tuples.join(", ")), &args)?);
+    }
+    Ok(out)
+}
+
+/// A value as the audit log keeps it.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+/// The audit entry of a change to one record: a create (no `before`), an
+/// update (both) or a delete (no `after`). Add a detail before appending.
+pub fn change<T: Serialize>(
+    ctx: &AuditCtx,
+    entity: &str,
+    id: Id,
+    org_id: Option<Id>,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> AuditRecord {
+    let action = match (before, after) {
+        (None, _) => "create",
+        (Some(_), Some(_)) => "update",
+        (Some(_), None) => "delete",
+    };
+    let mut record = AuditRecord::new(ctx, action, entity).entity_id(id);
+    if let Some(org) = org_id {
+        record = record.org(org);
+    }
+    if let Some(b) = before {
+        record = record.before(json(b));
+    }
+    if let Some(a) = after {
+        record = record.after(json(a));
+    }
+    record
+}
+
+/// Appends the audit entry of a change (see [`change`]) to one record of an org.
+pub fn audit_change<T: Serialize>(
+    c: &mut dyn Conn,
+    ctx: &AuditCtx,
+    entity: &str,
+    id: Id,
+    org_id: Id,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<()> {
+    audit::append(c, &change(ctx, entity, id, Some(org_id), before, after))
+}
+
+/// Appends an entry of another action on one record of an org, with the
+/// record as it stands after.
+pub fn audit_action<T: Serialize>(
+    c: &mut dyn Conn,
+    ctx: &AuditCtx,
+    action: &str,
+    entity: &str,
+    id: Id,
+    org_id: Id,
+    after: &T,
+) -> Result<()> {
+    audit::append(c, &AuditRecord::new(ctx, action, entity).entity_id(id).org(org_id).after(json(after)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_and_placeholders() {
+        assert_eq!(like_escape("a_b%c\\"), "a\\_b\\%c\\\\");
+        assert_eq!(scope("/1/4_/"), Value::Text("/1/4\\_/%".into()));
+        assert_eq!(placeholders(3, 3), "$3, $4, $5");
+        let mut f = Filter::new(vec![scope("/1/")]);
+        f.and("a.kind = ?", "x");
+        f.and_in("a.id", id_values(&[7, 8]));
+        f.and_sql("a.reported_on IS NULL");
+        assert_eq!(f.and_clause(), " AND a.kind = $2 AND a.id IN ($3, $4) AND a.reported_on IS NULL");
+        assert_eq!(f.page(2, 10), " LIMIT $5 OFFSET $6");
+        assert_eq!(f.args.last(), Some(&Value::Int(10)));
+        assert_eq!(Filter::default().where_clause(), "");
+    }
+}
