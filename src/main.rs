@@ -252,7 +252,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let services = open(&config).await?;
             let actor = Actor::system("cli");
             let user =
-                services.store.user_by_username(&username).await?.with_context(|| format!("没有用户 {username}"))?;
+                services.user_by_username(&actor, &username).await?.with_context(|| format!("没有用户 {username}"))?;
             let generated = password.is_none();
             let password = password.unwrap_or_else(generate_password);
             services.user_reset_password(&actor, user.id, &password).await?;

@@ -250,7 +250,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     let t_visits = Instant::now();
     let mut visits = 0usize;
     for grid in &all_grids {
-        let page = services
+        let page = db
             .store
             .households(&HouseholdQuery {
                 scope_path: "/".into(),
@@ -280,7 +280,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     let coverage = services.coverage(&actor, screening.id).await?;
 
     let load_before = crate::load_average();
-    let store = services.store.clone();
+    let store = db.store.clone();
     let ping = time_runs(args.runs, || store.ping()).await?;
     let cov = time_runs(args.runs, || {
         let (services, actor) = (services.clone(), actor.clone());

@@ -3,6 +3,7 @@
 //! the whole county, each timed against a trivial store call.
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -12,6 +13,7 @@ use taizhang_core::auth::Actor;
 use taizhang_core::ledger::{ActivityFields, ActivityQuery, Quantities};
 use taizhang_core::model::{Id, Org};
 use taizhang_core::service::{OrgInput, TargetInput};
+use taizhang_core::store::Store;
 use taizhang_docs::report;
 
 use crate::Db;
@@ -79,7 +81,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
         let batch: Vec<ActivityFields> =
             (0..n).map(|_| generate(&mut rng, &districts, first_year, args.years)).collect();
         let start = Instant::now();
-        let stored = services
+        let stored = db
             .store
             .activity_import(batch, format!("bench-{batch_no}.xlsx"), &actor.ctx())
             .await
@@ -101,7 +103,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     // --- the measures ---
     let runs = args.runs;
     let load_before = crate::load_average();
-    let store = services.store.clone();
+    let store = db.store.clone();
     let ping = time_runs(runs, || store.ping()).await?;
     let district = &districts[0].committee;
     let dash = |org: Id, period: &'static str| {
@@ -116,7 +118,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     // drifts of the machine hit all of them alike.
     let mut parts = Vec::new();
     for (label, org) in [("district", district), ("county", &county)] {
-        parts.push((label, measure_parts(&services, &actor, org, runs).await?));
+        parts.push((label, measure_parts(&services, &db.store, &actor, org, runs).await?));
     }
     let (d_year, c_year) = (parts[0].1.dashboard.clone(), parts[1].1.dashboard.clone());
     let d_half = time_runs(runs, dash(district.id, "2025H1")).await?;
@@ -241,8 +243,13 @@ struct Parts {
     unreported: Samples,
 }
 
-async fn measure_parts(services: &Services, actor: &Actor, org: &Org, runs: usize) -> Result<Parts> {
-    let store = &services.store;
+async fn measure_parts(
+    services: &Services,
+    store: &Arc<dyn Store>,
+    actor: &Actor,
+    org: &Org,
+    runs: usize,
+) -> Result<Parts> {
     let year_start = NaiveDate::from_ymd_opt(LAST_YEAR, 1, 1).unwrap_or_default();
     let year_end = NaiveDate::from_ymd_opt(LAST_YEAR, 12, 31).unwrap_or_default();
     let unreported_query = ActivityQuery {

@@ -13,14 +13,14 @@ use crate::Lcg;
 use taizhang_core::Services;
 use taizhang_core::auth::Actor;
 use taizhang_core::error::Result;
+use taizhang_core::grid::Household;
 use taizhang_core::grid::{HEAD, RosterRow};
 use taizhang_core::id_number::check_char;
-use taizhang_core::model::{Id, PersonQuery};
+use taizhang_core::model::Id;
 use taizhang_core::service::{
     CarePlanInput, DisinfectionInput, FollowUpInput, HealthCheckInput, KeyPersonInput, LeaveInput, ScreeningInput,
     VisitInput,
 };
-use taizhang_core::store::HouseholdQuery;
 
 /// Grids, their worker, and how many households each holds.
 pub const GRIDS: &[(&str, &str, u32)] = &[
@@ -141,9 +141,14 @@ pub async fn load(
     let mut used = HashSet::new();
     let mut row = 2;
     let mut rows = Vec::new();
-    let query = PersonQuery { scope_path: "/".into(), text: String::new(), org_id: None, page: 1, per_page: 10_000 };
-    let taken: HashSet<String> =
-        services.store.person_search(&query).await?.items.into_iter().map(|p| p.name).collect();
+    let mut taken: HashSet<String> = HashSet::new();
+    for page in 1.. {
+        let found = services.person_search(actor, "", None, page, 200).await?;
+        taken.extend(found.items.into_iter().map(|p| p.person.name));
+        if u64::from(page) * 200 >= found.total {
+            break;
+        }
+    }
     for (grid, _, households) in GRIDS {
         rows.extend(roster(&mut rng, grid, *households, (&mut used, &taken), &mut row));
     }
@@ -166,17 +171,8 @@ pub async fn load(
     // Every household visited; some members away, a few households empty.
     let mut visits = Vec::new();
     for (grid, worker, _) in GRIDS {
-        let page = services
-            .store
-            .households(&HouseholdQuery {
-                scope_path: "/".into(),
-                grid_id: org_id(grid),
-                text: String::new(),
-                page: 1,
-                per_page: 10_000,
-            })
-            .await?;
-        for (n, h) in page.items.iter().enumerate() {
+        let households = all_households(services, actor, org_id(grid)).await?;
+        for (n, h) in households.iter().enumerate() {
             let roll = rng.next(100);
             let (result, statuses): (&str, Vec<(Id, String)>) = match roll {
                 0..=2 => ("vacant", h.members.iter().map(|m| (m.person_id, "away".to_owned())).collect()),
@@ -207,14 +203,21 @@ pub async fn load(
     for name in ["湖北返乡人员", "居家隔离观察人员"] {
         groups.insert(name, services.key_group_create(actor, centre, name).await?.id);
     }
-    let residents = services.store.residents("/", None).await?;
+    let mut heads: HashMap<Id, Vec<Id>> = HashMap::new();
+    for (grid, _, _) in GRIDS {
+        let Some(grid_id) = org_id(grid) else { continue };
+        let list = heads.entry(grid_id).or_default();
+        for h in all_households(services, actor, Some(grid_id)).await? {
+            list.extend(h.members.iter().filter(|m| m.relation == HEAD).map(|m| m.person_id));
+        }
+        // In the order they were entered, as the roster listed them.
+        list.sort_unstable();
+    }
     for (i, (offset, reason, group)) in KEY_PERSONS.iter().enumerate() {
         let grid = GRIDS[i % GRIDS.len()];
-        let person = residents
-            .iter()
-            .filter(|r| Some(r.grid_id) == org_id(grid.0) && r.relation == HEAD)
-            .nth(3 + i * 7)
-            .map(|r| r.person.id)
+        let person = org_id(grid.0)
+            .and_then(|g| heads.get(&g))
+            .and_then(|list| list.get(3 + i * 7).copied())
             .unwrap_or_default();
         let entered = day(1, 24) + Duration::days(*offset);
         let key = services
@@ -317,4 +320,18 @@ pub async fn load(
         d += Duration::days(2);
     }
     Ok(residents_added)
+}
+
+/// Every household of a grid, page by page, in the list's order (by address).
+async fn all_households(services: &Services, actor: &Actor, grid_id: Option<Id>) -> Result<Vec<Household>> {
+    let mut out = Vec::new();
+    for page in 1.. {
+        let found = services.households(actor, grid_id, "", page, 200).await?;
+        let done = found.items.len() < 200 || u64::from(page) * 200 >= found.total;
+        out.extend(found.items);
+        if done {
+            break;
+        }
+    }
+    Ok(out)
 }

@@ -310,7 +310,7 @@ async fn set_demo_users(services: &Services, actor: &Actor, password: &str) -> R
             Err(taizhang_core::error::Error::NotFound) => continue,
             Err(e) => return Err(e),
         };
-        match services.store.user_by_username(username).await? {
+        match services.user_by_username(actor, username).await? {
             Some(user) => services.user_reset_password(actor, user.id, password).await?,
             None => {
                 services

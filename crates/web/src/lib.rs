@@ -107,7 +107,7 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, ApiError> {
-    state.services.store.ping().await?;
+    state.services.ping().await?;
     Ok("ok")
 }
 

@@ -125,6 +125,6 @@ pub async fn track(Extension(metrics): Extension<Arc<Metrics>>, req: Request, ne
 }
 
 pub async fn render(State(state): State<AppState>, Extension(metrics): Extension<Arc<Metrics>>) -> Response {
-    let store = &state.services.store;
-    ([(header::CONTENT_TYPE, CONTENT_TYPE)], metrics.render(store.pool_status(), store.backend())).into_response()
+    let services = &state.services;
+    ([(header::CONTENT_TYPE, CONTENT_TYPE)], metrics.render(services.pool_status(), services.backend())).into_response()
 }

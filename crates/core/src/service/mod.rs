@@ -66,13 +66,30 @@ use crate::model::{Id, Org};
 use crate::store::Store;
 
 pub struct Services {
-    pub store: Arc<dyn Store>,
+    /// Private: every read and write goes through a use case that checks
+    /// the caller's scope and role.
+    store: Arc<dyn Store>,
     throttle: Throttle,
 }
 
 impl Services {
     pub fn new(store: Arc<dyn Store>) -> Arc<Services> {
         Arc::new(Services { store, throttle: Throttle::default() })
+    }
+
+    /// The engine's name ("sqlite" or "postgres"), for metrics and logs.
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// The connection pool's (size, idle, max), for metrics.
+    pub fn pool_status(&self) -> (u32, u32, u32) {
+        self.store.pool_status()
+    }
+
+    /// Whether the database answers, for the readiness check.
+    pub async fn ping(&self) -> Result<()> {
+        self.store.ping().await
     }
 
     /// The org with this id, if the actor may see it; NotFound otherwise, so

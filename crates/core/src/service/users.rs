@@ -177,6 +177,16 @@ impl Services {
         self.store.user_list(&actor.scope_path).await
     }
 
+    /// The account of this login name, if there is one the actor (an org
+    /// admin) may see.
+    pub async fn user_by_username(&self, actor: &Actor, username: &str) -> Result<Option<User>> {
+        actor.require(Role::OrgAdmin)?;
+        match self.store.user_by_username(username.trim()).await? {
+            Some(user) if self.visible_org(actor, user.org_id).await.is_ok() => Ok(Some(user)),
+            _ => Ok(None),
+        }
+    }
+
     pub async fn user_get(&self, actor: &Actor, id: Id) -> Result<User> {
         let user = self.store.user_get(id).await?.ok_or(Error::NotFound)?;
         self.visible_org(actor, user.org_id).await?;

@@ -196,18 +196,3 @@ impl Modify for BearerAuth {
         );
     }
 }
-
-#[cfg(test)]
-mod dump_tmp {
-    #[test]
-    fn dump_openapi_tmp() {
-        use utoipa::OpenApi;
-        let path = std::env::var("DUMP_TO").unwrap();
-        std::fs::write(
-            path,
-            serde_json::to_string_pretty(&super::ApiDoc::openapi().nest("/api/v1", super::documented().into_openapi()))
-                .unwrap(),
-        )
-        .unwrap();
-    }
-}

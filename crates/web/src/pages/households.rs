@@ -148,7 +148,7 @@ pub async fn household(
     household_page(&state, &page, id, q.visited.parse().ok(), StatusCode::OK, BTreeMap::new(), json!({})).await
 }
 
-/// 登记走访 from the household's page: a visit in the campaign chosen (or the
+/// 登记走访 from the household's page: a visit in the screening chosen (or the
 /// one open today), checked by the visit service; back to the page, which
 /// confirms it beside the visit.
 pub async fn household_visit(

@@ -34,6 +34,7 @@ mod summary;
 mod summary_composition;
 mod summary_draft;
 mod summary_template;
+mod targets;
 mod users;
 mod volunteer_hours;
 mod work_areas;
@@ -86,8 +87,8 @@ pub fn routes() -> Router<AppState> {
         .route("/kinds", post(work_areas::kind_create))
         .route("/campaigns", post(work_areas::campaign_create))
         .route("/campaigns/{id}", post(work_areas::campaign_update))
-        .route("/targets", get(dashboard::targets).post(dashboard::target_create))
-        .route("/targets/{id}/delete", post(dashboard::target_delete))
+        .route("/targets", get(targets::targets).post(targets::target_create))
+        .route("/targets/{id}/delete", post(targets::target_delete))
         .route(
             "/activities",
             get(activities::list).merge(

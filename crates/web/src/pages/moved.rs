@@ -6,36 +6,42 @@
 use axum::Router;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{any, post};
+use axum::routing::{MethodFilter, on};
 
 use crate::AppState;
 
-/// Old address → new address; `{name}` segments carry over by name.
-const MOVED: &[(&str, &str)] = &[
-    ("/account/password", "/auth/password"),
-    ("/volunteers", "/volunteer-hours"),
-    ("/households/{id}/key", "/households/{id}/key-persons"),
-    ("/care/{id}", "/people/{id}/care-plan"),
-    ("/care/{id}/plan", "/people/{id}/care-plan"),
-    ("/care/{id}/follow-ups", "/people/{id}/follow-ups"),
-    ("/care/{id}/health-checks", "/people/{id}/health-checks"),
-    ("/indicators/values", "/indicator-values"),
-    ("/indicators/export.xlsx", "/indicator-values/export.xlsx"),
-    ("/indicators/import", "/indicator-values/import"),
-    ("/indicators/definitions", "/indicators"),
-    ("/indicators/definitions/{id}", "/indicators/{id}"),
-    ("/indicators/definitions/{id}/delete", "/indicators/{id}/delete"),
-    ("/summary/versions", "/summaries"),
-    ("/summary/versions/{id}", "/summaries/{id}"),
-    ("/summary/versions/{id}/download", "/summaries/{id}/download"),
+/// Old address → new address, for the methods the old address answered;
+/// `{name}` segments carry over by name.
+const MOVED: &[(&str, &str, MethodFilter)] = &[
+    ("/account/password", "/auth/password", GET_POST),
+    ("/study-plans", "/study-plans/items", POST),
+    ("/volunteers", "/volunteer-hours", GET),
+    ("/households/{id}/key", "/households/{id}/key-persons", POST),
+    ("/care/{id}", "/people/{id}/care-plan", GET),
+    ("/care/{id}/plan", "/people/{id}/care-plan", POST),
+    ("/care/{id}/follow-ups", "/people/{id}/follow-ups", POST),
+    ("/care/{id}/health-checks", "/people/{id}/health-checks", POST),
+    ("/indicators/values", "/indicator-values", POST),
+    ("/indicators/export.xlsx", "/indicator-values/export.xlsx", GET),
+    ("/indicators/import", "/indicator-values/import", POST),
+    ("/indicators/definitions", "/indicators", POST),
+    ("/indicators/definitions/{id}", "/indicators/{id}", POST),
+    ("/indicators/definitions/{id}/delete", "/indicators/{id}/delete", POST),
+    ("/summary/versions", "/summaries", POST),
+    ("/summary/versions/{id}", "/summaries/{id}", GET),
+    ("/summary/versions/{id}/download", "/summaries/{id}/download", GET),
 ];
 
+const GET: MethodFilter = MethodFilter::GET;
+const POST: MethodFilter = MethodFilter::POST;
+const GET_POST: MethodFilter = MethodFilter::GET.or(MethodFilter::POST);
+
+/// The old addresses, merged into the site's routes (`GET /study-plans` is
+/// still the plan's page: only its post moved).
 pub fn routes() -> Router<AppState> {
-    let router = MOVED.iter().fold(Router::new(), |router, &(old, new)| {
-        router.route(old, any(move |uri: Uri| async move { redirect(old, new, &uri) }))
-    });
-    // Only the post moved here: `GET /study-plans` is still the plan's page.
-    router.route("/study-plans", post(|uri: Uri| async move { redirect("/study-plans", "/study-plans/items", &uri) }))
+    MOVED.iter().fold(Router::new(), |router, &(old, new, methods)| {
+        router.route(old, on(methods, move |uri: Uri| async move { redirect(old, new, &uri) }))
+    })
 }
 
 /// The new address of `uri`, which matched `old`.
@@ -78,7 +84,7 @@ mod tests {
 
     #[test]
     fn every_old_address_names_the_segments_its_new_one_needs() {
-        for (old, new) in MOVED {
+        for (old, new, _) in MOVED {
             for segment in new.split('/').filter(|s| s.starts_with('{')) {
                 assert!(old.split('/').any(|s| s == segment), "{old} -> {new}");
             }

@@ -1,4 +1,4 @@
-//! Screening (`/screenings`): door-to-door campaigns over grids, their
+//! Screening (`/screenings`): door-to-door screenings over grids, their
 //! coverage, the households of a grid still to visit, and visits recorded with
 //! each member's status.
 
@@ -72,7 +72,7 @@ pub struct ScreeningQuery {
     page: Option<u32>,
 }
 
-/// Households of a campaign per page of its list.
+/// Households of a screening per page of its list.
 const SCREENING_PAGE: u32 = 50;
 
 async fn screening_page(

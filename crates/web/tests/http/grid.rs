@@ -363,7 +363,6 @@ async fn key_persons_get_one_plan_a_follow_up_schedule_and_masked_readings() {
 
     // No plan before the person is a key person.
     let cadre = app
-        .services
         .store
         .person_search(&taizhang_core::model::PersonQuery {
             scope_path: "/".into(),
@@ -500,12 +499,12 @@ async fn grid_records_of_another_district_are_not_found() {
     assert!(field_errors(&body)[0].1.contains("不是您管辖范围内的网格"), "{body}");
     let body = json!({ "parent_id": y["id"], "kind": "grid", "name": "Y矿第一网格" });
     assert_eq!(app.send(&other, "POST", "/api/v1/orgs", body).await.status(), StatusCode::CREATED);
-    let ours = app.services.store.person_get(person).await.unwrap().unwrap().id_number.unwrap();
+    let ours = app.store.person_get(person).await.unwrap().unwrap().id_number.unwrap();
     let rows = vec![row("冒名", ours.as_str(), "外村1号", "Y矿第一网格", "")];
     let (status, body) = import(&app, &other, "", workbook(&rows)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(field_errors(&body)[0].1.contains("管辖范围以外"), "{body}");
-    assert_eq!(app.services.store.person_get(person).await.unwrap().unwrap().name, household["members"][0]["name"]);
+    assert_eq!(app.store.person_get(person).await.unwrap().unwrap().name, household["members"][0]["name"]);
     assert!(json_of(&app, &other, "/api/v1/screenings").await.as_array().unwrap().is_empty());
     assert!(json_of(&app, &other, "/api/v1/key-persons").await.as_array().unwrap().is_empty());
 }

@@ -20,7 +20,7 @@ async fn json_of(app: &TestApp, token: &str, path: &str) -> Value {
 }
 
 async fn user_id(app: &TestApp, username: &str) -> i64 {
-    app.services.store.user_by_username(username).await.unwrap().expect(username).id
+    app.store.user_by_username(username).await.unwrap().expect(username).id
 }
 
 /// Sends `n` identical requests at once; their statuses and bodies.
@@ -53,7 +53,7 @@ async fn people_in(app: &TestApp, org: &str) -> Vec<taizhang_core::model::Person
     let page = app.services.person_search(&Actor::system("test"), "", Some(org.id), 1, 50).await.unwrap();
     let mut people = Vec::new();
     for view in page.items {
-        people.push(app.services.store.person_get(view.person.id).await.unwrap().unwrap());
+        people.push(app.store.person_get(view.person.id).await.unwrap().unwrap());
     }
     people
 }
@@ -81,7 +81,7 @@ async fn hardening_access_only_holders_grant_the_personal_permission() {
         answer(app.send(&plain, "PATCH", &format!("/api/v1/users/{me}"), json!({ "can_view_personal": true })).await)
             .await;
     assert!(refused(&r), "{r:?}");
-    assert!(!app.services.store.user_get(me).await.unwrap().unwrap().can_view_personal);
+    assert!(!app.store.user_get(me).await.unwrap().unwrap().can_view_personal);
     // Not to a new account.
     let new = |name: &str, personal: bool| {
         json!({ "username": name, "display_name": name, "role": "recorder", "org_id": district.id,
@@ -89,7 +89,7 @@ async fn hardening_access_only_holders_grant_the_personal_permission() {
     };
     let r = answer(app.send(&plain, "POST", "/api/v1/users", new("new_one", true)).await).await;
     assert!(refused(&r), "{r:?}");
-    assert!(app.services.store.user_by_username("new_one").await.unwrap().is_none());
+    assert!(app.store.user_by_username("new_one").await.unwrap().is_none());
     // Nor afterwards to an account it created without it.
     let r = app.send(&plain, "POST", "/api/v1/users", new("new_two", false)).await;
     assert_eq!(r.status(), StatusCode::CREATED);
@@ -106,7 +106,7 @@ async fn hardening_access_only_holders_grant_the_personal_permission() {
     let kuangqu = app.token("kuangqu").await;
     let r = app.send(&kuangqu, "PATCH", &format!("/api/v1/users/{two}"), json!({ "can_view_personal": true })).await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(app.services.store.user_get(two).await.unwrap().unwrap().can_view_personal);
+    assert!(app.store.user_get(two).await.unwrap().unwrap().can_view_personal);
     let r = app.send(&kuangqu, "POST", "/api/v1/users", new("new_three", true)).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let admin = app.token("admin").await;
@@ -230,7 +230,7 @@ async fn hardening_access_birth_date_guesses_get_the_same_answer() {
     assert_eq!(answers[0], answers[1], "the answer must not depend on the guess");
     assert!(!answers[0].1.contains("不符"), "{}", answers[0].1);
     // The stored date still comes from the ID number.
-    let stored = app.services.store.person_get(person.id).await.unwrap().unwrap();
+    let stored = app.store.person_get(person.id).await.unwrap().unwrap();
     assert_eq!(stored.birth_date, Some(right));
     // With the permission the date is checked against the number as before.
     let kuangqu = app.token("kuangqu").await;

@@ -13,6 +13,8 @@ pub const PASSWORD: &str = "demo-password-1";
 pub struct TestApp {
     pub base: String,
     pub services: Arc<Services>,
+    /// The store under the services, for tests that check what was stored.
+    pub store: Arc<dyn taizhang_core::store::Store>,
     pub http: Client,
     _shutdown: tokio::sync::oneshot::Sender<()>,
     /// Kept so the database lives as long as the app.
@@ -47,7 +49,7 @@ fn demo_template() -> &'static TestDb {
 pub async fn spawn_app() -> TestApp {
     let db = demo_template().copy();
     let store = taizhang_store::open(&db.url).await.expect("open store");
-    let services = Services::new(store);
+    let services = Services::new(store.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -58,6 +60,7 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         base,
         services,
+        store,
         http: Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
         _shutdown: tx,
         _db: db,

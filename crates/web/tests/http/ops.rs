@@ -36,7 +36,7 @@ async fn metrics_count_requests_by_route_with_latency_and_the_pool() {
     assert_eq!(value(r#"taizhang_http_request_duration_seconds_count{route="/api/v1/people"}"#), Some(4.0));
     assert_eq!(value(r#"taizhang_http_request_duration_seconds_bucket{route="/api/v1/people",le="+Inf"}"#), Some(4.0));
     assert!(value(r#"taizhang_db_pool_max_connections"#).unwrap() >= 1.0);
-    assert!(text.contains(&format!("backend=\"{}\"", app.services.store.backend())));
+    assert!(text.contains(&format!("backend=\"{}\"", app.store.backend())));
     // Every sample line is `name{labels} value` or `name value`, after its HELP and TYPE.
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let (series, number) = line.rsplit_once(' ').unwrap();

@@ -49,7 +49,6 @@ async fn pages_need_a_session_and_cookies_are_protected() {
 async fn every_page_renders_for_every_role() {
     let app = spawn_app().await;
     let person = app
-        .services
         .store
         .person_search(&taizhang_core::model::PersonQuery {
             scope_path: app.org("第一社区第一网格").await.path,
@@ -216,10 +215,7 @@ async fn manage_orgs_and_passwords_through_pages() {
     assert!(r.text().await.unwrap().contains("id=\"e-parent_id\""));
 
     let r = b
-        .post(
-            "/auth/password",
-            &[("old_password", "wrong"), ("new_password", "short"), ("repeat_password", "other")],
-        )
+        .post("/auth/password", &[("old_password", "wrong"), ("new_password", "short"), ("repeat_password", "other")])
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();

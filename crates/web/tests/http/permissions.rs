@@ -66,7 +66,7 @@ async fn each_role_sees_and_changes_only_its_subtree() {
         let orgs: Vec<Value> = app.get(&t, "/api/v1/orgs").await.json().await.unwrap();
         let scope = app.org("第一社区").await;
         for o in &orgs {
-            let org = app.services.store.org_get(o["id"].as_i64().unwrap()).await.unwrap().unwrap();
+            let org = app.store.org_get(o["id"].as_i64().unwrap()).await.unwrap().unwrap();
             assert!(org.path.starts_with(&scope.path), "{who} sees {}", org.name);
         }
         let all: Value = app.get(&t, "/api/v1/people?per_page=200").await.json().await.unwrap();

@@ -56,7 +56,8 @@ fn first_link(html: &str, prefix: &str) -> Option<String> {
     let (prefix, suffix) = prefix.split_once("{id}").unwrap_or((prefix, ""));
     html.split(&format!("href=\"{prefix}")).skip(1).find_map(|rest| {
         let id: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        (!id.is_empty() && rest[id.len()..].starts_with(&format!("{suffix}\""))).then(|| format!("{prefix}{id}{suffix}"))
+        (!id.is_empty() && rest[id.len()..].starts_with(&format!("{suffix}\"")))
+            .then(|| format!("{prefix}{id}{suffix}"))
     })
 }
 
@@ -191,7 +192,6 @@ async fn number_fields_open_the_keypad_and_visible_phone_numbers_can_be_called()
 
     // A masked number stays text; one the account may see is a tel: link.
     let person = app
-        .services
         .store
         .person_search(&taizhang_core::model::PersonQuery {
             scope_path: app.org("第一社区第一网格").await.path,

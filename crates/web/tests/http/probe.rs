@@ -13,7 +13,7 @@ use crate::helpers::{TestApp, second_district, spawn_app};
 async fn demo_ids(app: &TestApp, token: &str) -> Vec<(&'static str, i64)> {
     let get = |path: String| async move { app.get(token, &path).await.json::<Value>().await.unwrap() };
     let first = |v: &Value, key: &str| v[key][0]["id"].as_i64().or_else(|| v[0]["id"].as_i64()).expect(key);
-    let store = &app.services.store;
+    let store = &app.store;
     let district = app.org("X矿矿区党委").await;
     let path = district.path.clone();
     let activity = first(&get("/api/v1/activities?per_page=1".into()).await, "items");
@@ -81,7 +81,7 @@ async fn demo_ids(app: &TestApp, token: &str) -> Vec<(&'static str, i64)> {
         ("study-plans", store.plan_items(&path, 2020).await.unwrap()[0].id),
         ("summaries", summary),
         ("targets", store.target_list(&path, 2020).await.unwrap()[0].id),
-        ("users", app.services.store.user_by_username("kuangqu").await.unwrap().unwrap().id),
+        ("users", app.store.user_by_username("kuangqu").await.unwrap().unwrap().id),
         (
             "work-areas",
             app.services
