@@ -11,6 +11,8 @@ use std::str::FromStr;
 use serde::Deserializer;
 use serde::de::{self, Unexpected, Visitor};
 
+use crate::error::Problems;
+
 /// An optional integer: absent, `null` or empty text is none; a number, or
 /// text holding one, is that number; anything else is an error naming the
 /// type expected (`expected u32`), which the web layer shows as the field's
@@ -64,6 +66,27 @@ where
     }
 }
 
+/// A number field a page reads from form text by hand, the way
+/// [`empty_as_none`] reads it: empty is none, a number is that number, and
+/// anything else is recorded in `problems` as the field's error, in the words
+/// the API gives for the same value in JSON ([`expected_number`]). A page
+/// never turns a bad number into 0 or none.
+pub fn number_from_text<T: FromStr>(problems: &mut Problems, field: &str, text: &str) -> Option<T> {
+    match text.trim() {
+        "" => None,
+        s => s.parse().map_err(|_| problems.add(field, expected_number::<T>())).ok(),
+    }
+}
+
+/// What a number field of type `T` expects, in Chinese.
+pub fn expected_number<T>() -> &'static str {
+    match std::any::type_name::<T>().rsplit("::").next().unwrap_or_default() {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "应为非负整数",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "应为整数",
+        _ => "应为数字",
+    }
+}
+
 /// A number kept as text for the service to check ("5200", "3.5"): JSON may
 /// send a number or text, a form sends text; `null` is empty. Anything else
 /// (true, a list) reaches the service as text that is not a number, so the
@@ -82,7 +105,8 @@ pub fn number_as_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Erro
 mod tests {
     use serde::Deserialize;
 
-    use super::{empty_as_none, number_as_text};
+    use super::{empty_as_none, number_as_text, number_from_text};
+    use crate::error::Problems;
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct Input {
@@ -130,5 +154,18 @@ mod tests {
         assert_eq!(value("true"), "true");
         assert_eq!(value("[1]"), "[1]");
         assert_eq!(serde_json::from_str::<Measure>("{}").unwrap().value, "");
+    }
+
+    #[test]
+    fn form_text_by_hand_gives_the_fields_error() {
+        let mut problems = Problems::new();
+        assert_eq!(number_from_text::<u32>(&mut problems, "every_days", " 14 "), Some(14));
+        assert_eq!(number_from_text::<u32>(&mut problems, "every_days", ""), None);
+        assert!(problems.is_empty());
+        assert_eq!(number_from_text::<u32>(&mut problems, "every_days", "-3"), None);
+        assert_eq!(number_from_text::<i32>(&mut problems, "year", "二〇二六"), None);
+        let errors = problems.finish().unwrap_err().field_errors();
+        let shown: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert_eq!(shown, [("every_days", "应为非负整数"), ("year", "应为整数")]);
     }
 }

@@ -246,7 +246,7 @@ pub(super) fn volunteer_facts(span: &Span<'_>, volunteer: &[&Activity], planned_
             .iter()
             .find(|t| t.target.kind == VOLUNTEER_KIND && t.target.frequency == Frequency::Month)
             .map(|t| t.target.min_count),
-        activities: span.kind_figure(&volunteer, VOLUNTEER_KIND),
+        activities: span.kind_figure(volunteer, VOLUNTEER_KIND),
         reported: Figure::cited("activity", &ids(&reported), None),
         hours: {
             let hours: f64 = volunteer.iter().flat_map(|a| a.fields.participants.iter()).filter_map(|p| p.hours).sum();

@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use taizhang_core::auth::now;
+use taizhang_core::error::Problems;
 use taizhang_core::grid::FollowUpState;
+use taizhang_core::input::number_from_text;
 use taizhang_core::service::{CarePlanInput, FollowUpInput, HealthCheckInput, LeaveInput};
 
 use super::fields::{Fields, day_or_today, id_of, one, values};
@@ -168,14 +170,19 @@ pub async fn care_plan_save(
     PageId(id): PageId,
     CsrfForm(page, f): CsrfForm<Fields>,
 ) -> PageResult {
+    let mut problems = Problems::new();
     let input = CarePlanInput {
         cadre_id: id_of(&f, "cadre_id"),
         measures: one(&f, "measures"),
-        every_days: one(&f, "every_days").parse().ok(),
+        every_days: number_from_text(&mut problems, "every_days", &one(&f, "every_days")),
         starts_on: one(&f, "starts_on"),
         ends_on: one(&f, "ends_on"),
     };
-    match state.services.care_plan_save(&page.actor, id, &input).await {
+    let saved = match problems.finish() {
+        Ok(()) => state.services.care_plan_save(&page.actor, id, &input).await,
+        Err(e) => Err(e),
+    };
+    match saved {
         Ok(_) => Ok(super::flash::redirect(&page, &format!("/people/{id}/care-plan"), super::flash::Flash::Saved)),
         Err(e) => {
             care_page(&state, &page, id, false, StatusCode::UNPROCESSABLE_ENTITY, form_errors(e)?, values(&f)).await

@@ -9,6 +9,8 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use taizhang_core::auth::now;
+use taizhang_core::error::Problems;
+use taizhang_core::input::number_from_text;
 use taizhang_core::service::PlanItemInput;
 
 use super::flash::{self, Flash};
@@ -84,14 +86,21 @@ pub struct ItemForm {
 }
 
 pub async fn item_add(State(state): State<AppState>, CsrfForm(page, form): CsrfForm<ItemForm>) -> PageResult {
+    // A bad number is the field's error, as in the API; an empty one is
+    // refused by the use case.
+    let mut problems = Problems::new();
     let input = PlanItemInput {
         org_id: form.org_id.parse().ok(),
-        year: form.year.parse().unwrap_or(0),
-        month: form.month.parse().unwrap_or(0),
+        year: number_from_text(&mut problems, "year", &form.year).unwrap_or_default(),
+        month: number_from_text(&mut problems, "month", &form.month).unwrap_or_default(),
         topic: form.topic.clone(),
         materials: form.materials.clone(),
     };
-    match state.services.plan_item_add(&page.actor, &input).await {
+    let saved = match problems.finish() {
+        Ok(()) => state.services.plan_item_add(&page.actor, &input).await,
+        Err(e) => Err(e),
+    };
+    match saved {
         Ok(item) => {
             Ok(flash::redirect(&page, &format!("/study-plans?org_id={}&year={}", item.org_id, item.year), Flash::Added))
         }

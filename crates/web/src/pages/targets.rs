@@ -10,6 +10,8 @@ use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use taizhang_core::auth::now;
+use taizhang_core::error::Problems;
+use taizhang_core::input::number_from_text;
 use taizhang_core::service::{TargetInput, TargetStatus};
 
 use super::flash::{self, Flash};
@@ -90,7 +92,11 @@ pub struct TargetForm {
 }
 
 pub async fn target_create(State(state): State<AppState>, CsrfForm(page, form): CsrfForm<TargetForm>) -> PageResult {
-    let year = form.year.trim().parse().unwrap_or(0);
+    // A bad number is the field's error, as in the API; an empty one is
+    // refused by the use case.
+    let mut problems = Problems::new();
+    let year = number_from_text(&mut problems, "year", &form.year).unwrap_or_default();
+    let min_count = number_from_text(&mut problems, "min_count", &form.min_count).unwrap_or_default();
     let exemptions = if form.exemption_start.trim().is_empty() && form.exemption_end.trim().is_empty() {
         Vec::new()
     } else {
@@ -105,12 +111,16 @@ pub async fn target_create(State(state): State<AppState>, CsrfForm(page, form): 
         year,
         kind: form.kind.clone(),
         frequency: form.frequency.clone(),
-        min_count: form.min_count.trim().parse().unwrap_or(0),
+        min_count,
         include_subtree: form.include_subtree.is_some(),
         title: form.title.clone(),
         exemptions,
     };
-    match state.services.target_create(&page.actor, &input).await {
+    let saved = match problems.finish() {
+        Ok(()) => state.services.target_create(&page.actor, &input).await,
+        Err(e) => Err(e),
+    };
+    match saved {
         Ok(_) => Ok(flash::redirect(&page, &format!("/targets?year={year}"), Flash::Saved)),
         Err(e) => {
             let mut errors = form_errors(e)?;

@@ -306,7 +306,7 @@ async fn a_worker_sees_the_readings_they_entered_and_no_one_else_does_unasked() 
     let care = format!("/people/{person}/care-plan");
     let r = worker
         .post(
-            &format!("{care}/follow-ups"),
+            &format!("/people/{person}/follow-ups"),
             &[("done_on", &today.to_string()), ("by", "谢美玲"), ("findings", "自述乏力，已通知社区医生")],
         )
         .await;
@@ -314,7 +314,7 @@ async fn a_worker_sees_the_readings_they_entered_and_no_one_else_does_unasked() 
     let at = format!("{today}T08:30");
     let r = worker
         .post(
-            &format!("{care}/health-checks"),
+            &format!("/people/{person}/health-checks"),
             &[("checked_at", &at), ("temperature", "38.4"), ("symptoms", ""), ("by", "谢美玲")],
         )
         .await;
