@@ -332,7 +332,10 @@ async fn a_worker_sees_the_readings_they_entered_and_no_one_else_does_unasked() 
     assert_eq!((own[0]["temperature"].as_str(), own[0]["abnormal"].as_bool()), (Some("38.4"), Some(true)));
     let (_, home) = worker.get("/").await;
     let abnormal = &home[home.find("id=\"abnormal\"").expect("the abnormal readings")..];
-    assert!(abnormal.contains(&format!("href=\"/people/{person}/care-plan\"")) && abnormal.contains("38.4"), "{abnormal}");
+    assert!(
+        abnormal.contains(&format!("href=\"/people/{person}/care-plan\"")) && abnormal.contains("38.4"),
+        "{abnormal}"
+    );
 
     // Another account without the permission: masked, on the page and in the API.
     let other = app.browser("shequ1").await;

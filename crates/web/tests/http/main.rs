@@ -25,6 +25,7 @@ mod hardening_web;
 mod indicators;
 mod ops;
 mod pages;
+mod pages_numbers;
 mod period;
 mod permissions;
 mod phone;
