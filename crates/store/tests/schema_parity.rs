@@ -283,10 +283,11 @@ async fn sqlite_and_postgres_schemas_match() {
     let Some(base) = std::env::var(PG_URL_VAR).ok().filter(|u| !u.is_empty()) else {
         let message = format!(
             "SKIPPED: the schema-parity test compares SQLite with PostgreSQL and needs {PG_URL_VAR}; \
-             set it to compare the engines"
+             set it to compare the engines (.ci/run's PostgreSQL pass does)"
         );
+        // Not a failure under TAIZHANG_REQUIRE_TOOLS: CI's SQLite pass runs
+        // without the URL on purpose, and its PostgreSQL pass runs this.
         eprintln!("\n{}\n{message}\n{}\n", "!".repeat(72), "!".repeat(72));
-        assert!(std::env::var("TAIZHANG_REQUIRE_TOOLS").as_deref() != Ok("1"), "{message}");
         return;
     };
     let lite = TestDb::sqlite();
