@@ -254,23 +254,142 @@ pub struct PersonFields {
 #[derive(Debug, Clone)]
 pub struct PersonQuery {
     pub scope_path: String,
-    /// Name, pinyin, pinyin initials, or the tail of a phone number.
+    /// Name, pinyin, pinyin initials, or the tail of a phone number
+    /// (see `search_keys::Query`).
     pub text: String,
     pub org_id: Option<Id>,
     pub page: u32,
     pub per_page: u32,
+    /// The page after this cursor (keyset), instead of `page`.
+    pub after: Option<Cursor>,
+    /// Whether the tail of an ID number finds its holder (an account that
+    /// may see personal data).
+    pub id_numbers: bool,
+    /// Count a search's matches exactly even when there are many.
+    pub exact_total: bool,
+}
+
+impl PersonQuery {
+    /// The first page of the people of a subtree whose text matches.
+    pub fn new(scope_path: impl Into<String>, text: impl Into<String>) -> PersonQuery {
+        PersonQuery {
+            scope_path: scope_path.into(),
+            text: text.into(),
+            org_id: None,
+            page: 1,
+            per_page: 50,
+            after: None,
+            id_numbers: false,
+            exact_total: false,
+        }
+    }
+}
+
+/// Which page of a list to show: by number, or after the cursor of the
+/// page before (`next` of that page); and whether a search with very many
+/// matches is counted exactly (otherwise its total is an estimate).
+#[derive(Debug, Clone, Default)]
+pub struct ListArgs {
+    pub page: u32,
+    pub per_page: u32,
+    pub after: Option<String>,
+    pub exact_total: bool,
+}
+
+impl ListArgs {
+    /// The cursor asked for, read; an empty text is none.
+    pub fn cursor(&self) -> crate::Result<Option<Cursor>> {
+        self.after.as_deref().filter(|a| !a.is_empty()).map(Cursor::decode).transpose()
+    }
+}
+
+/// Where a page of a list ends, to ask for the page after it by seeking
+/// rather than counting rows (keyset pagination). Outside the store it is
+/// an opaque text (`next` in an answer, `after` in a request).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor(pub Vec<String>);
+
+impl Cursor {
+    /// The text form: the parts in hexadecimal, joined by `.`.
+    pub fn encode(&self) -> String {
+        self.0
+            .iter()
+            .map(|part| part.bytes().map(|b| format!("{b:02x}")).collect::<String>())
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    /// Reads the text form; an answer's own `next` always reads back.
+    pub fn decode(text: &str) -> crate::Result<Cursor> {
+        let bad = || crate::Error::invalid("after", "翻页位置无效，请回到第一页重新查看");
+        if text.is_empty() || text.len() > 1024 {
+            return Err(bad());
+        }
+        text.split('.')
+            .map(|hex| {
+                if hex.len() % 2 != 0 {
+                    return Err(bad());
+                }
+                let bytes = (0..hex.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| bad()))
+                    .collect::<crate::Result<Vec<u8>>>()?;
+                String::from_utf8(bytes).map_err(|_| bad())
+            })
+            .collect::<crate::Result<Vec<String>>>()
+            .map(Cursor)
+    }
+
+    /// The part at `i` as a number.
+    pub fn int(&self, i: usize) -> crate::Result<i64> {
+        self.0
+            .get(i)
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| crate::Error::invalid("after", "翻页位置无效，请回到第一页重新查看"))
+    }
+
+    /// The part at `i` as text.
+    pub fn text(&self, i: usize) -> crate::Result<&str> {
+        self.0
+            .get(i)
+            .map(String::as_str)
+            .ok_or_else(|| crate::Error::invalid("after", "翻页位置无效，请回到第一页重新查看"))
+    }
 }
 
 /// One page of results with the total count.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// The number of results; a lower bound or an estimate when
+    /// `total_exact` is false (a search with very many matches).
     pub total: u64,
+    pub total_exact: bool,
     pub page: u32,
     pub per_page: u32,
+    /// The cursor of the page after this one (none on the last page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 impl<T> Page<T> {
+    /// A page whose total is exact and that gives no cursor.
+    pub fn new(items: Vec<T>, total: u64, page: u32, per_page: u32) -> Page<T> {
+        Page { items, total, total_exact: true, page, per_page, next: None }
+    }
+
+    /// The same page with its items mapped.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            total_exact: self.total_exact,
+            page: self.page,
+            per_page: self.per_page,
+            next: self.next,
+        }
+    }
+
     pub fn pages(&self) -> u32 {
         if self.per_page == 0 {
             return 1;

@@ -1,4 +1,7 @@
-//! Pinyin search keys for person names, so that `zw` or `zhangwei` finds `张伟`.
+//! Search keys for people: pinyin keys of names, so that `zw` or
+//! `zhangwei` finds `张伟`, and the search terms the engines' text indexes
+//! keep (SQLite FTS5, PostgreSQL GIN over a tsvector), with the one rule of
+//! what a query matches ([`Query::matches`]), which both indexes answer.
 
 use pinyin::ToPinyin;
 
@@ -11,20 +14,25 @@ use pinyin::ToPinyin;
 /// middle dot in transliterated names, punctuation, characters without a
 /// reading) is dropped.
 pub fn name_keys(name: &str) -> (String, String) {
-    let mut full = String::new();
-    let mut initials = String::new();
-    for c in name.chars() {
-        if let Some(py) = c.to_pinyin() {
-            let plain = py.plain();
-            full.extend(plain.chars().map(keyboard_letter));
-            initials.extend(plain.chars().next().map(keyboard_letter));
-        } else if c.is_ascii_alphanumeric() {
-            let lower = c.to_ascii_lowercase();
-            full.push(lower);
-            initials.push(lower);
-        }
-    }
-    (full, initials)
+    let syllables = syllables(name);
+    let initials = syllables.iter().filter_map(|s| s.chars().next()).collect();
+    (syllables.concat(), initials)
+}
+
+/// The syllables of a name as [`name_keys`] reads them: the toneless pinyin
+/// of each character that has one, and each ASCII letter or digit alone.
+pub fn syllables(name: &str) -> Vec<String> {
+    name.chars()
+        .filter_map(|c| {
+            if let Some(py) = c.to_pinyin() {
+                Some(py.plain().chars().map(keyboard_letter).collect())
+            } else if c.is_ascii_alphanumeric() {
+                Some(c.to_ascii_lowercase().to_string())
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// Maps `ü` (the only non-ASCII letter in toneless pinyin) to `v`.
@@ -37,8 +45,173 @@ pub fn normalize_query(q: &str) -> String {
     q.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
+
+/// Marks a phone term (the number reversed, so that a tail is a prefix).
+const PHONE: char = '#';
+/// Marks an ID number term (reversed, lowercase).
+const ID_NUMBER: char = '!';
+
+/// The characters of a name that its terms are made of: letters and digits,
+/// lowercased (what a text index tokenizer keeps; spaces, dots and brackets
+/// are left out).
+fn name_chars(text: &str) -> Vec<char> {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Pairs of neighbouring characters, or the one character of a single.
+fn grams(chars: &[char]) -> Vec<String> {
+    if chars.len() == 1 {
+        return vec![chars[0].to_string()];
+    }
+    chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+/// The search terms of a person, space-separated, as the store keeps them
+/// beside the person (`persons.search_terms`) for the engines' text indexes:
+/// - each character of the name and each pair of neighbours (`王`, `王小`);
+/// - the pinyin from each syllable on (`wangxiaoming`, `xiaoming`, `ming`)
+///   and the initials (`wxm`), matched by prefix;
+/// - the phone number reversed after `#`, the ID number reversed after `!`
+///   (a tail is then a prefix).
+///
+/// No term is empty, and terms hold only letters, digits, `#` and `!`.
+pub fn person_terms(name: &str, mobile: Option<&str>, id_number: Option<&str>) -> String {
+    let mut terms: Vec<String> = Vec::new();
+    let chars = name_chars(name);
+    terms.extend(chars.iter().map(char::to_string));
+    if chars.len() > 1 {
+        terms.extend(grams(&chars));
+    }
+    let syllables = syllables(name);
+    for i in 0..syllables.len() {
+        terms.push(syllables[i..].concat());
+    }
+    terms.push(syllables.iter().filter_map(|s| s.chars().next()).collect());
+    if let Some(m) = mobile.filter(|m| !m.is_empty()) {
+        terms.push(std::iter::once(PHONE).chain(m.chars().rev()).collect());
+    }
+    if let Some(n) = id_number.filter(|n| !n.is_empty()) {
+        terms.push(std::iter::once(ID_NUMBER).chain(n.chars().rev().flat_map(char::to_lowercase)).collect());
+    }
+    let mut seen = std::collections::HashSet::new();
+    terms.retain(|t| !t.is_empty() && seen.insert(t.clone()));
+    terms.join(" ")
+}
+
+/// A term of a query: the whole term, or any term that starts with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    pub prefix: bool,
+}
+
+impl Term {
+    fn whole(text: String) -> Term {
+        Term { text, prefix: false }
+    }
+    fn prefix(text: String) -> Term {
+        Term { text, prefix: true }
+    }
+
+    /// Whether a person's terms (as [`person_terms`] wrote them) hold this one.
+    pub fn found_in(&self, terms: &str) -> bool {
+        terms.split(' ').any(|t| if self.prefix { t.starts_with(&self.text) } else { t == self.text })
+    }
+}
+
+/// A search of the people register, read from what the user typed
+/// (already through [`normalize_query`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// Characters of a name (anything that is not plain ASCII letters or
+    /// digits): the name holds the text. `all` are the terms every such name
+    /// has; the store checks the name itself too.
+    Name { text: String, all: Vec<Term> },
+    /// ASCII letters (and digits): pinyin from a syllable on, or initials,
+    /// start with it.
+    Pinyin(Term),
+    /// Digits: the tail of a phone number, or of an ID number for an account
+    /// that may search by it (also with a final `x`).
+    Tail { any: Vec<Term> },
+}
+
+impl Query {
+    /// The query `text` stands for; `id_numbers`: whether the account may
+    /// search by ID number. None for an empty text.
+    pub fn parse(text: &str, id_numbers: bool) -> Option<Query> {
+        if text.is_empty() {
+            return None;
+        }
+        let reversed = |mark: char| std::iter::once(mark).chain(text.chars().rev()).collect::<String>();
+        let digits = text.chars().all(|c| c.is_ascii_digit());
+        let id_tail = text.len() > 1
+            && text.ends_with('x')
+            && text[..text.len() - 1].chars().all(|c| c.is_ascii_digit());
+        if digits || (id_tail && id_numbers) {
+            let mut any = Vec::new();
+            if digits && text.len() <= 11 {
+                let term = reversed(PHONE);
+                any.push(if text.len() == 11 { Term::whole(term) } else { Term::prefix(term) });
+            }
+            if id_numbers && text.len() <= 18 {
+                let term = reversed(ID_NUMBER);
+                any.push(if text.len() == 18 { Term::whole(term) } else { Term::prefix(term) });
+            }
+            return Some(Query::Tail { any });
+        }
+        if text.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Some(Query::Pinyin(Term::prefix(text.to_owned())));
+        }
+        let chars = name_chars(text);
+        let all = if chars.is_empty() { Vec::new() } else { grams(&chars).into_iter().map(Term::whole).collect() };
+        Some(Query::Name { text: text.to_owned(), all })
+    }
+
+    /// The rule itself, on one person: what a plain scan of the register
+    /// finds, and what the indexes must find.
+    pub fn matches(&self, name: &str, terms: &str) -> bool {
+        match self {
+            Query::Name { text, all } => {
+                name.to_lowercase().contains(text.as_str()) && all.iter().all(|t| t.found_in(terms))
+            }
+            Query::Pinyin(term) => term.found_in(terms),
+            Query::Tail { any } => any.iter().any(|t| t.found_in(terms)),
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn terms_of_a_person() {
+        let terms = person_terms("王小明", Some("13812345678"), Some("11010519491231002X"));
+        let list: Vec<&str> = terms.split(' ').collect();
+        for t in ["王", "小", "明", "王小", "小明", "wangxiaoming", "xiaoming", "ming", "wxm", "#87654321831"] {
+            assert!(list.contains(&t), "{t} in {terms}");
+        }
+        assert!(list.contains(&"!x20013219491501011"));
+        assert!(list.iter().all(|t| !t.is_empty()));
+        assert_eq!(person_terms("李", None, None), "李 li l");
+        assert_eq!(person_terms("阿依·买买提", None, None).split(' ').filter(|t| *t == "买买").count(), 1);
+    }
+
+    #[test]
+    fn what_a_query_matches() {
+        let terms = person_terms("王小明", Some("13812345678"), Some("11010519491231002X"));
+        let finds = |q: &str, ids: bool| Query::parse(&normalize_query(q), ids).unwrap().matches("王小明", &terms);
+        for q in ["王", "小明", "王小明", "wang", "xiaom", "ming", "wx", "wxm", "5678", "13812345678"] {
+            assert!(finds(q, false), "{q}");
+        }
+        for q in ["明王", "angx", "xm", "1234", "002x", "王小明明"] {
+            assert!(!finds(q, false), "{q}");
+        }
+        // ID tails only for an account that may search by them.
+        assert!(finds("002x", true) && finds("1231002x", true) && finds("11010519491231002X", true));
+        assert!(!finds("11010519491231002X", false));
+        assert!(Query::parse("", false).is_none());
+        // A query of punctuation alone is checked against the name only.
+        assert!(Query::parse("·", false).unwrap().matches("阿依·买买提", &person_terms("阿依·买买提", None, None)));
+    }
+
     use super::*;
 
     fn keys(name: &str) -> (String, String) {

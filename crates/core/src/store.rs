@@ -70,12 +70,13 @@ pub trait Store: Send + Sync + 'static {
 
     // --- sessions and API tokens ---
     async fn session_create(&self, session: Session) -> Result<()>;
-    /// The live (unexpired) session with this token hash and its account.
+    /// The live (unexpired) session with this token hash, its account and
+    /// the path of the account's org.
     async fn session_get(
         &self,
         token_hash: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Option<(Session, User)>>;
+    ) -> Result<Option<(Session, User, String)>>;
     async fn session_delete(&self, token_hash: &str) -> Result<()>;
     async fn sessions_delete_for_user(&self, user_id: Id) -> Result<()>;
     /// Ends every session and API token of the account except the one with
@@ -405,10 +406,12 @@ pub trait Store: Send + Sync + 'static {
 pub struct HouseholdQuery {
     pub scope_path: String,
     pub grid_id: Option<Id>,
-    /// Part of the address or of a member's name.
+    /// Part of the address, or a member as the people search finds them.
     pub text: String,
     pub page: u32,
     pub per_page: u32,
+    /// The page after this cursor (keyset), instead of `page`.
+    pub after: Option<crate::model::Cursor>,
 }
 
 /// A page of a campaign's households.

@@ -16,7 +16,7 @@ use taizhang_core::error::Result;
 use taizhang_core::grid::Household;
 use taizhang_core::grid::{HEAD, RosterRow};
 use taizhang_core::id_number::check_char;
-use taizhang_core::model::Id;
+use taizhang_core::model::{Id, ListArgs};
 use taizhang_core::service::{
     CarePlanInput, DisinfectionInput, FollowUpInput, HealthCheckInput, KeyPersonInput, LeaveInput, ScreeningInput,
     VisitInput,
@@ -325,12 +325,13 @@ pub async fn load(
 /// Every household of a grid, page by page, in the list's order (by address).
 async fn all_households(services: &Services, actor: &Actor, grid_id: Option<Id>) -> Result<Vec<Household>> {
     let mut out = Vec::new();
-    for page in 1.. {
-        let found = services.households(actor, grid_id, "", page, 200).await?;
-        let done = found.items.len() < 200 || u64::from(page) * 200 >= found.total;
+    let mut args = ListArgs { page: 1, per_page: 200, ..ListArgs::default() };
+    loop {
+        let found = services.households(actor, grid_id, "", &args).await?;
         out.extend(found.items);
-        if done {
-            break;
+        match found.next {
+            Some(next) => args.after = Some(next),
+            None => break,
         }
     }
     Ok(out)

@@ -97,6 +97,7 @@ fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
     store.with_conn_blocking(|conn| migrate::run(conn, engine)).map_err(|e| OpenError::Migrate(e.to_string()))?;
     // Sort keys computed in Rust, for rows written before their column existed.
     store.with_conn_blocking(repo::fill_address_keys).map_err(|e| OpenError::Migrate(e.to_string()))?;
+    store.with_conn_blocking(repo::fill_search_terms).map_err(|e| OpenError::Migrate(e.to_string()))?;
     store.with_conn_blocking(|conn| Ok(conn.refresh_statistics()?)).map_err(|e| OpenError::Migrate(e.to_string()))?;
     Ok(Arc::new(store))
 }

@@ -97,13 +97,7 @@ async fn people_search_by_pinyin_initials_phone_tail_within_scope() {
     store.person_create(person(a.id, "李娜", None, Some("13900001111")), &c).await.unwrap();
     store.person_create(person(b.id, "张伟", None, None), &c).await.unwrap();
 
-    let search = |scope: &str, text: &str| PersonQuery {
-        scope_path: scope.into(),
-        text: text.into(),
-        org_id: None,
-        page: 1,
-        per_page: 50,
-    };
+    let search = |scope: &str, text: &str| PersonQuery::new(scope, text);
     let names = |p: Page<Person>| p.items.into_iter().map(|p| p.name).collect::<Vec<_>>();
     assert_eq!(names(store.person_search(&search(&a.path, "zw")).await.unwrap()), vec!["张伟"]);
     assert_eq!(names(store.person_search(&search(&a.path, "zhangwei")).await.unwrap()), vec!["张伟"]);
@@ -138,13 +132,7 @@ async fn an_id_number_is_registered_once() {
     // Nothing half-written: the failed create left neither a row nor an audit entry.
     assert_eq!(
         store
-            .person_search(&PersonQuery {
-                scope_path: "/".into(),
-                text: String::new(),
-                org_id: None,
-                page: 1,
-                per_page: 10
-            })
+            .person_search(&PersonQuery { per_page: 10, ..PersonQuery::new("/", "") })
             .await
             .unwrap()
             .total,
@@ -546,6 +534,7 @@ async fn grid_households_residents_screenings_and_visits() {
         text: text.into(),
         page: 1,
         per_page: 10,
+        after: None,
     };
     assert_eq!(store.households(&query(&g1.path, "")).await.unwrap().total, 1);
     assert_eq!(store.households(&query(&g1.path, "wangwu")).await.unwrap().total, 1);
@@ -945,4 +934,158 @@ async fn summaries_versions_templates_compositions_and_drafts() {
     assert!(store.summary_draft(b.id, "2020H1".into()).await.unwrap().is_none());
     store.summary_draft_set(a.id, "2020H1".into(), None, &c).await.unwrap();
     assert!(store.summary_draft(a.id, "2020H1".into()).await.unwrap().is_none());
+}
+
+/// The bulk paths (COPY on PostgreSQL, multi-row INSERTs on SQLite): an
+/// import of activities and one of visits read back as written, with ids of
+/// their own next to records made one by one, and their audit entries.
+#[tokio::test]
+async fn activity_and_visit_imports_read_back_as_written() {
+    use std::collections::HashSet;
+    use taizhang_core::grid::*;
+    use taizhang_core::ledger::*;
+    let (_db, store, root, g1, g2) = fresh_with_two(OrgKind::Grid).await;
+    let c = ctx();
+    let mut people = Vec::new();
+    for name in ["甲一", "乙二", "丙三"] {
+        people.push(store.person_create(person(g1.id, name, None, None), &c).await.unwrap());
+    }
+    let activity = |i: usize| {
+        let p = &people[i % 3];
+        ActivityFields {
+            org_id: if i % 2 == 0 { g1.id } else { g2.id },
+            kind: if i % 3 == 0 { VOLUNTEER_KIND.into() } else { "meeting".into() },
+            title: format!("活动{i:04}"),
+            summary: if i % 5 == 0 { String::new() } else { format!("纪要 {i} 'x' \\ \"y\"") },
+            place: "会议室".into(),
+            date: day(1 + (i % 12) as u32, 1 + (i % 28) as u32),
+            start_time: if i % 4 == 0 { "09:30".into() } else { String::new() },
+            host: "主持人".into(),
+            participants: if i % 7 == 0 {
+                Vec::new()
+            } else {
+                vec![Participant {
+                    person_id: p.id,
+                    person_name: p.name.clone(),
+                    attendance: if i % 2 == 0 { Attendance::Present } else { Attendance::Leave },
+                    leave_reason: if i % 2 == 0 { String::new() } else { "出差".into() },
+                    hours: (i % 3 == 0).then_some(1.5),
+                }]
+            },
+            others_count: (i % 9) as u32,
+            channels: if i % 2 == 0 { vec!["广播".into(), "微信".into()] } else { Vec::new() },
+            quantities: Quantities { banners: 1, boards: 2, posts: (i % 4) as u32, reached: 100 },
+            role_models: if i % 6 == 0 { vec!["张三".into(), "李四".into()] } else { Vec::new() },
+            materials: vec![format!("材料{i}")],
+            reported_on: (i % 3 == 0 && i % 2 == 0).then(|| day(12, 31)),
+            reported_by: if i % 3 == 0 { "上报人".into() } else { String::new() },
+            ..Default::default()
+        }
+    };
+    // One made by hand before and after the imports: ids never collide.
+    let before = store.activity_create(activity(9000), &c).await.unwrap();
+    // More than one multi-row statement's worth, in two imports.
+    let first: Vec<ActivityFields> = (0..620).map(activity).collect();
+    let second: Vec<ActivityFields> = (620..700).map(activity).collect();
+    assert_eq!(store.activity_import(first.clone(), "一.xlsx".into(), &c).await.unwrap(), 620);
+    assert_eq!(store.activity_import(second.clone(), "二.xlsx".into(), &c).await.unwrap(), 80);
+    let after = store.activity_create(activity(9001), &c).await.unwrap();
+
+    let all = store
+        .activities_matching(&ActivityQuery { scope_path: root.path.clone(), per_page: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 702);
+    let ids: HashSet<Id> = all.iter().map(|a| a.id).collect();
+    assert_eq!(ids.len(), 702, "ids unique");
+    assert!(ids.contains(&before.id) && ids.contains(&after.id));
+    let mut got: Vec<ActivityFields> =
+        all.iter().filter(|a| a.id != before.id && a.id != after.id).map(|a| a.fields.clone()).collect();
+    got.sort_by(|a, b| a.title.cmp(&b.title));
+    let expected: Vec<ActivityFields> = first.iter().chain(&second).cloned().collect();
+    assert_eq!(got.len(), expected.len());
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!(g, e);
+    }
+    // The monthly counts took the imports in.
+    let counts = store.activity_counts(&root.path, "2020-01", "2020-12").await.unwrap();
+    assert_eq!(counts.total, 702);
+
+    // Visits: more households than one multi-row statement takes.
+    let mut households = Vec::new();
+    for i in 0..520 {
+        let grid = if i % 2 == 0 { g1.id } else { g2.id };
+        let h = Household { id: 0, org_id: grid, address: format!("{}栋{}室", 1 + i / 100, 101 + i % 100), members: vec![] };
+        households.push(store.household_save(h, &c).await.unwrap());
+    }
+    for (p, h) in people.iter().zip([&households[0], &households[2], &households[4]]) {
+        store.resident_set(p.id, Some((h.id, HEAD.into())), &c).await.unwrap();
+    }
+    let s = store
+        .screening_create(
+            Screening {
+                id: 0,
+                org_id: root.id,
+                name: "摸排".into(),
+                starts_on: day(2, 1),
+                ends_on: day(2, 29),
+                grid_ids: vec![g1.id, g2.id],
+            },
+            &c,
+        )
+        .await
+        .unwrap();
+    let visit = |i: usize, h: &Household, statuses: Vec<(Id, PersonStatus)>| Visit {
+        id: 0,
+        screening_id: s.id,
+        household_id: h.id,
+        grid_id: h.org_id,
+        visited_on: day(2, 1 + (i % 28) as u32),
+        visitor: format!("网格员{}", i % 5),
+        result: VisitResult::ALL[i % 4],
+        note: if i % 3 == 0 { format!("备注{i}") } else { String::new() },
+        statuses,
+    };
+    let batch: Vec<Visit> = households
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            // Households 0, 2 and 4 are the people's.
+            let statuses = match i {
+                0 | 2 | 4 => vec![(people[i / 2].id, PersonStatus::Away)],
+                _ => Vec::new(),
+            };
+            visit(i, h, statuses)
+        })
+        .collect();
+    assert_eq!(store.visits_import(s.id, batch.clone(), &c).await.unwrap(), 520);
+    // A second round for the first household: its person's status moves to
+    // the new visit (the upsert path).
+    let again = vec![visit(27, &households[0], vec![(people[0].id, PersonStatus::Seen)])];
+    assert_eq!(store.visits_import(s.id, again.clone(), &c).await.unwrap(), 1);
+
+    let got = store.visits(s.id, None, None, 10_000).await.unwrap();
+    assert_eq!(got.len(), 521);
+    let visit_ids: HashSet<Id> = got.iter().map(|v| v.id).collect();
+    assert_eq!(visit_ids.len(), 521, "visit ids unique");
+    let strip = |v: &Visit| Visit { id: 0, ..v.clone() };
+    let mut expected: Vec<Visit> = batch.iter().chain(&again).cloned().collect();
+    // The first household's first visit lost its person's status to the second.
+    expected[0].statuses.clear();
+    let key = |v: &Visit| (v.household_id, v.visited_on, v.note.clone());
+    expected.sort_by_key(key);
+    let mut got: Vec<Visit> = got.iter().map(strip).collect();
+    got.sort_by_key(key);
+    assert_eq!(got, expected);
+    let coverage = store.coverage(s.id).await.unwrap();
+    let total: u64 = coverage.iter().map(|g| g.visited).sum();
+    let with_status: u64 = coverage.iter().map(|g| g.with_status).sum();
+    assert_eq!((total, with_status), (520, 3));
+
+    // One audit entry per import.
+    let audit = store.audit_all().await.unwrap();
+    let imports = |entity: &str| {
+        audit.iter().filter(|e| e.record.action == "import" && e.record.entity == entity).count()
+    };
+    assert_eq!((imports("activity"), imports("visit")), (2, 2));
 }

@@ -31,7 +31,14 @@ fn raw(url: &str, sql: &str) {
 }
 
 async fn addresses(store: &dyn taizhang_core::store::Store, grid: Id) -> Vec<String> {
-    let q = HouseholdQuery { scope_path: "/".into(), grid_id: Some(grid), text: String::new(), page: 1, per_page: 50 };
+    let q = HouseholdQuery {
+        scope_path: "/".into(),
+        grid_id: Some(grid),
+        text: String::new(),
+        page: 1,
+        per_page: 50,
+        after: None,
+    };
     store.households(&q).await.unwrap().items.into_iter().map(|h| h.address).collect()
 }
 
@@ -69,6 +76,7 @@ async fn households_are_in_address_order_and_old_rows_get_their_key_on_open() {
             text: "10栋".into(),
             page: 1,
             per_page: 5,
+            after: None,
         })
         .await
         .unwrap()

@@ -7,7 +7,7 @@ use super::{Services, required_text};
 use crate::auth::Actor;
 use crate::error::{Error, Problems, Result};
 use crate::grid::*;
-use crate::model::{Id, Org, OrgKind, Page, Role};
+use crate::model::{Id, ListArgs, Org, OrgKind, Page, Role};
 use crate::store::HouseholdQuery;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -53,8 +53,7 @@ impl Services {
         actor: &Actor,
         grid_id: Option<Id>,
         text: &str,
-        page: u32,
-        per_page: u32,
+        args: &ListArgs,
     ) -> Result<Page<Household>> {
         if let Some(g) = grid_id {
             self.visible_org(actor, g).await?;
@@ -64,8 +63,9 @@ impl Services {
                 scope_path: actor.scope_path.clone(),
                 grid_id,
                 text: text.to_owned(),
-                page: page.max(1),
-                per_page: per_page.clamp(1, 200),
+                page: args.page.max(1),
+                per_page: args.per_page.clamp(1, 200),
+                after: args.cursor()?,
             })
             .await
     }

@@ -6,7 +6,7 @@ use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
 use crate::id_number::{Gender, IdNumber};
 use crate::mobile::Mobile;
-use crate::model::{AuditRecord, Id, Membership, NewMembership, Page, Person, PersonFields, PersonQuery, Role};
+use crate::model::{AuditRecord, Id, ListArgs, Membership, NewMembership, Page, Person, PersonFields, PersonQuery, Role};
 
 /// A person as typed in a form or sent as JSON. Pages and the API both
 /// validate through [`Services::person_fields`].
@@ -220,6 +220,7 @@ impl Services {
         Ok(PersonView::revealed(person))
     }
 
+    /// The first pages of a search, by page number (see [`Self::person_list`]).
     pub async fn person_search(
         &self,
         actor: &Actor,
@@ -227,6 +228,20 @@ impl Services {
         org_id: Option<Id>,
         page: u32,
         per_page: u32,
+    ) -> Result<Page<PersonView>> {
+        self.person_list(actor, text, org_id, &ListArgs { page, per_page, ..ListArgs::default() }).await
+    }
+
+    /// People of the actor's scope (or of one org in it) whose name,
+    /// pinyin, initials, phone tail or (with the personal-data permission)
+    /// ID number tail matches `text`, in pinyin order, masked. A page is
+    /// asked by number or by the cursor of the page before it.
+    pub async fn person_list(
+        &self,
+        actor: &Actor,
+        text: &str,
+        org_id: Option<Id>,
+        args: &ListArgs,
     ) -> Result<Page<PersonView>> {
         let scope_path = match org_id {
             Some(id) => self.visible_org(actor, id).await?.path,
@@ -237,19 +252,15 @@ impl Services {
         let page = self
             .store
             .person_search(&PersonQuery {
-                scope_path,
-                text,
-                org_id: None,
-                page: page.max(1),
-                per_page: per_page.clamp(1, 200),
+                page: args.page.max(1),
+                per_page: args.per_page.clamp(1, 200),
+                after: args.cursor()?,
+                id_numbers: actor.can_view_personal,
+                exact_total: args.exact_total,
+                ..PersonQuery::new(scope_path, text)
             })
             .await?;
-        Ok(Page {
-            items: page.items.into_iter().map(PersonView::masked).collect(),
-            total: page.total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        Ok(page.map(PersonView::masked))
     }
 
     /// Digits search phone numbers. The masked number shows its last four
@@ -259,6 +270,16 @@ impl Services {
     /// permission any tail may be searched, and a partial tail longer than
     /// four digits is written to the audit log like any other unmasking.
     async fn phone_search_allowed(&self, actor: &Actor, text: &str) -> Result<()> {
+        let id_tail = text.len() > 1 && text.ends_with('x') && text[..text.len() - 1].chars().all(|c| c.is_ascii_digit());
+        if id_tail && actor.can_view_personal {
+            return self
+                .store
+                .audit_append(
+                    AuditRecord::new(&actor.ctx(), "view_personal", "person")
+                        .detail(format!("按身份证号尾号（{}位）查找人员", text.len())),
+                )
+                .await;
+        }
         if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit()) {
             return Ok(());
         }
@@ -273,7 +294,7 @@ impl Services {
             self.store
                 .audit_append(
                     AuditRecord::new(&actor.ctx(), "view_personal", "person")
-                        .detail(format!("按手机号尾号（{n}位）查找人员")),
+                        .detail(format!("按手机号或身份证号尾号（{n}位）查找人员")),
                 )
                 .await?;
         }

@@ -128,13 +128,7 @@ impl Services {
     async fn person_by_name(&self, actor: &Actor, org: &Org, name: &str) -> Result<Vec<Id>> {
         let page = self
             .store
-            .person_search(&PersonQuery {
-                scope_path: actor.scope_path.clone(),
-                text: name.to_owned(),
-                org_id: None,
-                page: 1,
-                per_page: 50,
-            })
+            .person_search(&PersonQuery::new(actor.scope_path.clone(), name))
             .await?;
         let same_name: Vec<Id> = page.items.into_iter().filter(|p| p.name == name).map(|p| p.id).collect();
         if same_name.len() <= 1 {

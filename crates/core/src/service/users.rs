@@ -130,13 +130,12 @@ impl Services {
 
     /// The actor behind a session token, with its session.
     pub async fn authenticate(&self, token: &str) -> Result<(Actor, Session)> {
-        let (session, user) =
+        let (session, user, org_path) =
             self.store.session_get(&auth::token_hash(token), now()).await?.ok_or(Error::Unauthenticated)?;
         if user.disabled {
             return Err(Error::Unauthenticated);
         }
-        let org = self.store.org_get(user.org_id).await?.ok_or(Error::Unauthenticated)?;
-        Ok((Actor::for_user(&user, &org.path), session))
+        Ok((Actor::for_user(&user, &org_path), session))
     }
 
     pub async fn logout(&self, actor: &Actor, token: &str) -> Result<()> {

@@ -97,12 +97,7 @@ pub fn list(c: &mut dyn Conn, q: &AuditQuery) -> Result<Page<AuditEntry>> {
     let total = c.query_one(&format!("SELECT COUNT(*) AS n FROM audit_log {filter}"), &f.args)?.i64("n")?;
     let page = f.page(q.page, q.per_page);
     let rows = c.query(&format!("SELECT {COLUMNS} FROM audit_log {filter} ORDER BY id DESC{page}"), &f.args)?;
-    Ok(Page {
-        items: rows.iter().map(from_row).collect::<DbResult<_>>()?,
-        total: total as u64,
-        page: q.page,
-        per_page: q.per_page,
-    })
+    Ok(Page::new(rows.iter().map(from_row).collect::<DbResult<_>>()?, total as u64, q.page, q.per_page))
 }
 
 pub fn all(c: &mut dyn Conn) -> Result<Vec<AuditEntry>> {

@@ -3,12 +3,14 @@
 use std::collections::HashMap;
 
 use taizhang_core::grid::*;
-use taizhang_core::model::{AuditCtx, Id, Page};
+use taizhang_core::model::{AuditCtx, Cursor, Id, Page};
+use taizhang_core::search_keys::{Query, normalize_query};
 use taizhang_core::store::HouseholdQuery;
 use taizhang_core::{Error, Result};
 
-use super::sql::{CHUNK, Filter, audit_action, contains, id_values, placeholders, scope};
+use super::sql::{CHUNK, Filter, audit_action, contains, id_values, offset, placeholders, scope};
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
+use crate::migrate::Engine;
 
 pub(super) fn members_of(c: &mut dyn Conn, ids: &[Id]) -> Result<HashMap<Id, Vec<Member>>> {
     let mut out: HashMap<Id, Vec<Member>> = HashMap::new();
@@ -50,25 +52,25 @@ pub(super) fn household_rows(c: &mut dyn Conn, sql: &str, args: &[Value]) -> Res
         .collect()
 }
 
-/// Households (`h`) whose address or a member's name holds `text`, or whose
-/// member's name has it as pinyin or initials ("wxm"), as the people search
-/// takes it: the condition, its values appended to `args`.
+/// Households (`h`) whose address holds `text`, or with a member the
+/// people search finds by it (name, pinyin, initials, phone tail): the
+/// condition, its values appended to `args`.
 pub(super) fn household_text_filter(text: &str, f: &mut Filter) {
-    let text = text.trim();
-    if text.is_empty() {
+    let Some(query) = Query::parse(&normalize_query(text), false) else {
         return;
-    }
-    let keys: String = text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
-    let (n, pinyin, initials) = (f.bind(contains(text)), f.bind(contains(&keys)), f.bind(scope(&keys)));
+    };
+    let address = f.bind(contains(text.trim()));
+    let member = super::people::row_condition(&query, f);
     f.and_sql(format!(
-        "(h.address LIKE {n} ESCAPE '\\' OR EXISTS (SELECT 1 FROM residents r JOIN persons p ON p.id = r.person_id
-              WHERE r.household_id = h.id AND (p.name LIKE {n} ESCAPE '\\' OR p.name_pinyin LIKE {pinyin} ESCAPE '\\'
-              OR p.name_initials LIKE {initials} ESCAPE '\\')))"
+        "(h.address LIKE {address} ESCAPE '\\' OR EXISTS (SELECT 1 FROM residents r JOIN persons p ON p.id = r.person_id
+              WHERE r.household_id = h.id AND {member}))"
     ));
 }
 
-/// Grid by grid, addresses in the order they read, on both engines.
-pub(super) const HOUSEHOLD_ORDER: &str = "o.path, h.address_key, h.address, h.id";
+/// Grid by grid, addresses in the order they read, on both engines: the
+/// order of the orgs' path index and of `households_order` within each org,
+/// so that a page is read from the indexes without sorting the subtree.
+pub(super) const HOUSEHOLD_ORDER: &str = "o.path, o.id, h.address_key, h.address, h.id";
 
 pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household>> {
     let mut f = Filter::new(vec![scope(&q.scope_path)]);
@@ -76,16 +78,73 @@ pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household
         f.and("h.org_id = ?", grid);
     }
     household_text_filter(&q.text, &mut f);
-    let sql =
-        format!("FROM households h JOIN orgs o ON o.id = h.org_id WHERE o.path LIKE $1 ESCAPE '\\'{}", f.and_clause());
-    let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &f.args)?.i64("n")?;
-    let page = f.page(q.page, q.per_page);
-    let items = household_rows(
-        c,
-        &format!("SELECT h.id, h.org_id, h.address {sql} ORDER BY {HOUSEHOLD_ORDER}{page}"),
+    // SQLite reads the orgs first (in path order) when told so by CROSS JOIN.
+    let join = if c.engine() == Engine::Sqlite { "CROSS JOIN" } else { "JOIN" };
+    let sql = format!("FROM orgs o {join} households h ON h.org_id = o.id WHERE o.path LIKE $1 ESCAPE '\\'{}", f.and_clause());
+    let total = if q.text.trim().is_empty() {
+        // No search: the tallies of the subtree's orgs (or the one grid's).
+        let one_grid = if q.grid_id.is_some() { " AND o.id = $2" } else { "" };
+        let mut args = vec![scope(&q.scope_path)];
+        args.extend(q.grid_id.map(Value::Int));
+        c.query_one(
+            &format!(
+                "SELECT CAST(COALESCE(SUM(t.households), 0) AS BIGINT) AS n FROM org_tallies t JOIN orgs o ON o.id = t.org_id
+                 WHERE o.path LIKE $1 ESCAPE '\\'{one_grid}"
+            ),
+            &args,
+        )?
+        .i64("n")?
+    } else {
+        c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &f.args)?.i64("n")?
+    };
+    let mut keyset = String::new();
+    if let Some(after) = &q.after {
+        let (path, org) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
+        let (key, address, id) = (f.bind(after.text(2)?), f.bind(after.text(3)?), f.bind(after.int(4)?));
+        keyset = format!(
+            " AND ((o.path, o.id) > ({path}, {org})
+                   OR (o.path = {path} AND o.id = {org} AND (h.address_key, h.address, h.id) > ({key}, {address}, {id})))"
+        );
+    }
+    let per = q.per_page.max(1);
+    let (limit, skip) = (f.bind(i64::from(per) + 1), f.bind(if q.after.is_some() { 0 } else { offset(q.page, per) }));
+    let rows = c.query(
+        &format!(
+            "SELECT h.id, h.org_id, h.address, h.address_key, o.path {sql}{keyset}
+             ORDER BY {HOUSEHOLD_ORDER} LIMIT {limit} OFFSET {skip}"
+        ),
         &f.args,
     )?;
-    Ok(Page { items, total: total as u64, page: q.page, per_page: q.per_page })
+    let more = rows.len() > per as usize;
+    let rows = &rows[..rows.len().min(per as usize)];
+    let next = match rows.last() {
+        Some(r) if more => Some(
+            Cursor(vec![
+                r.text("path")?,
+                r.i64("org_id")?.to_string(),
+                r.opt_text("address_key")?.unwrap_or_default(),
+                r.text("address")?,
+                r.i64("id")?.to_string(),
+            ])
+            .encode(),
+        ),
+        _ => None,
+    };
+    let ids: Vec<Id> = rows.iter().map(|r| r.i64("id")).collect::<DbResult<_>>()?;
+    let mut members = members_of(c, &ids)?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            let id = r.i64("id")?;
+            Ok(Household {
+                id,
+                org_id: r.i64("org_id")?,
+                address: r.text("address")?,
+                members: members.remove(&id).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page { next, ..Page::new(items, total as u64, q.page, per) })
 }
 
 /// Fills the sort key of households written before it existed, in chunks.

@@ -28,3 +28,5 @@ mod targets;
 mod users;
 
 pub(crate) use households::fill_address_keys;
+pub(crate) use people::{FORCED_PLAN, fill_search_terms};
+pub(crate) use sql::insert_rows;

@@ -1,12 +1,13 @@
 use taizhang_core::id_number::{Gender, IdNumber};
 use taizhang_core::mobile::Mobile;
 use taizhang_core::model::*;
-use taizhang_core::search_keys::name_keys;
+use taizhang_core::search_keys::{Query, Term, name_keys, normalize_query, person_terms};
 use taizhang_core::{Error, Result};
 
 use super::audit;
-use super::sql::{Filter, contains, like_escape, scope};
+use super::sql::{CHUNK, Filter, contains, like_escape, offset, scope};
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
+use crate::migrate::Engine;
 
 const COLUMNS: &str = "p.id, p.org_id, p.name, p.gender, p.birth_date, p.id_number, p.id_number_pending, p.mobile, p.party_member, p.notes, p.created_at, p.updated_at";
 
@@ -49,38 +50,253 @@ pub fn by_id_number(c: &mut dyn Conn, number: &IdNumber) -> Result<Option<Person
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
+/// Matches counted in the text index before a plan is chosen; past this
+/// many, a search is "very common" and its total an estimate or a bound.
+const MATCH_CAP: i64 = 20_000;
+
+/// The people search: the rule of `search_keys::Query`, answered by the
+/// engine's text index (SQLite FTS5, PostgreSQL GIN) or by a scan of the
+/// scope, whichever reads fewer rows; people in pinyin order, a page at a
+/// time by offset or after a cursor (name pinyin, id).
 pub fn search(c: &mut dyn Conn, q: &PersonQuery) -> Result<Page<Person>> {
+    let query = Query::parse(&normalize_query(&q.text), q.id_numbers);
+    let per = q.per_page.max(1);
+    if matches!(&query, Some(Query::Tail { any }) if any.is_empty()) {
+        return Ok(Page::new(Vec::new(), 0, q.page, per));
+    }
     let mut f = Filter::new(vec![scope(&q.scope_path)]);
     if let Some(org_id) = q.org_id {
         f.and("p.org_id = ?", org_id);
     }
-    let text = q.text.trim();
-    if !text.is_empty() {
-        let esc = like_escape(text);
-        if text.len() == 11 && text.chars().all(|ch| ch.is_ascii_digit()) {
-            // A whole phone number.
-            f.and("p.mobile = ?", text);
-        } else if text.chars().all(|ch| ch.is_ascii_digit()) {
-            // Digits: the tail of a phone number.
-            f.and("p.mobile LIKE ? ESCAPE '\\'", format!("%{esc}"));
-        } else {
-            let (a, b) = (f.bind(contains(text)), f.bind(format!("{esc}%")));
-            f.and_sql(format!(
-                "(p.name LIKE {a} ESCAPE '\\' OR p.name_pinyin LIKE {a} ESCAPE '\\' OR p.name_initials LIKE {b} ESCAPE '\\')"
-            ));
+    let skip = if q.after.is_some() { 0 } else { offset(q.page, per) };
+    let (in_scope, everyone) = tallies(c, &q.scope_path, q.org_id)?;
+    let Plan { from, count_from, total } = match c.engine() {
+        Engine::Sqlite => plan_sqlite(c, query.as_ref(), &mut f, in_scope, everyone, skip + i64::from(per))?,
+        Engine::Postgres => plan_postgres(query.as_ref(), &mut f),
+    };
+    let (total, exact) = match total {
+        Total::Tally => (in_scope, true),
+        Total::Estimate(n) if !q.exact_total => (n, false),
+        Total::Capped if !q.exact_total => {
+            let cap = MATCH_CAP + 1;
+            let n = c
+                .query_one(&format!("SELECT COUNT(*) AS n FROM (SELECT 1 {from}{} LIMIT {cap}) x", f.and_clause()), &f.args)?
+                .i64("n")?;
+            (n, n <= MATCH_CAP)
+        }
+        _ => (c.query_one(&format!("SELECT COUNT(*) AS n {count_from}{}", f.and_clause()), &f.args)?.i64("n")?, true),
+    };
+    if let Some(after) = &q.after {
+        let (a, b) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
+        f.and_sql(format!("(p.name_pinyin, p.id) > ({a}, {b})"));
+    }
+    let (limit, skip) = (f.bind(i64::from(per) + 1), f.bind(skip));
+    let rows = c.query(
+        &format!("SELECT {COLUMNS} {from}{} ORDER BY p.name_pinyin, p.id LIMIT {limit} OFFSET {skip}", f.and_clause()),
+        &f.args,
+    )?;
+    let mut items = rows.iter().map(from_row).collect::<DbResult<Vec<Person>>>()?;
+    let next = (items.len() > per as usize).then(|| {
+        items.truncate(per as usize);
+        let last = &items[items.len() - 1];
+        Cursor(vec![name_keys(&last.name).0, last.id.to_string()]).encode()
+    });
+    Ok(Page { items, total: total.max(0) as u64, total_exact: exact, page: q.page, per_page: per, next })
+}
+
+/// A plan the tests choose for SQLite's people search (0: by cost; 1: the
+/// index; 2: the scope; 3: pinyin order), to check each against a scan.
+pub static FORCED_PLAN: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// How a list's total is found.
+enum Total {
+    /// The per-org tallies of the scope (no search).
+    Tally,
+    /// Counted, up to `MATCH_CAP`; past it, a lower bound.
+    Capped,
+    /// An estimate of very many matches.
+    Estimate(i64),
+    /// Counted.
+    Count,
+}
+
+/// People of the scope (or of one org in it) and of the whole register,
+/// from the per-org tallies.
+fn tallies(c: &mut dyn Conn, scope_path: &str, org_id: Option<Id>) -> Result<(i64, i64)> {
+    let one_org = if org_id.is_some() { " AND o.id = $2" } else { "" };
+    let mut args = vec![scope(scope_path)];
+    args.extend(org_id.map(Value::Int));
+    let row = c.query_one(
+        &format!(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN o.path LIKE $1 ESCAPE '\\'{one_org} THEN t.persons END), 0) AS BIGINT)
+                        AS scope,
+                    CAST(COALESCE(SUM(t.persons), 0) AS BIGINT) AS everyone
+             FROM org_tallies t JOIN orgs o ON o.id = t.org_id"
+        ),
+        &args,
+    )?;
+    Ok((row.i64("scope")?, row.i64("everyone")?))
+}
+
+const IN_SCOPE: &str = "p.org_id IN (SELECT id FROM orgs WHERE path LIKE $1 ESCAPE '\\')";
+
+/// A term as a LIKE pattern over `' ' || search_terms || ' '`.
+fn term_pattern(t: &Term) -> String {
+    if t.prefix { format!("% {}%", like_escape(&t.text)) } else { format!("% {} %", like_escape(&t.text)) }
+}
+
+/// The query's rule as a condition on each row (`p`), without the index.
+pub(super) fn row_condition(query: &Query, f: &mut Filter) -> String {
+    const TERMS: &str = "(' ' || p.search_terms || ' ')";
+    match query {
+        Query::Name { text, .. } => format!("lower(p.name) LIKE {} ESCAPE '\\'", f.bind(contains(text))),
+        Query::Pinyin(t) => format!("{TERMS} LIKE {} ESCAPE '\\'", f.bind(term_pattern(t))),
+        Query::Tail { any } if any.is_empty() => "1 = 0".to_owned(),
+        Query::Tail { any } => {
+            let any: Vec<String> =
+                any.iter().map(|t| format!("{TERMS} LIKE {} ESCAPE '\\'", f.bind(term_pattern(t)))).collect();
+            format!("({})", any.join(" OR "))
         }
     }
-    let sql =
-        format!("FROM persons p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 ESCAPE '\\'{}", f.and_clause());
-    let total = c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &f.args)?.i64("n")?;
-    let page = f.page(q.page, q.per_page);
-    let rows = c.query(&format!("SELECT {COLUMNS} {sql} ORDER BY p.name_pinyin, p.id{page}"), &f.args)?;
-    Ok(Page {
-        items: rows.iter().map(from_row).collect::<DbResult<_>>()?,
-        total: total as u64,
-        page: q.page,
-        per_page: q.per_page,
-    })
+}
+
+/// The query's terms joined for an engine's index: each term as `term`
+/// writes it, joined by `and` (a name's pairs) or `or` (the tails). None
+/// when no term can be used.
+fn index_query(query: &Query, term: impl Fn(&Term) -> String, and: &str, or: &str) -> Option<String> {
+    let join = |terms: &[Term], by: &str| terms.iter().map(&term).collect::<Vec<_>>().join(by);
+    match query {
+        Query::Name { all, .. } if !all.is_empty() => Some(join(all, and)),
+        Query::Name { .. } => None,
+        Query::Pinyin(t) => Some(term(t)),
+        Query::Tail { any } => Some(join(any, or)),
+    }
+}
+
+/// SQLite: the plan that reads the fewest rows, by the tallies and the
+/// number of matches in the FTS index (counted up to `MATCH_CAP`):
+/// - the index's matches, then sorted (about `matches` rows);
+/// - the scope's people, then sorted (`in_scope` rows);
+/// - the register in pinyin order until `wanted` rows are found (`wanted`
+///   divided by the share of the register in scope that matches).
+fn plan_sqlite(
+    c: &mut dyn Conn,
+    query: Option<&Query>,
+    f: &mut Filter,
+    in_scope: i64,
+    everyone: i64,
+    wanted: i64,
+) -> Result<Plan> {
+    let everyone = everyone.max(1);
+    let index = query.and_then(|q| {
+        index_query(q, |t| format!("\"{}\"{}", t.text, if t.prefix { "*" } else { "" }), " AND ", " OR ")
+    });
+    let found = match &index {
+        Some(m) => Some(
+            c.query_one(
+                "SELECT COUNT(*) AS n FROM (SELECT rowid FROM person_search WHERE person_search MATCH $1 LIMIT $2)",
+                params![m.clone(), MATCH_CAP + 1],
+            )?
+            .i64("n")?,
+        ),
+        None => None,
+    };
+    let matches = found.unwrap_or(everyone).max(1);
+    let share = (matches as f64 / everyone as f64) * (in_scope.max(1) as f64 / everyone as f64);
+    let by_pinyin = wanted as f64 / share.max(1e-9);
+    let by_scope = in_scope as f64;
+    let by_index = found.map_or(f64::INFINITY, |_| matches as f64);
+    let index_from = |m: &str| {
+        format!(
+            "FROM (SELECT rowid AS id FROM person_search WHERE person_search MATCH {m}) m
+             CROSS JOIN persons p ON p.id = m.id WHERE {IN_SCOPE}"
+        )
+    };
+    let scope_from = "FROM orgs o CROSS JOIN persons p INDEXED BY persons_org ON p.org_id = o.id
+             WHERE o.path LIKE $1 ESCAPE '\\'";
+    let (by_index, by_scope, by_pinyin) = match FORCED_PLAN.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => (0.0, 1.0, 1.0),
+        2 => (f64::INFINITY, 0.0, 1.0),
+        3 => (f64::INFINITY, 1.0, 0.0),
+        _ => (by_index, by_scope, by_pinyin),
+    };
+    let m = index.map(|m| f.bind(m));
+    // A plan that does not read the index still names its bound match, so
+    // that every plan takes the same parameters.
+    let unread = m.as_ref().map(|m| format!(" AND {m} <> ''")).unwrap_or_default();
+    let from = match &m {
+        Some(m) if by_index <= by_scope && by_index <= by_pinyin => index_from(m),
+        _ if by_scope <= by_pinyin => format!("{scope_from}{unread}"),
+        _ => format!("FROM persons p INDEXED BY persons_pinyin WHERE {IN_SCOPE}{unread}"),
+    };
+    // A total is counted the cheaper way: over the index's matches or the scope.
+    let count_from = match &m {
+        Some(m) if by_index <= by_scope => index_from(m),
+        _ => format!("{scope_from}{unread}"),
+    };
+    if let Some(query) = query {
+        let condition = row_condition(query, f);
+        f.and_sql(condition);
+    }
+    let total = match (query, found) {
+        (None, _) => Total::Tally,
+        // Very common in a large scope: the matches in the index, in the scope's share.
+        (Some(_), Some(found)) if found.min(in_scope) > MATCH_CAP => {
+            Total::Estimate(((found as f64 * in_scope as f64 / everyone as f64).round() as i64).max(1))
+        }
+        _ => Total::Count,
+    };
+    Ok(Plan { from, count_from, total })
+}
+
+/// Where a search reads its rows and its total.
+struct Plan {
+    from: String,
+    count_from: String,
+    total: Total,
+}
+
+/// PostgreSQL: one query; its planner weighs the GIN index against the
+/// pinyin order and the scope with the statistics it keeps.
+fn plan_postgres(query: Option<&Query>, f: &mut Filter) -> Plan {
+    let Some(query) = query else {
+        let from = format!("FROM persons p WHERE {IN_SCOPE}");
+        return Plan { count_from: from.clone(), from, total: Total::Tally };
+    };
+    if let Some(ts) = index_query(query, |t| format!("'{}'{}", t.text, if t.prefix { ":*" } else { "" }), " & ", " | ") {
+        let at = f.bind(ts);
+        f.and_sql(format!("array_to_tsvector(string_to_array(p.search_terms, ' ')) @@ CAST({at} AS TEXT)::tsquery"));
+    }
+    if matches!(query, Query::Name { .. }) {
+        let condition = row_condition(query, f);
+        f.and_sql(condition);
+    }
+    let from = format!("FROM persons p WHERE {IN_SCOPE}");
+    Plan { count_from: from.clone(), from, total: Total::Capped }
+}
+
+/// Fills the search terms of people written before they existed, in chunks.
+pub fn fill_search_terms(c: &mut dyn Conn) -> Result<()> {
+    loop {
+        let rows = c.query(
+            &format!("SELECT id, name, mobile, id_number FROM persons WHERE search_terms IS NULL ORDER BY id LIMIT {CHUNK}"),
+            &[],
+        )?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        crate::transaction(c, |c| {
+            for r in &rows {
+                let terms = person_terms(
+                    &r.text("name")?,
+                    r.opt_text("mobile")?.as_deref(),
+                    r.opt_text("id_number")?.as_deref(),
+                );
+                c.execute("UPDATE persons SET search_terms = $1 WHERE id = $2", params![terms, r.i64("id")?])?;
+            }
+            Ok(())
+        })?;
+    }
 }
 
 fn field_params(f: &PersonFields, ctx: &AuditCtx) -> Vec<Value> {
@@ -98,6 +314,7 @@ fn field_params(f: &PersonFields, ctx: &AuditCtx) -> Vec<Value> {
         &f.notes,
         ctx.at,
         f.id_number_pending.as_ref().map(|n| n.as_str().to_owned()),
+        person_terms(&f.name, f.mobile.as_ref().map(|m| m.as_str()), f.id_number.as_ref().map(|n| n.as_str())),
     ]
     .to_vec()
 }
@@ -106,8 +323,8 @@ pub fn create(c: &mut dyn Conn, f: &PersonFields, ctx: &AuditCtx) -> Result<Pers
     let id = c
         .query_one(
             "INSERT INTO persons (org_id, name, name_pinyin, name_initials, gender, birth_date, id_number, mobile,
-                                  party_member, notes, created_at, updated_at, id_number_pending)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
+                                  party_member, notes, created_at, updated_at, id_number_pending, search_terms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id",
             &field_params(f, ctx),
         )
         .map_err(unique_to_conflict)?
@@ -127,8 +344,8 @@ pub fn update(c: &mut dyn Conn, id: Id, f: &PersonFields, ctx: &AuditCtx) -> Res
     c.execute(
         "UPDATE persons SET org_id = $1, name = $2, name_pinyin = $3, name_initials = $4, gender = $5,
                 birth_date = $6, id_number = $7, mobile = $8, party_member = $9, notes = $10, updated_at = $11,
-                id_number_pending = $12
-         WHERE id = $13",
+                id_number_pending = $12, search_terms = $13
+         WHERE id = $14",
         &args,
     )
     .map_err(unique_to_conflict)?;

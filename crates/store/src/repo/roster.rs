@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use taizhang_core::grid::*;
 use taizhang_core::model::{AuditCtx, AuditRecord, Id};
-use taizhang_core::search_keys::name_keys;
+use taizhang_core::search_keys::{name_keys, person_terms};
 use taizhang_core::{Error, FieldError, Result};
 
 use super::audit;
@@ -168,9 +168,10 @@ pub fn roster_import(
             continue;
         }
         let (pinyin, initials) = name_keys(&state.name);
+        let terms = person_terms(&state.name, state.mobile.as_deref(), Some(e.id_number.as_str()));
         c.execute(
             "UPDATE persons SET org_id = $1, name = $2, name_pinyin = $3, name_initials = $4, gender = $5,
-                 birth_date = $6, mobile = $7, notes = $8, updated_at = $9 WHERE id = $10",
+                 birth_date = $6, mobile = $7, notes = $8, updated_at = $9, search_terms = $11 WHERE id = $10",
             params![
                 org_id,
                 &state.name,
@@ -181,7 +182,8 @@ pub fn roster_import(
                 state.mobile.clone(),
                 &state.notes,
                 ctx.at,
-                *person_id
+                *person_id,
+                terms
             ],
         )?;
         links.push((*person_id, household_id, e.grid_id, &e.relation));
@@ -193,10 +195,12 @@ pub fn roster_import(
     let rows = insert_rows(
         c,
         "INSERT INTO persons (org_id, name, name_pinyin, name_initials, gender, birth_date, id_number, mobile,
-             party_member, notes, created_at, updated_at)",
+             party_member, notes, created_at, updated_at, search_terms)",
         "RETURNING id, id_number",
         new.iter().map(|e| {
             let (pinyin, initials) = name_keys(&e.name);
+            let mobile = e.mobile.as_ref().map(|m| m.as_str());
+            let terms = person_terms(&e.name, mobile, Some(e.id_number.as_str()));
             vec![
                 Value::Int(e.grid_id),
                 Value::Text(e.name.clone()),
@@ -210,6 +214,7 @@ pub fn roster_import(
                 Value::Text(e.notes.clone()),
                 ctx.at.into(),
                 ctx.at.into(),
+                Value::Text(terms),
             ]
         }),
     )

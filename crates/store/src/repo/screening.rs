@@ -12,13 +12,14 @@ use super::audit;
 use super::households::{
     HOUSEHOLD_ORDER, RESIDENT_SELECT, household_rows, household_text_filter, members_of, resident_from_row,
 };
-use super::sql::{CHUNK, Filter, audit_action, id_values, insert_rows, placeholders, scope};
+use super::sql::{CHUNK, Filter, audit_action, id_values, insert_rows, placeholders, reserve_ids, scope, upsert_rows};
 use crate::conn::{Conn, DbError, DbResult, Value, params};
+use crate::migrate::Engine;
 
 /// A page of a campaign's households with the day of each one's latest
 /// visit: filtered, counted and sorted in SQL over the whole set, then paged.
 pub fn screening_households(c: &mut dyn Conn, q: &ScreeningHouseholdQuery) -> Result<Page<ScreeningHousehold>> {
-    let empty = Page { items: Vec::new(), total: 0, page: q.page, per_page: q.per_page };
+    let empty = Page::new(Vec::new(), 0, q.page, q.per_page);
     if q.grid_ids.is_empty() {
         return Ok(empty);
     }
@@ -67,7 +68,7 @@ pub fn screening_households(c: &mut dyn Conn, q: &ScreeningHouseholdQuery) -> Re
             })
         })
         .collect::<Result<_>>()?;
-    Ok(Page { items, total: total as u64, page: q.page, per_page: q.per_page })
+    Ok(Page::new(items, total as u64, q.page, q.per_page))
 }
 
 fn screening_rows(c: &mut dyn Conn, filter: &str, args: &[Value]) -> Result<Vec<Screening>> {
@@ -225,45 +226,71 @@ pub fn visit_record(c: &mut dyn Conn, v: &Visit, ctx: &AuditCtx) -> Result<Visit
 }
 
 /// Stores many visits of one campaign (at most one per household) in one
-/// transaction with one audit entry.
+/// transaction with one audit entry. PostgreSQL: the visits' ids are
+/// reserved first and the visits written with one COPY, the statuses through
+/// a COPY into a temporary table; SQLite: multi-row INSERTs.
 pub fn visits_import(c: &mut dyn Conn, screening_id: Id, visits: &[Visit], ctx: &AuditCtx) -> Result<usize> {
-    let rows = insert_rows(
-        c,
-        "INSERT INTO visits (screening_id, household_id, grid_id, visited_on, visitor, result, note, created_at)",
-        "RETURNING id, household_id",
-        visits.iter().map(|v| {
-            vec![
-                Value::Int(screening_id),
-                Value::Int(v.household_id),
-                Value::Int(v.grid_id),
-                v.visited_on.into(),
-                Value::Text(v.visitor.clone()),
-                Value::Text(v.result.as_str().to_owned()),
-                Value::Text(v.note.clone()),
-                ctx.at.into(),
-            ]
-        }),
-    )?;
-    let ids: HashMap<Id, Id> =
-        rows.iter().map(|r| Ok((r.i64("household_id")?, r.i64("id")?))).collect::<DbResult<_>>()?;
-    let statuses = visits.iter().flat_map(|v| {
-        let visit = ids.get(&v.household_id).copied().unwrap_or(0);
-        v.statuses.iter().map(move |(person, status)| {
-            vec![
-                Value::Int(screening_id),
-                Value::Int(*person),
-                Value::Int(v.grid_id),
-                Value::Text(status.as_str().to_owned()),
-                Value::Int(visit),
-            ]
+    let row = |id: Option<Id>, v: &Visit| {
+        let mut row = Vec::with_capacity(9);
+        row.extend(id.map(Value::Int));
+        row.extend([
+            Value::Int(screening_id),
+            Value::Int(v.household_id),
+            Value::Int(v.grid_id),
+            v.visited_on.into(),
+            Value::Text(v.visitor.clone()),
+            Value::Text(v.result.as_str().to_owned()),
+            Value::Text(v.note.clone()),
+            ctx.at.into(),
+        ]);
+        row
+    };
+    // The id of each visit, in the order of `visits`.
+    let ids: Vec<Id> = match c.engine() {
+        Engine::Postgres => {
+            let ids = reserve_ids(c, "visits", visits.len())?;
+            let rows: Vec<Vec<Value>> = visits.iter().zip(&ids).map(|(v, id)| row(Some(*id), v)).collect();
+            c.copy_rows(
+                "visits",
+                &["id", "screening_id", "household_id", "grid_id", "visited_on", "visitor", "result", "note", "created_at"],
+                &rows,
+            )?;
+            ids
+        }
+        Engine::Sqlite => {
+            let rows = insert_rows(
+                c,
+                "INSERT INTO visits (screening_id, household_id, grid_id, visited_on, visitor, result, note, created_at)",
+                "RETURNING id, household_id",
+                visits.iter().map(|v| row(None, v)),
+            )?;
+            let by_household: HashMap<Id, Id> =
+                rows.iter().map(|r| Ok((r.i64("household_id")?, r.i64("id")?))).collect::<DbResult<_>>()?;
+            visits.iter().map(|v| by_household.get(&v.household_id).copied().unwrap_or(0)).collect()
+        }
+    };
+    let statuses: Vec<Vec<Value>> = visits
+        .iter()
+        .zip(&ids)
+        .flat_map(|(v, visit)| {
+            v.statuses.iter().map(move |(person, status)| {
+                vec![
+                    Value::Int(screening_id),
+                    Value::Int(*person),
+                    Value::Int(v.grid_id),
+                    Value::Text(status.as_str().to_owned()),
+                    Value::Int(*visit),
+                ]
+            })
         })
-    });
-    insert_rows(
+        .collect();
+    upsert_rows(
         c,
-        "INSERT INTO person_statuses (screening_id, person_id, grid_id, status, visit_id)",
+        "person_statuses",
+        &["screening_id", "person_id", "grid_id", "status", "visit_id"],
+        statuses,
         "ON CONFLICT (screening_id, person_id) DO UPDATE SET grid_id = excluded.grid_id,
              status = excluded.status, visit_id = excluded.visit_id",
-        statuses,
     )?;
     audit::append(
         c,

@@ -8,6 +8,7 @@ use taizhang_core::model::{AuditCtx, AuditRecord, Id};
 
 use super::audit;
 use crate::conn::{Conn, DbResult, Row, Value};
+use crate::migrate::Engine;
 
 /// Rows per multi-row statement: well inside both engines' parameter limits.
 pub const CHUNK: usize = 500;
@@ -118,6 +119,51 @@ pub fn insert_rows(
         out.extend(c.query(&format!("{head} VALUES {} {suffix}", tuples.join(", ")), &args)?);
     }
     Ok(out)
+}
+
+/// `n` new ids of `table` (PostgreSQL only), drawn from its identity
+/// sequence, for rows written with their ids by [`Conn::copy_rows`].
+pub fn reserve_ids(c: &mut dyn Conn, table: &str, n: usize) -> DbResult<Vec<Id>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    c.query(&format!("SELECT nextval('{table}_id_seq') AS id FROM generate_series(1, $1)"), &[Value::Int(n as i64)])?
+        .iter()
+        .map(|r| r.i64("id"))
+        .collect()
+}
+
+/// Writes rows into `table`, a row that conflicts with one already there
+/// handled by `on_conflict` (`ON CONFLICT (...) DO UPDATE SET ... excluded...`).
+/// SQLite: multi-row INSERTs. PostgreSQL: a COPY into a temporary table
+/// (dropped at commit), then one `INSERT ... SELECT` from it.
+pub fn upsert_rows(
+    c: &mut dyn Conn,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+    on_conflict: &str,
+) -> DbResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let list = columns.join(", ");
+    match c.engine() {
+        Engine::Sqlite => {
+            insert_rows(c, &format!("INSERT INTO {table} ({list})"), on_conflict, rows)?;
+        }
+        Engine::Postgres => {
+            let staging = format!("{table}_incoming");
+            c.execute(
+                &format!("CREATE TEMPORARY TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"),
+                &[],
+            )?;
+            c.copy_rows(&staging, columns, &rows)?;
+            c.execute(&format!("INSERT INTO {table} ({list}) SELECT {list} FROM {staging} {on_conflict}"), &[])?;
+            c.execute(&format!("DROP TABLE {staging}"), &[])?;
+        }
+    }
+    Ok(())
 }
 
 /// A value as the audit log keeps it.

@@ -112,7 +112,7 @@ impl Store for SqlStore {
     async fn session_create(&self, session: Session) -> Result<()> {
         self.write(move |c| users::session_create(c, &session)).await
     }
-    async fn session_get(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, User)>> {
+    async fn session_get(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, User, String)>> {
         let token_hash = token_hash.to_owned();
         self.read(move |c| users::session_get(c, &token_hash, now)).await
     }

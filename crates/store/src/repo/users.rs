@@ -124,24 +124,36 @@ pub fn session_create(c: &mut dyn Conn, s: &Session) -> Result<()> {
     Ok(())
 }
 
-pub fn session_get(c: &mut dyn Conn, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, User)>> {
+/// The live session of a token hash, its account and the path of the
+/// account's org, in one statement (every request asks it).
+pub fn session_get(
+    c: &mut dyn Conn,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Session, User, String)>> {
     let Some(row) = c.query_opt(
-        "SELECT token_hash, user_id, kind, csrf, created_at, expires_at FROM sessions
-         WHERE token_hash = $1 AND expires_at > $2",
+        &format!(
+            "SELECT {}, s.token_hash, s.kind, s.csrf, s.created_at AS session_created_at, s.expires_at,
+                    o.path AS org_path
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+            COLUMNS.split(", ").map(|col| format!("u.{col}")).collect::<Vec<_>>().join(", ")
+        ),
         params![token_hash, now],
     )?
     else {
         return Ok(None);
     };
+    let user = from_row(&row)?;
     let session = Session {
         token_hash: row.text("token_hash")?,
-        user_id: row.i64("user_id")?,
+        user_id: user.id,
         kind: if row.text("kind")? == "api" { SessionKind::Api } else { SessionKind::Web },
         csrf: row.text("csrf")?,
-        created_at: row.ts("created_at")?,
+        created_at: row.ts("session_created_at")?,
         expires_at: row.ts("expires_at")?,
     };
-    Ok(get_where(c, "id = $1", session.user_id)?.map(|user| (session, user)))
+    Ok(Some((session, user, row.text("org_path")?)))
 }
 
 pub fn session_delete(c: &mut dyn Conn, condition: &str, key: impl Into<Value>) -> Result<()> {

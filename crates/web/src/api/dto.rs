@@ -138,8 +138,13 @@ impl From<PersonView> for PersonOut {
 pub struct PersonPage {
     pub items: Vec<PersonOut>,
     pub total: u64,
+    /// False when `total` is an estimate (a search with very many matches).
+    pub total_exact: bool,
     pub page: u32,
     pub per_page: u32,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 impl From<Page<PersonView>> for PersonPage {
@@ -147,8 +152,10 @@ impl From<Page<PersonView>> for PersonPage {
         PersonPage {
             items: p.items.into_iter().map(Into::into).collect(),
             total: p.total,
+            total_exact: p.total_exact,
             page: p.page,
             per_page: p.per_page,
+            next: p.next,
         }
     }
 }
@@ -214,12 +221,32 @@ impl From<PersonPatchBody> for PersonPatch {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PersonListQuery {
-    /// Name, pinyin (zhangwei), initials (zw) or the tail of a mobile number.
+    /// Name or part of it (王, 小明), pinyin from a syllable on (wang,
+    /// xiaoming), initials (wxm), the tail of a mobile number (at least four
+    /// digits), or with the personal-data permission the tail of an ID number.
     #[serde(default)]
     pub q: String,
     pub org_id: Option<i64>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
+    /// The `next` of the page before: the page after it, found by seeking
+    /// (fast at any depth); `page` is then ignored.
+    pub after: Option<String>,
+    /// Count a search with very many matches exactly (otherwise its total
+    /// is an estimate and `total_exact` is false).
+    #[serde(default)]
+    pub exact_total: bool,
+}
+
+impl PersonListQuery {
+    pub fn list_args(&self) -> taizhang_core::model::ListArgs {
+        taizhang_core::model::ListArgs {
+            page: self.page.unwrap_or(1),
+            per_page: self.per_page.unwrap_or(50),
+            after: self.after.clone(),
+            exact_total: self.exact_total,
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

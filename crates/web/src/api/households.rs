@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use taizhang_core::grid::*;
 use taizhang_core::service::{HouseholdInput, PersonView, ResidentInput};
-use taizhang_core::{Error, model::Page};
+use taizhang_core::Error;
+use taizhang_core::model::{ListArgs, Page};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -54,6 +55,9 @@ pub struct HouseholdPage {
     pub total: u64,
     pub page: u32,
     pub per_page: u32,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 impl From<Page<Household>> for HouseholdPage {
@@ -63,6 +67,7 @@ impl From<Page<Household>> for HouseholdPage {
             total: p.total,
             page: p.page,
             per_page: p.per_page,
+            next: p.next,
         }
     }
 }
@@ -72,10 +77,24 @@ impl From<Page<Household>> for HouseholdPage {
 #[serde(default)]
 pub struct HouseholdListQuery {
     pub grid_id: Option<i64>,
-    /// Part of the address or of a member's name.
+    /// Part of the address, or a member as the people search finds them.
     pub q: String,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
+    /// The `next` of the page before: the page after it, found by seeking
+    /// (fast at any depth); `page` is then ignored.
+    pub after: Option<String>,
+}
+
+impl HouseholdListQuery {
+    fn list_args(&self) -> ListArgs {
+        ListArgs {
+            page: self.page.unwrap_or(1),
+            per_page: self.per_page.unwrap_or(50),
+            after: self.after.clone(),
+            exact_total: false,
+        }
+    }
 }
 
 /// Households of the caller's grids, by grid and address.
@@ -87,7 +106,7 @@ pub async fn household_list(
     ApiQuery(q): ApiQuery<HouseholdListQuery>,
 ) -> Result<Json<HouseholdPage>, ApiError> {
     let page =
-        state.services.households(&actor, q.grid_id, &q.q, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
+        state.services.households(&actor, q.grid_id, &q.q, &q.list_args()).await?;
     Ok(Json(page.into()))
 }
 

@@ -18,8 +18,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<PersonListQuery>,
 ) -> Result<Json<PersonPage>, ApiError> {
-    let page =
-        state.services.person_search(&actor, &q.q, q.org_id, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
+    let page = state.services.person_list(&actor, &q.q, q.org_id, &q.list_args()).await?;
     Ok(Json(page.into()))
 }
 

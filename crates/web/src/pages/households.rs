@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use taizhang_core::Error;
 use taizhang_core::auth::now;
 use taizhang_core::grid::{PersonStatus, VisitResult};
-use taizhang_core::model::OrgKind;
+use taizhang_core::model::{ListArgs, OrgKind};
 use taizhang_core::service::{HouseholdInput, KeyPersonInput, PersonView, VisitInput};
 
 use super::fields::{Fields, id_of, one, statuses_of, values};
@@ -26,6 +26,7 @@ pub struct HouseholdQuery {
     grid_id: String,
     q: String,
     page: Option<u32>,
+    after: Option<String>,
 }
 
 async fn households_page(
@@ -37,7 +38,8 @@ async fn households_page(
     values: Value,
 ) -> PageResult {
     let grid_id = q.grid_id.parse().ok();
-    let list = state.services.households(&page.actor, grid_id, &q.q, q.page.unwrap_or(1), 50).await?;
+    let args = ListArgs { page: q.page.unwrap_or(1), per_page: 50, after: q.after.clone(), exact_total: false };
+    let list = state.services.households(&page.actor, grid_id, &q.q, &args).await?;
     let grids = state.services.grids_under(&page.actor, None).await?;
     let name_of = |id: i64| grids.iter().find(|g| g.id == id).map(|g| g.name.clone()).unwrap_or_default();
     let rows: Vec<Value> = list
@@ -50,7 +52,7 @@ async fn households_page(
         status,
         "households.html",
         &mut json!({
-            "rows": rows, "total": list.total, "page": list.page, "pages": list.pages(),
+            "rows": rows, "total": list.total, "page": list.page, "pages": list.pages(), "next": list.next,
             "grids": grids_json(&grids), "filter": { "grid_id": q.grid_id, "q": q.q },
             "errors": errors, "values": values,
         }),

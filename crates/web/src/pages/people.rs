@@ -4,7 +4,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use taizhang_core::model::MEMBERSHIP_ROLES;
+use taizhang_core::model::{ListArgs, MEMBERSHIP_ROLES};
 use taizhang_core::service::{PersonInput, PersonPatch, PersonView};
 
 use super::flash::{self, Flash};
@@ -36,12 +36,16 @@ pub struct ListQuery {
     q: String,
     org_id: Option<String>,
     page: Option<u32>,
+    after: Option<String>,
+    #[serde(default)]
+    exact_total: bool,
 }
 
 pub async fn list(State(state): State<AppState>, page: PageActor, Query(query): Query<ListQuery>) -> PageResult {
     let org_id = query.org_id.as_deref().and_then(|s| s.parse().ok());
     let current = query.page.unwrap_or(1).max(1);
-    let result = state.services.person_search(&page.actor, &query.q, org_id, current, PER_PAGE).await?;
+    let args = ListArgs { page: current, per_page: PER_PAGE, after: query.after.clone(), exact_total: query.exact_total };
+    let result = state.services.person_list(&page.actor, &query.q, org_id, &args).await?;
     let orgs = state.services.org_tree(&page.actor).await?;
     let names: BTreeMap<i64, String> = orgs.iter().map(|o| (o.id, o.name.clone())).collect();
     let people: Vec<Value> = result
@@ -57,7 +61,8 @@ pub async fn list(State(state): State<AppState>, page: PageActor, Query(query): 
         &page,
         "people.html",
         json!({
-            "people": people, "total": result.total, "page": current, "pages": result.pages(),
+            "people": people, "total": result.total, "total_exact": result.total_exact, "page": current,
+            "pages": result.pages(), "next": result.next, "exact_total": query.exact_total,
             "q": query.q, "org_id": org_id, "orgs": orgs.iter().map(org_json).collect::<Vec<_>>(),
         }),
     )

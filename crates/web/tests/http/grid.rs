@@ -365,11 +365,8 @@ async fn key_persons_get_one_plan_a_follow_up_schedule_and_masked_readings() {
     let cadre = app
         .store
         .person_search(&taizhang_core::model::PersonQuery {
-            scope_path: "/".into(),
-            text: "谢美玲".into(),
-            org_id: None,
-            page: 1,
             per_page: 5,
+            ..taizhang_core::model::PersonQuery::new("/", "谢美玲")
         })
         .await
         .unwrap()

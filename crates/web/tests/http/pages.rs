@@ -51,11 +51,8 @@ async fn every_page_renders_for_every_role() {
     let person = app
         .store
         .person_search(&taizhang_core::model::PersonQuery {
-            scope_path: app.org("第一社区第一网格").await.path,
-            text: String::new(),
-            org_id: None,
-            page: 1,
             per_page: 1,
+            ..taizhang_core::model::PersonQuery::new(app.org("第一社区第一网格").await.path, String::new())
         })
         .await
         .unwrap()

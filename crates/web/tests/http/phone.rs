@@ -194,11 +194,8 @@ async fn number_fields_open_the_keypad_and_visible_phone_numbers_can_be_called()
     let person = app
         .store
         .person_search(&taizhang_core::model::PersonQuery {
-            scope_path: app.org("第一社区第一网格").await.path,
-            text: String::new(),
-            org_id: None,
-            page: 1,
             per_page: 50,
+            ..taizhang_core::model::PersonQuery::new(app.org("第一社区第一网格").await.path, String::new())
         })
         .await
         .unwrap()
