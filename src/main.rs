@@ -202,12 +202,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let config = cli.config;
     match cli.command {
         Command::Demo { listen, no_serve } => {
-            let services = open(&config).await?;
             let password = std::env::var("TAIZHANG_ADMIN_PASSWORD")
                 .ok()
                 .filter(|p| !p.is_empty())
                 .unwrap_or_else(generate_password);
-            let report = taizhang_demo::load(&services, &password).await?;
+            // Loading fills every pooled connection's page cache and the heap;
+            // the server starts afresh, as `serve` would, on the loaded file.
+            let report = taizhang_demo::load(open(&config).await?.as_ref(), &password).await?;
+            let services = open(&config).await?;
             if report.loaded {
                 println!("已载入演示数据“X矿矿区”：{} 个组织，{} 名人员。", report.orgs, report.people);
             } else {

@@ -11,6 +11,7 @@ use taizhang_core::Services;
 use taizhang_core::auth::Actor;
 use taizhang_core::grid::{HEAD, RosterEntry, RosterRow};
 use taizhang_core::id_number::{IdNumber, check_char};
+use taizhang_core::mobile::Mobile;
 use taizhang_core::model::{Id, Org};
 use taizhang_core::service::{OrgInput, ScreeningInput, VisitInput};
 use taizhang_core::store::HouseholdQuery;
@@ -100,8 +101,19 @@ fn id_for(n: usize) -> String {
 const SURNAMES: &[&str] = &["韦", "覃", "黄", "蓝", "莫", "李", "王", "陈", "刘", "杨", "梁", "陆", "罗", "潘"];
 const GIVEN: &[&str] = &["丽", "芳", "军", "强", "敏", "静", "华", "勇", "秀", "兰", "明", "辉", "玲", "东", "平"];
 
+/// A given-name character about one name in a thousand has (the first
+/// generated person's among them), for a search that finds few.
+const RARE: &str = "琰";
+
 fn name_for(n: usize) -> String {
-    format!("{}{}{}", SURNAMES[n % SURNAMES.len()], GIVEN[(n / 7) % GIVEN.len()], GIVEN[(n / 101) % GIVEN.len()])
+    let last = if n.is_multiple_of(1009) { RARE } else { GIVEN[(n / 101) % GIVEN.len()] };
+    format!("{}{}{last}", SURNAMES[n % SURNAMES.len()], GIVEN[(n / 7) % GIVEN.len()])
+}
+
+/// A mobile number for each `n` below 10⁸, unique, its tail spread (the
+/// numbers of the imported roster start 139, these 158).
+fn mobile_for(n: usize) -> String {
+    format!("158{:08}", (n as u64 * 2_654_435_761 + 12_345_678) % 100_000_000)
 }
 
 async fn org(services: &Services, actor: &Actor, parent: Option<Id>, kind: &str, name: String) -> Result<Org> {
@@ -149,6 +161,9 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     let mut batch = Vec::with_capacity(100_000);
     let mut person = 0usize;
     let mut load = Duration::ZERO;
+    // An ID number ending in X in the first grid (the grid worker's), for
+    // the search by an ID's tail.
+    let mut x_tail = None;
     for h in 0..args.households {
         let grid = grids[h % grids.len()];
         // Spread the residents: every household gets one, the rest go round.
@@ -157,6 +172,9 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
             + usize::from(h < (args.residents - args.households) % args.households);
         for m in 0..members {
             let id = IdNumber::parse(&id_for(person), today).context("generated ID")?;
+            if x_tail.is_none() && h % grids.len() == 0 && id.as_str().ends_with('X') {
+                x_tail = Some(id.as_str()[14..].to_owned());
+            }
             batch.push(RosterEntry {
                 row: person + 3,
                 grid_id: grid.id,
@@ -165,7 +183,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
                 gender: id.gender(),
                 birth_date: id.birth_date(),
                 id_number: id,
-                mobile: None,
+                mobile: Some(Mobile::parse(&mobile_for(person)).context("generated mobile")?),
                 relation: if m == 0 { HEAD.to_owned() } else { "子女".to_owned() },
                 notes: String::new(),
             });
@@ -258,6 +276,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
                 text: String::new(),
                 page: 1,
                 per_page: u32::MAX / 2,
+                after: None,
             })
             .await?;
         let inputs: Vec<VisitInput> = page
@@ -348,6 +367,21 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
         t.fact("SQLite file with WAL", format!("{:.0}", bytes as f64 / 1_048_576.0), "MB");
     }
     t.print();
+
+    // --- the lists over HTTP, for a county admin and a grid worker ---
+    let first = name_for(0);
+    let (pinyin, initials) = taizhang_core::search_keys::name_keys(&first);
+    let mobile = mobile_for(0);
+    let picks = crate::grid_http::Picks {
+        surname: first.chars().take(1).collect(),
+        rare_given: RARE.to_owned(),
+        pinyin,
+        initials,
+        phone_tail: mobile[7..].to_owned(),
+        id_tail: x_tail.unwrap_or_else(|| id_for(0)[14..].to_owned()),
+    };
+    let lists = crate::grid_http::run(&services, &county, grids[0], &picks, args.runs, db.store.backend()).await?;
+    lists.print();
     db.close();
     Ok(())
 }

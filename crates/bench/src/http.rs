@@ -1,5 +1,7 @@
 //! The HTTP benchmark: the demo district served in-process on loopback,
-//! called by a pool of tokio tasks through reqwest with a bearer token.
+//! called by a pool of tokio tasks through reqwest: the API with a bearer
+//! token, the same lists' HTML pages with the cookie of a sign-in on the
+//! login page.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,6 +31,122 @@ impl Default for Args {
     fn default() -> Self {
         Args { requests: 2000, concurrency: 50 }
     }
+}
+
+/// How a request says who is asking.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    None,
+    /// `Authorization: Bearer …`, as API clients do.
+    Bearer(String),
+    /// The `Cookie` header a browser sends after signing in on the login page.
+    Cookie(String),
+}
+
+impl Auth {
+    pub fn apply(&self, r: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self {
+            Auth::None => r,
+            Auth::Bearer(token) => r.bearer_auth(token),
+            Auth::Cookie(cookie) => r.header(reqwest::header::COOKIE, cookie),
+        }
+    }
+}
+
+/// One timed endpoint.
+struct Endpoint {
+    label: &'static str,
+    url: String,
+    auth: Auth,
+}
+
+impl Endpoint {
+    fn new(label: &'static str, host: &str, path: &str, auth: Auth) -> Endpoint {
+        Endpoint { label, url: format!("{host}{path}"), auth }
+    }
+}
+
+/// Fails unless the endpoint answers 200, and with HTML when it is a page.
+async fn check(client: &reqwest::Client, e: &Endpoint) -> Result<()> {
+    let resp = e.auth.apply(client.get(&e.url)).send().await.with_context(|| format!("{}: no answer", e.label))?;
+    let status = resp.status();
+    let location = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let kind = resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let body = resp.text().await.unwrap_or_default();
+    if status != reqwest::StatusCode::OK {
+        bail!(
+            "{}: answered {status}{} instead of 200: {}",
+            e.label,
+            location.map(|l| format!(" to {l}")).unwrap_or_default(),
+            body.chars().take(300).collect::<String>()
+        );
+    }
+    if matches!(e.auth, Auth::Cookie(_)) {
+        anyhow::ensure!(
+            kind.starts_with("text/html") && body.contains("<html") && !body.contains("name=\"password\""),
+            "{}: the answer is not the page ({kind}, {} bytes)",
+            e.label,
+            body.len()
+        );
+    }
+    Ok(())
+}
+
+/// Signs in through `POST /api/v1/auth/login` and returns the bearer token.
+pub async fn api_token(client: &reqwest::Client, base: &str, username: &str, password: &str) -> Result<String> {
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": username, "password": password }))
+        .send()
+        .await?
+        .error_for_status()
+        .with_context(|| format!("signing in as {username}"))?
+        .json()
+        .await?;
+    match login.get("token").and_then(|t| t.as_str()) {
+        Some(token) => Ok(token.to_owned()),
+        None => bail!("the sign-in answer holds no token"),
+    }
+}
+
+/// The `name=value` part of each `Set-Cookie` of an answer.
+fn set_cookies(resp: &reqwest::Response) -> Vec<String> {
+    resp.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(|v| v.trim().to_owned())
+        .collect()
+}
+
+/// Signs in on the login page as a browser does: GET the form (its CSRF
+/// token and cookie), POST it, keep the session cookie. Returns the value of
+/// the `Cookie` header the pages are then requested with.
+pub async fn page_session(base: &str, username: &str, password: &str) -> Result<String> {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let form = client.get(format!("{base}/login")).send().await?.error_for_status().context("the login page")?;
+    let csrf_cookie = set_cookies(&form).join("; ");
+    let html = form.text().await?;
+    let Some(csrf) = html
+        .split("name=\"_csrf\"")
+        .nth(1)
+        .and_then(|rest| rest.split("value=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+    else {
+        bail!("the login page holds no CSRF token");
+    };
+    let resp = client
+        .post(format!("{base}/login"))
+        .header(reqwest::header::COOKIE, csrf_cookie)
+        .form(&[("username", username), ("password", password), ("next", "/"), ("_csrf", csrf)])
+        .send()
+        .await?;
+    anyhow::ensure!(resp.status().is_redirection(), "signing in on the login page answered {}", resp.status());
+    let session: Vec<String> =
+        set_cookies(&resp).into_iter().filter(|c| c.split_once('=').is_some_and(|(_, v)| !v.is_empty())).collect();
+    anyhow::ensure!(!session.is_empty(), "signing in on the login page set no cookie");
+    Ok(session.join("; "))
 }
 
 /// What one endpoint did under load.
@@ -67,37 +185,43 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
         let app = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
         axum::serve(bare_listener, app).await
     });
-    let client = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    // No redirects followed: a page that sends the client to the sign-in page
+    // counts as an error, not as the sign-in page's time.
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
 
-    let login: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({ "username": "admin", "password": PASSWORD }))
-        .send()
-        .await?
-        .error_for_status()
-        .context("signing in as admin")?
-        .json()
-        .await?;
-    let Some(token) = login.get("token").and_then(|t| t.as_str()).map(str::to_owned) else {
-        bail!("the sign-in answer holds no token");
-    };
+    let token = api_token(&client, &base, "admin", PASSWORD).await?;
+    let session = page_session(&base, "admin", PASSWORD).await?;
 
     let bare_base = format!("http://{bare_addr}");
+    let bearer = Auth::Bearer(token);
+    let cookie = Auth::Cookie(session);
+    // Each page follows the API list it shows, and is compared with it.
     let endpoints = [
-        ("GET / of a bare axum handler (baseline)", bare_base.as_str(), "/", false),
-        ("GET /healthz (routing and a store ping)", base.as_str(), "/healthz", false),
-        ("GET /api/v1/people?per_page=50", base.as_str(), "/api/v1/people?per_page=50", true),
-        ("GET /api/v1/dashboard?period=2020H1", base.as_str(), "/api/v1/dashboard?period=2020H1", true),
-        ("GET /api/v1/activities?per_page=50", base.as_str(), "/api/v1/activities?per_page=50", true),
-        ("GET /api/v1/households?per_page=50", base.as_str(), "/api/v1/households?per_page=50", true),
-        ("GET /api/v1/cases", base.as_str(), "/api/v1/cases", true),
+        Endpoint::new("GET / of a bare axum handler (baseline)", &bare_base, "/", Auth::None),
+        Endpoint::new("GET /healthz (routing and a store ping)", &base, "/healthz", Auth::None),
+        Endpoint::new("GET /api/v1/people?per_page=50", &base, "/api/v1/people?per_page=50", bearer.clone()),
+        Endpoint::new("page GET /people", &base, "/people", cookie.clone()),
+        Endpoint::new("GET /api/v1/dashboard?period=2020H1", &base, "/api/v1/dashboard?period=2020H1", bearer.clone()),
+        Endpoint::new("page GET /dashboard?period=2020H1", &base, "/dashboard?period=2020H1", cookie.clone()),
+        Endpoint::new("GET /api/v1/activities?per_page=50", &base, "/api/v1/activities?per_page=50", bearer.clone()),
+        Endpoint::new("page GET /activities", &base, "/activities", cookie.clone()),
+        Endpoint::new("GET /api/v1/households?per_page=50", &base, "/api/v1/households?per_page=50", bearer.clone()),
+        Endpoint::new("page GET /households", &base, "/households", cookie.clone()),
+        Endpoint::new("GET /api/v1/cases", &base, "/api/v1/cases", bearer.clone()),
+        Endpoint::new("page GET /cases", &base, "/cases", cookie.clone()),
     ];
+    // Every endpoint must answer before it is timed: a page that sends the
+    // client to the sign-in page would otherwise be timed as a fast redirect.
+    for e in &endpoints {
+        check(&client, e).await?;
+    }
     let load_before = crate::load_average();
     let mut results = Vec::new();
-    for (label, host, path, auth) in endpoints {
-        let url = format!("{host}{path}");
-        let token = auth.then(|| token.clone());
-        results.push((label, hammer(&client, &url, token.as_deref(), args).await));
+    for e in &endpoints {
+        results.push((e, hammer(&client, &e.url, &e.auth, args).await));
     }
 
     let load_after = crate::load_average();
@@ -107,7 +231,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     bare.abort();
 
     let mut t = Table::new(format!(
-        "HTTP API over loopback: demo district, {} requests per endpoint at concurrency {}, engine {}",
+        "HTTP API and pages over loopback: demo district, {} requests per endpoint at concurrency {}, engine {}",
         count(args.requests as u64),
         args.concurrency,
         db.store.backend()
@@ -122,7 +246,8 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
         "s",
     );
     let (_, baseline) = &results[0];
-    for (label, f) in &results {
+    for (i, (e, f)) in results.iter().enumerate() {
+        let label = e.label;
         t.row(
             format!("{label}: throughput"),
             format!("{:.0}", f.per_second()),
@@ -142,6 +267,17 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
             ratio(f.latencies.percentile(99.0), baseline.latencies.percentile(99.0)),
         );
         t.fact(format!("{label}: errors"), f.errors.to_string(), "requests");
+        // A page's throughput as a fraction of its API's (the one before it).
+        if matches!(e.auth, Auth::Cookie(_))
+            && let Some((api, api_f)) = i.checked_sub(1).and_then(|j| results.get(j))
+        {
+            t.row(
+                format!("{label}: throughput ÷ that of {} (goal ≥ 0.5)", api.label),
+                times(f.per_second(), api_f.per_second()),
+                "",
+                "—",
+            );
+        }
     }
     t.print();
 
@@ -153,14 +289,8 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
 /// Sends `requests` GETs with `concurrency` in flight, after one warm-up
 /// request per task. Every answer is read to the end; a transport error
 /// or a status other than 2xx counts as an error (its time still counts).
-async fn hammer(client: &reqwest::Client, url: &str, token: Option<&str>, args: &Args) -> Figures {
-    let request = |client: &reqwest::Client| {
-        let mut r = client.get(url);
-        if let Some(token) = token {
-            r = r.bearer_auth(token);
-        }
-        r
-    };
+async fn hammer(client: &reqwest::Client, url: &str, auth: &Auth, args: &Args) -> Figures {
+    let request = |client: &reqwest::Client| auth.apply(client.get(url));
     async fn once(r: reqwest::RequestBuilder) -> bool {
         match r.send().await {
             Ok(resp) => {

@@ -7,6 +7,7 @@
 //! `--database-url` names one to use as it is.
 
 mod grid;
+mod grid_http;
 mod http;
 mod ledgers;
 mod report;

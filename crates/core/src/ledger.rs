@@ -297,6 +297,8 @@ pub struct ActivityQuery {
     pub ids: Vec<Id>,
     pub page: u32,
     pub per_page: u32,
+    /// The page after this cursor (date, id; keyset), instead of `page`.
+    pub after: Option<crate::model::Cursor>,
 }
 
 /// A row of the activity list.

@@ -348,6 +348,14 @@ impl Cursor {
             .ok_or_else(|| crate::Error::invalid("after", "翻页位置无效，请回到第一页重新查看"))
     }
 
+    /// The part at `i` as a date (YYYY-MM-DD).
+    pub fn date(&self, i: usize) -> crate::Result<chrono::NaiveDate> {
+        self.0
+            .get(i)
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| crate::Error::invalid("after", "翻页位置无效，请回到第一页重新查看"))
+    }
+
     /// The part at `i` as text.
     pub fn text(&self, i: usize) -> crate::Result<&str> {
         self.0

@@ -196,8 +196,15 @@ impl Row {
 
 /// A connection of either engine. Repositories are written once against this.
 pub trait Conn {
+    /// The engine behind this connection, for the few queries written per engine.
+    fn engine(&self) -> crate::migrate::Engine;
     fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>>;
     fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64>;
+    /// Writes many rows of `columns` (each row's values in that order) into
+    /// `table`; returns the rows written. PostgreSQL: one binary COPY;
+    /// SQLite: multi-row INSERTs. Plain inserts only: no RETURNING, no ON
+    /// CONFLICT (a row that breaks a constraint fails the whole call).
+    fn copy_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> DbResult<u64>;
     /// Runs several statements without parameters (migrations).
     fn batch(&mut self, sql: &str) -> DbResult<()>;
     /// Starts a transaction that will write.

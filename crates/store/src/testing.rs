@@ -246,19 +246,17 @@ impl Drop for TestDb {
     }
 }
 
-/// The plans of SQLite's people search, which a test may force to check
-/// each against a plain scan (every plan must find the same people in the
-/// same order). Ignored on PostgreSQL, whose planner chooses.
+/// The plans of the people search, which a test may force to check each
+/// against a plain scan (every plan must find the same people in the same
+/// order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SearchPlan {
     /// Chosen by cost, as in production.
     ByCost,
-    /// The FTS index's matches, sorted.
+    /// The text index's matches, sorted.
     Index,
-    /// The scope's people, sorted.
-    Scope,
-    /// The register in pinyin order until a page is full.
-    Pinyin,
+    /// The list in its order, each row checked, until a page is full.
+    InOrder,
 }
 
 /// Forces a plan on every people search of this process until set back to
@@ -267,8 +265,7 @@ pub fn force_search_plan(plan: SearchPlan) {
     let code = match plan {
         SearchPlan::ByCost => 0,
         SearchPlan::Index => 1,
-        SearchPlan::Scope => 2,
-        SearchPlan::Pinyin => 3,
+        SearchPlan::InOrder => 2,
     };
     crate::repo::FORCED_PLAN.store(code, std::sync::atomic::Ordering::Relaxed);
 }

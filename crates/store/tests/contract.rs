@@ -130,14 +130,7 @@ async fn an_id_number_is_registered_once() {
         other => panic!("expected a conflict, got {other:?}"),
     }
     // Nothing half-written: the failed create left neither a row nor an audit entry.
-    assert_eq!(
-        store
-            .person_search(&PersonQuery { per_page: 10, ..PersonQuery::new("/", "") })
-            .await
-            .unwrap()
-            .total,
-        1
-    );
+    assert_eq!(store.person_search(&PersonQuery { per_page: 10, ..PersonQuery::new("/", "") }).await.unwrap().total, 1);
     let creates = store.audit_all().await.unwrap().into_iter().filter(|e| e.record.entity == "person").count();
     assert_eq!(creates, 1);
 }
@@ -953,32 +946,32 @@ async fn activity_and_visit_imports_read_back_as_written() {
     let activity = |i: usize| {
         let p = &people[i % 3];
         ActivityFields {
-            org_id: if i % 2 == 0 { g1.id } else { g2.id },
-            kind: if i % 3 == 0 { VOLUNTEER_KIND.into() } else { "meeting".into() },
+            org_id: if i.is_multiple_of(2) { g1.id } else { g2.id },
+            kind: if i.is_multiple_of(3) { VOLUNTEER_KIND.into() } else { "meeting".into() },
             title: format!("活动{i:04}"),
-            summary: if i % 5 == 0 { String::new() } else { format!("纪要 {i} 'x' \\ \"y\"") },
+            summary: if i.is_multiple_of(5) { String::new() } else { format!("纪要 {i} 'x' \\ \"y\"") },
             place: "会议室".into(),
             date: day(1 + (i % 12) as u32, 1 + (i % 28) as u32),
-            start_time: if i % 4 == 0 { "09:30".into() } else { String::new() },
+            start_time: if i.is_multiple_of(4) { "09:30".into() } else { String::new() },
             host: "主持人".into(),
-            participants: if i % 7 == 0 {
+            participants: if i.is_multiple_of(7) {
                 Vec::new()
             } else {
                 vec![Participant {
                     person_id: p.id,
                     person_name: p.name.clone(),
-                    attendance: if i % 2 == 0 { Attendance::Present } else { Attendance::Leave },
-                    leave_reason: if i % 2 == 0 { String::new() } else { "出差".into() },
-                    hours: (i % 3 == 0).then_some(1.5),
+                    attendance: if i.is_multiple_of(2) { Attendance::Present } else { Attendance::Leave },
+                    leave_reason: if i.is_multiple_of(2) { String::new() } else { "出差".into() },
+                    hours: i.is_multiple_of(3).then_some(1.5),
                 }]
             },
             others_count: (i % 9) as u32,
-            channels: if i % 2 == 0 { vec!["广播".into(), "微信".into()] } else { Vec::new() },
+            channels: if i.is_multiple_of(2) { vec!["广播".into(), "微信".into()] } else { Vec::new() },
             quantities: Quantities { banners: 1, boards: 2, posts: (i % 4) as u32, reached: 100 },
-            role_models: if i % 6 == 0 { vec!["张三".into(), "李四".into()] } else { Vec::new() },
+            role_models: if i.is_multiple_of(6) { vec!["张三".into(), "李四".into()] } else { Vec::new() },
             materials: vec![format!("材料{i}")],
-            reported_on: (i % 3 == 0 && i % 2 == 0).then(|| day(12, 31)),
-            reported_by: if i % 3 == 0 { "上报人".into() } else { String::new() },
+            reported_on: i.is_multiple_of(6).then(|| day(12, 31)),
+            reported_by: if i.is_multiple_of(3) { "上报人".into() } else { String::new() },
             ..Default::default()
         }
     };
@@ -1013,9 +1006,14 @@ async fn activity_and_visit_imports_read_back_as_written() {
 
     // Visits: more households than one multi-row statement takes.
     let mut households = Vec::new();
-    for i in 0..520 {
-        let grid = if i % 2 == 0 { g1.id } else { g2.id };
-        let h = Household { id: 0, org_id: grid, address: format!("{}栋{}室", 1 + i / 100, 101 + i % 100), members: vec![] };
+    for i in 0..520_u32 {
+        let grid = if i.is_multiple_of(2) { g1.id } else { g2.id };
+        let h = Household {
+            id: 0,
+            org_id: grid,
+            address: format!("{}栋{}室", 1 + i / 100, 101 + i % 100),
+            members: vec![],
+        };
         households.push(store.household_save(h, &c).await.unwrap());
     }
     for (p, h) in people.iter().zip([&households[0], &households[2], &households[4]]) {
@@ -1043,7 +1041,7 @@ async fn activity_and_visit_imports_read_back_as_written() {
         visited_on: day(2, 1 + (i % 28) as u32),
         visitor: format!("网格员{}", i % 5),
         result: VisitResult::ALL[i % 4],
-        note: if i % 3 == 0 { format!("备注{i}") } else { String::new() },
+        note: if i.is_multiple_of(3) { format!("备注{i}") } else { String::new() },
         statuses,
     };
     let batch: Vec<Visit> = households
@@ -1084,8 +1082,7 @@ async fn activity_and_visit_imports_read_back_as_written() {
 
     // One audit entry per import.
     let audit = store.audit_all().await.unwrap();
-    let imports = |entity: &str| {
-        audit.iter().filter(|e| e.record.action == "import" && e.record.entity == entity).count()
-    };
+    let imports =
+        |entity: &str| audit.iter().filter(|e| e.record.action == "import" && e.record.entity == entity).count();
     assert_eq!((imports("activity"), imports("visit")), (2, 2));
 }

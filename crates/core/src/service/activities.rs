@@ -8,7 +8,7 @@ use super::{Services, bad_date, parse_date, plain_texts, required_text};
 use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
 use crate::ledger::*;
-use crate::model::{Id, Org, Page, Role};
+use crate::model::{Id, ListArgs, Org, Page, Role};
 
 /// Largest count an activity records (other attendees, banners, boards,
 /// posts, people reached).
@@ -72,6 +72,8 @@ pub struct ActivityFilter {
     pub ids: String,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
+    /// The `next` of the page before (keyset), instead of `page`.
+    pub after: Option<String>,
 }
 
 impl ActivityInput {
@@ -460,6 +462,7 @@ impl Services {
             ids: f.ids.split(',').filter_map(|s| s.trim().parse().ok()).take(1000).collect(),
             page: f.page.unwrap_or(1).max(1),
             per_page: f.per_page.unwrap_or(50).clamp(1, 200),
+            after: ListArgs { after: f.after.clone(), ..ListArgs::default() }.cursor()?,
         })
     }
 

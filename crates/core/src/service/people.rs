@@ -6,7 +6,9 @@ use crate::auth::{Actor, now};
 use crate::error::{Error, Problems, Result};
 use crate::id_number::{Gender, IdNumber};
 use crate::mobile::Mobile;
-use crate::model::{AuditRecord, Id, ListArgs, Membership, NewMembership, Page, Person, PersonFields, PersonQuery, Role};
+use crate::model::{
+    AuditRecord, Id, ListArgs, Membership, NewMembership, Page, Person, PersonFields, PersonQuery, Role,
+};
 
 /// A person as typed in a form or sent as JSON. Pages and the API both
 /// validate through [`Services::person_fields`].
@@ -270,7 +272,8 @@ impl Services {
     /// permission any tail may be searched, and a partial tail longer than
     /// four digits is written to the audit log like any other unmasking.
     async fn phone_search_allowed(&self, actor: &Actor, text: &str) -> Result<()> {
-        let id_tail = text.len() > 1 && text.ends_with('x') && text[..text.len() - 1].chars().all(|c| c.is_ascii_digit());
+        let id_tail =
+            text.len() > 1 && text.ends_with('x') && text[..text.len() - 1].chars().all(|c| c.is_ascii_digit());
         if id_tail && actor.can_view_personal {
             return self
                 .store

@@ -126,10 +126,7 @@ impl Services {
     /// Finds a participant by name: among the people the actor can see,
     /// preferring those who belong to the org when the name is shared.
     async fn person_by_name(&self, actor: &Actor, org: &Org, name: &str) -> Result<Vec<Id>> {
-        let page = self
-            .store
-            .person_search(&PersonQuery::new(actor.scope_path.clone(), name))
-            .await?;
+        let page = self.store.person_search(&PersonQuery::new(actor.scope_path.clone(), name)).await?;
         let same_name: Vec<Id> = page.items.into_iter().filter(|p| p.name == name).map(|p| p.id).collect();
         if same_name.len() <= 1 {
             return Ok(same_name);

@@ -1,7 +1,7 @@
 -- Search at county scale, and totals that are not counted per request.
 --
 -- `persons.search_terms` holds `taizhang_core::search_keys::person_terms`
--- (the name's characters and pairs, pinyin from each syllable, initials,
+-- (the name's characters, pinyin from each syllable on, the initials,
 -- the phone and ID numbers reversed, space-separated); the store writes it
 -- with the person and fills it for older rows when it opens (NULL until
 -- then). A GIN index over the terms as a tsvector (each term a lexeme as it
@@ -9,9 +9,6 @@
 -- it in step on every write and import.
 ALTER TABLE persons ADD COLUMN search_terms TEXT;
 CREATE INDEX persons_search ON persons USING gin (array_to_tsvector(string_to_array(search_terms, ' ')));
-
--- People in pinyin order across a whole county, from any point (keyset pages).
-CREATE INDEX persons_pinyin ON persons(name_pinyin, id);
 
 -- People and households per org, kept by triggers (one statement at a
 -- time, over its transition table, so a bulk import costs one update per
@@ -76,3 +73,7 @@ CREATE INDEX persons_without_terms ON persons(id) WHERE search_terms IS NULL;
 -- address, id), so that a page of a subtree is read without a sort.
 DROP INDEX households_address_key;
 CREATE INDEX households_order ON households(org_id, address_key, address, id);
+
+-- People of an org in the list's order (pinyin, id), read without a sort.
+DROP INDEX persons_org;
+CREATE INDEX persons_org ON persons(org_id, name_pinyin, id);

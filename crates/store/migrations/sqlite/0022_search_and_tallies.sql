@@ -1,16 +1,20 @@
 -- Search at county scale, and totals that are not counted per request.
 --
 -- `persons.search_terms` holds `taizhang_core::search_keys::person_terms`
--- (the name's characters and pairs, pinyin from each syllable, initials,
+-- (the name's characters, pinyin from each syllable on, the initials,
 -- the phone and ID numbers reversed); the store writes it with the person
 -- and fills it for older rows when it opens (NULL until then). The FTS5
--- table indexes it (external content: the terms live only in `persons`),
--- kept in step by triggers on every write and import.
+-- table indexes it (external content: the terms live only in `persons`;
+-- no positions, as no query asks for a phrase), kept in step by triggers on
+-- every write and import. Terms hold letters, digits, `#` and `!`; the
+-- ascii tokenizer splits them at spaces only and keeps other characters.
 ALTER TABLE persons ADD COLUMN search_terms TEXT;
 CREATE VIRTUAL TABLE person_search USING fts5(
     search_terms, content = 'persons', content_rowid = 'id',
-    tokenize = "unicode61 remove_diacritics 0 tokenchars '#!'", detail = none
+    tokenize = "ascii tokenchars '#!'", detail = none
 );
+-- How many people each term has: the estimate of a very common search's total.
+CREATE VIRTUAL TABLE person_search_terms USING fts5vocab(person_search, 'row');
 CREATE TRIGGER persons_search_insert AFTER INSERT ON persons WHEN new.search_terms IS NOT NULL BEGIN
     INSERT INTO person_search (rowid, search_terms) VALUES (new.id, new.search_terms);
 END;
@@ -24,9 +28,6 @@ WHEN old.search_terms IS NOT new.search_terms BEGIN
     INSERT INTO person_search (rowid, search_terms)
         SELECT new.id, new.search_terms WHERE new.search_terms IS NOT NULL;
 END;
-
--- People in pinyin order across a whole county, from any point (keyset pages).
-CREATE INDEX persons_pinyin ON persons(name_pinyin, id);
 
 -- People and households per org, kept by triggers, so that a list's total
 -- is a sum over the orgs of a subtree instead of a count of its rows.
@@ -74,3 +75,7 @@ CREATE INDEX persons_without_terms ON persons(id) WHERE search_terms IS NULL;
 -- address, id), so that a page of a subtree is read without a sort.
 DROP INDEX households_address_key;
 CREATE INDEX households_order ON households(org_id, address_key, address, id);
+
+-- People of an org in the list's order (pinyin, id), read without a sort.
+DROP INDEX persons_org;
+CREATE INDEX persons_org ON persons(org_id, name_pinyin, id);

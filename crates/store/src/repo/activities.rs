@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use taizhang_core::evidence::NewEvidence;
 use taizhang_core::ledger::*;
-use taizhang_core::model::{AuditCtx, AuditRecord, Id, Page};
+use taizhang_core::model::{AuditCtx, AuditRecord, Cursor, Id, Page};
 use taizhang_core::{Error, Result};
 
 use super::activity_counts::{Bumps, bump};
 use super::evidence::evidence_files;
-use super::sql::{Filter, audit_change, contains, id_values, insert_rows, reserve_ids, scope};
+use super::sql::{Filter, audit_change, contains, id_values, insert_rows, offset, reserve_ids, scope};
 use super::{audit, evidence};
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 use crate::migrate::Engine;
@@ -319,7 +319,7 @@ pub fn import(c: &mut dyn Conn, all: &[ActivityFields], source: &str, ctx: &Audi
         orgs.insert(f.org_id);
     }
     children.copy(c)?;
-    bumps.write(c)?;
+    bumps.copy(c)?;
     let record = AuditRecord::new(ctx, "import", "activity")
         .detail(format!("从“{source}”导入{}条工作记录", all.len()))
         .after(serde_json::json!({ "count": all.len(), "orgs": orgs }));
@@ -413,7 +413,13 @@ pub(super) fn filter_sql(q: &ActivityQuery) -> (String, Vec<Value>) {
 pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
     let total = super::activity_counts::count_matching(c, q)?;
     let mut f = filter(q);
-    let page = f.page(q.page, q.per_page);
+    if let Some(after) = &q.after {
+        let (date, id) = (f.bind(after.date(0)?), f.bind(after.int(1)?));
+        f.and_sql(format!("(a.date, a.id) < ({date}, {id})"));
+    }
+    let per = q.per_page.max(1);
+    let (limit, skip) = (f.bind(i64::from(per) + 1), f.bind(if q.after.is_some() { 0 } else { offset(q.page, per) }));
+    let page = format!(" LIMIT {limit} OFFSET {skip}");
     let rows = c.query(
         &format!(
             "SELECT a.id, a.org_id, o.name AS org_name, a.kind, a.title, a.date, a.place, a.host, a.reported_on,
@@ -442,6 +448,12 @@ pub fn list(c: &mut dyn Conn, q: &ActivityQuery) -> Result<Page<ActivityRow>> {
                 first_image: r.opt_i64("first_image")?,
             })
         })
-        .collect::<DbResult<_>>()?;
-    Ok(Page::new(items, total, q.page, q.per_page))
+        .collect::<DbResult<Vec<ActivityRow>>>()?;
+    let mut items = items;
+    let next = (items.len() > per as usize).then(|| {
+        items.truncate(per as usize);
+        let last = &items[items.len() - 1];
+        Cursor(vec![last.date.to_string(), last.id.to_string()]).encode()
+    });
+    Ok(Page { next, ..Page::new(items, total, q.page, per) })
 }

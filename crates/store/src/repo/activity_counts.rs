@@ -8,12 +8,20 @@ use taizhang_core::ledger::*;
 use taizhang_core::model::Id;
 
 use super::activities::filter_sql;
-use super::sql::{Filter, insert_rows, placeholders, scope};
+use super::sql::{Filter, insert_rows, placeholders, scope, upsert_rows};
 use crate::conn::{Conn, DbResult, Value, params};
 
 pub(super) fn month_key(date: NaiveDate) -> String {
     date.format("%Y-%m").to_string()
 }
+
+const BUMP_COLUMNS: [&str; 7] = ["org_id", "kind", "area_id", "month", "n", "with_evidence", "reported"];
+
+/// A bump adds to the bucket already there.
+const ADD_TO_BUCKET: &str =
+    "ON CONFLICT (org_id, kind, area_id, month) DO UPDATE SET n = activity_counts.n + excluded.n,
+     with_evidence = activity_counts.with_evidence + excluded.with_evidence,
+     reported = activity_counts.reported + excluded.reported";
 
 /// Changes to the monthly aggregate, summed per bucket (org, kind, area, month)
 /// and written with one statement per 500 buckets.
@@ -32,18 +40,26 @@ impl Bumps {
         entry[2] += if f.reported_on.is_some() { n } else { 0 };
     }
 
-    pub(super) fn write(self, c: &mut dyn Conn) -> Result<()> {
-        let rows = self.0.into_iter().filter(|(_, d)| *d != [0; 3]).map(|((org, kind, area, month), [n, e, r])| {
+    fn rows(self) -> impl Iterator<Item = Vec<Value>> {
+        self.0.into_iter().filter(|(_, d)| *d != [0; 3]).map(|((org, kind, area, month), [n, e, r])| {
             vec![org.into(), kind.into(), area.into(), month.into(), n.into(), e.into(), r.into()]
-        });
+        })
+    }
+
+    pub(super) fn write(self, c: &mut dyn Conn) -> Result<()> {
         insert_rows(
             c,
-            "INSERT INTO activity_counts (org_id, kind, area_id, month, n, with_evidence, reported)",
-            "ON CONFLICT (org_id, kind, area_id, month) DO UPDATE SET n = activity_counts.n + excluded.n,
-                 with_evidence = activity_counts.with_evidence + excluded.with_evidence,
-                 reported = activity_counts.reported + excluded.reported",
-            rows,
+            &format!("INSERT INTO activity_counts ({})", BUMP_COLUMNS.join(", ")),
+            ADD_TO_BUCKET,
+            self.rows(),
         )?;
+        Ok(())
+    }
+
+    /// [`Self::write`] for an import's many buckets (about one per activity
+    /// over years of records): through a COPY on PostgreSQL.
+    pub(super) fn copy(self, c: &mut dyn Conn) -> Result<()> {
+        upsert_rows(c, "activity_counts", &BUMP_COLUMNS, self.rows().collect(), ADD_TO_BUCKET)?;
         Ok(())
     }
 }

@@ -80,7 +80,10 @@ pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household
     household_text_filter(&q.text, &mut f);
     // SQLite reads the orgs first (in path order) when told so by CROSS JOIN.
     let join = if c.engine() == Engine::Sqlite { "CROSS JOIN" } else { "JOIN" };
-    let sql = format!("FROM orgs o {join} households h ON h.org_id = o.id WHERE o.path LIKE $1 ESCAPE '\\'{}", f.and_clause());
+    let sql = format!(
+        "FROM orgs o {join} households h ON h.org_id = o.id WHERE o.path LIKE $1 ESCAPE '\\'{}",
+        f.and_clause()
+    );
     let total = if q.text.trim().is_empty() {
         // No search: the tallies of the subtree's orgs (or the one grid's).
         let one_grid = if q.grid_id.is_some() { " AND o.id = $2" } else { "" };

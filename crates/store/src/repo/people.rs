@@ -50,14 +50,22 @@ pub fn by_id_number(c: &mut dyn Conn, number: &IdNumber) -> Result<Option<Person
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
-/// Matches counted in the text index before a plan is chosen; past this
-/// many, a search is "very common" and its total an estimate or a bound.
-const MATCH_CAP: i64 = 20_000;
+/// Matches counted in the text index before a plan is chosen. Past this
+/// many, a search is "very common": it is answered in the list's order with
+/// a check of each row (a page is full after a few hundred rows), and its
+/// total is an estimate unless asked for exactly.
+const MATCH_CAP: i64 = 5_000;
+
+/// The order of the people list: org by org in path order (a grid's people
+/// together, as a roster reads), by pinyin within each. Both engines read it
+/// from the orgs' path index and `persons_org` (org, pinyin; id) without
+/// sorting the subtree.
+const ORDER: &str = "o.path, o.id, p.name_pinyin, p.id";
 
 /// The people search: the rule of `search_keys::Query`, answered by the
-/// engine's text index (SQLite FTS5, PostgreSQL GIN) or by a scan of the
-/// scope, whichever reads fewer rows; people in pinyin order, a page at a
-/// time by offset or after a cursor (name pinyin, id).
+/// engine's text index (SQLite FTS5, PostgreSQL GIN) or by reading the list
+/// in order with a check of each row, whichever reads fewer rows; a page at
+/// a time by offset or after a cursor (org path, org, pinyin, id).
 pub fn search(c: &mut dyn Conn, q: &PersonQuery) -> Result<Page<Person>> {
     let query = Query::parse(&normalize_query(&q.text), q.id_numbers);
     let per = q.per_page.max(1);
@@ -70,49 +78,87 @@ pub fn search(c: &mut dyn Conn, q: &PersonQuery) -> Result<Page<Person>> {
     }
     let skip = if q.after.is_some() { 0 } else { offset(q.page, per) };
     let (in_scope, everyone) = tallies(c, &q.scope_path, q.org_id)?;
-    let Plan { from, count_from, total } = match c.engine() {
+    let plan = match c.engine() {
         Engine::Sqlite => plan_sqlite(c, query.as_ref(), &mut f, in_scope, everyone, skip + i64::from(per))?,
-        Engine::Postgres => plan_postgres(query.as_ref(), &mut f),
+        Engine::Postgres => plan_postgres(c, query.as_ref(), &mut f, in_scope, everyone, skip + i64::from(per))?,
     };
-    let (total, exact) = match total {
+    let count = |c: &mut dyn Conn, from: &str, f: &Filter, cap: Option<i64>| -> Result<i64> {
+        let sql = match cap {
+            Some(cap) => format!("SELECT COUNT(*) AS n FROM (SELECT 1 {from}{} LIMIT {}) x", f.and_clause(), cap + 1),
+            None => format!("SELECT COUNT(*) AS n {from}{}", f.and_clause()),
+        };
+        Ok(c.query_one(&sql, &f.args)?.i64("n")?)
+    };
+    let (total, exact) = match plan.total {
         Total::Tally => (in_scope, true),
         Total::Estimate(n) if !q.exact_total => (n, false),
-        Total::Capped if !q.exact_total => {
-            let cap = MATCH_CAP + 1;
-            let n = c
-                .query_one(&format!("SELECT COUNT(*) AS n FROM (SELECT 1 {from}{} LIMIT {cap}) x", f.and_clause()), &f.args)?
-                .i64("n")?;
-            (n, n <= MATCH_CAP)
-        }
-        _ => (c.query_one(&format!("SELECT COUNT(*) AS n {count_from}{}", f.and_clause()), &f.args)?.i64("n")?, true),
+        Total::Capped if !q.exact_total => match count(c, &plan.count_from, &f, Some(MATCH_CAP))? {
+            n if n <= MATCH_CAP => (n, true),
+            n => (estimate_postgres(c, &plan.count_from, &f)?.max(n), false),
+        },
+        _ => (count(c, &plan.count_from, &f, None)?, true),
     };
     if let Some(after) = &q.after {
-        let (a, b) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
-        f.and_sql(format!("(p.name_pinyin, p.id) > ({a}, {b})"));
+        let (path, org) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
+        let (pinyin, id) = (f.bind(after.text(2)?), f.bind(after.int(3)?));
+        f.and_sql(format!(
+            "((o.path, o.id) > ({path}, {org})
+              OR (o.path = {path} AND o.id = {org} AND (p.name_pinyin, p.id) > ({pinyin}, {id})))"
+        ));
     }
     let (limit, skip) = (f.bind(i64::from(per) + 1), f.bind(skip));
     let rows = c.query(
-        &format!("SELECT {COLUMNS} {from}{} ORDER BY p.name_pinyin, p.id LIMIT {limit} OFFSET {skip}", f.and_clause()),
+        &format!(
+            "SELECT {COLUMNS}, o.path AS org_path, p.name_pinyin {}{} ORDER BY {ORDER} LIMIT {limit} OFFSET {skip}",
+            plan.from,
+            f.and_clause()
+        ),
         &f.args,
     )?;
-    let mut items = rows.iter().map(from_row).collect::<DbResult<Vec<Person>>>()?;
-    let next = (items.len() > per as usize).then(|| {
-        items.truncate(per as usize);
-        let last = &items[items.len() - 1];
-        Cursor(vec![name_keys(&last.name).0, last.id.to_string()]).encode()
-    });
+    let more = rows.len() > per as usize;
+    let rows = &rows[..rows.len().min(per as usize)];
+    let next = match rows.last() {
+        Some(r) if more => Some(
+            Cursor(vec![
+                r.text("org_path")?,
+                r.i64("org_id")?.to_string(),
+                r.text("name_pinyin")?,
+                r.i64("id")?.to_string(),
+            ])
+            .encode(),
+        ),
+        _ => None,
+    };
+    let items = rows.iter().map(from_row).collect::<DbResult<Vec<Person>>>()?;
     Ok(Page { items, total: total.max(0) as u64, total_exact: exact, page: q.page, per_page: per, next })
 }
 
 /// A plan the tests choose for SQLite's people search (0: by cost; 1: the
-/// index; 2: the scope; 3: pinyin order), to check each against a scan.
+/// index; 2: the list's order), to check each against a scan.
 pub static FORCED_PLAN: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// The plan a test forced: whether to read the index (when the query has
+/// terms for it).
+fn forced_plan(found: Option<i64>) -> Option<bool> {
+    match FORCED_PLAN.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => Some(found.is_some()),
+        2 => Some(false),
+        _ => None,
+    }
+}
+
+/// Where a search reads its rows and its total.
+struct Plan {
+    from: String,
+    count_from: String,
+    total: Total,
+}
 
 /// How a list's total is found.
 enum Total {
     /// The per-org tallies of the scope (no search).
     Tally,
-    /// Counted, up to `MATCH_CAP`; past it, a lower bound.
+    /// Counted up to `MATCH_CAP`; past it, an estimate.
     Capped,
     /// An estimate of very many matches.
     Estimate(i64),
@@ -138,7 +184,9 @@ fn tallies(c: &mut dyn Conn, scope_path: &str, org_id: Option<Id>) -> Result<(i6
     Ok((row.i64("scope")?, row.i64("everyone")?))
 }
 
-const IN_SCOPE: &str = "p.org_id IN (SELECT id FROM orgs WHERE path LIKE $1 ESCAPE '\\')";
+/// The people of a subtree, org by org in the list's order.
+const IN_ORDER: &str = "FROM orgs o CROSS JOIN persons p INDEXED BY persons_org ON p.org_id = o.id
+     WHERE o.path LIKE $1 ESCAPE '\\'";
 
 /// A term as a LIKE pattern over `' ' || search_terms || ' '`.
 fn term_pattern(t: &Term) -> String {
@@ -160,25 +208,28 @@ pub(super) fn row_condition(query: &Query, f: &mut Filter) -> String {
     }
 }
 
-/// The query's terms joined for an engine's index: each term as `term`
-/// writes it, joined by `and` (a name's pairs) or `or` (the tails). None
-/// when no term can be used.
-fn index_query(query: &Query, term: impl Fn(&Term) -> String, and: &str, or: &str) -> Option<String> {
-    let join = |terms: &[Term], by: &str| terms.iter().map(&term).collect::<Vec<_>>().join(by);
+/// The terms an index answers a query with, and whether all of them must
+/// be found (a name's characters) or any (the tails). None when no term can
+/// be used (a query of punctuation alone).
+fn index_terms(query: &Query) -> Option<(&[Term], bool)> {
     match query {
-        Query::Name { all, .. } if !all.is_empty() => Some(join(all, and)),
+        Query::Name { all, .. } if !all.is_empty() => Some((all, true)),
         Query::Name { .. } => None,
-        Query::Pinyin(t) => Some(term(t)),
-        Query::Tail { any } => Some(join(any, or)),
+        Query::Pinyin(t) => Some((std::slice::from_ref(t), true)),
+        Query::Tail { any } => Some((any, false)),
     }
 }
 
-/// SQLite: the plan that reads the fewest rows, by the tallies and the
-/// number of matches in the FTS index (counted up to `MATCH_CAP`):
-/// - the index's matches, then sorted (about `matches` rows);
-/// - the scope's people, then sorted (`in_scope` rows);
-/// - the register in pinyin order until `wanted` rows are found (`wanted`
-///   divided by the share of the register in scope that matches).
+/// The query's terms joined for an engine's index: each term as `term`
+/// writes it, joined by `and` or `or`.
+fn index_query(query: &Query, term: impl Fn(&Term) -> String, and: &str, or: &str) -> Option<String> {
+    let (terms, all) = index_terms(query)?;
+    Some(terms.iter().map(term).collect::<Vec<_>>().join(if all { and } else { or }))
+}
+
+/// SQLite: the matches in the FTS index are counted (up to `MATCH_CAP`);
+/// few are read and sorted, many are found by reading the list in order and
+/// checking each row, which fills a page after a few hundred rows.
 fn plan_sqlite(
     c: &mut dyn Conn,
     query: Option<&Query>,
@@ -187,10 +238,11 @@ fn plan_sqlite(
     everyone: i64,
     wanted: i64,
 ) -> Result<Plan> {
+    let Some(query) = query else {
+        return Ok(Plan { from: IN_ORDER.to_owned(), count_from: IN_ORDER.to_owned(), total: Total::Tally });
+    };
     let everyone = everyone.max(1);
-    let index = query.and_then(|q| {
-        index_query(q, |t| format!("\"{}\"{}", t.text, if t.prefix { "*" } else { "" }), " AND ", " OR ")
-    });
+    let index = index_query(query, |t| format!("\"{}\"{}", t.text, if t.prefix { "*" } else { "" }), " AND ", " OR ");
     let found = match &index {
         Some(m) => Some(
             c.query_one(
@@ -201,85 +253,145 @@ fn plan_sqlite(
         ),
         None => None,
     };
-    let matches = found.unwrap_or(everyone).max(1);
-    let share = (matches as f64 / everyone as f64) * (in_scope.max(1) as f64 / everyone as f64);
-    let by_pinyin = wanted as f64 / share.max(1e-9);
-    let by_scope = in_scope as f64;
-    let by_index = found.map_or(f64::INFINITY, |_| matches as f64);
+    // Rows each plan reads: the index's matches; or the list in order until
+    // `wanted` rows are found in it (matches spread over the register).
+    let by_index = found.filter(|n| *n <= MATCH_CAP).map_or(f64::INFINITY, |n| n as f64);
+    let by_order = (in_scope as f64).min(wanted as f64 * everyone as f64 / found.unwrap_or(1).max(1) as f64);
+    let use_index = forced_plan(found).unwrap_or(by_index <= by_order);
+    let m = index.as_ref().map(|m| f.bind(m.clone()));
     let index_from = |m: &str| {
         format!(
             "FROM (SELECT rowid AS id FROM person_search WHERE person_search MATCH {m}) m
-             CROSS JOIN persons p ON p.id = m.id WHERE {IN_SCOPE}"
+             CROSS JOIN persons p ON p.id = m.id JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 ESCAPE '\\'"
         )
     };
-    let scope_from = "FROM orgs o CROSS JOIN persons p INDEXED BY persons_org ON p.org_id = o.id
-             WHERE o.path LIKE $1 ESCAPE '\\'";
-    let (by_index, by_scope, by_pinyin) = match FORCED_PLAN.load(std::sync::atomic::Ordering::Relaxed) {
-        1 => (0.0, 1.0, 1.0),
-        2 => (f64::INFINITY, 0.0, 1.0),
-        3 => (f64::INFINITY, 1.0, 0.0),
-        _ => (by_index, by_scope, by_pinyin),
-    };
-    let m = index.map(|m| f.bind(m));
     // A plan that does not read the index still names its bound match, so
     // that every plan takes the same parameters.
-    let unread = m.as_ref().map(|m| format!(" AND {m} <> ''")).unwrap_or_default();
+    let in_order = match &m {
+        Some(m) => format!("{IN_ORDER} AND {m} <> ''"),
+        None => IN_ORDER.to_owned(),
+    };
     let from = match &m {
-        Some(m) if by_index <= by_scope && by_index <= by_pinyin => index_from(m),
-        _ if by_scope <= by_pinyin => format!("{scope_from}{unread}"),
-        _ => format!("FROM persons p INDEXED BY persons_pinyin WHERE {IN_SCOPE}{unread}"),
+        Some(m) if use_index => index_from(m),
+        _ => in_order.clone(),
     };
-    // A total is counted the cheaper way: over the index's matches or the scope.
-    let count_from = match &m {
-        Some(m) if by_index <= by_scope => index_from(m),
-        _ => format!("{scope_from}{unread}"),
-    };
-    if let Some(query) = query {
-        let condition = row_condition(query, f);
-        f.and_sql(condition);
-    }
-    let total = match (query, found) {
-        (None, _) => Total::Tally,
-        // Very common in a large scope: the matches in the index, in the scope's share.
-        (Some(_), Some(found)) if found.min(in_scope) > MATCH_CAP => {
-            Total::Estimate(((found as f64 * in_scope as f64 / everyone as f64).round() as i64).max(1))
+    let condition = row_condition(query, f);
+    f.and_sql(condition);
+    let (count_from, total) = match (&m, found) {
+        (Some(m), Some(n)) if n <= MATCH_CAP => (index_from(m), Total::Count),
+        _ if in_scope <= MATCH_CAP => (in_order, Total::Count),
+        (Some(_), Some(_)) => {
+            let share = in_scope as f64 / everyone as f64;
+            (in_order, Total::Estimate(((estimate_sqlite(c, query)? as f64 * share).round() as i64).max(MATCH_CAP)))
         }
-        _ => Total::Count,
+        _ => (in_order, Total::Capped),
     };
     Ok(Plan { from, count_from, total })
 }
 
-/// Where a search reads its rows and its total.
-struct Plan {
-    from: String,
-    count_from: String,
-    total: Total,
+/// The people with a query's terms in the whole register, from the FTS
+/// index's term counts: the rarest of a name's characters, or the sum over
+/// the terms a prefix or a tail stands for.
+fn estimate_sqlite(c: &mut dyn Conn, query: &Query) -> Result<i64> {
+    let Some((terms, all)) = index_terms(query) else {
+        return Ok(0);
+    };
+    let mut counts = Vec::new();
+    for t in terms {
+        let row = if t.prefix {
+            // Terms are letters, digits, `#` and `!`: `~` sorts after every one.
+            c.query_one(
+                "SELECT CAST(COALESCE(SUM(doc), 0) AS BIGINT) AS n FROM person_search_terms WHERE term >= $1 AND term < $2",
+                params![t.text.clone(), format!("{}~", t.text)],
+            )?
+        } else {
+            c.query_one(
+                "SELECT CAST(COALESCE(SUM(doc), 0) AS BIGINT) AS n FROM person_search_terms WHERE term = $1",
+                params![t.text.clone()],
+            )?
+        };
+        counts.push(row.i64("n")?);
+    }
+    Ok(if all { counts.into_iter().min().unwrap_or(0) } else { counts.into_iter().sum() })
 }
 
-/// PostgreSQL: one query; its planner weighs the GIN index against the
-/// pinyin order and the scope with the statistics it keeps.
-fn plan_postgres(query: Option<&Query>, f: &mut Filter) -> Plan {
+/// PostgreSQL's estimate of the rows a query returns (its plan's first line:
+/// `... rows=N ...`).
+fn estimate_postgres(c: &mut dyn Conn, from: &str, f: &Filter) -> Result<i64> {
+    let rows = c.query(&format!("EXPLAIN SELECT 1 {from}{}", f.and_clause()), &f.args)?;
+    let line = rows.first().map(|r| r.text("QUERY PLAN")).transpose()?.unwrap_or_default();
+    Ok(line
+        .split("rows=")
+        .nth(1)
+        .and_then(|rest| rest.split(|ch: char| !ch.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0))
+}
+
+/// PostgreSQL, as on SQLite: the matches in the GIN index are counted (up
+/// to `MATCH_CAP`, by the index: connections plan each statement with its
+/// values); few are read and sorted, many are found by reading the list in
+/// order and checking each row.
+fn plan_postgres(
+    c: &mut dyn Conn,
+    query: Option<&Query>,
+    f: &mut Filter,
+    in_scope: i64,
+    everyone: i64,
+    wanted: i64,
+) -> Result<Plan> {
+    const ORDERED: &str = "FROM orgs o JOIN persons p ON p.org_id = o.id WHERE o.path LIKE $1 ESCAPE '\\'";
     let Some(query) = query else {
-        let from = format!("FROM persons p WHERE {IN_SCOPE}");
-        return Plan { count_from: from.clone(), from, total: Total::Tally };
+        return Ok(Plan { from: ORDERED.to_owned(), count_from: ORDERED.to_owned(), total: Total::Tally });
     };
-    if let Some(ts) = index_query(query, |t| format!("'{}'{}", t.text, if t.prefix { ":*" } else { "" }), " & ", " | ") {
-        let at = f.bind(ts);
-        f.and_sql(format!("array_to_tsvector(string_to_array(p.search_terms, ' ')) @@ CAST({at} AS TEXT)::tsquery"));
-    }
-    if matches!(query, Query::Name { .. }) {
-        let condition = row_condition(query, f);
-        f.and_sql(condition);
-    }
-    let from = format!("FROM persons p WHERE {IN_SCOPE}");
-    Plan { count_from: from.clone(), from, total: Total::Capped }
+    const TSV: &str = "array_to_tsvector(string_to_array(search_terms, ' '))";
+    let ts = index_query(query, |t| format!("'{}'{}", t.text, if t.prefix { ":*" } else { "" }), " & ", " | ");
+    let found = match &ts {
+        Some(ts) => Some(
+            c.query_one(
+                &format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM persons WHERE {TSV} @@ CAST($1 AS TEXT)::tsquery LIMIT $2) x"),
+                params![ts.clone(), MATCH_CAP + 1],
+            )?
+            .i64("n")?,
+        ),
+        None => None,
+    };
+    let everyone = everyone.max(1);
+    let by_index = found.filter(|n| *n <= MATCH_CAP).map_or(f64::INFINITY, |n| n as f64);
+    let by_order = (in_scope as f64).min(wanted as f64 * everyone as f64 / found.unwrap_or(1).max(1) as f64);
+    let use_index = forced_plan(found).unwrap_or(by_index <= by_order);
+    let at = ts.map(|ts| f.bind(ts));
+    let index_from = |at: &str| {
+        format!(
+            "FROM (SELECT id FROM persons WHERE {TSV} @@ CAST({at} AS TEXT)::tsquery OFFSET 0) m
+             JOIN persons p ON p.id = m.id JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 ESCAPE '\\'"
+        )
+    };
+    let in_order = match &at {
+        Some(at) => format!("{ORDERED} AND {at} <> ''"),
+        None => ORDERED.to_owned(),
+    };
+    let from = match &at {
+        Some(at) if use_index => index_from(at),
+        _ => in_order.clone(),
+    };
+    let condition = row_condition(query, f);
+    f.and_sql(condition);
+    let (count_from, total) = match (&at, found) {
+        (Some(at), Some(n)) if n <= MATCH_CAP => (index_from(at), Total::Count),
+        _ if in_scope <= MATCH_CAP => (in_order, Total::Count),
+        _ => (in_order, Total::Capped),
+    };
+    Ok(Plan { from, count_from, total })
 }
 
 /// Fills the search terms of people written before they existed, in chunks.
 pub fn fill_search_terms(c: &mut dyn Conn) -> Result<()> {
     loop {
         let rows = c.query(
-            &format!("SELECT id, name, mobile, id_number FROM persons WHERE search_terms IS NULL ORDER BY id LIMIT {CHUNK}"),
+            &format!(
+                "SELECT id, name, mobile, id_number FROM persons WHERE search_terms IS NULL ORDER BY id LIMIT {CHUNK}"
+            ),
             &[],
         )?;
         if rows.is_empty() {

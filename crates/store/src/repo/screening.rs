@@ -252,7 +252,17 @@ pub fn visits_import(c: &mut dyn Conn, screening_id: Id, visits: &[Visit], ctx: 
             let rows: Vec<Vec<Value>> = visits.iter().zip(&ids).map(|(v, id)| row(Some(*id), v)).collect();
             c.copy_rows(
                 "visits",
-                &["id", "screening_id", "household_id", "grid_id", "visited_on", "visitor", "result", "note", "created_at"],
+                &[
+                    "id",
+                    "screening_id",
+                    "household_id",
+                    "grid_id",
+                    "visited_on",
+                    "visitor",
+                    "result",
+                    "note",
+                    "created_at",
+                ],
                 &rows,
             )?;
             ids

@@ -126,11 +126,7 @@ pub fn session_create(c: &mut dyn Conn, s: &Session) -> Result<()> {
 
 /// The live session of a token hash, its account and the path of the
 /// account's org, in one statement (every request asks it).
-pub fn session_get(
-    c: &mut dyn Conn,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<(Session, User, String)>> {
+pub fn session_get(c: &mut dyn Conn, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, User, String)>> {
     let Some(row) = c.query_opt(
         &format!(
             "SELECT {}, s.token_hash, s.kind, s.csrf, s.created_at AS session_created_at, s.expires_at,

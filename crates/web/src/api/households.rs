@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use taizhang_core::grid::*;
-use taizhang_core::service::{HouseholdInput, PersonView, ResidentInput};
 use taizhang_core::Error;
+use taizhang_core::grid::*;
 use taizhang_core::model::{ListArgs, Page};
+use taizhang_core::service::{HouseholdInput, PersonView, ResidentInput};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -105,8 +105,7 @@ pub async fn household_list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<HouseholdListQuery>,
 ) -> Result<Json<HouseholdPage>, ApiError> {
-    let page =
-        state.services.households(&actor, q.grid_id, &q.q, &q.list_args()).await?;
+    let page = state.services.households(&actor, q.grid_id, &q.q, &q.list_args()).await?;
     Ok(Json(page.into()))
 }
 

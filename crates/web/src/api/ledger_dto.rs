@@ -253,6 +253,9 @@ pub struct ActivityPage {
     pub total: u64,
     pub page: u32,
     pub per_page: u32,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -279,6 +282,9 @@ pub struct ActivityListQuery {
     pub ids: String,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
+    /// The `next` of the page before: the page after it, found by seeking
+    /// (fast at any depth); `page` is then ignored.
+    pub after: Option<String>,
 }
 
 impl From<ActivityListQuery> for ActivityFilter {
@@ -297,6 +303,7 @@ impl From<ActivityListQuery> for ActivityFilter {
             ids: q.ids,
             page: q.page,
             per_page: q.per_page,
+            after: q.after,
         }
     }
 }

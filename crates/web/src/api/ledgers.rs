@@ -164,6 +164,7 @@ pub async fn activity_list(
         total: page.total,
         page: page.page,
         per_page: page.per_page,
+        next: page.next,
     }))
 }
 

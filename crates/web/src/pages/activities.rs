@@ -51,6 +51,7 @@ pub struct ListQuery {
     #[serde(default)]
     ids: String,
     page: Option<u32>,
+    after: Option<String>,
 }
 
 impl ListQuery {
@@ -66,6 +67,7 @@ impl ListQuery {
             ids: self.ids.clone(),
             page: self.page,
             per_page: Some(50),
+            after: self.after.clone(),
             ..Default::default()
         }
     }
@@ -90,6 +92,7 @@ pub async fn list(State(state): State<AppState>, page: PageActor, Query(q): Quer
     context["total"] = json!(result.total);
     context["page"] = json!(result.page);
     context["pages"] = json!(result.pages());
+    context["next"] = json!(result.next);
     context["filter"] = json!({
         "period": q.period, "kind": q.kind, "campaign_id": q.campaign_id, "org_id": q.org_id, "q": q.q,
         "unreported": q.unreported.is_some(), "without_evidence": q.without_evidence.is_some(),

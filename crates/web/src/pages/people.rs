@@ -44,7 +44,8 @@ pub struct ListQuery {
 pub async fn list(State(state): State<AppState>, page: PageActor, Query(query): Query<ListQuery>) -> PageResult {
     let org_id = query.org_id.as_deref().and_then(|s| s.parse().ok());
     let current = query.page.unwrap_or(1).max(1);
-    let args = ListArgs { page: current, per_page: PER_PAGE, after: query.after.clone(), exact_total: query.exact_total };
+    let args =
+        ListArgs { page: current, per_page: PER_PAGE, after: query.after.clone(), exact_total: query.exact_total };
     let result = state.services.person_list(&page.actor, &query.q, org_id, &args).await?;
     let orgs = state.services.org_tree(&page.actor).await?;
     let names: BTreeMap<i64, String> = orgs.iter().map(|o| (o.id, o.name.clone())).collect();
