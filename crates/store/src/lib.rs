@@ -70,9 +70,13 @@ fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| OpenError::Connect(format!("{}: {e}", dir.display())))?;
         }
+        // No test query on each checkout: a connection that broke shows it by
+        // its error (and PostgreSQL's by `has_broken`), not by a round trip
+        // added to every request.
         let pool = r2d2::Pool::builder()
             .max_size(8)
             .min_idle(Some(1))
+            .test_on_check_out(false)
             .build(sqlite::Manager { path })
             .map_err(|e| OpenError::Connect(e.to_string()))?;
         Pool::Sqlite(pool)
@@ -82,6 +86,7 @@ fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
         let pool = r2d2::Pool::builder()
             .max_size(10)
             .min_idle(Some(1))
+            .test_on_check_out(false)
             .connection_timeout(std::time::Duration::from_secs(10))
             .build(postgres::Manager { config })
             .map_err(|e| OpenError::Connect(e.to_string()))?;
