@@ -1,11 +1,6 @@
 //! `taizhang`: the command line. A thin shell over the services: each
 //! subcommand opens the store, builds the services and calls them.
 
-/// mimalloc: many threads allocate and free small objects per request; it
-/// spends a quarter of the time glibc's allocator did and gives memory back.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod config;
 
 use std::net::SocketAddr;
@@ -211,10 +206,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .ok()
                 .filter(|p| !p.is_empty())
                 .unwrap_or_else(generate_password);
-            // Loading fills every pooled connection's page cache and the heap;
-            // the server starts afresh, as `serve` would, on the loaded file.
             let report = taizhang_demo::load(open(&config).await?.as_ref(), &password).await?;
-            let services = open(&config).await?;
             if report.loaded {
                 println!("已载入演示数据“X矿矿区”：{} 个组织，{} 名人员。", report.orgs, report.people);
             } else {
@@ -224,7 +216,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let users: Vec<&str> = taizhang_demo::DEMO_USERS.iter().map(|u| u.0).collect();
             println!("登录：用户名 admin，密码 {password}（演示账号 {} 使用同一密码）", users.join("、"));
             if !no_serve {
-                serve(&config, services, listen).await?;
+                serve_afresh(&config, listen)?;
+                serve(&config, open(&config).await?, listen).await?;
             }
         }
         Command::Serve { listen } => {
@@ -380,6 +373,33 @@ async fn import_roster(
         org.name, outcome.added, outcome.changed, outcome.unchanged, outcome.households_added
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loading the demo leaves the heap and the connections' page caches full;
+/// the demo is served by a fresh `taizhang serve` on the loaded database,
+/// this process replaced by it (on Unix; elsewhere it serves itself).
+fn serve_afresh(config: &Config, listen: SocketAddr) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let mut command = std::process::Command::new(std::env::current_exe()?);
+        command.arg("serve").arg("--listen").arg(listen.to_string()).env("TAIZHANG_DATA_DIR", &config.data_dir);
+        command.env("TAIZHANG_SECURE_COOKIES", config.secure_cookies.to_string());
+        match &config.database_url {
+            Some(url) => command.env("TAIZHANG_DATABASE_URL", url),
+            None => command.env_remove("TAIZHANG_DATABASE_URL"),
+        };
+        match &config.soffice {
+            Some(path) => command.env("TAIZHANG_SOFFICE", path),
+            None => command.env_remove("TAIZHANG_SOFFICE"),
+        };
+        // Only returns if the program could not be started.
+        let error = command.exec();
+        eprintln!("无法重新启动服务（{error}），由当前进程继续提供服务。");
+    }
+    #[cfg(not(unix))]
+    let _ = (config, listen);
+    Ok(())
 }
 
 async fn serve(config: &Config, services: Arc<Services>, listen: SocketAddr) -> Result<()> {

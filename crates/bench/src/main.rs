@@ -6,11 +6,6 @@
 //! schema when `TAIZHANG_PG_URL` is set (both removed afterwards), unless
 //! `--database-url` names one to use as it is.
 
-/// mimalloc: many threads allocate and free small objects per request; it
-/// spends a quarter of the time glibc's allocator did and gives memory back.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod grid;
 mod grid_http;
 mod http;

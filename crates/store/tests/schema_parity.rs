@@ -280,8 +280,8 @@ async fn every_id_keyed_sqlite_table_uses_autoincrement() {
     let conn = rusqlite::Connection::open(db.sqlite_path().unwrap()).unwrap();
     let mut stmt = conn
         .prepare(&format!(
-            "SELECT name FROM sqlite_master JOIN pragma_table_info(sqlite_master.name) c ON c.pk = 1 AND c.name = 'id'
-                 WHERE {PLAIN_TABLES} AND sqlite_master.sql NOT LIKE '%AUTOINCREMENT%'"
+            "SELECT name FROM sqlite_master WHERE {PLAIN_TABLES} AND sql NOT LIKE '%AUTOINCREMENT%'
+                 AND EXISTS (SELECT 1 FROM pragma_table_info(sqlite_master.name) c WHERE c.pk = 1 AND c.name = 'id')"
         ))
         .unwrap();
     let reusing: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
