@@ -98,23 +98,27 @@ pub fn search(c: &mut dyn Conn, q: &PersonQuery) -> Result<Page<Person>> {
         },
         _ => (count(c, &plan.count_from, &f, None)?, true),
     };
-    if let Some(after) = &q.after {
-        let (path, org) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
-        let (pinyin, id) = (f.bind(after.text(2)?), f.bind(after.int(3)?));
-        f.and_sql(format!(
-            "((o.path, o.id) > ({path}, {org})
-              OR (o.path = {path} AND o.id = {org} AND (p.name_pinyin, p.id) > ({pinyin}, {id})))"
-        ));
-    }
-    let (limit, skip) = (f.bind(i64::from(per) + 1), f.bind(skip));
-    let rows = c.query(
-        &format!(
-            "SELECT {COLUMNS}, o.path AS org_path, p.name_pinyin {}{} ORDER BY {ORDER} LIMIT {limit} OFFSET {skip}",
-            plan.from,
-            f.and_clause()
-        ),
-        &f.args,
-    )?;
+    let rows = if plan.org_by_org {
+        rows_org_by_org(c, q, query.as_ref(), i64::from(per) + 1, skip)?
+    } else {
+        if let Some(after) = &q.after {
+            let (path, org) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
+            let (pinyin, id) = (f.bind(after.text(2)?), f.bind(after.int(3)?));
+            f.and_sql(format!(
+                "((o.path, o.id) > ({path}, {org})
+                  OR (o.path = {path} AND o.id = {org} AND (p.name_pinyin, p.id) > ({pinyin}, {id})))"
+            ));
+        }
+        let (limit, skip) = (f.bind(i64::from(per) + 1), f.bind(skip));
+        c.query(
+            &format!(
+                "SELECT {COLUMNS}, o.path AS org_path, p.name_pinyin {}{} ORDER BY {ORDER} LIMIT {limit} OFFSET {skip}",
+                plan.from,
+                f.and_clause()
+            ),
+            &f.args,
+        )?
+    };
     let more = rows.len() > per as usize;
     let rows = &rows[..rows.len().min(per as usize)];
     let next = match rows.last() {
@@ -152,6 +156,85 @@ struct Plan {
     from: String,
     count_from: String,
     total: Total,
+    /// Read the list in order one org at a time (PostgreSQL; see
+    /// [`rows_org_by_org`]) rather than with `from`.
+    org_by_org: bool,
+}
+
+/// The list in order, one org at a time: PostgreSQL's planner would rather
+/// join and sort the whole subtree than follow the orgs' order (0.4 s for a
+/// deep page of 430,000 people). The orgs come in path order from the
+/// cursor's on; each org's people from `persons_org`, as many as the page
+/// still needs. A page by number skips whole orgs by their tallies (or, in
+/// a search, by their matches).
+fn rows_org_by_org(
+    c: &mut dyn Conn,
+    q: &PersonQuery,
+    query: Option<&Query>,
+    wanted: i64,
+    mut skip: i64,
+) -> Result<Vec<Row>> {
+    let mut f = Filter::new(vec![scope(&q.scope_path)]);
+    if let Some(org_id) = q.org_id {
+        f.and("o.id = ?", org_id);
+    }
+    if let Some(after) = &q.after {
+        let (path, org) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
+        f.and_sql(format!("(o.path, o.id) >= ({path}, {org})"));
+    }
+    let orgs = c.query(
+        &format!(
+            "SELECT o.id, o.path, t.persons FROM orgs o JOIN org_tallies t ON t.org_id = o.id
+             WHERE o.path LIKE $1 ESCAPE '\\' AND t.persons > 0{} ORDER BY o.path, o.id",
+            f.and_clause()
+        ),
+        &f.args,
+    )?;
+    let mut rows = Vec::new();
+    for org in &orgs {
+        let (id, path) = (org.i64("id")?, org.text("path")?);
+        let mut g = Filter::new(vec![Value::Int(id), Value::Text(path)]);
+        if let Some(query) = query {
+            let condition = row_condition(query, &mut g);
+            g.and_sql(condition);
+        }
+        if let Some(after) = q.after.as_ref().filter(|a| a.int(1).is_ok_and(|o| o == id)) {
+            let (pinyin, person) = (g.bind(after.text(2)?), g.bind(after.int(3)?));
+            g.and_sql(format!("(p.name_pinyin, p.id) > ({pinyin}, {person})"));
+        }
+        if skip > 0 {
+            let here = match query {
+                None => org.i64("persons")?,
+                Some(_) => c
+                    .query_one(
+                        &format!(
+                            "SELECT COUNT(*) AS n FROM persons p WHERE p.org_id = $1 AND $2 <> ''{}",
+                            g.and_clause()
+                        ),
+                        &g.args,
+                    )?
+                    .i64("n")?,
+            };
+            if here <= skip {
+                skip -= here;
+                continue;
+            }
+        }
+        let (limit, offset) = (g.bind(wanted - rows.len() as i64), g.bind(skip));
+        skip = 0;
+        rows.extend(c.query(
+            &format!(
+                "SELECT {COLUMNS}, CAST($2 AS TEXT) AS org_path, p.name_pinyin FROM persons p WHERE p.org_id = $1{}
+                 ORDER BY p.name_pinyin, p.id LIMIT {limit} OFFSET {offset}",
+                g.and_clause()
+            ),
+            &g.args,
+        )?);
+        if rows.len() as i64 >= wanted {
+            break;
+        }
+    }
+    Ok(rows)
 }
 
 /// How a list's total is found.
@@ -239,7 +322,12 @@ fn plan_sqlite(
     wanted: i64,
 ) -> Result<Plan> {
     let Some(query) = query else {
-        return Ok(Plan { from: IN_ORDER.to_owned(), count_from: IN_ORDER.to_owned(), total: Total::Tally });
+        return Ok(Plan {
+            from: IN_ORDER.to_owned(),
+            count_from: IN_ORDER.to_owned(),
+            total: Total::Tally,
+            org_by_org: false,
+        });
     };
     let everyone = everyone.max(1);
     let index = index_query(query, |t| format!("\"{}\"{}", t.text, if t.prefix { "*" } else { "" }), " AND ", " OR ");
@@ -286,7 +374,7 @@ fn plan_sqlite(
         }
         _ => (in_order, Total::Capped),
     };
-    Ok(Plan { from, count_from, total })
+    Ok(Plan { from, count_from, total, org_by_org: false })
 }
 
 /// The people with a query's terms in the whole register, from the FTS
@@ -342,7 +430,12 @@ fn plan_postgres(
 ) -> Result<Plan> {
     const ORDERED: &str = "FROM orgs o JOIN persons p ON p.org_id = o.id WHERE o.path LIKE $1 ESCAPE '\\'";
     let Some(query) = query else {
-        return Ok(Plan { from: ORDERED.to_owned(), count_from: ORDERED.to_owned(), total: Total::Tally });
+        return Ok(Plan {
+            from: ORDERED.to_owned(),
+            count_from: ORDERED.to_owned(),
+            total: Total::Tally,
+            org_by_org: true,
+        });
     };
     const TSV: &str = "array_to_tsvector(string_to_array(search_terms, ' '))";
     let ts = index_query(query, |t| format!("'{}'{}", t.text, if t.prefix { ":*" } else { "" }), " & ", " | ");
@@ -382,7 +475,7 @@ fn plan_postgres(
         _ if in_scope <= MATCH_CAP => (in_order, Total::Count),
         _ => (in_order, Total::Capped),
     };
-    Ok(Plan { from, count_from, total })
+    Ok(Plan { from, count_from, total, org_by_org: !(use_index && at.is_some()) })
 }
 
 /// Fills the search terms of people written before they existed, in chunks.
