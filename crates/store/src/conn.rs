@@ -213,6 +213,12 @@ pub trait Conn {
     fn lock_audit_chain(&mut self) -> DbResult<()>;
     /// Refreshes the planner's statistics (after start and after imports).
     fn refresh_statistics(&mut self) -> DbResult<()>;
+    /// Refreshes what a roster import changed: the register's tables, and on
+    /// PostgreSQL the search index's pending entries, merged by VACUUM (a GIN
+    /// index with many pending entries is slower than a scan of the table).
+    fn refresh_register(&mut self) -> DbResult<()> {
+        self.refresh_statistics()
+    }
 
     fn query_opt(&mut self, sql: &str, params: &[Value]) -> DbResult<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())

@@ -266,6 +266,12 @@ impl Conn for PgConn<'_> {
         self.control("ANALYZE orgs; ANALYZE evidence")
     }
 
+    fn refresh_register(&mut self) -> DbResult<()> {
+        self.control("VACUUM (ANALYZE) persons")?;
+        self.control("VACUUM (ANALYZE) households")?;
+        self.control("VACUUM (ANALYZE) residents")
+    }
+
     fn lock_audit_chain(&mut self) -> DbResult<()> {
         // One appender at a time, released at commit or rollback.
         self.execute("SELECT pg_advisory_xact_lock(7301)", &[]).map(|_| ())

@@ -457,7 +457,7 @@ impl Store for SqlStore {
     ) -> Result<RosterOutcome> {
         let outcome =
             self.write_as(ctx, move |c, ctx| roster::roster_import(c, &entries, &scope_path, &source, ctx)).await?;
-        self.read(|c| Ok(c.refresh_statistics()?)).await?;
+        self.read(|c| Ok(c.refresh_register()?)).await?;
         Ok(outcome)
     }
     async fn screenings(&self, scope_path: &str) -> Result<Vec<Screening>> {
