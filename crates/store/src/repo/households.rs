@@ -12,7 +12,7 @@ use super::sql::{CHUNK, Filter, audit_action, contains, id_values, offset, place
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
 use crate::migrate::Engine;
 
-pub(super) fn members_of(c: &mut dyn Conn, ids: &[Id]) -> Result<HashMap<Id, Vec<Member>>> {
+fn members_of(c: &mut dyn Conn, ids: &[Id]) -> Result<HashMap<Id, Vec<Member>>> {
     let mut out: HashMap<Id, Vec<Member>> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let args = id_values(chunk);
@@ -37,17 +37,24 @@ pub(super) fn members_of(c: &mut dyn Conn, ids: &[Id]) -> Result<HashMap<Id, Vec
 
 pub(super) fn household_rows(c: &mut dyn Conn, sql: &str, args: &[Value]) -> Result<Vec<Household>> {
     let rows = c.query(sql, args)?;
+    Ok(households_of_rows(c, &rows)?.into_iter().map(|(h, _)| h).collect())
+}
+
+/// The households of rows that hold `id`, `org_id` and `address`, with
+/// their members, each beside its row.
+pub(super) fn households_of_rows<'r>(c: &mut dyn Conn, rows: &'r [Row]) -> Result<Vec<(Household, &'r Row)>> {
     let ids: Vec<Id> = rows.iter().map(|r| r.i64("id")).collect::<DbResult<_>>()?;
     let mut members = members_of(c, &ids)?;
     rows.iter()
         .map(|r| {
             let id = r.i64("id")?;
-            Ok(Household {
+            let household = Household {
                 id,
                 org_id: r.i64("org_id")?,
                 address: r.text("address")?,
                 members: members.remove(&id).unwrap_or_default(),
-            })
+            };
+            Ok((household, r))
         })
         .collect()
 }
@@ -133,20 +140,7 @@ pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household
         ),
         _ => None,
     };
-    let ids: Vec<Id> = rows.iter().map(|r| r.i64("id")).collect::<DbResult<_>>()?;
-    let mut members = members_of(c, &ids)?;
-    let items = rows
-        .iter()
-        .map(|r| {
-            let id = r.i64("id")?;
-            Ok(Household {
-                id,
-                org_id: r.i64("org_id")?,
-                address: r.text("address")?,
-                members: members.remove(&id).unwrap_or_default(),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let items = households_of_rows(c, rows)?.into_iter().map(|(h, _)| h).collect();
     Ok(Page { next, ..Page::new(items, total as u64, q.page, per) })
 }
 

@@ -94,7 +94,8 @@ pub fn search(c: &mut dyn Conn, q: &PersonQuery) -> Result<Page<Person>> {
         Total::Estimate(n) if !q.exact_total => (n, false),
         Total::Capped if !q.exact_total => match count(c, &plan.count_from, &f, Some(MATCH_CAP))? {
             n if n <= MATCH_CAP => (n, true),
-            n => (estimate_postgres(c, &plan.count_from, &f)?.max(n), false),
+            n if c.engine() == Engine::Postgres => (estimate_postgres(c, &plan.count_from, &f)?.max(n), false),
+            n => (n, false),
         },
         _ => (count(c, &plan.count_from, &f, None)?, true),
     };
@@ -329,52 +330,81 @@ fn plan_sqlite(
             org_by_org: false,
         });
     };
-    let everyone = everyone.max(1);
-    let index = index_query(query, |t| format!("\"{}\"{}", t.text, if t.prefix { "*" } else { "" }), " AND ", " OR ");
-    let found = match &index {
-        Some(m) => Some(
-            c.query_one(
-                "SELECT COUNT(*) AS n FROM (SELECT rowid FROM person_search WHERE person_search MATCH $1 LIMIT $2)",
-                params![m.clone(), MATCH_CAP + 1],
-            )?
-            .i64("n")?,
-        ),
+    let index = Index {
+        expr: index_query(query, |t| format!("\"{}\"{}", t.text, if t.prefix { "*" } else { "" }), " AND ", " OR "),
+        count: "SELECT COUNT(*) AS n FROM (SELECT rowid FROM person_search WHERE person_search MATCH $1 LIMIT $2)",
+        from: |m| {
+            format!(
+                "FROM (SELECT rowid AS id FROM person_search WHERE person_search MATCH {m}) m
+                 CROSS JOIN persons p ON p.id = m.id JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 ESCAPE '\\'"
+            )
+        },
+        in_order: IN_ORDER,
+    };
+    let (mut plan, found) = plan_with(c, query, f, in_scope, everyone, wanted, &index)?;
+    // SQLite's list in order is one query (it follows the orgs' order).
+    plan.org_by_org = false;
+    if matches!(plan.total, Total::Capped) && found.is_some() {
+        // Very common in a large scope: the matches in the index, in the scope's share.
+        let share = in_scope as f64 / everyone.max(1) as f64;
+        plan.total = Total::Estimate(((estimate_sqlite(c, query)? as f64 * share).round() as i64).max(MATCH_CAP));
+    }
+    Ok(plan)
+}
+
+/// What an engine's text index brings to a search's plan.
+struct Index {
+    /// The query in the index's own syntax; none when it has no terms.
+    expr: Option<String>,
+    /// Counts the index's matches of `$1`, up to `$2` rows.
+    count: &'static str,
+    /// The FROM of the index's matches, given the placeholder of `expr`.
+    from: fn(&str) -> String,
+    /// The FROM of the list in its order.
+    in_order: &'static str,
+}
+
+/// The plan of a search on either engine. The matches are counted in the
+/// index (up to `MATCH_CAP`); the index's matches are read and sorted when
+/// that reads fewer rows than the list in order until `wanted` rows are
+/// found (matches spread over the register). A total is counted the same
+/// cheaper way, or is left `Capped` when both would read many rows.
+fn plan_with(
+    c: &mut dyn Conn,
+    query: &Query,
+    f: &mut Filter,
+    in_scope: i64,
+    everyone: i64,
+    wanted: i64,
+    index: &Index,
+) -> Result<(Plan, Option<i64>)> {
+    let found = match &index.expr {
+        Some(expr) => Some(c.query_one(index.count, params![expr.clone(), MATCH_CAP + 1])?.i64("n")?),
         None => None,
     };
-    // Rows each plan reads: the index's matches; or the list in order until
-    // `wanted` rows are found in it (matches spread over the register).
+    let everyone = everyone.max(1);
     let by_index = found.filter(|n| *n <= MATCH_CAP).map_or(f64::INFINITY, |n| n as f64);
     let by_order = (in_scope as f64).min(wanted as f64 * everyone as f64 / found.unwrap_or(1).max(1) as f64);
     let use_index = forced_plan(found).unwrap_or(by_index <= by_order);
-    let m = index.as_ref().map(|m| f.bind(m.clone()));
-    let index_from = |m: &str| {
-        format!(
-            "FROM (SELECT rowid AS id FROM person_search WHERE person_search MATCH {m}) m
-             CROSS JOIN persons p ON p.id = m.id JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 ESCAPE '\\'"
-        )
+    let at = index.expr.clone().map(|expr| f.bind(expr));
+    // A plan that does not read the index still names its bound expression,
+    // so that every plan takes the same parameters.
+    let in_order = match &at {
+        Some(at) => format!("{} AND {at} <> ''", index.in_order),
+        None => index.in_order.to_owned(),
     };
-    // A plan that does not read the index still names its bound match, so
-    // that every plan takes the same parameters.
-    let in_order = match &m {
-        Some(m) => format!("{IN_ORDER} AND {m} <> ''"),
-        None => IN_ORDER.to_owned(),
-    };
-    let from = match &m {
-        Some(m) if use_index => index_from(m),
+    let from = match &at {
+        Some(at) if use_index => (index.from)(at),
         _ => in_order.clone(),
     };
     let condition = row_condition(query, f);
     f.and_sql(condition);
-    let (count_from, total) = match (&m, found) {
-        (Some(m), Some(n)) if n <= MATCH_CAP => (index_from(m), Total::Count),
+    let (count_from, total) = match (&at, found) {
+        (Some(at), Some(n)) if n <= MATCH_CAP => ((index.from)(at), Total::Count),
         _ if in_scope <= MATCH_CAP => (in_order, Total::Count),
-        (Some(_), Some(_)) => {
-            let share = in_scope as f64 / everyone as f64;
-            (in_order, Total::Estimate(((estimate_sqlite(c, query)? as f64 * share).round() as i64).max(MATCH_CAP)))
-        }
         _ => (in_order, Total::Capped),
     };
-    Ok(Plan { from, count_from, total, org_by_org: false })
+    Ok((Plan { from, count_from, total, org_by_org: !(use_index && at.is_some()) }, found))
 }
 
 /// The people with a query's terms in the whole register, from the FTS
@@ -437,45 +467,21 @@ fn plan_postgres(
             org_by_org: true,
         });
     };
-    const TSV: &str = "array_to_tsvector(string_to_array(search_terms, ' '))";
-    let ts = index_query(query, |t| format!("'{}'{}", t.text, if t.prefix { ":*" } else { "" }), " & ", " | ");
-    let found = match &ts {
-        Some(ts) => Some(
-            c.query_one(
-                &format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM persons WHERE {TSV} @@ CAST($1 AS TEXT)::tsquery LIMIT $2) x"),
-                params![ts.clone(), MATCH_CAP + 1],
-            )?
-            .i64("n")?,
-        ),
-        None => None,
+    let index = Index {
+        expr: index_query(query, |t| format!("'{}'{}", t.text, if t.prefix { ":*" } else { "" }), " & ", " | "),
+        count: "SELECT COUNT(*) AS n FROM (SELECT 1 FROM persons
+                WHERE array_to_tsvector(string_to_array(search_terms, ' ')) @@ CAST($1 AS TEXT)::tsquery LIMIT $2) x",
+        from: |at| {
+            format!(
+                "FROM (SELECT id FROM persons
+                       WHERE array_to_tsvector(string_to_array(search_terms, ' ')) @@ CAST({at} AS TEXT)::tsquery
+                       OFFSET 0) m
+                 JOIN persons p ON p.id = m.id JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 ESCAPE '\\'"
+            )
+        },
+        in_order: ORDERED,
     };
-    let everyone = everyone.max(1);
-    let by_index = found.filter(|n| *n <= MATCH_CAP).map_or(f64::INFINITY, |n| n as f64);
-    let by_order = (in_scope as f64).min(wanted as f64 * everyone as f64 / found.unwrap_or(1).max(1) as f64);
-    let use_index = forced_plan(found).unwrap_or(by_index <= by_order);
-    let at = ts.map(|ts| f.bind(ts));
-    let index_from = |at: &str| {
-        format!(
-            "FROM (SELECT id FROM persons WHERE {TSV} @@ CAST({at} AS TEXT)::tsquery OFFSET 0) m
-             JOIN persons p ON p.id = m.id JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 ESCAPE '\\'"
-        )
-    };
-    let in_order = match &at {
-        Some(at) => format!("{ORDERED} AND {at} <> ''"),
-        None => ORDERED.to_owned(),
-    };
-    let from = match &at {
-        Some(at) if use_index => index_from(at),
-        _ => in_order.clone(),
-    };
-    let condition = row_condition(query, f);
-    f.and_sql(condition);
-    let (count_from, total) = match (&at, found) {
-        (Some(at), Some(n)) if n <= MATCH_CAP => (index_from(at), Total::Count),
-        _ if in_scope <= MATCH_CAP => (in_order, Total::Count),
-        _ => (in_order, Total::Capped),
-    };
-    Ok(Plan { from, count_from, total, org_by_org: !(use_index && at.is_some()) })
+    Ok(plan_with(c, query, f, in_scope, everyone, wanted, &index)?.0)
 }
 
 /// Fills the search terms of people written before they existed, in chunks.

@@ -10,7 +10,7 @@ use taizhang_core::{Error, Result};
 
 use super::audit;
 use super::households::{
-    HOUSEHOLD_ORDER, RESIDENT_SELECT, household_rows, household_text_filter, members_of, resident_from_row,
+    HOUSEHOLD_ORDER, RESIDENT_SELECT, household_rows, household_text_filter, households_of_rows, resident_from_row,
 };
 use super::sql::{CHUNK, Filter, audit_action, id_values, insert_rows, placeholders, reserve_ids, scope, upsert_rows};
 use crate::conn::{Conn, DbError, DbResult, Value, params};
@@ -51,22 +51,9 @@ pub fn screening_households(c: &mut dyn Conn, q: &ScreeningHouseholdQuery) -> Re
         ),
         &f.args,
     )?;
-    let ids: Vec<Id> = rows.iter().map(|r| r.i64("id")).collect::<DbResult<_>>()?;
-    let mut members = members_of(c, &ids)?;
-    let items = rows
-        .iter()
-        .map(|r| {
-            let id = r.i64("id")?;
-            Ok(ScreeningHousehold {
-                household: Household {
-                    id,
-                    org_id: r.i64("org_id")?,
-                    address: r.text("address")?,
-                    members: members.remove(&id).unwrap_or_default(),
-                },
-                visited_on: r.opt_date("visited_on")?,
-            })
-        })
+    let items = households_of_rows(c, &rows)?
+        .into_iter()
+        .map(|(household, r)| Ok(ScreeningHousehold { household, visited_on: r.opt_date("visited_on")? }))
         .collect::<Result<_>>()?;
     Ok(Page::new(items, total as u64, q.page, q.per_page))
 }
