@@ -327,7 +327,7 @@ impl Cursor {
         }
         text.split('.')
             .map(|hex| {
-                if hex.len() % 2 != 0 {
+                if hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
                     return Err(bad());
                 }
                 let bytes = (0..hex.len())
@@ -686,6 +686,21 @@ pub struct Overview {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_and_anything_else_is_the_fields_error() {
+        let cursor = Cursor(vec!["/1/4/".into(), "王".into(), String::new(), "17".into()]);
+        assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+        assert_eq!(cursor.int(3).unwrap(), 17);
+        // Text a fuzzer or a user may send: never a panic, always the field's error.
+        for bad in ["", "\u{10000}", "𐀀", "xyz", "6", "zz", ".", "é0", &"a".repeat(2000)] {
+            match Cursor::decode(bad) {
+                Err(crate::Error::Invalid(errors)) => assert_eq!(errors[0].field, "after", "{bad:?}"),
+                Ok(c) => assert!(c.int(0).is_err() || c.0.iter().all(String::is_empty), "{bad:?} read as {c:?}"),
+                Err(other) => panic!("{bad:?}: {other:?}"),
+            }
+        }
+    }
 
     #[test]
     fn audit_entries_keep_names_and_details_bounded() {

@@ -138,7 +138,7 @@ pub fn search(c: &mut dyn Conn, q: &PersonQuery) -> Result<Page<Person>> {
     Ok(Page { items, total: total.max(0) as u64, total_exact: exact, page: q.page, per_page: per, next })
 }
 
-/// A plan the tests choose for SQLite's people search (0: by cost; 1: the
+/// A plan the tests choose for the people search (0: by cost; 1: the
 /// index; 2: the list's order), to check each against a scan.
 pub static FORCED_PLAN: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
