@@ -21,6 +21,7 @@ pub mod numerals;
 pub mod period;
 pub mod project;
 pub mod purpose;
+pub mod reporting;
 pub mod responsibility;
 pub mod review;
 pub mod search_keys;

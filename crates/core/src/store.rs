@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use crate::cases::{Case, CaseStep};
 use crate::error::Result;
@@ -397,6 +397,55 @@ pub trait Store: Send + Sync + 'static {
         ctx: &AuditCtx,
     ) -> Result<usize>;
 
+    // --- upward reporting ---
+    async fn report_task_get(&self, id: Id) -> Result<Option<crate::reporting::ReportTask>>;
+    /// Tasks set by the orgs of the subtree at `scope_path` or by the orgs above it, newest first.
+    async fn report_tasks(&self, scope_path: &str) -> Result<Vec<crate::reporting::ReportTask>>;
+    async fn report_task_create(
+        &self,
+        task: crate::reporting::ReportTask,
+        ctx: &AuditCtx,
+    ) -> Result<crate::reporting::ReportTask>;
+    async fn submission_get(
+        &self,
+        task_id: Id,
+        org_id: Id,
+        period: &str,
+    ) -> Result<Option<crate::reporting::Submission>>;
+    /// A task's submissions of these periods by the orgs of a subtree.
+    async fn submissions(
+        &self,
+        task_id: Id,
+        scope_path: &str,
+        periods: Vec<String>,
+    ) -> Result<Vec<crate::reporting::Submission>>;
+    /// Submissions of the orgs of a subtree in these states, of any task.
+    async fn submissions_in(
+        &self,
+        scope_path: &str,
+        states: Vec<crate::reporting::State>,
+    ) -> Result<Vec<crate::reporting::Submission>>;
+    /// Stores a submission's change with its snapshot, comment and audit
+    /// entry in one transaction; a submission changed since `expected` was
+    /// read is a conflict.
+    async fn submission_save(&self, change: SubmissionChange, ctx: &AuditCtx) -> Result<crate::reporting::Submission>;
+    async fn submission_comment(
+        &self,
+        submission: crate::reporting::Submission,
+        text: String,
+        ctx: &AuditCtx,
+    ) -> Result<()>;
+    async fn submission_thread(
+        &self,
+        submission_id: Id,
+    ) -> Result<(Vec<crate::reporting::Snapshot>, Vec<crate::reporting::Comment>)>;
+    async fn report_remind(&self, task_id: Id, org_id: Id, period: &str, ctx: &AuditCtx) -> Result<()>;
+    /// Reminders to the orgs of a subtree: (task, org, period, when, by whom), newest first.
+    async fn report_reminders(&self, scope_path: &str) -> Result<Vec<(Id, Id, String, DateTime<Utc>, String)>>;
+    /// The approved submission whose lock covers an activity of the org at
+    /// `org_path` on `day`, if any.
+    async fn report_lock_on(&self, org_path: &str, day: NaiveDate) -> Result<Option<ReportLock>>;
+
     // --- overview ---
     async fn overview(&self, scope_path: &str) -> Result<Overview>;
 }
@@ -426,4 +475,27 @@ pub struct ScreeningHouseholdQuery {
     pub visited: Option<bool>,
     pub page: u32,
     pub per_page: u32,
+}
+
+/// A change of a submission as the store keeps it.
+#[derive(Debug, Clone)]
+pub struct SubmissionChange {
+    /// The submission as it is to stand.
+    pub submission: crate::reporting::Submission,
+    /// The state the caller read it in (`Missing`: not stored yet).
+    pub expected: crate::reporting::State,
+    /// Freeze this round as a snapshot.
+    pub snapshot: bool,
+    /// The entry of the thread this change writes (a return's reason …).
+    pub comment: Option<(crate::reporting::CommentKind, String)>,
+    /// The audit log's action: "save", "submit", "return", "approve", "reopen".
+    pub action: String,
+}
+
+/// What locks an activity: an approved report of its org or an org above.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportLock {
+    pub task: String,
+    pub period: String,
+    pub org: String,
 }

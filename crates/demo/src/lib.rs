@@ -13,6 +13,7 @@ mod governance;
 pub mod grid;
 mod ledgers;
 pub mod offices;
+mod reporting;
 
 use std::collections::HashMap;
 
@@ -296,6 +297,9 @@ async fn load_district(services: &Services, actor: &Actor) -> Result<DemoReport>
     crate::ledgers::load(services, actor, &|name| org_id(name), &cadres, &volunteers).await?;
     crate::governance::load(services, actor, &|name| org_id(name), &cadres).await?;
     people += crate::grid::load(services, actor, &|name| org_id(name), &cadres).await?;
+    let team = org_id("新时代文明实践X矿矿区管理中心志愿服务分队").unwrap_or_default();
+    let (county, district) = (org_id(COUNTY).unwrap_or_default(), org_id(DISTRICT).unwrap_or_default());
+    crate::reporting::load(services, actor, county, district, team).await?;
     // Two offices of other kinds beside the district, under the same county.
     let (office_orgs, office_people) =
         crate::offices::load(services, actor, org_id(COUNTY).unwrap_or_default()).await?;

@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020", "activity_recorded_by"),
     migration!(21, "0021", "ids_never_reused", Some(sqlite_autoincrement)),
     migration!(22, "0022", "search_and_tallies"),
+    migration!(23, "0023", "reporting"),
 ];
 
 impl Migration {

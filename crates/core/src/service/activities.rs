@@ -391,19 +391,23 @@ impl Services {
     pub async fn activity_create(&self, actor: &Actor, input: &ActivityInput) -> Result<Activity> {
         actor.require(Role::Recorder)?;
         let fields = self.activity_fields(actor, input).await?;
+        self.ensure_unlocked(fields.org_id, fields.date).await?;
         self.store.activity_create(fields, &actor.ctx()).await
     }
 
     pub async fn activity_update(&self, actor: &Actor, id: Id, input: &ActivityInput) -> Result<Activity> {
-        self.activity_get(actor, id).await?;
+        let before = self.activity_get(actor, id).await?;
         actor.require(Role::Recorder)?;
         let fields = self.activity_fields(actor, input).await?;
+        self.ensure_unlocked(before.fields.org_id, before.fields.date).await?;
+        self.ensure_unlocked(fields.org_id, fields.date).await?;
         self.store.activity_update(id, fields, &actor.ctx()).await
     }
 
     pub async fn activity_delete(&self, actor: &Actor, id: Id) -> Result<()> {
-        self.activity_get(actor, id).await?;
+        let before = self.activity_get(actor, id).await?;
         actor.require(Role::Recorder)?;
+        self.ensure_unlocked(before.fields.org_id, before.fields.date).await?;
         self.store.activity_delete(id, &actor.ctx()).await
     }
 
@@ -426,6 +430,7 @@ impl Services {
         problems.finish()?;
         fields.reported_on = on;
         fields.reported_by = by.expect("checked");
+        self.ensure_unlocked(fields.org_id, fields.date).await?;
         self.store.activity_update(id, fields, &actor.ctx()).await
     }
 

@@ -111,6 +111,7 @@ impl Services {
                 bytes: file.bytes,
             })
             .collect();
+        self.ensure_unlocked(new.fields.org_id, new.fields.date).await?;
         self.store.activity_create_with_evidence(new.fields, files, &actor.ctx()).await
     }
 

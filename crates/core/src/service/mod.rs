@@ -19,6 +19,7 @@ mod people;
 mod period;
 mod plans;
 mod projects;
+mod reporting;
 mod responsibility;
 mod review;
 mod roster;
@@ -50,6 +51,10 @@ pub(crate) use people::{bad_date, year_param};
 pub use period::{PeriodYear, period_years};
 pub use plans::{PlanItemInput, PlanMonth, RectificationInput, RectificationProgress, RectificationView};
 pub use projects::{MeasureInput, MilestoneInput, ProgressInput, ProjectInput};
+pub use reporting::{
+    Cell, ChildState, Decision, FieldInput, FigureInput, FigureLine, MATRIX_PERIODS, Matrix, MatrixRow, SubmissionView,
+    TaskInput, TodoItem,
+};
 pub use responsibility::{DutyInput, PledgeInput};
 pub use review::Review;
 pub use roster::MAX_ROSTER_ROWS;

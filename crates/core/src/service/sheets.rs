@@ -300,6 +300,18 @@ impl Services {
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
+        let mut locked = std::collections::HashMap::new();
+        for (r, f) in rows.iter().zip(&accepted) {
+            if !locked.contains_key(&(f.org_id, f.date)) {
+                locked.insert((f.org_id, f.date), self.lock_message(f.org_id, f.date).await?);
+            }
+            if let Some(message) = &locked[&(f.org_id, f.date)] {
+                errors.push(row_error(r.row, "date", message.clone()));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
         self.store.activity_import(accepted, source.to_owned(), &actor.ctx()).await
     }
 

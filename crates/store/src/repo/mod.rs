@@ -17,6 +17,7 @@ mod orgs;
 mod people;
 mod plans;
 mod projects;
+mod reporting;
 mod responsibility;
 mod reviews;
 mod roster;

@@ -13,9 +13,10 @@ use taizhang_core::ledger::{
 };
 use taizhang_core::model::*;
 use taizhang_core::project::{ProgressUpdate, Project};
+use taizhang_core::reporting::{Comment, ReportTask, Snapshot, State, Submission};
 use taizhang_core::responsibility::{Duty, Pledge};
 use taizhang_core::review::ReviewItem;
-use taizhang_core::store::{HouseholdQuery, ScreeningHouseholdQuery, Store};
+use taizhang_core::store::{HouseholdQuery, ReportLock, ScreeningHouseholdQuery, Store, SubmissionChange};
 use taizhang_core::summary::{SavedSummary, SummaryDraft};
 use taizhang_core::target::Target;
 
@@ -555,6 +556,45 @@ impl Store for SqlStore {
     }
     async fn disinfection_add(&self, entry: Disinfection, ctx: &AuditCtx) -> Result<Disinfection> {
         self.write_as(ctx, move |c, ctx| care::disinfection_add(c, &entry, ctx)).await
+    }
+
+    async fn report_task_get(&self, id: Id) -> Result<Option<ReportTask>> {
+        self.read(move |c| reporting::task_get(c, id)).await
+    }
+    async fn report_tasks(&self, scope_path: &str) -> Result<Vec<ReportTask>> {
+        self.read_in(scope_path, move |c, scope_path| reporting::tasks(c, scope_path)).await
+    }
+    async fn report_task_create(&self, task: ReportTask, ctx: &AuditCtx) -> Result<ReportTask> {
+        self.write_as(ctx, move |c, ctx| reporting::task_create(c, &task, ctx)).await
+    }
+    async fn submission_get(&self, task_id: Id, org_id: Id, period: &str) -> Result<Option<Submission>> {
+        let period = period.to_owned();
+        self.read(move |c| reporting::submission_get(c, task_id, org_id, &period)).await
+    }
+    async fn submissions(&self, task_id: Id, scope_path: &str, periods: Vec<String>) -> Result<Vec<Submission>> {
+        self.read_in(scope_path, move |c, scope_path| reporting::submissions(c, task_id, scope_path, &periods)).await
+    }
+    async fn submissions_in(&self, scope_path: &str, states: Vec<State>) -> Result<Vec<Submission>> {
+        self.read_in(scope_path, move |c, scope_path| reporting::submissions_in(c, scope_path, &states)).await
+    }
+    async fn submission_save(&self, change: SubmissionChange, ctx: &AuditCtx) -> Result<Submission> {
+        self.write_as(ctx, move |c, ctx| reporting::submission_save(c, &change, ctx)).await
+    }
+    async fn submission_comment(&self, submission: Submission, text: String, ctx: &AuditCtx) -> Result<()> {
+        self.write_as(ctx, move |c, ctx| reporting::comment(c, &submission, &text, ctx)).await
+    }
+    async fn submission_thread(&self, submission_id: Id) -> Result<(Vec<Snapshot>, Vec<Comment>)> {
+        self.read(move |c| Ok((reporting::snapshots(c, submission_id)?, reporting::comments(c, submission_id)?))).await
+    }
+    async fn report_remind(&self, task_id: Id, org_id: Id, period: &str, ctx: &AuditCtx) -> Result<()> {
+        let period = period.to_owned();
+        self.write_as(ctx, move |c, ctx| reporting::remind(c, task_id, org_id, &period, ctx)).await
+    }
+    async fn report_reminders(&self, scope_path: &str) -> Result<Vec<(Id, Id, String, DateTime<Utc>, String)>> {
+        self.read_in(scope_path, move |c, scope_path| reporting::reminders(c, scope_path)).await
+    }
+    async fn report_lock_on(&self, org_path: &str, day: NaiveDate) -> Result<Option<ReportLock>> {
+        self.read_in(org_path, move |c, org_path| reporting::lock_on(c, org_path, day)).await
     }
 
     async fn indicators(&self, scope_path: &str, also: Vec<Id>) -> Result<Vec<Indicator>> {

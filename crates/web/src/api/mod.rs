@@ -20,6 +20,7 @@ mod orgs;
 mod people;
 mod plans;
 mod projects;
+mod reporting;
 mod responsibility;
 mod reviews;
 mod screening;
@@ -162,6 +163,15 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(indicators::values, indicators::save))
         .routes(routes!(indicators::export))
         .routes(routes!(indicators::import).layer(DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)))
+        .routes(routes!(reporting::task_list, reporting::task_create))
+        .routes(routes!(reporting::matrix))
+        .routes(routes!(reporting::matrix_export))
+        .routes(routes!(reporting::submission_get, reporting::submission_put))
+        .routes(routes!(reporting::submission_decide))
+        .routes(routes!(reporting::submission_comment))
+        .routes(routes!(reporting::submission_remind))
+        .routes(routes!(reporting::submission_export))
+        .routes(routes!(reporting::todo))
 }
 
 /// A day in a query: empty means today.

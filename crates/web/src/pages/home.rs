@@ -16,6 +16,7 @@ pub async fn index(State(state): State<AppState>, page: PageActor) -> PageResult
         .collect();
     // A grid worker's day: what is due, what is left to visit, what was abnormal.
     let work = if page.grid_worker { Some(work_today(&state, &page).await?) } else { None };
+    let todo = super::report_tasks::todo_json(&state, &page).await?;
     render(
         &page,
         "home.html",
@@ -25,6 +26,7 @@ pub async fn index(State(state): State<AppState>, page: PageActor) -> PageResult
             "party_members": overview.party_members,
             "users": overview.users,
             "work": work,
+            "todo": todo,
         }),
     )
 }

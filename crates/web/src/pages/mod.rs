@@ -26,6 +26,7 @@ mod period;
 mod print;
 mod projects;
 mod rectifications;
+mod report_tasks;
 mod responsibility;
 mod reviews;
 mod screening;
@@ -188,6 +189,14 @@ pub fn routes() -> Router<AppState> {
             "/indicator-values/import",
             post(indicators::import).layer(axum::extract::DefaultBodyLimit::max(crate::sheets::MAX_UPLOAD_BYTES)),
         )
+        .route("/report-tasks", get(report_tasks::list).post(report_tasks::create))
+        .route("/report-tasks/{id}", get(report_tasks::matrix))
+        .route("/report-tasks/{id}/matrix.xlsx", get(report_tasks::matrix_export))
+        .route(
+            "/report-tasks/{task}/submissions/{org}/{period}",
+            get(report_tasks::submission).post(report_tasks::submission_post),
+        )
+        .route("/report-tasks/{task}/submissions/{org}/{period}/export.xlsx", get(report_tasks::submission_export))
         .route("/period", get(period::choose))
         .route("/summary", get(summary::show))
         .route("/summary/download", get(summary::download))

@@ -115,6 +115,19 @@ impl TestApp {
     /// Removes every activity (through the services), for import tests.
     pub async fn db_clear_activities(&self) {
         let actor = Actor::system("test");
+        // Approved reports lock their records: reopen them first, from the top.
+        for task in self.services.report_tasks(&actor).await.unwrap() {
+            let matrix = self.services.report_matrix(&actor, task.id, 24).await.unwrap();
+            for row in &matrix.rows {
+                for cell in row.cells.iter().filter(|c| c.state.approved()) {
+                    let reopen = taizhang_core::service::Decision::Reopen;
+                    self.services
+                        .submission_decide(&actor, task.id, row.org_id, &cell.period, reopen, "测试前清空台账")
+                        .await
+                        .unwrap();
+                }
+            }
+        }
         loop {
             let page = self
                 .services

@@ -31,6 +31,7 @@ mod permissions;
 mod phone;
 mod print;
 mod probe;
+mod reporting;
 mod sheets;
 mod summary;
 mod summary_any_office;
