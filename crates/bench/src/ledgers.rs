@@ -48,8 +48,8 @@ impl Default for Args {
 }
 
 /// The orgs of one district.
-struct District {
-    committee: Org,
+pub(crate) struct District {
+    pub committee: Org,
     centre: Id,
     communities: [Id; 2],
     grids: [Id; 4],
@@ -306,7 +306,7 @@ async fn org(services: &Services, actor: &Actor, parent: Option<Id>, kind: &str,
         .with_context(|| format!("creating the org “{name}” (does the database already hold the bench county?)"))
 }
 
-async fn build_county(services: &Services, actor: &Actor, n: usize) -> Result<(Org, Vec<District>)> {
+pub(crate) async fn build_county(services: &Services, actor: &Actor, n: usize) -> Result<(Org, Vec<District>)> {
     let county = org(services, actor, None, "county", "基准测试自治县".to_owned()).await?;
     let mut districts = Vec::with_capacity(n);
     for i in 1..=n {
@@ -354,7 +354,7 @@ async fn create_targets(services: &Services, actor: &Actor, d: &District) -> Res
 }
 
 /// SplitMix64: small, fast, deterministic.
-struct Rng(u64);
+pub(crate) struct Rng(pub u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -404,7 +404,7 @@ fn label(kind: &str) -> &'static str {
 }
 
 /// One plausible activity in a random district, year and working day.
-fn generate(rng: &mut Rng, districts: &[District], first_year: i32, years: i32) -> ActivityFields {
+pub(crate) fn generate(rng: &mut Rng, districts: &[District], first_year: i32, years: i32) -> ActivityFields {
     let d = rng.pick(districts);
     let mut roll = rng.below(100);
     let kind = KIND_WEIGHTS

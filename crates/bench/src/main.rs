@@ -11,6 +11,7 @@ mod grid_http;
 mod http;
 mod ledgers;
 mod report;
+mod reporting;
 
 use std::sync::Arc;
 
@@ -40,6 +41,8 @@ enum Command {
     Grid(grid::Args),
     /// Serve the demo district in-process and time API calls over loopback.
     Http(http::Args),
+    /// A county's upward reporting: a task's matrix over HTTP and a district's prefill.
+    Reporting(reporting::Args),
     /// (Internal) import one roster file in this process and print its
     /// figures as JSON: how `grid` measures an import with its own memory.
     #[command(hide = true)]
@@ -113,13 +116,15 @@ async fn main() -> Result<()> {
         Command::Grid(args) => grid::run(&args, url).await,
         Command::RosterChild(args) => grid::child(&args, url.unwrap_or_default()).await,
         Command::Http(args) => http::run(&args, url).await,
+        Command::Reporting(args) => reporting::run(&args, url).await,
         Command::All => {
             if url.is_some() {
                 bail!("`all` needs fresh databases: drop --database-url (set TAIZHANG_PG_URL for PostgreSQL)");
             }
             ledgers::run(&ledgers::Args::default(), None).await?;
             grid::run(&grid::Args::default(), None).await?;
-            http::run(&http::Args::default(), None).await
+            http::run(&http::Args::default(), None).await?;
+            reporting::run(&reporting::Args::default(), None).await
         }
     }
 }

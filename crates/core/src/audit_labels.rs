@@ -24,6 +24,12 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("logout", "退出"),
     ("password", "修改密码"),
     ("view_personal", "查看个人信息"),
+    ("save", "保存草稿"),
+    ("submit", "报送"),
+    ("return", "退回"),
+    ("approve", "审核通过"),
+    ("comment", "留言"),
+    ("remind", "催报"),
 ];
 
 /// Record types of audit entries, with their labels.
@@ -50,6 +56,9 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("review_suggestion", "建议"),
     ("summary", "工作总结"),
     ("summary_template", "总结模板"),
+    ("report_task", "报送任务"),
+    ("report_submission", "报送"),
+    ("report_reminder", "催报"),
     ("household", "户"),
     ("resident", "居民"),
     ("screening", "入户排查"),

@@ -220,9 +220,11 @@ pub async fn submission_decide(
         "return" => Decision::Return,
         "reopen" => Decision::Reopen,
         _ => {
-            return Err(
-                Error::invalid("decision", "审核意见应为 approve（通过）、return（退回）或 reopen（重新打开）").into()
-            );
+            return Err(Error::invalid(
+                "decision",
+                "审核意见应为 approve（通过）、return（退回）或 reopen（重新打开）",
+            )
+            .into());
         }
     };
     json(&state.services.submission_decide(&actor, b.task_id, b.org_id, &b.period, decision, &b.reason).await?)

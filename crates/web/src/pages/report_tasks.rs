@@ -27,8 +27,11 @@ async fn list_page(
     page: &PageActor,
     status: StatusCode,
     errors: BTreeMap<String, String>,
-    values: BTreeMap<String, String>,
+    mut values: BTreeMap<String, String>,
 ) -> PageResult {
+    for key in ["org_id", "name", "preset", "cadence", "first_period", "last_period", "due_days", "note", "org_kinds"] {
+        values.entry(key.to_owned()).or_default();
+    }
     let tasks = state.services.report_tasks(&page.actor).await?;
     let orgs = state.services.org_tree(&page.actor).await?;
     let todo = state.services.todo(&page.actor).await?;

@@ -55,6 +55,18 @@ async fn demo_ids(app: &TestApp, token: &str) -> Vec<(&'static str, i64)> {
                 .expect("a new campaign"),
         ),
         ("cases", first(&get("/api/v1/cases".into()).await, "items")),
+        (
+            "report-tasks",
+            // The district's own task (the county's is the county's to show below it).
+            get("/api/v1/report-tasks".into())
+                .await
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["org_id"] == district.id)
+                .and_then(|t| t["id"].as_i64())
+                .expect("the district's monthly task"),
+        ),
         ("duties", store.duties(&path).await.unwrap()[0].id),
         ("evidence", evidence),
         ("households", first(&get("/api/v1/households?per_page=1".into()).await, "items")),

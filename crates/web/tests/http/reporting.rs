@@ -296,6 +296,38 @@ async fn a_community_reports_from_its_home_page_in_the_browser() {
     let (status, matrix) = browser.get(&format!("/report-tasks/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(matrix.contains("已报"));
+
+    // The district sets a task of its own on the page; a bad period is named.
+    let district = app.org(taizhang_demo::DISTRICT).await;
+    let office = app.browser("kuangqu").await;
+    let (_, list) = office.get("/report-tasks").await;
+    assert!(list.contains("布置报送任务"));
+    let org = district.id.to_string();
+    let form = [
+        ("org_id", org.as_str()),
+        ("preset", "monthly_volunteer"),
+        ("name", "社区志愿服务月报"),
+        ("first_period", "2020年13月"),
+        ("org_kinds", "community"),
+    ];
+    let r = office.post("/report-tasks", &form).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("起始期间“2020年13月”无效") && html.contains("社区志愿服务月报"), "typed values stay");
+    let mut form = form;
+    form[3].1 = current.as_str();
+    let r = office.post("/report-tasks", &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let (status, matrix) = office.get(&to).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(matrix.contains("社区志愿服务月报") && matrix.contains("第一社区") && matrix.contains("未填"));
+    // A viewer sets nothing.
+    let viewer = app.browser("chakan").await;
+    let (_, list) = viewer.get("/report-tasks").await;
+    assert!(!list.contains("布置报送任务"));
+    let r = viewer.post("/report-tasks", &form).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
