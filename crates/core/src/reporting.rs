@@ -592,6 +592,16 @@ pub struct Comment {
     pub by: String,
 }
 
+/// A reminder (催报) sent to an org about a period of a task.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reminder {
+    pub task_id: Id,
+    pub org_id: Id,
+    pub period: String,
+    pub at: DateTime<Utc>,
+    pub by: String,
+}
+
 /// A figure that changed between two rounds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
@@ -699,7 +709,7 @@ impl Preset {
                 ("跟踪随访", "次", Source::FollowUps),
                 ("健康监测", "次", Source::HealthChecks),
                 ("消毒", "次", Source::Disinfections),
-                ("走访户数", "户", Source::HouseholdsVisited),
+                ("累计走访户数", "户", Source::HouseholdsVisited),
             ],
             Preset::MonthlyVolunteer => vec![
                 ("志愿服务活动", "次", activities(Measure::Count, Some(volunteer_kind))),

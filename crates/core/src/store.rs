@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::cases::{Case, CaseStep};
 use crate::error::Result;
@@ -440,8 +440,8 @@ pub trait Store: Send + Sync + 'static {
         submission_id: Id,
     ) -> Result<(Vec<crate::reporting::Snapshot>, Vec<crate::reporting::Comment>)>;
     async fn report_remind(&self, task_id: Id, org_id: Id, period: &str, ctx: &AuditCtx) -> Result<()>;
-    /// Reminders to the orgs of a subtree: (task, org, period, when, by whom), newest first.
-    async fn report_reminders(&self, scope_path: &str) -> Result<Vec<(Id, Id, String, DateTime<Utc>, String)>>;
+    /// Reminders to the orgs of a subtree, newest first.
+    async fn report_reminders(&self, scope_path: &str) -> Result<Vec<crate::reporting::Reminder>>;
     /// The approved submission whose lock covers an activity of the org at
     /// `org_path` on `day`, if any.
     async fn report_lock_on(&self, org_path: &str, day: NaiveDate) -> Result<Option<ReportLock>>;

@@ -111,8 +111,8 @@ pub struct Matrix {
     pub due: usize,
     pub on_time: usize,
     pub on_time_rate: Option<u32>,
-    /// Cells overdue and not reported (催报): (org id, org, period, days overdue).
-    pub overdue: Vec<(Id, String, String, i64)>,
+    /// Cells overdue and not reported (催报): (org id, org, period, days overdue, period label).
+    pub overdue: Vec<(Id, String, String, i64, String)>,
 }
 
 /// One line of the figures of a submission as shown.
@@ -171,6 +171,9 @@ pub struct TodoItem {
     pub period: String,
     pub due_on: Option<NaiveDate>,
 }
+
+/// The activities a figure reads: (kind, work area, campaign).
+type ActivityKey = (Option<String>, Option<Id>, Option<Id>);
 
 fn state_of(s: Option<&Submission>) -> State {
     s.map_or(State::Missing, |s| s.state)
@@ -401,8 +404,7 @@ impl Services {
     ) -> Result<Vec<FigureValue>> {
         let (start, end) = (period.start, period.end);
         let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-        let mut activities: HashMap<(Option<String>, Option<Id>, Option<Id>), Vec<crate::ledger::Activity>> =
-            HashMap::new();
+        let mut activities: HashMap<ActivityKey, Vec<crate::ledger::Activity>> = HashMap::new();
         let mut out = Vec::with_capacity(task.fields.len());
         let tree = || async { self.store.org_subtree(&org.path).await };
         let mut subtree: Option<Vec<Org>> = None;
@@ -436,9 +438,6 @@ impl Services {
                     }
                     if let Some(c) = campaign_id {
                         q.push(format!("campaign_id={c}"));
-                    }
-                    if *measure == Measure::PlatformReported {
-                        q.push("reported=1".to_owned());
                     }
                     cite = format!("/activities?{}", q.join("&"));
                     let fields = list.iter().map(|a| &a.fields);
@@ -995,7 +994,8 @@ impl Services {
                 for c in &cells {
                     *counts.entry(c.state).or_default() += 1;
                     if !c.state.reported() && c.state != State::Returned && c.days_overdue > 0 {
-                        overdue.push((o.id, o.name.clone(), c.period.clone(), c.days_overdue));
+                        let label = period_label(&task, &c.period);
+                        overdue.push((o.id, o.name.clone(), c.period.clone(), c.days_overdue, label));
                     }
                 }
                 let due = cells.iter().filter(|c| c.due_on < today || c.state.reported()).count();
@@ -1015,7 +1015,7 @@ impl Services {
                 }
             })
             .collect();
-        overdue.sort_by(|a, b| b.3.cmp(&a.3));
+        overdue.sort_by_key(|o| std::cmp::Reverse(o.3));
         Ok(Matrix {
             periods: list.iter().map(|p| (p.code(), p.label())).collect(),
             rows,
@@ -1075,7 +1075,7 @@ impl Services {
                 }
             }
             let mut reminded = HashSet::new();
-            for (task_id, org_id, period, at, by) in self.store.report_reminders(&org.path).await? {
+            for Reminder { task_id, org_id, period, at, by } in self.store.report_reminders(&org.path).await? {
                 let Some(task) = tasks.iter().find(|t| t.id == task_id) else { continue };
                 if org_id != org.id || !reminded.insert((task_id, period.clone())) {
                     continue;
@@ -1086,7 +1086,7 @@ impl Services {
                 }
                 items.push(TodoItem {
                     kind: "remind",
-                    title: format!("催报：{}（{}）", task.name, period),
+                    title: format!("催报：{}（{}）", task.name, period_label(task, &period)),
                     detail: format!("{}于{}催报", by, at.format("%Y-%m-%d")),
                     link: link(task_id, org_id, &period),
                     task_id,
@@ -1101,8 +1101,8 @@ impl Services {
             let mut trees: HashMap<Id, Vec<Org>> = HashMap::new();
             for s in waiting {
                 let Some(task) = tasks.iter().find(|t| t.id == s.task_id) else { continue };
-                if !trees.contains_key(&task.id) {
-                    trees.insert(task.id, self.reporting_tree(task).await?);
+                if let std::collections::hash_map::Entry::Vacant(e) = trees.entry(task.id) {
+                    e.insert(self.reporting_tree(task).await?);
                 }
                 let tree = &trees[&task.id];
                 let Some(org) = tree.iter().find(|o| o.id == s.org_id) else { continue };
@@ -1112,7 +1112,7 @@ impl Services {
                 }
                 items.push(TodoItem {
                     kind: "approve",
-                    title: format!("待审核：{} {}（{}）", org.name, names[&task.id], s.period),
+                    title: format!("待审核：{} {}（{}）", org.name, names[&task.id], period_label(task, &s.period)),
                     detail: format!("{}报送", s.submitted_by.clone().unwrap_or_default()),
                     link: link(task.id, org.id, &s.period),
                     task_id: task.id,
@@ -1147,6 +1147,11 @@ impl Services {
             )
         }))
     }
+}
+
+/// "2020年3月" for a task's period code; the code itself if it is not one.
+fn period_label(task: &ReportTask, code: &str) -> String {
+    task.cadence.parse_period(code).map(|p| p.label()).unwrap_or_else(|| code.to_owned())
 }
 
 fn verb(d: Decision) -> &'static str {

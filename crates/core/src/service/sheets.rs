@@ -302,8 +302,8 @@ impl Services {
         }
         let mut locked = std::collections::HashMap::new();
         for (r, f) in rows.iter().zip(&accepted) {
-            if !locked.contains_key(&(f.org_id, f.date)) {
-                locked.insert((f.org_id, f.date), self.lock_message(f.org_id, f.date).await?);
+            if let std::collections::hash_map::Entry::Vacant(e) = locked.entry((f.org_id, f.date)) {
+                e.insert(self.lock_message(f.org_id, f.date).await?);
             }
             if let Some(message) = &locked[&(f.org_id, f.date)] {
                 errors.push(row_error(r.row, "date", message.clone()));

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use taizhang_core::model::{AuditCtx, Id, OrgKind};
 use taizhang_core::reporting::{
-    Cadence, Comment, CommentKind, FigureValue, ReportField, ReportTask, Snapshot, State, Submission,
+    Cadence, Comment, CommentKind, FigureValue, Reminder, ReportField, ReportTask, Snapshot, State, Submission,
 };
 use taizhang_core::store::{ReportLock, SubmissionChange};
 use taizhang_core::{Error, Result};
@@ -336,18 +336,21 @@ pub fn remind(c: &mut dyn Conn, task_id: Id, org_id: Id, period: &str, ctx: &Aud
     )
 }
 
-/// Reminders to the orgs of a subtree: (task id, org id, period, when, by whom).
-pub fn reminders(
-    c: &mut dyn Conn,
-    scope_path: &str,
-) -> Result<Vec<(Id, Id, String, chrono::DateTime<chrono::Utc>, String)>> {
+/// Reminders to the orgs of a subtree, newest first.
+pub fn reminders(c: &mut dyn Conn, scope_path: &str) -> Result<Vec<Reminder>> {
     let rows = c.query(
         "SELECT r.task_id, r.org_id, r.period, r.written_at, r.written_by FROM report_reminders r
          JOIN orgs o ON o.id = r.org_id WHERE o.path LIKE $1 ESCAPE '\\' ORDER BY r.id DESC",
         &[scope(scope_path)],
     )?;
-    let read = |r: &Row| -> DbResult<_> {
-        Ok((r.i64("task_id")?, r.i64("org_id")?, r.text("period")?, r.ts("written_at")?, r.text("written_by")?))
+    let read = |r: &Row| -> DbResult<Reminder> {
+        Ok(Reminder {
+            task_id: r.i64("task_id")?,
+            org_id: r.i64("org_id")?,
+            period: r.text("period")?,
+            at: r.ts("written_at")?,
+            by: r.text("written_by")?,
+        })
     };
     Ok(rows.iter().map(read).collect::<DbResult<_>>()?)
 }

@@ -13,7 +13,7 @@ use taizhang_core::ledger::{
 };
 use taizhang_core::model::*;
 use taizhang_core::project::{ProgressUpdate, Project};
-use taizhang_core::reporting::{Comment, ReportTask, Snapshot, State, Submission};
+use taizhang_core::reporting::{Comment, Reminder, ReportTask, Snapshot, State, Submission};
 use taizhang_core::responsibility::{Duty, Pledge};
 use taizhang_core::review::ReviewItem;
 use taizhang_core::store::{HouseholdQuery, ReportLock, ScreeningHouseholdQuery, Store, SubmissionChange};
@@ -590,7 +590,7 @@ impl Store for SqlStore {
         let period = period.to_owned();
         self.write_as(ctx, move |c, ctx| reporting::remind(c, task_id, org_id, &period, ctx)).await
     }
-    async fn report_reminders(&self, scope_path: &str) -> Result<Vec<(Id, Id, String, DateTime<Utc>, String)>> {
+    async fn report_reminders(&self, scope_path: &str) -> Result<Vec<Reminder>> {
         self.read_in(scope_path, move |c, scope_path| reporting::reminders(c, scope_path)).await
     }
     async fn report_lock_on(&self, org_path: &str, day: NaiveDate) -> Result<Option<ReportLock>> {
