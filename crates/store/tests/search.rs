@@ -261,6 +261,24 @@ async fn household_pages_cover_every_household_once_while_some_are_added() {
     let order: Vec<Id> = whole.items.iter().map(|h| h.id).filter(|id| unique.contains(id)).collect();
     assert_eq!(order, seen);
     assert_eq!(whole.total, (all.len() + added) as u64);
+    // Pages by number walk the same order, and one grid's list is its part of it.
+    let ids = |page: &taizhang_core::model::Page<taizhang_core::grid::Household>| -> Vec<Id> {
+        page.items.iter().map(|h| h.id).collect()
+    };
+    let mut by_number = Vec::new();
+    for page in 1.. {
+        let p = store.households(&HouseholdQuery { page, ..query(None) }).await.unwrap();
+        if p.items.is_empty() {
+            break;
+        }
+        by_number.extend(ids(&p));
+    }
+    assert_eq!(by_number, ids(&whole));
+    let grid = whole.items[whole.items.len() / 2].org_id;
+    let in_grid =
+        store.households(&HouseholdQuery { grid_id: Some(grid), per_page: 1000, ..query(None) }).await.unwrap();
+    let expected: Vec<Id> = whole.items.iter().filter(|h| h.org_id == grid).map(|h| h.id).collect();
+    assert_eq!(ids(&in_grid), expected);
 }
 
 #[tokio::test]

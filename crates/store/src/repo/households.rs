@@ -107,24 +107,29 @@ pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household
     } else {
         c.query_one(&format!("SELECT COUNT(*) AS n {sql}"), &f.args)?.i64("n")?
     };
-    let mut keyset = String::new();
-    if let Some(after) = &q.after {
-        let (path, org) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
-        let (key, address, id) = (f.bind(after.text(2)?), f.bind(after.text(3)?), f.bind(after.int(4)?));
-        keyset = format!(
-            " AND ((o.path, o.id) > ({path}, {org})
-                   OR (o.path = {path} AND o.id = {org} AND (h.address_key, h.address, h.id) > ({key}, {address}, {id})))"
-        );
-    }
     let per = q.per_page.max(1);
-    let (limit, skip) = (f.bind(i64::from(per) + 1), f.bind(if q.after.is_some() { 0 } else { offset(q.page, per) }));
-    let rows = c.query(
-        &format!(
-            "SELECT h.id, h.org_id, h.address, h.address_key, o.path {sql}{keyset}
-             ORDER BY {HOUSEHOLD_ORDER} LIMIT {limit} OFFSET {skip}"
-        ),
-        &f.args,
-    )?;
+    let rows = if c.engine() == Engine::Postgres && q.text.trim().is_empty() {
+        rows_org_by_org(c, q, i64::from(per) + 1)?
+    } else {
+        let mut keyset = String::new();
+        if let Some(after) = &q.after {
+            let (path, org) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
+            let (key, address, id) = (f.bind(after.text(2)?), f.bind(after.text(3)?), f.bind(after.int(4)?));
+            keyset = format!(
+                " AND ((o.path, o.id) > ({path}, {org})
+                   OR (o.path = {path} AND o.id = {org} AND (h.address_key, h.address, h.id) > ({key}, {address}, {id})))"
+            );
+        }
+        let (limit, skip) =
+            (f.bind(i64::from(per) + 1), f.bind(if q.after.is_some() { 0 } else { offset(q.page, per) }));
+        c.query(
+            &format!(
+                "SELECT h.id, h.org_id, h.address, h.address_key, o.path {sql}{keyset}
+                 ORDER BY {HOUSEHOLD_ORDER} LIMIT {limit} OFFSET {skip}"
+            ),
+            &f.args,
+        )?
+    };
     let more = rows.len() > per as usize;
     let rows = &rows[..rows.len().min(per as usize)];
     let next = match rows.last() {
@@ -142,6 +147,59 @@ pub fn households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<Page<Household
     };
     let items = households_of_rows(c, rows)?.into_iter().map(|(h, _)| h).collect();
     Ok(Page { next, ..Page::new(items, total as u64, q.page, per) })
+}
+
+/// A page of a subtree's households without a search on PostgreSQL, read
+/// org by org: its planner would rather join and sort the whole subtree
+/// than follow the orgs' order (as for the people list). The orgs come in
+/// path order from the cursor's on, each org's households from
+/// `households_order`, as many as the page still needs; a page by number
+/// skips whole orgs by their tallies.
+fn rows_org_by_org(c: &mut dyn Conn, q: &HouseholdQuery, wanted: i64) -> Result<Vec<Row>> {
+    let mut f = Filter::new(vec![scope(&q.scope_path)]);
+    if let Some(grid) = q.grid_id {
+        f.and("o.id = ?", grid);
+    }
+    if let Some(after) = &q.after {
+        let (path, org) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
+        f.and_sql(format!("(o.path, o.id) >= ({path}, {org})"));
+    }
+    let orgs = c.query(
+        &format!(
+            "SELECT o.id, o.path, t.households FROM orgs o JOIN org_tallies t ON t.org_id = o.id
+             WHERE o.path LIKE $1 ESCAPE '\\' AND t.households > 0{} ORDER BY o.path, o.id",
+            f.and_clause()
+        ),
+        &f.args,
+    )?;
+    let mut skip = if q.after.is_some() { 0 } else { offset(q.page, q.per_page.max(1)) };
+    let mut rows = Vec::new();
+    for org in &orgs {
+        let (id, path, here) = (org.i64("id")?, org.text("path")?, org.i64("households")?);
+        if skip >= here {
+            skip -= here;
+            continue;
+        }
+        let mut g = Filter::new(vec![Value::Int(id), Value::Text(path)]);
+        if let Some(after) = q.after.as_ref().filter(|a| a.int(1).is_ok_and(|o| o == id)) {
+            let (key, address, household) = (g.bind(after.text(2)?), g.bind(after.text(3)?), g.bind(after.int(4)?));
+            g.and_sql(format!("(h.address_key, h.address, h.id) > ({key}, {address}, {household})"));
+        }
+        let (limit, offset) = (g.bind(wanted - rows.len() as i64), g.bind(skip));
+        skip = 0;
+        rows.extend(c.query(
+            &format!(
+                "SELECT h.id, h.org_id, h.address, h.address_key, CAST($2 AS TEXT) AS path FROM households h
+                 WHERE h.org_id = $1{} ORDER BY h.address_key, h.address, h.id LIMIT {limit} OFFSET {offset}",
+                g.and_clause()
+            ),
+            &g.args,
+        )?);
+        if rows.len() as i64 >= wanted {
+            break;
+        }
+    }
+    Ok(rows)
 }
 
 /// Fills the sort key of households written before it existed, in chunks.
