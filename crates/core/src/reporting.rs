@@ -510,6 +510,39 @@ pub struct Submission {
 }
 
 impl Submission {
+    /// An org's submission of a period not stored yet (未填), with these figures.
+    pub fn unsaved(
+        task: &ReportTask,
+        org: &Org,
+        period: &ReportPeriod,
+        figures: Vec<FigureValue>,
+        at: DateTime<Utc>,
+        by: &str,
+    ) -> Submission {
+        Submission {
+            id: 0,
+            task_id: task.id,
+            org_id: org.id,
+            org_path: org.path.clone(),
+            period: period.code(),
+            period_start: period.start,
+            period_end: period.end,
+            due_on: task.due_on(period),
+            state: State::Missing,
+            figures,
+            summary_id: None,
+            round: 0,
+            hash: String::new(),
+            submitted_at: None,
+            submitted_by: None,
+            first_submitted_on: None,
+            decided_at: None,
+            decided_by: None,
+            updated_at: at,
+            updated_by: by.to_owned(),
+        }
+    }
+
     /// Submitted by its due day (first submission).
     pub fn on_time(&self) -> bool {
         self.first_submitted_on.is_some_and(|d| d <= self.due_on)

@@ -556,28 +556,7 @@ impl Services {
         let prefill = self.report_prefill(actor, &task, &org, &period).await?;
         let mut submission = match stored {
             Some(s) => s,
-            None => Submission {
-                id: 0,
-                task_id: task.id,
-                org_id: org.id,
-                org_path: org.path.clone(),
-                period: period.code(),
-                period_start: period.start,
-                period_end: period.end,
-                due_on: task.due_on(&period),
-                state: State::Missing,
-                figures: prefill.clone(),
-                summary_id: None,
-                round: 0,
-                hash: String::new(),
-                submitted_at: None,
-                submitted_by: None,
-                first_submitted_on: None,
-                decided_at: None,
-                decided_by: None,
-                updated_at: now(),
-                updated_by: String::new(),
-            },
+            None => Submission::unsaved(&task, &org, &period, prefill.clone(), now(), ""),
         };
         if submission.state == State::Approved && parent_state.approved() {
             submission.state = State::Locked;
@@ -771,28 +750,8 @@ impl Services {
         }
         problems.finish()?;
         let at = now();
-        let mut s = stored.unwrap_or_else(|| Submission {
-            id: 0,
-            task_id: task.id,
-            org_id: org.id,
-            org_path: org.path.clone(),
-            period: period.code(),
-            period_start: period.start,
-            period_end: period.end,
-            due_on: task.due_on(&period),
-            state: State::Draft,
-            figures: Vec::new(),
-            summary_id: None,
-            round: 0,
-            hash: String::new(),
-            submitted_at: None,
-            submitted_by: None,
-            first_submitted_on: None,
-            decided_at: None,
-            decided_by: None,
-            updated_at: at,
-            updated_by: actor.username.clone(),
-        });
+        let mut s =
+            stored.unwrap_or_else(|| Submission::unsaved(&task, &org, &period, Vec::new(), at, &actor.username));
         s.figures = values;
         s.summary_id = summary_id;
         if submit {

@@ -88,7 +88,18 @@ pub fn task_create(c: &mut dyn Conn, t: &ReportTask, ctx: &AuditCtx) -> Result<R
     )?;
     let id = row.i64("id")?;
     let saved = task_get(c, id)?.ok_or(Error::NotFound)?;
-    audit_change(c, ctx, "report_task", id, t.org_id, None, Some(&saved))?;
+    let audited = serde_json::json!({
+        "name": saved.name,
+        "cadence": saved.cadence.as_str(),
+        "first_period": saved.first_period,
+        "last_period": saved.last_period,
+        "due_days": saved.due_days,
+        "org_kinds": saved.org_kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("、"),
+        "fields": saved.fields.iter().map(|f| f.label.as_str()).collect::<Vec<_>>().join("、"),
+        "attach_summary": saved.attach_summary,
+        "note": saved.note,
+    });
+    audit_change(c, ctx, "report_task", id, t.org_id, None, Some(&audited))?;
     Ok(saved)
 }
 
@@ -248,12 +259,24 @@ pub fn submission_save(c: &mut dyn Conn, change: &SubmissionChange, ctx: &AuditC
         "period": saved.period,
         "state": saved.state.as_str(),
         "round": saved.round,
-        "hash": saved.hash,
-        "figures": saved.figures,
-        "reason": change.comment.as_ref().map(|(_, t)| t.clone()),
+        "figures": figures_text(&saved.figures),
+        "reason": change.comment.as_ref().map(|(_, t)| t.clone()).filter(|t| !t.is_empty()),
     });
     audit_action(c, ctx, &change.action, "report_submission", id, saved.org_id, &audited)?;
     Ok(saved)
+}
+
+/// The figures as the audit log shows them: "第1项 3；第2项 15（原因：漏记）".
+fn figures_text(figures: &[FigureValue]) -> String {
+    figures
+        .iter()
+        .map(|f| {
+            let n = f.key.trim_start_matches('f');
+            let reason = if f.reason.is_empty() { String::new() } else { format!("（原因：{}）", f.reason) };
+            format!("第{n}项 {}{reason}", f.value)
+        })
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 fn comment_add(c: &mut dyn Conn, submission_id: Id, kind: CommentKind, text: &str, ctx: &AuditCtx) -> Result<()> {
