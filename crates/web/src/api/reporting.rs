@@ -83,7 +83,7 @@ impl TaskBody {
 }
 
 /// The tasks the account sees: set by its org or below, or by the orgs above it.
-#[utoipa::path(get, path = "/report-tasks", tag = "reporting", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/report-tasks", tag = "reporting", responses((status = 200, body = [Object])))]
 pub async fn task_list(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Value>, ApiError> {
     json(&state.services.report_tasks(&actor).await?)
 }
@@ -281,7 +281,7 @@ pub async fn submission_export(
 
 /// The account's to-do list: submissions due or returned, reminders, and
 /// submissions waiting for its decision.
-#[utoipa::path(get, path = "/todo", tag = "reporting", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/todo", tag = "reporting", responses((status = 200, body = [Object])))]
 pub async fn todo(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Value>, ApiError> {
     json(&state.services.todo(&actor).await?)
 }
