@@ -553,22 +553,28 @@ impl Services {
             Some(p) => state_of(self.store.submission_get(task.id, p.id, &period.code()).await?.as_ref()),
             None => State::Missing,
         };
-        let prefill = self.report_prefill(actor, &task, &org, &period).await?;
+        // A submission still open shows today's records; a sent one its
+        // snapshot, so only an open one is computed.
         let mut submission = match stored {
-            Some(s) => s,
-            None => Submission::unsaved(&task, &org, &period, prefill.clone(), now(), ""),
+            Some(s) if !s.state.editable() => s,
+            Some(s) => {
+                let prefill = self.report_prefill(actor, &task, &org, &period).await?;
+                Submission { figures: merge(&prefill, &s.figures), ..s }
+            }
+            None => {
+                let prefill = self.report_prefill(actor, &task, &org, &period).await?;
+                Submission::unsaved(&task, &org, &period, prefill, now(), "")
+            }
         };
         if submission.state == State::Approved && parent_state.approved() {
             submission.state = State::Locked;
         }
-        // A submission still open shows today's records; a sent one its snapshot.
-        if submission.state.editable() {
-            submission.figures = merge(&prefill, &submission.figures);
-        }
         let children_orgs = reviewed_by(&task, &reporting, &org.path);
+        // The subtree's submissions of the period, in one read.
+        let below = self.store.submissions(task.id, &org.path, vec![period.code()]).await?;
         let mut children = Vec::new();
         for c in children_orgs.iter().filter(|c| actor.sees(&c.path)) {
-            let s = self.store.submission_get(task.id, c.id, &period.code()).await?;
+            let s = below.iter().find(|s| s.org_id == c.id).cloned();
             let state = state_of(s.as_ref());
             children.push(ChildState {
                 org_id: c.id,
