@@ -48,7 +48,22 @@ enum Command {
     #[command(hide = true)]
     RosterChild(grid::ChildArgs),
     /// Each of the above, with their defaults, each on a fresh database.
-    All,
+    All(AllArgs),
+}
+
+/// What `all` may scale down: the grid's population (loading a million
+/// residents into PostgreSQL takes far longer than into SQLite).
+#[derive(Debug, clap::Args)]
+struct AllArgs {
+    /// Households of the grid bench's county.
+    #[arg(long, default_value_t = grid::Args::default().households)]
+    households: usize,
+    /// Residents of the grid bench's county.
+    #[arg(long, default_value_t = grid::Args::default().residents)]
+    residents: usize,
+    /// Requests per endpoint of the HTTP bench.
+    #[arg(long, default_value_t = http::Args::default().requests)]
+    requests: usize,
 }
 
 /// A database for one run; a fresh one is removed when this is dropped.
@@ -117,13 +132,14 @@ async fn main() -> Result<()> {
         Command::RosterChild(args) => grid::child(&args, url.unwrap_or_default()).await,
         Command::Http(args) => http::run(&args, url).await,
         Command::Reporting(args) => reporting::run(&args, url).await,
-        Command::All => {
+        Command::All(all) => {
             if url.is_some() {
                 bail!("`all` needs fresh databases: drop --database-url (set TAIZHANG_PG_URL for PostgreSQL)");
             }
             ledgers::run(&ledgers::Args::default(), None).await?;
-            grid::run(&grid::Args::default(), None).await?;
-            http::run(&http::Args::default(), None).await?;
+            let grid = grid::Args { households: all.households, residents: all.residents, ..grid::Args::default() };
+            grid::run(&grid, None).await?;
+            http::run(&http::Args { requests: all.requests, ..http::Args::default() }, None).await?;
             reporting::run(&reporting::Args::default(), None).await
         }
     }

@@ -101,15 +101,29 @@ pub type DbResult<T> = Result<T, DbError>;
 pub struct Row {
     pub(crate) columns: Arc<Vec<String>>,
     pub(crate) values: Vec<Value>,
+    /// The column after the one last read.
+    pub(crate) next: std::cell::Cell<usize>,
 }
 
 impl Row {
+    pub(crate) fn new(columns: Arc<Vec<String>>, values: Vec<Value>) -> Row {
+        Row { columns, values, next: std::cell::Cell::new(0) }
+    }
+
     fn value(&self, name: &str) -> DbResult<&Value> {
-        self.columns
-            .iter()
-            .position(|c| c == name)
-            .map(|i| &self.values[i])
-            .ok_or_else(|| DbError::Other(format!("no column {name}")))
+        // Rows are mostly read column after column: look where the last
+        // lookup ended first, then search.
+        let next = self.next.get();
+        let i = match self.columns.get(next) {
+            Some(c) if c == name => next,
+            _ => self
+                .columns
+                .iter()
+                .position(|c| c == name)
+                .ok_or_else(|| DbError::Other(format!("no column {name}")))?,
+        };
+        self.next.set(i + 1);
+        Ok(&self.values[i])
     }
 
     fn bad(name: &str, v: &Value) -> DbError {
@@ -261,7 +275,7 @@ mod tests {
 
     #[test]
     fn null_text_is_not_empty_text() {
-        let row = Row { columns: Arc::new(vec!["a".into(), "b".into()]), values: vec![Value::Null, "x".into()] };
+        let row = Row::new(Arc::new(vec!["a".into(), "b".into()]), vec![Value::Null, "x".into()]);
         assert!(row.text("a").is_err());
         assert_eq!(row.opt_text("a").unwrap(), None);
         assert_eq!(row.text("b").unwrap(), "x");

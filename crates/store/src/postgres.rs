@@ -207,7 +207,7 @@ impl Conn for PgConn<'_> {
         rows.iter()
             .map(|row| {
                 let values = (0..columns.len()).map(|i| column_value(row, i)).collect::<DbResult<Vec<_>>>()?;
-                Ok(Row { columns: columns.clone(), values })
+                Ok(Row::new(columns.clone(), values))
             })
             .collect()
     }

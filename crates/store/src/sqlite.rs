@@ -27,6 +27,13 @@ impl r2d2::ManageConnection for Manager {
         // Every statement is prepared once per connection and kept (the
         // default keeps 16, fewer than one page's queries).
         conn.set_prepared_statement_cache_capacity(256);
+        // A `LIKE $1` over a text column otherwise marks its statement to be
+        // compiled again whenever `$1` is bound (the LIKE optimisation might
+        // depend on the value), so every scoped query (`path LIKE $1`) was
+        // parsed and planned afresh on each run. Plans do not depend on bound
+        // values here: `orgs.path` has no NOCASE collation, so that
+        // optimisation never applies.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
@@ -143,7 +150,7 @@ impl Conn for SqliteConn<'_> {
                     ValueRef::Blob(v) => Value::Bytes(v.to_vec()),
                 });
             }
-            out.push(Row { columns: columns.clone(), values });
+            out.push(Row::new(columns.clone(), values));
         }
         Ok(out)
     }
