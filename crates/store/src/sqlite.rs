@@ -188,3 +188,34 @@ impl Conn for SqliteConn<'_> {
         self.batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use r2d2::ManageConnection;
+    use rusqlite::StatementStatus;
+
+    use super::Manager;
+
+    /// A scoped query (`path LIKE $1`) run with one value after another is
+    /// compiled once, not again on each run.
+    #[test]
+    fn a_like_pattern_bound_anew_keeps_the_compiled_statement() {
+        let path = std::env::temp_dir().join(format!("taizhang-qpsg-{}.db", std::process::id()));
+        let conn = Manager { path: path.clone() }.connect().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE orgs (path TEXT NOT NULL); CREATE INDEX orgs_path ON orgs(path);
+                            INSERT INTO orgs VALUES ('/1/'), ('/1/2/'), ('/3/');",
+        )
+        .unwrap();
+        let sql = "SELECT COUNT(*) FROM orgs WHERE path LIKE ?1 ESCAPE '\\'";
+        for (pattern, n) in [("/1/%", 2), ("/3/%", 1), ("/1/2/%", 1), ("/%", 3)] {
+            let mut stmt = conn.prepare_cached(sql).unwrap();
+            assert_eq!(stmt.query_row([pattern], |r| r.get::<_, i64>(0)).unwrap(), n);
+            assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0, "compiled again for {pattern}");
+        }
+        drop(conn);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}
