@@ -204,7 +204,7 @@ mod tests {
         let conn = Manager { path: path.clone() }.connect().unwrap();
         conn.execute_batch(
             "CREATE TABLE orgs (path TEXT NOT NULL); CREATE INDEX orgs_path ON orgs(path);
-                            INSERT INTO orgs VALUES ('/1/'), ('/1/2/'), ('/3/');",
+             INSERT INTO orgs VALUES ('/1/'), ('/1/2/'), ('/3/');",
         )
         .unwrap();
         let sql = "SELECT COUNT(*) FROM orgs WHERE path LIKE ?1 ESCAPE '\\'";
