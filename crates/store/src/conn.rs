@@ -218,19 +218,22 @@ pub trait Conn {
     /// `table`; returns the rows written. PostgreSQL: one binary COPY;
     /// SQLite: multi-row INSERTs. Plain inserts only: no RETURNING, no ON
     /// CONFLICT (a row that breaks a constraint fails the whole call).
-    fn copy_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> DbResult<u64>;
+    fn copy_rows(&mut self, table: &str, columns: &[&str], rows: &mut dyn Iterator<Item = Vec<Value>>)
+    -> DbResult<u64>;
     /// Runs several statements without parameters (migrations).
     fn batch(&mut self, sql: &str) -> DbResult<()>;
     /// Starts a transaction that will write.
     fn begin_write(&mut self) -> DbResult<()>;
     /// Serialises appends to the audit log's hash chain until commit.
     fn lock_audit_chain(&mut self) -> DbResult<()>;
-    /// Refreshes the planner's statistics (after start and after imports).
+    /// Refreshes the planner's statistics (after start).
     fn refresh_statistics(&mut self) -> DbResult<()>;
-    /// Refreshes what a roster import changed: the register's tables, and on
-    /// PostgreSQL the search index's pending entries, merged by VACUUM (a GIN
-    /// index with many pending entries is slower than a scan of the table).
-    fn refresh_register(&mut self) -> DbResult<()> {
+    /// Refreshes `tables` after an import added `added` rows to the first.
+    /// On PostgreSQL this also merges the search index's pending entries
+    /// into the index (VACUUM), as a GIN index with many pending entries is
+    /// slower than a scan of the table.
+    fn refresh_imported(&mut self, tables: &[&str], added: u64) -> DbResult<()> {
+        let _ = (tables, added);
         self.refresh_statistics()
     }
 

@@ -161,10 +161,14 @@ impl Conn for SqliteConn<'_> {
         stmt.execute(rusqlite::params_from_iter(params.iter().map(Param))).map(|n| n as u64).map_err(db_error)
     }
 
-    fn copy_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> DbResult<u64> {
+    fn copy_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &mut dyn Iterator<Item = Vec<Value>>,
+    ) -> DbResult<u64> {
         let head = format!("INSERT INTO {table} ({})", columns.join(", "));
-        crate::repo::insert_rows(self, &head, "", rows.iter().cloned())?;
-        Ok(rows.len() as u64)
+        crate::repo::insert_rows(self, &head, "", rows)
     }
 
     fn batch(&mut self, sql: &str) -> DbResult<()> {

@@ -10,10 +10,9 @@ use taizhang_core::{Error, Result};
 
 use super::activity_counts::{Bumps, bump};
 use super::evidence::evidence_files;
-use super::sql::{Filter, audit_change, contains, id_values, insert_rows, offset, reserve_ids, scope};
+use super::sql::{Filter, audit_change, contains, id_values, insert_new, insert_rows, offset, scope};
 use super::{audit, evidence};
 use crate::conn::{Conn, DbError, DbResult, Row, Value, params};
-use crate::migrate::Engine;
 
 const COLUMNS: &str = "id, org_id, kind, work_area_id, title, summary, place, date, start_time, host, others_count,
     campaign_id, banners, boards, posts, reached, reported_on, reported_by, created_at, updated_at";
@@ -152,10 +151,10 @@ impl Children {
         c.copy_rows(
             "activity_participants",
             &["activity_id", "person_id", "attendance", "leave_reason", "hours"],
-            &self.participants,
+            &mut self.participants.into_iter(),
         )?;
-        c.copy_rows("activity_channels", &["activity_id", "channel"], &self.channels)?;
-        c.copy_rows("activity_items", &["activity_id", "item_kind", "position", "text"], &self.items)?;
+        c.copy_rows("activity_channels", &["activity_id", "channel"], &mut self.channels.into_iter())?;
+        c.copy_rows("activity_items", &["activity_id", "item_kind", "position", "text"], &mut self.items.into_iter())?;
         Ok(())
     }
 
@@ -263,9 +262,8 @@ pub fn last_recorded(c: &mut dyn Conn, user_id: Id, kind: Option<&str>) -> Resul
     Ok(row.map(|r| r.i64("id")).transpose()?)
 }
 
-/// The columns an import writes, ids included, in the order of [`import_row`].
-const IMPORT_COLUMNS: [&str; 21] = [
-    "id",
+/// The columns an import writes (the id aside), in the order of [`import_row`].
+const IMPORT_COLUMNS: [&str; 20] = [
     "org_id",
     "kind",
     "work_area_id",
@@ -288,29 +286,19 @@ const IMPORT_COLUMNS: [&str; 21] = [
     "recorded_by",
 ];
 
-/// The row of an imported activity with its reserved id, for COPY.
-fn import_row(id: Id, f: &ActivityFields, ctx: &AuditCtx) -> Vec<Value> {
+/// The row of an imported activity, in the order of [`IMPORT_COLUMNS`].
+fn import_row(f: &ActivityFields, ctx: &AuditCtx) -> Vec<Value> {
     let mut row = Vec::with_capacity(IMPORT_COLUMNS.len());
-    row.push(id.into());
     row.extend(main_params(f));
     row.extend([ctx.at.into(), ctx.at.into(), ctx.user_id.into()]);
     row
 }
 
 /// Inserts all activities in the caller's transaction, with one audit entry.
-/// PostgreSQL: the ids are reserved first, then the activities and their
-/// child rows written with one COPY per table. SQLite: one INSERT per
-/// activity (in-process, as fast), the child rows with multi-row INSERTs.
+/// The activities are written as [`insert_new`] does (one COPY on
+/// PostgreSQL), their child rows with one COPY per table.
 pub fn import(c: &mut dyn Conn, all: &[ActivityFields], source: &str, ctx: &AuditCtx) -> Result<usize> {
-    let ids: Vec<Id> = match c.engine() {
-        Engine::Postgres => {
-            let ids = reserve_ids(c, "activities", all.len())?;
-            let rows: Vec<Vec<Value>> = all.iter().zip(&ids).map(|(f, id)| import_row(*id, f, ctx)).collect();
-            c.copy_rows("activities", &IMPORT_COLUMNS, &rows)?;
-            ids
-        }
-        Engine::Sqlite => all.iter().map(|f| insert_row(c, f, ctx)).collect::<Result<_>>()?,
-    };
+    let ids = insert_new(c, "activities", &IMPORT_COLUMNS, all.iter().map(|f| import_row(f, ctx)))?;
     let mut orgs = std::collections::BTreeSet::new();
     let (mut children, mut bumps) = (Children::default(), Bumps::default());
     for (f, id) in all.iter().zip(ids) {

@@ -11,8 +11,11 @@ use taizhang_core::{Error, FieldError, Result};
 
 use super::audit;
 use super::households::sync_status_grids;
-use super::sql::{CHUNK, id_values, insert_rows, placeholders};
-use crate::conn::{Conn, DbError, DbResult, Value, params};
+use super::sql::{CHUNK, id_values, insert_new, placeholders, upsert_rows};
+use crate::conn::{Conn, DbError, Value, params};
+
+/// The columns of a residence row (a person in a household of a grid).
+const RESIDENT_COLUMNS: [&str; 4] = ["person_id", "household_id", "grid_id", "relation"];
 
 /// A person as the roster holds them, for comparison on re-import.
 #[derive(PartialEq)]
@@ -120,10 +123,10 @@ pub fn roster_import(
             missing.push((e.grid_id, &e.address));
         }
     }
-    let rows = insert_rows(
+    let ids = insert_new(
         c,
-        "INSERT INTO households (org_id, address, address_key, created_at, updated_at)",
-        "RETURNING id, org_id, address",
+        "households",
+        &["org_id", "address", "address_key", "created_at", "updated_at"],
         missing.iter().map(|(grid, address)| {
             vec![
                 Value::Int(*grid),
@@ -134,12 +137,11 @@ pub fn roster_import(
             ]
         }),
     )?;
-    for r in &rows {
-        households.insert((r.i64("org_id")?, r.text("address")?), r.i64("id")?);
+    for ((grid, address), id) in missing.iter().zip(&ids) {
+        households.insert((*grid, (*address).to_owned()), *id);
     }
-    outcome.households_added += rows.len();
+    outcome.households_added += ids.len();
     lap("households");
-    lap("existing people");
     let mut new: Vec<&RosterEntry> = Vec::new();
     let mut links: Vec<(Id, Id, Id, &str)> = Vec::new();
     let mut moved: Vec<Id> = Vec::new();
@@ -192,11 +194,24 @@ pub fn roster_import(
     lap("changed people");
     // In ID-number order, the unique index grows at its end rather than at random places.
     new.sort_unstable_by(|a, b| a.id_number.as_str().cmp(b.id_number.as_str()));
-    let rows = insert_rows(
+    let ids = insert_new(
         c,
-        "INSERT INTO persons (org_id, name, name_pinyin, name_initials, gender, birth_date, id_number, mobile,
-             party_member, notes, created_at, updated_at, search_terms)",
-        "RETURNING id, id_number",
+        "persons",
+        &[
+            "org_id",
+            "name",
+            "name_pinyin",
+            "name_initials",
+            "gender",
+            "birth_date",
+            "id_number",
+            "mobile",
+            "party_member",
+            "notes",
+            "created_at",
+            "updated_at",
+            "search_terms",
+        ],
         new.iter().map(|e| {
             let (pinyin, initials) = name_keys(&e.name);
             let mobile = e.mobile.as_ref().map(|m| m.as_str());
@@ -222,23 +237,27 @@ pub fn roster_import(
         DbError::Unique(_) => Error::conflict("id_number", "身份证号与已登记人员重复"),
         other => other.into(),
     })?;
-    let ids: HashMap<String, Id> =
-        rows.iter().map(|r| Ok((r.text("id_number")?, r.i64("id")?))).collect::<DbResult<_>>()?;
-    for e in &new {
+    // New people's residence rows are new too; changed people's replace theirs.
+    let mut new_links = Vec::with_capacity(new.len());
+    for (e, id) in new.iter().zip(ids) {
         let household_id = households[&(e.grid_id, e.address.clone())];
-        links.push((ids[e.id_number.as_str()], household_id, e.grid_id, &e.relation));
+        new_links.push((id, household_id, e.grid_id, e.relation.as_str()));
     }
     outcome.added += new.len();
     lap("new people");
-    insert_rows(
+    let resident = |(person, household, grid, relation): &(Id, Id, Id, &str)| {
+        vec![Value::Int(*person), Value::Int(*household), Value::Int(*grid), Value::Text((*relation).to_owned())]
+    };
+    upsert_rows(
         c,
-        "INSERT INTO residents (person_id, household_id, grid_id, relation)",
+        "residents",
+        &RESIDENT_COLUMNS,
+        links.iter().map(resident).collect(),
         "ON CONFLICT (person_id) DO UPDATE SET household_id = excluded.household_id,
              grid_id = excluded.grid_id, relation = excluded.relation",
-        links.iter().map(|(person, household, grid, relation)| {
-            vec![Value::Int(*person), Value::Int(*household), Value::Int(*grid), Value::Text((*relation).to_owned())]
-        }),
     )?;
+    c.copy_rows("residents", &RESIDENT_COLUMNS, &mut new_links.iter().map(resident))?;
+    links.extend(new_links);
     sync_status_grids(c, &moved)?;
     // One head per household, counting the members already registered.
     let touched: Vec<Id> = {

@@ -12,9 +12,8 @@ use super::audit;
 use super::households::{
     HOUSEHOLD_ORDER, RESIDENT_SELECT, household_rows, household_text_filter, households_of_rows, resident_from_row,
 };
-use super::sql::{CHUNK, Filter, audit_action, id_values, insert_rows, placeholders, reserve_ids, scope, upsert_rows};
+use super::sql::{CHUNK, Filter, audit_action, id_values, insert_new, placeholders, scope, upsert_rows};
 use crate::conn::{Conn, DbError, DbResult, Value, params};
-use crate::migrate::Engine;
 
 /// A page of a campaign's households with the day of each one's latest
 /// visit: filtered, counted and sorted in SQL over the whole set, then paged.
@@ -213,14 +212,11 @@ pub fn visit_record(c: &mut dyn Conn, v: &Visit, ctx: &AuditCtx) -> Result<Visit
 }
 
 /// Stores many visits of one campaign (at most one per household) in one
-/// transaction with one audit entry. PostgreSQL: the visits' ids are
-/// reserved first and the visits written with one COPY, the statuses through
-/// a COPY into a temporary table; SQLite: multi-row INSERTs.
+/// transaction with one audit entry: the visits as [`insert_new`] writes
+/// them (one COPY on PostgreSQL), the statuses as [`upsert_rows`] does.
 pub fn visits_import(c: &mut dyn Conn, screening_id: Id, visits: &[Visit], ctx: &AuditCtx) -> Result<usize> {
-    let row = |id: Option<Id>, v: &Visit| {
-        let mut row = Vec::with_capacity(9);
-        row.extend(id.map(Value::Int));
-        row.extend([
+    let rows = visits.iter().map(|v| {
+        vec![
             Value::Int(screening_id),
             Value::Int(v.household_id),
             Value::Int(v.grid_id),
@@ -229,43 +225,15 @@ pub fn visits_import(c: &mut dyn Conn, screening_id: Id, visits: &[Visit], ctx: 
             Value::Text(v.result.as_str().to_owned()),
             Value::Text(v.note.clone()),
             ctx.at.into(),
-        ]);
-        row
-    };
+        ]
+    });
     // The id of each visit, in the order of `visits`.
-    let ids: Vec<Id> = match c.engine() {
-        Engine::Postgres => {
-            let ids = reserve_ids(c, "visits", visits.len())?;
-            let rows: Vec<Vec<Value>> = visits.iter().zip(&ids).map(|(v, id)| row(Some(*id), v)).collect();
-            c.copy_rows(
-                "visits",
-                &[
-                    "id",
-                    "screening_id",
-                    "household_id",
-                    "grid_id",
-                    "visited_on",
-                    "visitor",
-                    "result",
-                    "note",
-                    "created_at",
-                ],
-                &rows,
-            )?;
-            ids
-        }
-        Engine::Sqlite => {
-            let rows = insert_rows(
-                c,
-                "INSERT INTO visits (screening_id, household_id, grid_id, visited_on, visitor, result, note, created_at)",
-                "RETURNING id, household_id",
-                visits.iter().map(|v| row(None, v)),
-            )?;
-            let by_household: HashMap<Id, Id> =
-                rows.iter().map(|r| Ok((r.i64("household_id")?, r.i64("id")?))).collect::<DbResult<_>>()?;
-            visits.iter().map(|v| by_household.get(&v.household_id).copied().unwrap_or(0)).collect()
-        }
-    };
+    let ids = insert_new(
+        c,
+        "visits",
+        &["screening_id", "household_id", "grid_id", "visited_on", "visitor", "result", "note", "created_at"],
+        rows,
+    )?;
     let statuses: Vec<Vec<Value>> = visits
         .iter()
         .zip(&ids)

@@ -7,7 +7,7 @@ use taizhang_core::Result;
 use taizhang_core::model::{AuditCtx, AuditRecord, Id};
 
 use super::audit;
-use crate::conn::{Conn, DbResult, Row, Value};
+use crate::conn::{Conn, DbResult, Value};
 use crate::migrate::Engine;
 
 /// Rows per multi-row statement: well inside both engines' parameter limits.
@@ -99,16 +99,16 @@ impl Filter {
     }
 }
 
-/// `head VALUES (...), (...) suffix`, [`CHUNK`] rows per statement; the rows
-/// a RETURNING in `suffix` gives back, in order.
+/// `head VALUES (...), (...) suffix`, [`CHUNK`] rows per statement (`suffix`:
+/// an ON CONFLICT clause or nothing); the rows the statements changed.
 pub fn insert_rows(
     c: &mut dyn Conn,
     head: &str,
     suffix: &str,
     rows: impl IntoIterator<Item = Vec<Value>>,
-) -> DbResult<Vec<Row>> {
+) -> DbResult<u64> {
     let mut rows = rows.into_iter().peekable();
-    let mut out = Vec::new();
+    let mut changed = 0;
     while rows.peek().is_some() {
         let mut args: Vec<Value> = Vec::new();
         let mut tuples = Vec::new();
@@ -116,21 +116,55 @@ pub fn insert_rows(
             tuples.push(format!("({})", placeholders(args.len() + 1, row.len())));
             args.extend(row);
         }
-        out.extend(c.query(&format!("{head} VALUES {} {suffix}", tuples.join(", ")), &args)?);
+        changed += c.execute(&format!("{head} VALUES {} {suffix}", tuples.join(", ")), &args)?;
     }
-    Ok(out)
+    Ok(changed)
 }
 
-/// `n` new ids of `table` (PostgreSQL only), drawn from its identity
-/// sequence, for rows written with their ids by [`Conn::copy_rows`].
-pub fn reserve_ids(c: &mut dyn Conn, table: &str, n: usize) -> DbResult<Vec<Id>> {
-    if n == 0 {
+/// Writes new rows into `table` (in the caller's write transaction) and
+/// gives back their ids, in the rows' order: the ids are taken first, then
+/// the rows written with them by [`Conn::copy_rows`] (one binary COPY on
+/// PostgreSQL, multi-row INSERTs on SQLite).
+pub fn insert_new(
+    c: &mut dyn Conn,
+    table: &str,
+    columns: &[&str],
+    rows: impl ExactSizeIterator<Item = Vec<Value>>,
+) -> DbResult<Vec<Id>> {
+    if rows.len() == 0 {
         return Ok(Vec::new());
     }
-    c.query(&format!("SELECT nextval('{table}_id_seq') AS id FROM generate_series(1, $1)"), &[Value::Int(n as i64)])?
-        .iter()
-        .map(|r| r.i64("id"))
-        .collect()
+    let n = rows.len() as i64;
+    let ids: Vec<Id> = match c.engine() {
+        // Drawn from the table's identity sequence.
+        Engine::Postgres => c
+            .query(&format!("SELECT nextval('{table}_id_seq') AS id FROM generate_series(1, $1)"), &[Value::Int(n)])?
+            .iter()
+            .map(|r| r.i64("id"))
+            .collect::<DbResult<_>>()?,
+        // After the largest id the table has had (AUTOINCREMENT keeps it in
+        // `sqlite_sequence`, and moves it on as these rows are written); the
+        // write transaction keeps every other writer out meanwhile.
+        Engine::Sqlite => {
+            let top = c
+                .query_one(
+                    &format!(
+                        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = $1), 0),
+                                    COALESCE((SELECT MAX(id) FROM {table}), 0)) AS top"
+                    ),
+                    &[Value::Text(table.to_owned())],
+                )?
+                .i64("top")?;
+            (top + 1..=top + n).collect()
+        }
+    };
+    let with_id: Vec<&str> = std::iter::once("id").chain(columns.iter().copied()).collect();
+    let mut rows = rows.zip(&ids).map(|(mut row, id)| {
+        row.insert(0, Value::Int(*id));
+        row
+    });
+    c.copy_rows(table, &with_id, &mut rows)?;
+    Ok(ids)
 }
 
 /// Writes rows into `table`, a row that conflicts with one already there
@@ -158,7 +192,7 @@ pub fn upsert_rows(
                 &format!("CREATE TEMPORARY TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"),
                 &[],
             )?;
-            c.copy_rows(&staging, columns, &rows)?;
+            c.copy_rows(&staging, columns, &mut rows.into_iter())?;
             c.execute(&format!("INSERT INTO {table} ({list}) SELECT {list} FROM {staging} {on_conflict}"), &[])?;
             c.execute(&format!("DROP TABLE {staging}"), &[])?;
         }
@@ -243,5 +277,33 @@ mod tests {
         assert_eq!(f.page(2, 10), " LIMIT $5 OFFSET $6");
         assert_eq!(f.args.last(), Some(&Value::Int(10)));
         assert_eq!(Filter::default().where_clause(), "");
+    }
+
+    /// New rows get the ids given back, in order, after the largest id the
+    /// table ever had, and the next row written the usual way comes after them.
+    #[test]
+    fn new_rows_are_written_with_the_ids_given_back() {
+        let mut db = rusqlite::Connection::open_in_memory().unwrap();
+        let c = &mut crate::sqlite::SqliteConn(&mut db);
+        crate::migrate::run(c, Engine::Sqlite).unwrap();
+        c.batch(
+            "INSERT INTO orgs (id, parent_id, kind, name, path, created_at, updated_at)
+                 VALUES (1, NULL, 'grid', '网格', '/1/', 't', 't');
+             INSERT INTO households (org_id, address, created_at, updated_at) VALUES (1, '甲', 't', 't'), (1, '乙', 't', 't');
+             DELETE FROM households WHERE address = '乙';",
+        )
+        .unwrap();
+        let columns = ["org_id", "address", "created_at", "updated_at"];
+        let row = |address: &str| vec![Value::Int(1), address.into(), "t".into(), "t".into()];
+        assert_eq!(insert_new(c, "households", &columns, ["丙", "丁"].into_iter().map(row)).unwrap(), [3, 4]);
+        assert_eq!(insert_new(c, "households", &columns, std::iter::empty()).unwrap(), Vec::<Id>::new());
+        let mut address = |id: Id| {
+            c.query_one("SELECT address FROM households WHERE id = $1", &[id.into()]).unwrap().text("address").unwrap()
+        };
+        assert_eq!((address(3), address(4)), ("丙".to_owned(), "丁".to_owned()));
+        let next = c
+            .query_one("INSERT INTO households (org_id, address, created_at, updated_at) VALUES (1, '戊', 't', 't') RETURNING id", &[])
+            .unwrap();
+        assert_eq!(next.i64("id").unwrap(), 5);
     }
 }

@@ -227,7 +227,7 @@ impl Store for SqlStore {
     }
     async fn activity_import(&self, all: Vec<ActivityFields>, source: String, ctx: &AuditCtx) -> Result<usize> {
         let n = self.write_as(ctx, move |c, ctx| activities::import(c, &all, &source, ctx)).await?;
-        self.read(|c| Ok(c.refresh_statistics()?)).await?;
+        self.read(move |c| Ok(c.refresh_imported(&["activities", "activity_counts"], n as u64)?)).await?;
         Ok(n)
     }
     async fn activity_day_counts(
@@ -458,7 +458,8 @@ impl Store for SqlStore {
     ) -> Result<RosterOutcome> {
         let outcome =
             self.write_as(ctx, move |c, ctx| roster::roster_import(c, &entries, &scope_path, &source, ctx)).await?;
-        self.read(|c| Ok(c.refresh_register()?)).await?;
+        let added = outcome.added as u64;
+        self.read(move |c| Ok(c.refresh_imported(&["persons", "households", "residents"], added)?)).await?;
         Ok(outcome)
     }
     async fn screenings(&self, scope_path: &str) -> Result<Vec<Screening>> {
