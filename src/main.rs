@@ -16,6 +16,15 @@ use taizhang_web::{AppState, WebConfig};
 
 use config::Config;
 
+// mimalloc instead of the system allocator: serving a list allocates many
+// small, short-lived strings and maps across the runtime's threads, and
+// glibc's malloc spent about a quarter of the server's time on them; lists
+// and pages serve 10-35% more requests with it (BENCHMARKS.md, "The
+// allocator"). Built without transparent huge pages (`no_thp`), its memory
+// stays that of glibc's: 2 MB pages made an idle server's RSS 40 MB, not 28.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(name = "taizhang", version, about = "台账：基层工作台账与一键工作总结")]
 struct Cli {

@@ -20,6 +20,10 @@ use clap::{Parser, Subcommand};
 use taizhang_core::store::Store;
 use taizhang_store::testing::TestDb;
 
+// The allocator the server runs with (`taizhang`'s main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(name = "taizhang-bench", about = "Benchmarks of Taizhang on a synthetic county")]
 struct Cli {
