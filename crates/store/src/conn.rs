@@ -228,6 +228,14 @@ pub trait Conn {
     fn lock_audit_chain(&mut self) -> DbResult<()>;
     /// Refreshes the planner's statistics (after start).
     fn refresh_statistics(&mut self) -> DbResult<()>;
+    /// Plans each statement for the values it runs with (`true`), or lets
+    /// the engine keep a generic plan of a kept statement (`false`, the
+    /// default). For statements whose best plan depends on their values, a
+    /// search's terms above all. SQLite always plans with the values.
+    fn plan_for_values(&mut self, on: bool) -> DbResult<()> {
+        let _ = on;
+        Ok(())
+    }
     /// Refreshes `tables` after an import added `added` rows to the first.
     /// On PostgreSQL this also merges the search index's pending entries
     /// into the index (VACUUM), as a GIN index with many pending entries is

@@ -89,13 +89,10 @@ impl r2d2::ManageConnection for Manager {
     type Error = postgres::Error;
 
     fn connect(&self) -> Result<PgClient, postgres::Error> {
-        let mut client = self.config.connect(NoTls)?;
-        // A kept statement is planned with each execution's values, never
-        // with a generic plan: a search's plan depends on how common its
-        // terms are (the statement cache still saves parsing and a round trip).
-        // Write transactions go back to the default (`begin_write`).
-        client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
-        Ok(PgClient::new(client))
+        // Kept statements plan as PostgreSQL chooses: after five runs, a
+        // generic plan when it costs no more than planning each run anew.
+        // Searches plan each run for their terms (`plan_for_values`).
+        Ok(PgClient::new(self.config.connect(NoTls)?))
     }
 
     fn is_valid(&self, conn: &mut PgClient) -> Result<(), postgres::Error> {
@@ -246,12 +243,7 @@ impl Conn for PgConn<'_> {
     }
 
     fn begin_write(&mut self) -> DbResult<()> {
-        // Writes plan as PostgreSQL does by default: the session's custom
-        // plans (for reads, see `Manager::connect`) would also apply to the
-        // foreign-key checks and triggers run for each written row, planning
-        // them anew each time: a 100,000-row COPY into `residents` took 4.6 s
-        // that way and 1.6 s this way.
-        self.control("BEGIN; SET LOCAL plan_cache_mode = auto")?;
+        self.control("BEGIN")?;
         self.0.in_transaction = true;
         Ok(())
     }
@@ -276,6 +268,11 @@ impl Conn for PgConn<'_> {
         self.control("VACUUM (ANALYZE) activities")?;
         self.control("VACUUM (ANALYZE) activity_counts")?;
         self.control("ANALYZE orgs; ANALYZE evidence")
+    }
+
+    fn plan_for_values(&mut self, on: bool) -> DbResult<()> {
+        // The setting applies to kept statements from their next run.
+        self.control(if on { "SET plan_cache_mode = force_custom_plan" } else { "RESET plan_cache_mode" })
     }
 
     fn refresh_imported(&mut self, tables: &[&str], added: u64) -> DbResult<()> {

@@ -13,6 +13,22 @@ use crate::migrate::Engine;
 /// Rows per multi-row statement: well inside both engines' parameter limits.
 pub const CHUNK: usize = 500;
 
+/// Runs `f` with its statements planned for their values when `search`
+/// (see [`Conn::plan_for_values`]): how many rows a search's terms match
+/// decides its plan, from a few thousand to a million in one county. The
+/// engine's own choice is back afterwards, also when `f` fails.
+pub fn planned_for_values<T>(c: &mut dyn Conn, search: bool, f: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
+    if !search {
+        return f(c);
+    }
+    c.plan_for_values(true)?;
+    let result = f(c);
+    let reset = c.plan_for_values(false);
+    let value = result?;
+    reset?;
+    Ok(value)
+}
+
 /// Offset of a page in a result set.
 pub fn offset(page: u32, per_page: u32) -> i64 {
     i64::from(page.saturating_sub(1)) * i64::from(per_page)

@@ -22,6 +22,12 @@ use taizhang_core::target::Target;
 
 use super::*;
 use crate::SqlStore;
+use crate::conn::Conn;
+
+/// Runs a list read, planned for its values when its text searches.
+fn searched<T>(c: &mut dyn Conn, text: &str, f: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
+    sql::planned_for_values(c, !text.trim().is_empty(), f)
+}
 
 #[async_trait]
 impl Store for SqlStore {
@@ -62,7 +68,7 @@ impl Store for SqlStore {
     }
     async fn person_search(&self, query: &PersonQuery) -> Result<Page<Person>> {
         let query = query.clone();
-        self.read(move |c| people::search(c, &query)).await
+        self.read(move |c| searched(c, &query.text, |c| people::search(c, &query))).await
     }
     async fn person_create(&self, fields: PersonFields, ctx: &AuditCtx) -> Result<Person> {
         self.write_as(ctx, move |c, ctx| people::create(c, &fields, ctx)).await
@@ -429,7 +435,7 @@ impl Store for SqlStore {
 
     async fn households(&self, query: &HouseholdQuery) -> Result<Page<Household>> {
         let query = query.clone();
-        self.read(move |c| households::households(c, &query)).await
+        self.read(move |c| searched(c, &query.text, |c| households::households(c, &query))).await
     }
     async fn household_get(&self, id: Id) -> Result<Option<Household>> {
         self.read(move |c| households::household_get(c, id)).await
@@ -497,7 +503,7 @@ impl Store for SqlStore {
     }
     async fn screening_households(&self, query: &ScreeningHouseholdQuery) -> Result<Page<ScreeningHousehold>> {
         let query = query.clone();
-        self.read(move |c| screening::screening_households(c, &query)).await
+        self.read(move |c| searched(c, &query.text, |c| screening::screening_households(c, &query))).await
     }
     async fn missed_persons(&self, screening_id: Id, grid_id: Option<Id>, limit: u32) -> Result<Vec<Resident>> {
         self.read(move |c| screening::missed_persons(c, screening_id, grid_id, limit)).await
