@@ -353,6 +353,28 @@ mod tests {
         assert!(c.0.cached_statements() <= MAX_STATEMENTS);
     }
 
+    /// A search's statements are planned for their values; the setting is
+    /// back to the server's choice afterwards, also when the search failed.
+    #[test]
+    fn searches_plan_for_their_values_and_leave_the_default_behind() {
+        let Some(mut client) = client() else { return };
+        let mut c = PgConn(&mut client);
+        let mode =
+            |c: &mut dyn Conn| c.query_one("SHOW plan_cache_mode", &[]).unwrap().text("plan_cache_mode").unwrap();
+        assert_eq!(mode(&mut c), "auto");
+        let inside = crate::repo::planned_for_values(&mut c, true, |c| Ok(mode(c))).unwrap();
+        assert_eq!(inside, "force_custom_plan");
+        assert_eq!(mode(&mut c), "auto");
+        let failed = crate::repo::planned_for_values(&mut c, true, |c| -> taizhang_core::Result<()> {
+            c.query("SELECT no_such_column FROM pg_class", &[])?;
+            Ok(())
+        });
+        assert!(failed.is_err());
+        assert_eq!(mode(&mut c), "auto");
+        // A list without search text keeps the default.
+        assert_eq!(crate::repo::planned_for_values(&mut c, false, |c| Ok(mode(c))).unwrap(), "auto");
+    }
+
     #[test]
     fn copy_rows_writes_every_type() {
         let Some(mut client) = client() else { return };

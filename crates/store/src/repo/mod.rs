@@ -31,3 +31,5 @@ mod users;
 pub(crate) use households::fill_address_keys;
 pub(crate) use people::{FORCED_PLAN, fill_search_terms};
 pub(crate) use sql::insert_rows;
+#[cfg(test)]
+pub(crate) use sql::planned_for_values;
