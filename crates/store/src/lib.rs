@@ -12,6 +12,7 @@ mod conn;
 mod migrate;
 mod postgres;
 mod repo;
+mod sessions;
 mod sqlite;
 pub mod testing;
 
@@ -43,6 +44,7 @@ enum Pool {
 /// The store over either engine.
 pub struct SqlStore {
     pool: Option<Arc<Pool>>,
+    sessions: sessions::SessionCache,
 }
 
 impl Drop for SqlStore {
@@ -98,7 +100,7 @@ fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
         Pool::Sqlite(_) => migrate::Engine::Sqlite,
         Pool::Postgres(_) => migrate::Engine::Postgres,
     };
-    let store = SqlStore { pool: Some(Arc::new(pool)) };
+    let store = SqlStore { pool: Some(Arc::new(pool)), sessions: Default::default() };
     store.with_conn_blocking(|conn| migrate::run(conn, engine)).map_err(|e| OpenError::Migrate(e.to_string()))?;
     // Sort keys computed in Rust, for rows written before their column existed.
     store.with_conn_blocking(repo::fill_address_keys).map_err(|e| OpenError::Migrate(e.to_string()))?;
@@ -138,9 +140,12 @@ impl SqlStore {
     }
 
     /// Runs `f` in a write transaction: committed when it returns Ok,
-    /// rolled back otherwise.
+    /// rolled back otherwise. Every session remembered before it ends is
+    /// read again.
     async fn write<T: Send + 'static>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static) -> Result<T> {
-        self.read(|conn| transaction(conn, f)).await
+        let written = self.read(|conn| transaction(conn, f)).await;
+        self.sessions.written();
+        written
     }
 
     /// [`Self::write`], handing `f` its own copy of the audit context.

@@ -120,8 +120,16 @@ impl Store for SqlStore {
         self.write(move |c| users::session_create(c, &session)).await
     }
     async fn session_get(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, User, String)>> {
-        let token_hash = token_hash.to_owned();
-        self.read(move |c| users::session_get(c, &token_hash, now)).await
+        let miss = match self.sessions.get(token_hash, now) {
+            Ok(found) => return Ok(Some(found)),
+            Err(miss) => miss,
+        };
+        let hash = token_hash.to_owned();
+        let found = self.read(move |c| users::session_get(c, &hash, now)).await?;
+        if let Some(found) = &found {
+            self.sessions.keep(miss, token_hash, found);
+        }
+        Ok(found)
     }
     async fn session_delete(&self, token_hash: &str) -> Result<()> {
         let token_hash = token_hash.to_owned();
