@@ -175,8 +175,8 @@ fn rows_org_by_org(
     wanted: i64,
     mut skip: i64,
 ) -> Result<Vec<Row>> {
-    if skip == 0 {
-        return rows_in_org_order(c, q, query, wanted);
+    if skip == 0 && query.is_none() {
+        return rows_in_org_order(c, q, wanted);
     }
     let mut f = Filter::new(vec![scope(&q.scope_path)]);
     if let Some(org_id) = q.org_id {
@@ -241,33 +241,42 @@ fn rows_org_by_org(
     Ok(rows)
 }
 
-/// [`rows_org_by_org`] in one statement, for a page that skips no rows:
-/// the orgs in path order from the cursor's on, each org's people from
-/// `persons_org` (as many as the page holds), merged in order by an
-/// incremental sort that stops when the page is full.
-fn rows_in_org_order(c: &mut dyn Conn, q: &PersonQuery, query: Option<&Query>, wanted: i64) -> Result<Vec<Row>> {
+/// [`rows_org_by_org`] in one statement, for a list page that skips no
+/// rows and searches nothing: only the orgs the page can reach (in path
+/// order from the cursor's on, while the people of the orgs before them,
+/// by their tallies, do not fill the page), each org's people from
+/// `persons_org` (as many as the page holds), sorted together. The orgs
+/// are cut by their tallies so that the sort stays small under any plan:
+/// PostgreSQL's generic plan expects one org in a scope and sorts whatever
+/// the join yields. The tallies are exact (kept by triggers in the writing
+/// transaction), so no org that the page needs is cut.
+fn rows_in_org_order(c: &mut dyn Conn, q: &PersonQuery, wanted: i64) -> Result<Vec<Row>> {
     let mut f = Filter::new(vec![scope(&q.scope_path)]);
     if let Some(org_id) = q.org_id {
         f.and("o.id = ?", org_id);
     }
-    let mut of_org = String::new();
+    // The people of the cursor's org are not counted: the page may need
+    // none of them or all.
+    let (mut counted, mut of_org) = ("t.persons".to_owned(), String::new());
     if let Some(after) = &q.after {
         let (path, org) = (f.bind(after.text(0)?), f.bind(after.int(1)?));
         f.and_sql(format!("(o.path, o.id) >= ({path}, {org})"));
+        counted = format!("CASE WHEN o.id = {org} THEN 0 ELSE t.persons END");
         let (pinyin, person) = (f.bind(after.text(2)?), f.bind(after.int(3)?));
-        of_org.push_str(&format!(" AND (p.org_id <> {org} OR (p.name_pinyin, p.id) > ({pinyin}, {person}))"));
+        of_org = format!(" AND (p.org_id <> {org} OR (p.name_pinyin, p.id) > ({pinyin}, {person}))");
     }
-    if let Some(query) = query {
-        of_org.push_str(&format!(" AND {}", row_condition(query, &mut f)));
-    }
-    let limit = f.bind(wanted);
+    let (limit, orgs) = (f.bind(wanted), f.bind(wanted + 1));
     Ok(c.query(
         &format!(
             "SELECT {COLUMNS}, o.path AS org_path, p.name_pinyin
-             FROM (SELECT o.id, o.path FROM orgs o JOIN org_tallies t ON t.org_id = o.id
-                   WHERE o.path LIKE $1 ESCAPE '\\' AND t.persons > 0{} ORDER BY o.path, o.id) o
+             FROM (SELECT o.id, o.path, SUM({counted}) OVER (ORDER BY o.path, o.id ROWS UNBOUNDED PRECEDING)
+                          - {counted} AS before
+                   FROM orgs o JOIN org_tallies t ON t.org_id = o.id
+                   WHERE o.path LIKE $1 ESCAPE '\\' AND t.persons > 0{}
+                   ORDER BY o.path, o.id LIMIT {orgs}) o
              CROSS JOIN LATERAL (SELECT p.* FROM persons p WHERE p.org_id = o.id{of_org}
                                  ORDER BY p.name_pinyin, p.id LIMIT {limit}) p
+             WHERE o.before < {limit}
              ORDER BY {ORDER} LIMIT {limit}",
             f.and_clause()
         ),
