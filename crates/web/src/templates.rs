@@ -85,8 +85,38 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         .map(|(code, label)| minijinja::context! { value => *code, label => *label })
         .collect();
     env.add_global("purposes", purposes);
+    env.add_function("period_options", period_options);
     env
 });
+
+/// The `<option>`s of a period list, in an `<optgroup>` per year: the
+/// picker's years around the working period (`working`, a code), `selected`
+/// marked, and `selected` first on its own when those years do not hold it.
+/// Built here rather than by a template loop: every page has the picker,
+/// and its 133 options cost the template engine more than a list page's
+/// rows.
+fn period_options(working: Option<String>, selected: Option<String>) -> minijinja::Value {
+    use std::fmt::Write;
+    let chosen = working.as_deref().and_then(|code| taizhang_core::period::Period::parse(code).ok());
+    let years = taizhang_core::service::period_years(chosen);
+    let selected = selected.unwrap_or_default();
+    let mut html = String::with_capacity(8 * 1024);
+    let listed = years.iter().flat_map(|y| &y.choices).any(|(code, _)| *code == selected);
+    if !selected.is_empty() && !listed {
+        let code = minijinja::HtmlEscape(&selected);
+        let _ = write!(html, "<option value=\"{code}\" selected>{code}</option>");
+    }
+    for y in &years {
+        let _ = write!(html, "<optgroup label=\"{}年\">", y.year);
+        for (code, label) in &y.choices {
+            let mark = if *code == selected { " selected" } else { "" };
+            let (code, label) = (minijinja::HtmlEscape(code), minijinja::HtmlEscape(label));
+            let _ = write!(html, "<option value=\"{code}\"{mark}>{label}</option>");
+        }
+        html.push_str("</optgroup>");
+    }
+    minijinja::Value::from_safe_string(html)
+}
 
 pub fn render(name: &str, context: &impl Serialize) -> Result<String, minijinja::Error> {
     ENV.get_template(name)?.render(context)

@@ -246,7 +246,7 @@ pub fn render_status(page: &PageActor, status: StatusCode, template: &str, conte
     let chosen = page.period.as_deref().and_then(|p| taizhang_core::period::Period::parse(p).ok());
     context["working_period"] = json!({
         "code": chosen.map(|p| p.code()), "label": chosen.map(|p| p.label()),
-        "years": taizhang_core::service::period_years(chosen), "back": page.here,
+        "back": page.here,
     });
     // The message the last change left, shown once by base.html.
     context["flash"] = json!(page.flash.map(flash::Flash::text));
