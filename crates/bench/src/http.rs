@@ -25,11 +25,15 @@ pub struct Args {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 50)]
     pub concurrency: usize,
+    /// Time only the endpoints whose label holds this text (and the bare
+    /// handler they are compared with), e.g. to profile one of them.
+    #[arg(long)]
+    pub only: Option<String>,
 }
 
 impl Default for Args {
     fn default() -> Self {
-        Args { requests: 2000, concurrency: 50 }
+        Args { requests: 2000, concurrency: 50, only: None }
     }
 }
 
@@ -220,7 +224,9 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     }
     let load_before = crate::load_average();
     let mut results = Vec::new();
-    for e in &endpoints {
+    let chosen =
+        |(i, e): &(usize, &Endpoint)| *i == 0 || args.only.as_ref().is_none_or(|o| e.label.contains(o.as_str()));
+    for (_, e) in endpoints.iter().enumerate().filter(chosen) {
         results.push((e, hammer(&client, &e.url, &e.auth, args).await));
     }
 
