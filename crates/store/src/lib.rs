@@ -9,10 +9,10 @@
 
 pub mod backup;
 mod conn;
+mod memo;
 mod migrate;
 mod postgres;
 mod repo;
-mod sessions;
 mod sqlite;
 pub mod testing;
 
@@ -44,7 +44,7 @@ enum Pool {
 /// The store over either engine.
 pub struct SqlStore {
     pool: Option<Arc<Pool>>,
-    sessions: sessions::SessionCache,
+    memos: memo::Memos,
 }
 
 impl Drop for SqlStore {
@@ -100,7 +100,7 @@ fn open_blocking(url: &str) -> Result<Arc<dyn Store>, OpenError> {
         Pool::Sqlite(_) => migrate::Engine::Sqlite,
         Pool::Postgres(_) => migrate::Engine::Postgres,
     };
-    let store = SqlStore { pool: Some(Arc::new(pool)), sessions: Default::default() };
+    let store = SqlStore { pool: Some(Arc::new(pool)), memos: Default::default() };
     store.with_conn_blocking(|conn| migrate::run(conn, engine)).map_err(|e| OpenError::Migrate(e.to_string()))?;
     // Sort keys computed in Rust, for rows written before their column existed.
     store.with_conn_blocking(repo::fill_address_keys).map_err(|e| OpenError::Migrate(e.to_string()))?;
@@ -140,11 +140,11 @@ impl SqlStore {
     }
 
     /// Runs `f` in a write transaction: committed when it returns Ok,
-    /// rolled back otherwise. Every session remembered before it ends is
-    /// read again.
+    /// rolled back otherwise. Every read remembered before it ends is read
+    /// again.
     async fn write<T: Send + 'static>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static) -> Result<T> {
         let written = self.read(|conn| transaction(conn, f)).await;
-        self.sessions.written();
+        self.memos.writes.ended();
         written
     }
 
@@ -156,6 +156,24 @@ impl SqlStore {
     ) -> Result<T> {
         let ctx = ctx.clone();
         self.write(move |conn| f(conn, &ctx)).await
+    }
+
+    /// [`Self::read`] through the memo `memo` picks, under `key`: a value
+    /// remembered there (and `usable`) is answered without the store.
+    async fn memoized<V: Clone + Send + 'static>(
+        &self,
+        memo: impl Fn(&memo::Memos) -> &memo::Memo<V>,
+        key: &str,
+        usable: impl Fn(&V) -> bool,
+        f: impl FnOnce(&mut dyn Conn) -> Result<V> + Send + 'static,
+    ) -> Result<V> {
+        let miss = match memo(&self.memos).get(&self.memos.writes, key, usable) {
+            Ok(value) => return Ok(value),
+            Err(miss) => miss,
+        };
+        let value = self.read(f).await?;
+        memo(&self.memos).keep(miss, key, &value);
+        Ok(value)
     }
 
     /// [`Self::read`] within an org subtree, handing `f` its own copy of the path.

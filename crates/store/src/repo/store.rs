@@ -43,10 +43,11 @@ impl Store for SqlStore {
     }
 
     async fn org_get(&self, id: Id) -> Result<Option<Org>> {
-        self.read(move |c| orgs::get(c, id)).await
+        self.memoized(|m| &m.orgs, &id.to_string(), |_| true, move |c| orgs::get(c, id)).await
     }
     async fn org_subtree(&self, root_path: &str) -> Result<Vec<Org>> {
-        self.read_in(root_path, move |c, root_path| orgs::subtree(c, root_path)).await
+        let root = root_path.to_owned();
+        self.memoized(|m| &m.subtrees, root_path, |_| true, move |c| orgs::subtree(c, &root)).await
     }
     async fn org_find_by_name(&self, name: &str) -> Result<Vec<Org>> {
         let name = name.to_owned();
@@ -120,14 +121,14 @@ impl Store for SqlStore {
         self.write(move |c| users::session_create(c, &session)).await
     }
     async fn session_get(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, User, String)>> {
-        let miss = match self.sessions.get(token_hash, now) {
+        let miss = match self.memos.sessions.get(&self.memos.writes, token_hash, |(s, ..)| s.expires_at > now) {
             Ok(found) => return Ok(Some(found)),
             Err(miss) => miss,
         };
         let hash = token_hash.to_owned();
         let found = self.read(move |c| users::session_get(c, &hash, now)).await?;
         if let Some(found) = &found {
-            self.sessions.keep(miss, token_hash, found);
+            self.memos.sessions.keep(miss, token_hash, found);
         }
         Ok(found)
     }
@@ -155,7 +156,7 @@ impl Store for SqlStore {
     }
 
     async fn work_areas(&self) -> Result<Vec<WorkArea>> {
-        self.read(catalogue::work_areas).await
+        self.memoized(|m| &m.work_areas, "", |_| true, catalogue::work_areas).await
     }
     async fn work_area_create(
         &self,
@@ -188,13 +189,13 @@ impl Store for SqlStore {
         self.read_in(scope_path, move |c, scope_path| activity_counts::volunteer_hours(c, scope_path, from, to)).await
     }
     async fn custom_kinds(&self) -> Result<Vec<(String, Id)>> {
-        self.read(catalogue::custom_kinds).await
+        self.memoized(|m| &m.custom_kinds, "", |_| true, catalogue::custom_kinds).await
     }
     async fn custom_kind_create(&self, org_id: Id, name: String, ctx: &AuditCtx) -> Result<()> {
         self.write_as(ctx, move |c, ctx| catalogue::custom_kind_create(c, org_id, &name, ctx)).await
     }
     async fn campaigns(&self) -> Result<Vec<Campaign>> {
-        self.read(catalogue::campaigns).await
+        self.memoized(|m| &m.campaigns, "", |_| true, catalogue::campaigns).await
     }
     async fn campaign_create(
         &self,
