@@ -226,8 +226,8 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
     let mut results = Vec::new();
     let chosen =
         |(i, e): &(usize, &Endpoint)| *i == 0 || args.only.as_ref().is_none_or(|o| e.label.contains(o.as_str()));
-    for (_, e) in endpoints.iter().enumerate().filter(chosen) {
-        results.push((e, hammer(&client, &e.url, &e.auth, args).await));
+    for (i, e) in endpoints.iter().enumerate().filter(chosen) {
+        results.push((i, e, hammer(&client, &e.url, &e.auth, args).await));
     }
 
     let load_after = crate::load_average();
@@ -251,8 +251,8 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
         format!("{:.1}", setup.as_secs_f64()),
         "s",
     );
-    let (_, baseline) = &results[0];
-    for (i, (e, f)) in results.iter().enumerate() {
+    let (_, _, baseline) = &results[0];
+    for (n, (i, e, f)) in results.iter().enumerate() {
         let label = e.label;
         t.row(
             format!("{label}: throughput"),
@@ -275,7 +275,7 @@ pub async fn run(args: &Args, url: Option<&str>) -> Result<()> {
         t.fact(format!("{label}: errors"), f.errors.to_string(), "requests");
         // A page's throughput as a fraction of its API's (the one before it).
         if matches!(e.auth, Auth::Cookie(_))
-            && let Some((api, api_f)) = i.checked_sub(1).and_then(|j| results.get(j))
+            && let Some((_, api, api_f)) = n.checked_sub(1).and_then(|m| results.get(m)).filter(|(j, ..)| *j + 1 == *i)
         {
             t.row(
                 format!("{label}: throughput ÷ that of {} (goal ≥ 0.5)", api.label),
