@@ -117,7 +117,7 @@ mod tests {
     #[test]
     fn a_value_is_kept_until_a_write_or_it_is_unusable() {
         let (writes, memo) = (Writes::default(), Memo::new(4));
-        let miss = memo.get(&writes, "a", |_| true).err().expect("nothing kept yet");
+        let miss = memo.get(&writes, "a", |_| true).expect_err("nothing kept yet");
         memo.keep(miss, "a", &7);
         assert_eq!(memo.get(&writes, "a", |_| true).ok(), Some(7));
         assert!(memo.get(&writes, "b", |_| true).is_err());
@@ -130,7 +130,7 @@ mod tests {
     #[test]
     fn a_read_that_a_write_overtook_is_not_kept_as_fresh() {
         let (writes, memo) = (Writes::default(), Memo::new(4));
-        let miss = memo.get(&writes, "a", |_| true).err().expect("nothing kept yet");
+        let miss = memo.get(&writes, "a", |_| true).expect_err("nothing kept yet");
         // The write commits while the value is being read.
         writes.ended();
         memo.keep(miss, "a", &7);
@@ -141,7 +141,7 @@ mod tests {
     fn a_full_memo_starts_over() {
         let (writes, memo) = (Writes::default(), Memo::new(2));
         for key in ["a", "b", "c"] {
-            let miss = memo.get(&writes, key, |_| true).err().expect("not kept");
+            let miss = memo.get(&writes, key, |_| true).expect_err("not kept");
             memo.keep(miss, key, &1);
         }
         assert!(memo.get(&writes, "a", |_| true).is_err());

@@ -6,6 +6,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
+use taizhang_core::service::PeriodYear;
 
 macro_rules! embed {
     ($env:ident, $($name:literal),* $(,)?) => {
@@ -142,10 +143,11 @@ fn period_options(working: Option<String>, selected: Option<String>) -> minijinj
 
 /// [`taizhang_core::service::period_years`], made once per year it is
 /// asked in and chosen year (a few labels per page otherwise).
-fn picker_years(chosen: Option<taizhang_core::period::Period>) -> Arc<Vec<taizhang_core::service::PeriodYear>> {
+fn picker_years(chosen: Option<taizhang_core::period::Period>) -> Arc<Vec<PeriodYear>> {
     use chrono::Datelike;
-    static MADE: LazyLock<Mutex<HashMap<(i32, Option<i32>), Arc<Vec<taizhang_core::service::PeriodYear>>>>> =
-        LazyLock::new(Mutex::default);
+    /// By the year asked in and the chosen period's year.
+    type Made = HashMap<(i32, Option<i32>), Arc<Vec<PeriodYear>>>;
+    static MADE: LazyLock<Mutex<Made>> = LazyLock::new(Mutex::default);
     let key = (taizhang_core::auth::now().year(), chosen.map(|p| p.year()));
     let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
     if made.len() > 64 {
