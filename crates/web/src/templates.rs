@@ -88,10 +88,21 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         .collect();
     env.add_global("purposes", purposes);
     env.add_function("period_options", period_options);
-    // The tab bar's and menu's icons, made once rather than per page.
-    env.add_global("icon_paths", minijinja::Value::from_iter(ICON_PATHS.iter().copied()));
+    env.add_function("icon", icon);
     env
 });
+
+/// The SVG of the icon `name` (one of [`ICON_PATHS`]), for the menu and the
+/// tab bar: a function rather than a template macro, as every page draws
+/// six.
+fn icon(name: &str) -> Result<minijinja::Value, minijinja::Error> {
+    let Some((_, path)) = ICON_PATHS.iter().find(|(n, _)| *n == name) else {
+        return Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("no icon {name}")));
+    };
+    Ok(minijinja::Value::from_safe_string(format!(
+        r#"<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="{path}"/></svg>"#
+    )))
+}
 
 /// The path data of each icon `base.html` draws.
 const ICON_PATHS: &[(&str, &str)] = &[
@@ -176,5 +187,11 @@ mod tests {
         assert!(!html.contains("<script>"));
         // Nothing chosen: nothing marked.
         assert!(!period_options(None, Some(String::new())).to_string().contains(" selected"));
+    }
+
+    #[test]
+    fn an_icon_is_drawn_by_name_and_an_unknown_one_is_an_error() {
+        assert!(icon("more").unwrap().to_string().contains(r#"<path d="M4 6h16 M4 12h16 M4 18h16"/>"#));
+        assert!(icon("nothing").is_err());
     }
 }
