@@ -65,6 +65,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(21, "0021", "ids_never_reused", Some(sqlite_autoincrement)),
     migration!(22, "0022", "search_and_tallies"),
     migration!(23, "0023", "reporting"),
+    migration!(24, "0024", "household_members_index"),
 ];
 
 impl Migration {
