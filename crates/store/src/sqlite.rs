@@ -118,7 +118,8 @@ impl rusqlite::ToSql for Param<'_> {
             Value::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
             Value::Bool(v) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(i64::from(*v))),
             Value::Ts(v) => ToSqlOutput::Owned(rusqlite::types::Value::Text(ts_text(v))),
-            Value::Date(v) => ToSqlOutput::Owned(rusqlite::types::Value::Text(v.format("%Y-%m-%d").to_string())),
+            // `YYYY-MM-DD`, as `%Y-%m-%d` (checked in `conn`'s tests) without parsing a pattern.
+            Value::Date(v) => ToSqlOutput::Owned(rusqlite::types::Value::Text(v.to_string())),
             Value::Bytes(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
         })
     }
