@@ -24,7 +24,7 @@ fn members_of(c: &mut dyn Conn, ids: &[Id]) -> Result<HashMap<Id, Vec<Member>>> 
                 "SELECT r.household_id, r.person_id, (SELECT p.name FROM persons p WHERE p.id = r.person_id) AS name,
                      r.relation
                  FROM residents r WHERE r.household_id IN ({})
-                 ORDER BY r.household_id, CASE WHEN r.relation = '户主' THEN 0 ELSE 1 END, r.person_id",
+                 ORDER BY r.household_id, CASE WHEN r.relation = '{HEAD}' THEN 0 ELSE 1 END, r.person_id",
                 placeholders(1, chunk.len())
             ),
             &args,
@@ -366,7 +366,7 @@ pub fn residents(c: &mut dyn Conn, scope_path: &str, grid_id: Option<Id>) -> Res
         args.push(g.into());
         sql.push_str(" AND r.grid_id = $2");
     }
-    sql.push_str(" ORDER BY o.path, h.address, CASE WHEN r.relation = '户主' THEN 0 ELSE 1 END, p.id");
+    sql.push_str(&format!(" ORDER BY o.path, h.address, CASE WHEN r.relation = '{HEAD}' THEN 0 ELSE 1 END, p.id"));
     let rows = c.query(&sql, &args)?;
     Ok(rows.iter().map(resident_from_row).collect::<DbResult<_>>()?)
 }

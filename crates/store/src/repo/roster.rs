@@ -271,7 +271,7 @@ pub fn roster_import(
         let args = id_values(chunk);
         for r in c.query(
             &format!(
-                "SELECT household_id FROM residents WHERE relation = '户主' AND household_id IN ({})
+                "SELECT household_id FROM residents WHERE relation = '{HEAD}' AND household_id IN ({})
                  GROUP BY household_id HAVING COUNT(*) > 1",
                 placeholders(1, chunk.len())
             ),
